@@ -1,0 +1,128 @@
+"""Enumerations of the city model and tickets. Labels are the words users see (zh-Hans catalogue)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """A user's roles are Django groups with these names; permissions hang on the groups."""
+
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    LIAISON = "liaison", _("Department liaison")
+    CONFERENCE_MEMBER = "conference_member", _("Conference member")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    LAWYER = "lawyer", _("Lawyer")
+    LEGAL_DESK_LEAD = "legal_desk_lead", _("Legal desk lead")
+    DISCIPLINE_LIAISON = "discipline_liaison", _("Discipline commission liaison")
+    PROCURATORATE_LIAISON = "procuratorate_liaison", _("Procuratorate liaison")
+    CITY_LEADER = "city_leader", _("City leader")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class TerritoryLevel(models.IntegerChoices):
+    CITY = 1, _("City")
+    DISTRICT = 2, _("District")
+    STREET = 3, _("Street")
+    COMMUNITY = 4, _("Community")
+
+
+class DepartmentKind(models.TextChoices):
+    BUREAU = "bureau", _("City bureau")
+    DISTRICT = "district", _("District")
+    ZONE = "zone", _("Development zone")
+    STREET = "street", _("Street")
+    COMMUNITY = "community", _("Community")
+    UTILITY = "utility", _("Utility")
+    OTHER = "other", _("Other body")
+
+
+TERRITORIAL_KINDS = frozenset({DepartmentKind.DISTRICT, DepartmentKind.ZONE, DepartmentKind.STREET,
+                               DepartmentKind.COMMUNITY})
+
+
+class DutyRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CO_HANDLER = "co_handler", _("Co-handler")
+    REGULATOR = "regulator", _("Regulator (copied)")
+
+
+class DutySource(models.TextChoices):
+    CATALOGUE = "catalogue", _("Duty catalogue")
+    RULING = "ruling", _("Conference ruling")
+    LEADER_DECISION = "leader_decision", _("Leader decision")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    WEB = "web", _("Website")
+    APP = "app", _("App")
+    MINI_PROGRAM = "mini_program", _("Mini-program")
+    LETTER = "letter", _("Letter")
+    PROVINCIAL = "provincial", _("12345 provincial platform")
+
+
+class RequestType(models.TextChoices):
+    ENQUIRY = "enquiry", _("Enquiry")
+    HELP = "help", _("Request for help")
+    COMPLAINT = "complaint", _("Complaint")
+    REPORT = "report", _("Report")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
+class TicketStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    DISPATCHED = "dispatched", _("Dispatched")
+    HANDLING = "handling", _("Being handled")
+    REPLIED = "replied", _("Replied")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_TICKET_STATUSES = (TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.HANDLING)
+
+
+class Resolution(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    PARTLY = "partly", _("Partly resolved")
+    UNRESOLVED = "unresolved", _("Unresolved")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+    NOT_RATED = "not_rated", _("Not rated")
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CO_HANDLER = "co_handler", _("Co-handler")
+    COPIED = "copied", _("Copied")
+
+
+class AssignmentMethod(models.TextChoices):
+    DIRECT = "direct", _("Direct dispatch")
+    DUAL = "dual", _("Dual dispatch")
+    FIRST_RECEIVER = "first_receiver", _("First receiver")
+    CONFERENCE_RULING = "conference_ruling", _("Conference ruling")
+    LEADER_DECISION = "leader_decision", _("Leader decision")
+
+
+class TimeUnit(models.TextChoices):
+    NATURAL_HOURS = "natural_hours", _("Natural hours")
+    WORKING_HOURS = "working_hours", _("Working hours")
+    WORKING_DAYS = "working_days", _("Working days")
+    CALENDAR_DAYS = "calendar_days", _("Calendar days")
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday")
+    MAKEUP_WORKDAY = "makeup_workday", _("Make-up working day")
+
+
+class TicketEventKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    UPDATED = "updated", _("Updated by the hotline")
+    DISPATCHED = "dispatched", _("Dispatched")
+    ASSIGNMENT_ENDED = "assignment_ended", _("Assignment ended")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    DUE_TIME_SET = "due_time_set", _("Due time set")

@@ -1,0 +1,141 @@
+"""Tickets from the hotline, their assignments to departments, and the domain events of both."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from arbitration.choices import (
+    OPEN_TICKET_STATUSES,
+    AssignmentMethod,
+    AssignmentRole,
+    Channel,
+    RequestType,
+    Resolution,
+    Satisfaction,
+    TicketEventKind,
+    TicketStatus,
+)
+
+
+class TicketQuerySet(models.QuerySet):
+    def open(self) -> "TicketQuerySet":
+        return self.filter(status__in=OPEN_TICKET_STATUSES)
+
+
+class Ticket(models.Model):
+    """工单: one citizen request, identified by the hotline platform's own number."""
+
+    hotline_no = models.CharField(_("hotline number"), max_length=40, unique=True)
+    received_at = models.DateTimeField(_("received at"))
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel, default=Channel.PHONE)
+    request_type = models.CharField(_("request type"), max_length=16, choices=RequestType)
+    matter = models.ForeignKey("arbitration.Matter", verbose_name=_("matter"), on_delete=models.PROTECT,
+                               related_name="tickets")
+    territory = models.ForeignKey("arbitration.Territory", verbose_name=_("territory"), on_delete=models.PROTECT,
+                                  related_name="tickets")
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"))
+    citizen_name = models.CharField(_("citizen name"), max_length=50, blank=True)
+    citizen_phone = models.CharField(_("citizen phone"), max_length=20, blank=True)
+    confidential = models.BooleanField(_("confidential"), default=False,
+                                       help_text=_("The citizen asked that their identity not be disclosed."))
+    time_limit_tier = models.ForeignKey("arbitration.TimeLimitTier", verbose_name=_("time limit"),
+                                        on_delete=models.PROTECT, related_name="tickets")
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    due_unknown_reason = models.CharField(_("why the due time is unknown"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=TicketStatus, default=TicketStatus.RECEIVED)
+    resolution = models.CharField(_("resolved"), max_length=16, choices=Resolution, blank=True)
+    satisfaction = models.CharField(_("satisfied"), max_length=16, choices=Satisfaction, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["-received_at"]),
+            models.Index(fields=["matter", "territory"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hotline_no} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_TICKET_STATUSES
+
+    @property
+    def due_time_known(self) -> bool:
+        return self.dispatched_at is None or self.due_at is not None
+
+
+class Assignment(models.Model):
+    """派单: a ticket given to a department as lead, co-handler or copied regulator.
+
+    An assignment is never deleted: re-dispatch ends it (`ended_at`) and opens a new one, so the route a
+    ticket took stays on the record.
+    """
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT,
+                               related_name="assignments")
+    department = models.ForeignKey("arbitration.Department", verbose_name=_("department"),
+                                   on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(_("role"), max_length=16, choices=AssignmentRole, default=AssignmentRole.LEAD)
+    method = models.CharField(_("method"), max_length=20, choices=AssignmentMethod, default=AssignmentMethod.DIRECT)
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["assigned_at", "pk"]
+        indexes = [
+            # The liaison's visibility join: department → tickets (TECH.md: no per-ticket grants).
+            models.Index(fields=["department", "ticket"]),
+            models.Index(fields=["ticket", "ended_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.hotline_no} → {self.department} ({self.get_role_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class TicketEvent(models.Model):
+    """工单事件: what happened to a ticket (from, to, actor, reason, when) — timelines and dossiers read these."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=32, choices=TicketEventKind)
+    from_status = models.CharField(_("from"), max_length=32, blank=True)
+    to_status = models.CharField(_("to"), max_length=32, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["ticket", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.get_kind_display()}"

@@ -1,0 +1,183 @@
+"""Writes to tickets and assignments: intake from the hotline platform, dispatch, due times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arbitration.calendar import WorkingCalendar
+from arbitration.choices import AssignmentMethod, AssignmentRole, TicketEventKind, TicketStatus
+from arbitration.errors import CalendarYearMissing, NotFound
+from arbitration.history import save_attributed
+from arbitration.models import Assignment, Department, Ticket, TicketEvent, TimeLimitTier
+
+INTAKE_REASON = "received from the hotline platform"
+
+
+@dataclass
+class TicketIntake:
+    """One validated ticket from the hotline platform: model field values with codes already resolved."""
+
+    hotline_no: str
+    fields: dict[str, Any]  # model field name → value; foreign keys as `<name>_id`
+    dispatched_to_id: int | None = None
+
+
+@dataclass
+class IntakeResult:
+    ticket: Ticket
+    created: bool
+    changed_fields: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.created or bool(self.changed_fields)
+
+
+def due_time_for(ticket: Ticket, calendar: WorkingCalendar, tier: TimeLimitTier) -> tuple[dt.datetime | None, str]:
+    """(due_at, why unknown): the clock starts at dispatch (DOMAIN.md §2), not when a department signs."""
+    if ticket.dispatched_at is None:
+        return None, ""
+    try:
+        return calendar.due_at(ticket.dispatched_at, tier.amount, tier.unit), ""
+    except CalendarYearMissing as missing:
+        return None, str(missing)
+
+
+def _apply_due_time(ticket: Ticket, calendar: WorkingCalendar) -> list[str]:
+    due_at, reason = due_time_for(ticket, calendar, ticket.time_limit_tier)
+    if (ticket.due_at, ticket.due_unknown_reason) == (due_at, reason):
+        return []
+    ticket.due_at, ticket.due_unknown_reason = due_at, reason
+    return ["due_at", "due_unknown_reason"]
+
+
+@transaction.atomic
+def ticket_receive(*, intake: TicketIntake, actor=None, reason: str = INTAKE_REASON,
+                   calendar: WorkingCalendar | None = None) -> IntakeResult:
+    """Create or update a ticket by its hotline number. Idempotent: the same intake twice changes nothing."""
+    calendar = calendar or WorkingCalendar.load()
+    ticket = Ticket.objects.select_for_update().filter(hotline_no=intake.hotline_no).first()
+    if ticket is None:
+        try:
+            with transaction.atomic():  # a concurrent first delivery of the same number may win the insert
+                result = _ticket_create(intake, actor=actor, reason=reason, calendar=calendar)
+        except IntegrityError:
+            ticket = Ticket.objects.select_for_update().get(hotline_no=intake.hotline_no)
+        else:
+            _dispatch_from_platform(result.ticket, intake.dispatched_to_id, actor=actor, reason=reason)
+            return result
+    result = _ticket_update(ticket, intake, actor=actor, reason=reason, calendar=calendar)
+    if _dispatch_from_platform(ticket, intake.dispatched_to_id, actor=actor, reason=reason):
+        result.changed_fields.append("dispatched_to")
+    return result
+
+
+def _ticket_create(intake: TicketIntake, *, actor, reason: str, calendar: WorkingCalendar) -> IntakeResult:
+    ticket = Ticket(hotline_no=intake.hotline_no, **intake.fields)
+    if ticket.time_limit_tier_id is None:
+        ticket.time_limit_tier = TimeLimitTier.objects.get(is_default=True)
+    if ticket.dispatched_at is not None and ticket.status == TicketStatus.RECEIVED:
+        ticket.status = TicketStatus.DISPATCHED
+    _apply_due_time(ticket, calendar)
+    save_attributed(ticket, actor=actor, reason=reason)
+    TicketEvent.objects.create(ticket=ticket, kind=TicketEventKind.RECEIVED, to_status=ticket.status,
+                               actor=_real(actor), reason=reason)
+    return IntakeResult(ticket=ticket, created=True)
+
+
+def _ticket_update(ticket: Ticket, intake: TicketIntake, *, actor, reason: str,
+                   calendar: WorkingCalendar) -> IntakeResult:
+    changed = [name for name, value in intake.fields.items() if getattr(ticket, name) != value]
+    if not changed:
+        return IntakeResult(ticket=ticket, created=False)
+    previous_status = ticket.status
+    for name in changed:
+        setattr(ticket, name, intake.fields[name])
+    changed += _apply_due_time(ticket, calendar)
+    save_attributed(ticket, actor=actor, reason=reason, update_fields=[*changed, "updated_at"])
+    # Field names only: the values may be personal data, which never goes into events or logs.
+    TicketEvent.objects.create(ticket=ticket, kind=TicketEventKind.UPDATED, from_status=previous_status,
+                               to_status=ticket.status, actor=_real(actor), reason=reason,
+                               data={"fields": sorted(changed)})
+    return IntakeResult(ticket=ticket, created=False, changed_fields=changed)
+
+
+def _dispatch_from_platform(ticket: Ticket, department_id: int | None, *, actor, reason: str) -> bool:
+    """The platform's own dispatch: a lead assignment to `department_id` unless it already leads."""
+    if department_id is None:
+        return False
+    if ticket.assignments.filter(department_id=department_id, role=AssignmentRole.LEAD, ended_at=None).exists():
+        return False
+    assignments_end(ticket, role=AssignmentRole.LEAD, actor=actor, reason=reason)
+    assignment_create(ticket=ticket, department_id=department_id, role=AssignmentRole.LEAD,
+                      method=AssignmentMethod.DIRECT, actor=actor, reason=reason)
+    return True
+
+
+def _real(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def assignments_end(ticket: Ticket, *, role: str | None = None, actor, reason: str) -> int:
+    """End the ticket's active assignments (of one role, or all); they stay on the record."""
+    active = ticket.assignments.filter(ended_at=None)
+    if role is not None:
+        active = active.filter(role=role)
+    now, ended = timezone.now(), 0
+    for assignment in active:
+        assignment.ended_at = now
+        save_attributed(assignment, actor=actor, reason=reason, update_fields=["ended_at"])
+        TicketEvent.objects.create(ticket=ticket, kind=TicketEventKind.ASSIGNMENT_ENDED, actor=_real(actor),
+                                   reason=reason, data={"department": assignment.department.code,
+                                                        "role": assignment.role})
+        ended += 1
+    return ended
+
+
+def assignment_create(*, ticket: Ticket, department_id: int, role: str, method: str, actor,
+                      reason: str = "") -> Assignment:
+    """Give the ticket to a department. The first dispatch starts the clock; later ones never reset it."""
+    department = Department.objects.filter(pk=department_id, is_active=True).first()
+    if department is None:
+        raise NotFound(_("No active department with that id."))
+    now = timezone.now()
+    assignment = save_attributed(
+        Assignment(ticket=ticket, department=department, role=role, method=method, assigned_at=now,
+                   assigned_by=_real(actor), reason=reason),
+        actor=actor, reason=reason or "dispatched",
+    )
+    TicketEvent.objects.create(ticket=ticket, kind=TicketEventKind.DISPATCHED, actor=_real(actor), reason=reason,
+                               data={"department": department.code, "role": role, "method": method})
+    if ticket.dispatched_at is None or ticket.status == TicketStatus.RECEIVED:
+        ticket_start_clock(ticket, at=ticket.dispatched_at or now, actor=actor, reason=reason or "dispatched")
+    return assignment
+
+
+def ticket_start_clock(ticket: Ticket, *, at: dt.datetime, actor, reason: str) -> None:
+    previous = ticket.status
+    ticket.dispatched_at = at
+    ticket.status = TicketStatus.DISPATCHED
+    fields = ["dispatched_at", "status", *_apply_due_time(ticket, WorkingCalendar.load()), "updated_at"]
+    save_attributed(ticket, actor=actor, reason=reason, update_fields=fields)
+    if previous != ticket.status:
+        TicketEvent.objects.create(ticket=ticket, kind=TicketEventKind.STATUS_CHANGED, from_status=previous,
+                                   to_status=ticket.status, actor=_real(actor), reason=reason)
+
+
+def tickets_recompute_unknown_due(*, actor=None, reason: str) -> int:
+    """Recompute every due time that waited for calendar data (called when a year is entered)."""
+    calendar = WorkingCalendar.load()
+    waiting = Ticket.objects.select_for_update().filter(due_at=None, dispatched_at__isnull=False)
+    updated = 0
+    for ticket in waiting.select_related("time_limit_tier").iterator(chunk_size=500):
+        fields = _apply_due_time(ticket, calendar)
+        if fields:
+            save_attributed(ticket, actor=actor, reason=reason, update_fields=[*fields, "updated_at"])
+            updated += 1
+    return updated

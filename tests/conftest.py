@@ -1,0 +1,43 @@
+"""Personas and a small city shared by every test module."""
+
+import pytest
+
+from arbitration.choices import Role
+from tests import factories
+
+
+@pytest.fixture
+def city(db):
+    return factories.small_city()
+
+
+@pytest.fixture
+def dispatcher(db):
+    return factories.user("dispatcher", Role.DISPATCHER, full_name="派单员")
+
+
+@pytest.fixture
+def supervisor(db):
+    return factories.user("supervisor", Role.SUPERVISOR, full_name="督办员")
+
+
+@pytest.fixture
+def administrator(db):
+    return factories.user("admin", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.user("outsider")
+
+
+@pytest.fixture
+def liaison_urban(city):
+    """Liaison of the city urban-management bureau."""
+    return factories.user("liaison_urban", Role.LIAISON, departments=(city["urban"],), is_staff=True)
+
+
+@pytest.fixture
+def liaison_market(city):
+    """Liaison of the market-supervision bureau."""
+    return factories.user("liaison_market", Role.LIAISON, departments=(city["market"],), is_staff=True)
