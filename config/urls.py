@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
     path("", include("arbitration.api.urls")),
+    path("supervision/", include("supervision.api.urls")),
+    path("legal/", include("legal.api.urls")),
 ]
 
 urlpatterns = [
@@ -15,5 +17,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("supervision/", include("supervision.urls")),
+    path("legal/", include("legal.urls")),
     path("", include("arbitration.urls")),
 ]

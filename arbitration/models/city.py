@@ -135,6 +135,10 @@ class Duty(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=DutyRole, default=DutyRole.LEAD)
     legal_basis = models.TextField(_("legal basis"), help_text=_("三定 clause, duty-list item or regulation."))
     source = models.CharField(_("source"), max_length=20, choices=DutySource, default=DutySource.CATALOGUE)
+    source_reference = models.CharField(
+        _("source reference"), max_length=64, blank=True,
+        help_text=_("For precedents: the document number of the ruling or leader decision (e.g. 明责认〔2026〕3号)."),
+    )
     valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
     history = HistoricalRecords()
