@@ -1,0 +1,48 @@
+# 明责 Mingze — the two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: install system-deps demo test test-postgres lint check messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+## The demo city on SQLite, served on http://127.0.0.1:8000 (logins are printed before the server starts).
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## The whole test suite on SQLite (set DATABASE_URL to run it on PostgreSQL).
+test: install system-deps
+	$(BIN)/python -m pytest
+
+test-postgres: install system-deps
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  ALLOWED_HOSTS=mingze.example.gov.cn DATABASE_URL=$(PG_URL) \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+messages: install
+	for app in arbitration supervision legal; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete >/dev/null && ../$(BIN)/django-admin compilemessages -l zh_Hans >/dev/null); done
+
+clean:
+	rm -rf $(VENV) var staticfiles *.egg-info
