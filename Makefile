@@ -37,6 +37,7 @@ lint: install
 
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  ALLOWED_HOSTS=mingze.example.gov.cn DATABASE_URL=$(PG_URL) \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -33,9 +33,12 @@ def tickets_visible_to(user, queryset: QuerySet[Ticket] | None = None) -> QueryS
 
 def ticket_get_for(*, user, hotline_no: str) -> Ticket:
     """The ticket if `user` may see it; otherwise NotFound, exactly as for a number that does not exist."""
-    ticket = tickets_visible_to(user).select_related("matter", "territory", "time_limit_tier").filter(
-        hotline_no=hotline_no
-    ).first()
+    ticket = (
+        tickets_visible_to(user)
+        .select_related("matter", "territory", "time_limit_tier")
+        .filter(hotline_no=hotline_no)
+        .first()
+    )
     if ticket is None:
         raise NotFound()
     return ticket
@@ -57,6 +60,11 @@ def may_dispatch(user) -> bool:
     return user.is_authenticated and user.has_role(Role.DISPATCHER, Role.ADMINISTRATOR)
 
 
+def may_receive_tickets(user) -> bool:
+    """Dispatchers, administrators and system accounts holding `arbitration.receive_ticket` (the platform)."""
+    return may_dispatch(user) or (user.is_authenticated and user.has_perm("arbitration.receive_ticket"))
+
+
 def mask_phone(phone: str) -> str:
     """138****1234: keep the carrier prefix and the last four digits."""
     if len(phone) <= 7:
@@ -67,3 +75,124 @@ def mask_phone(phone: str) -> str:
 def mask_name(name: str) -> str:
     """张** : the family name stays, the given name is hidden."""
     return f"{name[:1]}{'*' * (len(name) - 1)}" if name else ""
+
+
+# --- Bounces, disputes, conference, rulings -----------------------------------------------------------
+# Seats are granted per session with django-guardian (direct foreign-key permission models, TECH.md);
+# disputes and rulings are seen through roles, party departments and session seats — no per-dispute grants.
+SESSION_VIEW = "arbitration.view_conferencesession"
+SESSION_SIT = "arbitration.sit_conferencesession"
+SESSION_CHAIR = "arbitration.chair_conferencesession"
+
+
+def ensure_acts_for(user, department) -> None:
+    """Only a liaison of `department` acts for it (bounces, statements, refusals)."""
+    from arbitration.errors import NotOfDepartment
+
+    if not (user.is_authenticated and user.has_role(Role.LIAISON) and department.pk in user.department_ids):
+        raise NotOfDepartment(department=department.name)
+
+
+def ensure_acts_for_department(user, ticket_id: int, department_id: int) -> None:
+    """Someone who cannot see the ticket learns nothing (not found); a liaison who can is told why not."""
+    from arbitration.models import Department
+
+    if not tickets_visible_to(user).filter(pk=ticket_id).exists():
+        raise NotFound()
+    ensure_acts_for(user, Department.objects.get(pk=department_id))
+
+
+def may_review_bounces(user) -> bool:
+    return may_dispatch(user)
+
+
+def may_sign_off(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.CITY_LEADER, Role.ADMINISTRATOR)
+
+
+def may_organise_conference(user) -> bool:
+    """Dispatchers (the liaison office sits in the hotline authority) schedule sessions and seat members."""
+    return may_dispatch(user)
+
+
+def sessions_visible_to(user, perm: str = SESSION_VIEW) -> QuerySet:
+    from guardian.shortcuts import get_objects_for_user
+
+    from arbitration.models import ConferenceSession
+
+    if not user.is_authenticated:
+        return ConferenceSession.objects.none()
+    if perm == SESSION_VIEW and may_organise_conference(user):
+        return ConferenceSession.objects.all()
+    return get_objects_for_user(user, perm, ConferenceSession.objects.all(), accept_global_perms=False)
+
+
+def session_get_for(*, user, session_id: int, perm: str = SESSION_VIEW):
+    """The session if `user` holds `perm` on it (seated, chairing, or organising); otherwise not found."""
+    session = sessions_visible_to(user, perm).select_related("chair").filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    return session
+
+
+def agenda_item_get_for(*, user, item_id: int, perm: str = SESSION_VIEW):
+    from arbitration.models import AgendaItem
+
+    item = AgendaItem.objects.select_related("session", "dispute__ticket").filter(pk=item_id).first()
+    if item is None or not sessions_visible_to(user, perm).filter(pk=item.session_id).exists():
+        raise NotFound()
+    return item
+
+
+def disputes_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Overseeing roles see every dispute; a liaison those of their departments; a member those on the agenda
+    of sessions they sit in."""
+    from django.db.models import Q
+
+    from arbitration.models import Dispute
+
+    queryset = Dispute.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.has_role(*ALL_TICKET_ROLES):
+        return queryset
+    sessions = sessions_visible_to(user).values("pk")
+    return queryset.filter(Q(parties__in=user.department_ids) | Q(agenda_item__session__in=sessions)).distinct()
+
+
+def dispute_get_for(*, user, dispute_id: int):
+    """The dispute if `user` may see it; otherwise exactly as if it did not exist."""
+    dispute = disputes_visible_to(user).select_related("ticket", "provisional_handler").filter(pk=dispute_id).first()
+    if dispute is None:
+        raise NotFound()
+    return dispute
+
+
+def decision_get_for(*, user, model, pk: int):
+    """A ruling or leader decision, for whoever may see its dispute (or is bound by it)."""
+    from django.db.models import Q
+
+    decision = model.objects.select_related("dispute", "ticket", "lead").filter(pk=pk).first()
+    if decision is None:
+        raise NotFound()
+    bound = (
+        model.objects.filter(
+            Q(lead_id__in=user.department_ids) | Q(co_handlers__in=user.department_ids), pk=pk
+        ).exists()
+        if user.is_authenticated
+        else False
+    )
+    if not bound and not disputes_visible_to(user).filter(pk=decision.dispute_id).exists():
+        raise NotFound()
+    return decision
+
+
+def bounces_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    from arbitration.models import Bounce
+
+    queryset = Bounce.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.has_role(*ALL_TICKET_ROLES):
+        return queryset
+    return queryset.filter(department_id__in=user.department_ids)

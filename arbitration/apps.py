@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,18 @@ def _ensure_reference_data(sender, **kwargs) -> None:
     reference_data_ensure()
 
 
+def _city_model_changed(sender, **kwargs) -> None:
+    """Territories, departments and matters are nodes of the jurisdiction graph: any change to them, from a
+    service, an import or the admin, moves the graph version in the same transaction (duties do it in
+    services.catalogue)."""
+    from arbitration.graph.cache import graph_version_bump
+
+    if kwargs.get("raw"):  # loading fixtures
+        return
+    if sender is not None and kwargs.get("action", "post_").startswith("post_"):
+        graph_version_bump()
+
+
 class ArbitrationConfig(AppConfig):
     """明责·仲裁: the city model, calendar, tickets, graph, bounces, disputes, conference and documents."""
 
@@ -16,4 +28,12 @@ class ArbitrationConfig(AppConfig):
     verbose_name = _("Arbitration")
 
     def ready(self) -> None:
+        from arbitration.models import Department, Matter, Territory
+
         post_migrate.connect(_ensure_reference_data, sender=self)
+        for model in (Territory, Department, Matter):
+            post_save.connect(_city_model_changed, sender=model, dispatch_uid=f"graph-{model.__name__}-save")
+            post_delete.connect(_city_model_changed, sender=model, dispatch_uid=f"graph-{model.__name__}-delete")
+        m2m_changed.connect(
+            _city_model_changed, sender=Department.regulated_sectors.through, dispatch_uid="graph-regulated-sectors"
+        )

@@ -19,6 +19,14 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+class RenderStatus(models.TextChoices):
+    """Where an issued document's PDF stands; rendering runs after the issuing transaction commits."""
+
+    PENDING = "pending", _("PDF pending")
+    RENDERED = "rendered", _("PDF rendered")
+    FAILED = "failed", _("PDF rendering failed")
+
+
 class TerritoryLevel(models.IntegerChoices):
     CITY = 1, _("City")
     DISTRICT = 2, _("District")
@@ -36,8 +44,9 @@ class DepartmentKind(models.TextChoices):
     OTHER = "other", _("Other body")
 
 
-TERRITORIAL_KINDS = frozenset({DepartmentKind.DISTRICT, DepartmentKind.ZONE, DepartmentKind.STREET,
-                               DepartmentKind.COMMUNITY})
+TERRITORIAL_KINDS = frozenset(
+    {DepartmentKind.DISTRICT, DepartmentKind.ZONE, DepartmentKind.STREET, DepartmentKind.COMMUNITY}
+)
 
 
 class DutyRole(models.TextChoices):
@@ -126,3 +135,62 @@ class TicketEventKind(models.TextChoices):
     ASSIGNMENT_ENDED = "assignment_ended", _("Assignment ended")
     STATUS_CHANGED = "status_changed", _("Status changed")
     DUE_TIME_SET = "due_time_set", _("Due time set")
+    BOUNCED = "bounced", _("Bounced")
+    BOUNCE_REVIEWED = "bounce_reviewed", _("Bounce reviewed")
+    DISPUTE_OPENED = "dispute_opened", _("Dispute opened")
+    DISPUTE_SETTLED = "dispute_settled", _("Dispute settled")
+    LEGAL_ROUTE = "legal_route", _("Legal route")
+
+
+# --- Bounces, disputes, conference, rulings ---------------------------------------------------------
+class BounceOutcome(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    UPHELD = "upheld", _("Upheld")
+    REJECTED = "rejected", _("Rejected (unreasonable bounce)")
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    ON_AGENDA = "on_agenda", _("On the conference agenda")
+    AGREED = "agreed", _("Agreed")
+    RULED = "ruled", _("Ruled")
+    AWAITING_SIGN_OFF = "awaiting_sign_off", _("Awaiting leader sign-off")
+    DECIDED = "decided", _("Decided by a leader")
+
+
+ACTIVE_DISPUTE_STATUSES = (
+    DisputeStatus.OPEN,
+    DisputeStatus.NEGOTIATING,
+    DisputeStatus.ON_AGENDA,
+    DisputeStatus.AWAITING_SIGN_OFF,
+)
+
+
+class DisputeTrigger(models.TextChoices):
+    BOUNCE_COUNT = "bounce_count", _("Bounced too many times")
+    PING_PONG = "ping_pong", _("Bounced back and forth")
+    DISPATCHER = "dispatcher", _("Opened by a dispatcher")
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CLOSED = "closed", _("Closed")
+
+
+class AgendaItemStatus(models.TextChoices):
+    OPEN = "open", _("Open for voting")
+    CLOSED = "closed", _("Closed")
+
+
+class AgendaOutcome(models.TextChoices):
+    RULING = "ruling", _("Ruling")
+    NO_QUORUM = "no_quorum", _("Deadlock: no quorum")
+    NO_MAJORITY = "no_majority", _("Deadlock: no majority")
+    TIE = "tie", _("Deadlock: tie")
+
+
+class RulingScope(models.TextChoices):
+    TICKET = "ticket", _("This ticket only")
+    MATTER_TERRITORY = "matter_territory", _("This matter in this territory")
+    MATTER_CITY = "matter_city", _("This matter city-wide")

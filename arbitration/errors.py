@@ -49,3 +49,79 @@ class CalendarYearMissing(DomainError):
 
 class IllegalMove(DomainError):
     code, http_status, message = "illegal_move", 409, _("A {thing} that is {current} cannot become {target}.")
+
+
+# --- Bounces, disputes, conference, rulings -----------------------------------------------------------
+class BounceWindowClosed(DomainError):
+    code, http_status = "bounce_window_closed", 409
+    message = _(
+        "The bounce window closed at {deadline}: a bounce must be made within {days} working days of "
+        "dispatch. The ticket stays with your department."
+    )
+
+
+class AlreadyBounced(DomainError):
+    code, http_status = "already_bounced", 409
+    message = _("This assignment was already bounced on {bounced_at}; an assignment can be bounced only once.")
+
+
+class AssignmentNotActive(DomainError):
+    code, http_status = "assignment_not_active", 409
+    message = _("This assignment has ended; only a current assignment can be bounced.")
+
+
+class BoundByDecision(DomainError):
+    code, http_status = "bound_by_decision", 409
+    message = _(
+        "{document} gave tickets of this kind to {department}; they cannot be bounced again on the ground "
+        "“{reason}”. If your department refuses the decision, declare the refusal on the decision's page."
+    )
+
+
+class NotOfDepartment(DomainError):
+    code, http_status = "not_of_department", 403
+    message = _("Only a liaison of {department} may do this.")
+
+
+class BounceAlreadyReviewed(DomainError):
+    code, http_status = "bounce_already_reviewed", 409
+    message = _("This bounce was already reviewed ({outcome}).")
+
+
+class DisputeAlreadyOpen(DomainError):
+    code, http_status = "dispute_already_open", 409
+    message = _("Ticket {ticket} already has an open dispute (#{dispute}).")
+
+
+class NotAParty(DomainError):
+    code, http_status = "not_a_party", 403
+    message = _("Only a party to this dispute (or a recused member) may post a statement.")
+
+
+class SessionClosed(DomainError):
+    code, http_status = "session_closed", 409
+    message = _("This conference session is closed.")
+
+
+class ItemClosed(DomainError):
+    code, http_status = "item_closed", 409
+    message = _("Voting on this agenda item closed at {closed_at}; your vote was not recorded.")
+
+
+class RecusedMember(DomainError):
+    code, http_status = "recused", 403
+    message = _(
+        "{department} is a party to this dispute, so its member is recused: you may post a statement but not vote."
+    )
+
+
+class AlreadyRefused(DomainError):
+    code, http_status = "already_refused", 409
+    message = _("{department} has already declared its refusal of {document}.")
+
+
+class DocumentNotReady(DomainError):
+    """The issued document exists but its PDF could not be rendered yet (retried by render_pending_documents)."""
+
+    code, http_status = "document_not_ready", 409
+    message = _("The PDF of {document_number} is not ready yet; please try again shortly.")

@@ -5,12 +5,15 @@ from typing import TypeVar
 from django.db import models
 
 M = TypeVar("M", bound=models.Model)
+CHANGE_REASON_LENGTH = 100  # django-simple-history's history_change_reason max_length
 
 
 def attribute(instance: M, *, actor, reason: str) -> M:
     """Mark the next save of `instance` with who made it and why (read by django-simple-history)."""
     instance._history_user = actor if actor is not None and actor.is_authenticated else None
-    instance._change_reason = reason
+    # history_change_reason is a 100-character column: PostgreSQL refuses a longer reason (SQLite does not), and
+    # reasons built from legal-basis text can be longer. The full text stays on the domain event row.
+    instance._change_reason = reason[:CHANGE_REASON_LENGTH] if reason else reason
     return instance
 
 

@@ -1,5 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_reference_data(sender, **kwargs) -> None:
+    from supervision.services.reference import reference_data_ensure
+
+    reference_data_ensure()
+
+
+def _demo_seeded(sender, **kwargs) -> None:
+    from supervision.demo import demo_extend
+
+    demo_extend(**kwargs)
 
 
 class SupervisionConfig(AppConfig):
@@ -7,3 +20,16 @@ class SupervisionConfig(AppConfig):
 
     name = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        # Arbitration never imports supervision: it sends signals, and supervision listens here.
+        from arbitration import signals
+        from supervision import receivers
+
+        post_migrate.connect(_ensure_reference_data, sender=self)
+        signals.ruling_refused.connect(receivers.on_ruling_refused, dispatch_uid="supervision.ruling_refused")
+        signals.leader_decision_refused.connect(
+            receivers.on_leader_decision_refused, dispatch_uid="supervision.leader_decision_refused"
+        )
+        signals.bounce_rejected.connect(receivers.on_bounce_rejected, dispatch_uid="supervision.bounce_rejected")
+        signals.demo_seeded.connect(_demo_seeded, dispatch_uid="supervision.demo_seeded")

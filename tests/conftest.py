@@ -6,6 +6,17 @@ from arbitration.choices import Role
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fresh_jurisdiction_graph():
+    """Each test starts without this process's cached graph: tests build cities with plain creates, which do not
+    bump the graph version, and the database is rolled back between tests behind the cache's back."""
+    from arbitration.graph import graph_cache_clear
+
+    graph_cache_clear()
+    yield
+    graph_cache_clear()
+
+
 @pytest.fixture
 def city(db):
     return factories.small_city()

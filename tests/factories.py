@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import Group
 
 from arbitration.choices import DepartmentKind, DutyRole, RequestType, Role, TerritoryLevel
+from arbitration.graph import graph_version_bump
 from arbitration.models import Department, DepartmentMembership, Duty, Matter, Territory, User
 from arbitration.services.tickets import TicketIntake, ticket_receive
 
@@ -25,8 +26,14 @@ def territory(code: str, name: str, level: int, parent: Territory | None = None)
     return Territory.objects.create(code=code, name=name, level=level, parent=parent)
 
 
-def department(code: str, name: str, kind: str = DepartmentKind.BUREAU, *, territory: Territory | None = None,
-               parent: Department | None = None) -> Department:
+def department(
+    code: str,
+    name: str,
+    kind: str = DepartmentKind.BUREAU,
+    *,
+    territory: Territory | None = None,
+    parent: Department | None = None,
+) -> Department:
     return Department.objects.create(code=code, name=name, kind=kind, territory=territory, parent=parent)
 
 
@@ -35,16 +42,31 @@ def matter(code: str, name: str, parent: Matter | None = None, **extra) -> Matte
     return Matter.objects.create(code=code, name=name, level=level, parent=parent, **extra)
 
 
-def duty(dept: Department, mat: Matter, terr: Territory, role: str = DutyRole.LEAD,
-         valid_from: dt.datetime | None = None, **extra) -> Duty:
-    return Duty.objects.create(department=dept, matter=mat, territory=terr, role=role,
-                               legal_basis=extra.pop("legal_basis", f"{dept.name}三定方案"),
-                               valid_from=valid_from or at(2020, 1, 1), **extra)
+def duty(
+    dept: Department,
+    mat: Matter,
+    terr: Territory,
+    role: str = DutyRole.LEAD,
+    valid_from: dt.datetime | None = None,
+    **extra,
+) -> Duty:
+    created = Duty.objects.create(
+        department=dept,
+        matter=mat,
+        territory=terr,
+        role=role,
+        legal_basis=extra.pop("legal_basis", f"{dept.name}三定方案"),
+        valid_from=valid_from or at(2020, 1, 1),
+        **extra,
+    )
+    graph_version_bump()  # as services.catalogue does: processes holding a graph rebuild it
+    return created
 
 
 def user(username: str, *roles: str, departments: tuple[Department, ...] = (), **extra) -> User:
-    person = User.objects.create_user(username=username, password="pw-" + username,
-                                      full_name=extra.pop("full_name", username), **extra)
+    person = User.objects.create_user(
+        username=username, password="pw-" + username, full_name=extra.pop("full_name", username), **extra
+    )
     for role in roles:
         person.groups.add(Group.objects.get(name=role))
     for dept in departments:
@@ -67,8 +89,11 @@ def ticket(city: dict, *, dispatched_to: Department | None = None, hotline_no: s
     values.update(fields)
     if dispatched_to is not None:
         values.setdefault("dispatched_at", values["received_at"])
-    intake = TicketIntake(hotline_no=hotline_no or f"T{next(_numbers):08d}", fields=values,
-                          dispatched_to_id=dispatched_to.pk if dispatched_to else None)
+    intake = TicketIntake(
+        hotline_no=hotline_no or f"T{next(_numbers):08d}",
+        fields=values,
+        dispatched_to_id=dispatched_to.pk if dispatched_to else None,
+    )
     return ticket_receive(intake=intake).ticket
 
 
@@ -87,8 +112,9 @@ def small_city() -> dict:
     c["housing"] = department("ZJJ", "市住房和城乡建设局")
     c["gov_a"] = department("DHQ", "东湖区人民政府", DepartmentKind.DISTRICT, territory=c["district_a"])
     c["gov_b"] = department("XSQ", "西山区人民政府", DepartmentKind.DISTRICT, territory=c["district_b"])
-    c["street_gov_a1"] = department("HBJD", "湖滨街道办事处", DepartmentKind.STREET, territory=c["street_a1"],
-                                    parent=c["gov_a"])
+    c["street_gov_a1"] = department(
+        "HBJD", "湖滨街道办事处", DepartmentKind.STREET, territory=c["street_a1"], parent=c["gov_a"]
+    )
     c["urban_family"] = matter("01", "城市管理")
     c["urban_env"] = matter("0101", "市容环境", c["urban_family"])
     c["stall"] = matter("010101", "占道经营", c["urban_env"])

@@ -1,23 +1,49 @@
+from .bounces import Bounce, BounceReason
 from .calendar import CalendarDay, CalendarYear, TimeLimitTier
 from .city import Department, Duty, Matter, Territory
-from .documents import DocumentSequence
+from .conferences import (
+    AgendaItem,
+    ConferenceSession,
+    Seat,
+    SessionGroupObjectPermission,
+    SessionUserObjectPermission,
+    Vote,
+)
+from .disputes import Dispute, DisputeStatement, DisputeTransition
+from .documents import DocumentSequence, IssuedDocument
 from .graph import GraphVersion
+from .rulings import DecisionRefusal, LeaderDecision, Ruling
 from .tickets import Assignment, Ticket, TicketEvent
 from .users import DepartmentMembership, User
 
 __all__ = [
+    "AgendaItem",
     "Assignment",
+    "Bounce",
+    "BounceReason",
     "CalendarDay",
     "CalendarYear",
+    "ConferenceSession",
+    "DecisionRefusal",
     "Department",
     "DepartmentMembership",
+    "Dispute",
+    "DisputeStatement",
+    "DisputeTransition",
     "DocumentSequence",
     "Duty",
     "GraphVersion",
+    "IssuedDocument",
+    "LeaderDecision",
     "Matter",
+    "Ruling",
+    "Seat",
+    "SessionGroupObjectPermission",
+    "SessionUserObjectPermission",
     "Territory",
     "Ticket",
     "TicketEvent",
     "TimeLimitTier",
     "User",
+    "Vote",
 ]

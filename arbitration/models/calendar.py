@@ -14,7 +14,9 @@ class CalendarYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    source = models.CharField(_("source"), max_length=255, help_text=_("The State Council notice, e.g. 国办发明电〔2025〕7号."))
+    source = models.CharField(
+        _("source"), max_length=255, help_text=_("The State Council notice, e.g. 国办发明电〔2025〕7号.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -29,8 +31,9 @@ class CalendarYear(models.Model):
 class CalendarDay(models.Model):
     """法定节假日 / 调休: a public holiday, or a weekend day that is a make-up working day."""
 
-    calendar_year = models.ForeignKey(CalendarYear, verbose_name=_("calendar year"), on_delete=models.CASCADE,
-                                      related_name="days")
+    calendar_year = models.ForeignKey(
+        CalendarYear, verbose_name=_("calendar year"), on_delete=models.CASCADE, related_name="days"
+    )
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=CalendarDayKind)
     name = models.CharField(_("name"), max_length=50, blank=True)
@@ -61,8 +64,9 @@ class TimeLimitTier(models.Model):
         verbose_name_plural = _("time-limit tiers")
         ordering = ["ordering", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
-                                    name="one_default_time_limit_tier")
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_time_limit_tier"
+            )
         ]
 
     def __str__(self) -> str:

@@ -17,15 +17,15 @@ class TreePathMixin(models.Model):
     class Meta:
         abstract = True
 
-    def compute_path(self) -> str:
-        parent_path = self.parent.path if self.parent_id else "/"
-        return f"{parent_path}{self.code}/"
-
     def save(self, *args, **kwargs):
         self.path = self.compute_path()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "path"}
         super().save(*args, **kwargs)
+
+    def compute_path(self) -> str:
+        parent_path = self.parent.path if self.parent_id else "/"
+        return f"{parent_path}{self.code}/"
 
 
 class Territory(TreePathMixin):
@@ -127,16 +127,20 @@ class Duty(models.Model):
     (see services.catalogue.duty_revise), so the catalogue at any past moment can be read back.
     """
 
-    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
-                                   related_name="duties")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="duties"
+    )
     matter = models.ForeignKey(Matter, verbose_name=_("matter"), on_delete=models.PROTECT, related_name="duties")
-    territory = models.ForeignKey(Territory, verbose_name=_("territory scope"), on_delete=models.PROTECT,
-                                  related_name="duties")
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory scope"), on_delete=models.PROTECT, related_name="duties"
+    )
     role = models.CharField(_("role"), max_length=16, choices=DutyRole, default=DutyRole.LEAD)
     legal_basis = models.TextField(_("legal basis"), help_text=_("三定 clause, duty-list item or regulation."))
     source = models.CharField(_("source"), max_length=20, choices=DutySource, default=DutySource.CATALOGUE)
     source_reference = models.CharField(
-        _("source reference"), max_length=64, blank=True,
+        _("source reference"),
+        max_length=64,
+        blank=True,
         help_text=_("For precedents: the document number of the ruling or leader decision (e.g. 明责认〔2026〕3号)."),
     )
     valid_from = models.DateTimeField(_("valid from"), default=timezone.now)

@@ -32,19 +32,23 @@ class Ticket(models.Model):
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel, default=Channel.PHONE)
     request_type = models.CharField(_("request type"), max_length=16, choices=RequestType)
-    matter = models.ForeignKey("arbitration.Matter", verbose_name=_("matter"), on_delete=models.PROTECT,
-                               related_name="tickets")
-    territory = models.ForeignKey("arbitration.Territory", verbose_name=_("territory"), on_delete=models.PROTECT,
-                                  related_name="tickets")
+    matter = models.ForeignKey(
+        "arbitration.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    territory = models.ForeignKey(
+        "arbitration.Territory", verbose_name=_("territory"), on_delete=models.PROTECT, related_name="tickets"
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("content"))
     citizen_name = models.CharField(_("citizen name"), max_length=50, blank=True)
     citizen_phone = models.CharField(_("citizen phone"), max_length=20, blank=True)
-    confidential = models.BooleanField(_("confidential"), default=False,
-                                       help_text=_("The citizen asked that their identity not be disclosed."))
-    time_limit_tier = models.ForeignKey("arbitration.TimeLimitTier", verbose_name=_("time limit"),
-                                        on_delete=models.PROTECT, related_name="tickets")
+    confidential = models.BooleanField(
+        _("confidential"), default=False, help_text=_("The citizen asked that their identity not be disclosed.")
+    )
+    time_limit_tier = models.ForeignKey(
+        "arbitration.TimeLimitTier", verbose_name=_("time limit"), on_delete=models.PROTECT, related_name="tickets"
+    )
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
     due_unknown_reason = models.CharField(_("why the due time is unknown"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=TicketStatus, default=TicketStatus.RECEIVED)
@@ -87,15 +91,21 @@ class Assignment(models.Model):
     ticket took stays on the record.
     """
 
-    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT,
-                               related_name="assignments")
-    department = models.ForeignKey("arbitration.Department", verbose_name=_("department"),
-                                   on_delete=models.PROTECT, related_name="assignments")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="assignments")
+    department = models.ForeignKey(
+        "arbitration.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="assignments"
+    )
     role = models.CharField(_("role"), max_length=16, choices=AssignmentRole, default=AssignmentRole.LEAD)
     method = models.CharField(_("method"), max_length=20, choices=AssignmentMethod, default=AssignmentMethod.DIRECT)
     assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reason = models.TextField(_("reason"), blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     history = HistoricalRecords()
@@ -125,8 +135,14 @@ class TicketEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=TicketEventKind)
     from_status = models.CharField(_("from"), max_length=32, blank=True)
     to_status = models.CharField(_("to"), max_length=32, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)

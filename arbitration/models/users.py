@@ -50,8 +50,9 @@ class DepartmentMembership(models.Model):
     """联络员所属单位: a user acts for a department (a liaison may belong to several)."""
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
-    department = models.ForeignKey("arbitration.Department", verbose_name=_("department"), on_delete=models.CASCADE,
-                                   related_name="memberships")
+    department = models.ForeignKey(
+        "arbitration.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="memberships"
+    )
     history = HistoricalRecords()
 
     class Meta:

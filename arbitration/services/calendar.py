@@ -53,8 +53,9 @@ def calendar_year_enter(
     for day, kind, name in days:
         if day.year != year:
             raise ValueError(f"{day} is not in {year}")
-        save_attributed(CalendarDay(calendar_year=calendar_year, date=day, kind=kind, name=name),
-                        actor=actor, reason=reason)
+        save_attributed(
+            CalendarDay(calendar_year=calendar_year, date=day, kind=kind, name=name), actor=actor, reason=reason
+        )
     tickets_recompute_unknown_due(actor=actor, reason=reason)
     return calendar_year
 
@@ -70,7 +71,8 @@ def calendar_seed_packaged(*, actor=None) -> list[int]:
         except NotImplementedError:
             continue  # the package does not know this year: leave it unknown, never guess
         source = NOTICES.get(year, f"chinese-calendar {chinese_calendar.__version__}")
-        calendar_year_enter(year=year, source=source, days=days, actor=actor,
-                            reason="seeded from the chinese-calendar package")
+        calendar_year_enter(
+            year=year, source=source, days=days, actor=actor, reason="seeded from the chinese-calendar package"
+        )
         added.append(year)
     return added

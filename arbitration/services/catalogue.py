@@ -12,13 +12,16 @@ from arbitration.history import save_attributed
 from arbitration.models import Duty
 
 # The fields that define a duty; changing any of them is a revision, never an edit.
-DUTY_FIELDS = ("department_id", "matter_id", "territory_id", "role", "legal_basis", "source")
+DUTY_FIELDS = ("department_id", "matter_id", "territory_id", "role", "legal_basis", "source", "source_reference")
 
 
 def duty_changed_signal_send(duty: Duty) -> None:
-    """Hook for everything cached over the catalogue (the graph bumps its version here)."""
+    """Bump the jurisdiction graph's version in this transaction (so every process rebuilds once it commits),
+    then tell other listeners. The graph is bumped by a direct call, not through the signal: one way only."""
+    from arbitration.graph.cache import graph_version_bump
     from arbitration.signals import duty_changed
 
+    graph_version_bump()
     duty_changed.send(sender=Duty, duty=duty)
 
 

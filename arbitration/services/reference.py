@@ -1,10 +1,11 @@
 """Reference data every installation needs: role groups, default time-limit tiers, the calendar."""
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from arbitration.choices import Role, TimeUnit
 from arbitration.history import save_attributed
 from arbitration.models import TimeLimitTier
+from arbitration.services.bounces import bounce_reasons_ensure
 from arbitration.services.calendar import calendar_seed_packaged
 
 # DOMAIN.md §3: one city's five-level standard. 即办 is given an hour so that it is not overdue at birth.
@@ -16,16 +17,71 @@ DEFAULT_TIERS = [
     ("5wd", "5个工作日", 5, TimeUnit.WORKING_DAYS, True),
 ]
 
+# Model permissions each role's group holds (the admin reads them). Administrators are superusers.
+# Visibility is narrowed per user by arbitration.access, so "view ticket" never means "every ticket".
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.LIAISON: ("view_ticket", "view_assignment"),
+    Role.DISPATCHER: (
+        "view_ticket",
+        "change_ticket",
+        "view_assignment",
+        "change_assignment",
+        "view_ticketevent",
+        "view_territory",
+        "view_department",
+        "view_matter",
+        "view_duty",
+    ),
+}
+
+
+def role_permissions_ensure() -> None:
+    """Add (never remove) the permissions in ROLE_PERMISSIONS to the role groups."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        permissions = Permission.objects.filter(content_type__app_label="arbitration", codename__in=codenames)
+        group.permissions.add(*permissions)
+
+
+# The hotline platform posts tickets with a token of this system account; the permission may also be given
+# to other groups. It is created here (not in a model's Meta) because it belongs to no single model's admin.
+HOTLINE_PLATFORM_GROUP = "hotline_platform"
+HOTLINE_PLATFORM_USER = "hotline-platform"
+RECEIVE_TICKET = "receive_ticket"
+
+
+def hotline_platform_ensure() -> None:
+    """The `arbitration.receive_ticket` permission, a group holding it and the platform's system account."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from arbitration.models import Ticket, User
+
+    permission, _created = Permission.objects.get_or_create(
+        codename=RECEIVE_TICKET,
+        content_type=ContentType.objects.get_for_model(Ticket),
+        defaults={"name": "Can receive tickets from the hotline platform"},
+    )
+    group, _created = Group.objects.get_or_create(name=HOTLINE_PLATFORM_GROUP)
+    group.permissions.add(permission)
+    if not User.objects.filter(username=HOTLINE_PLATFORM_USER).exists():
+        account = User(username=HOTLINE_PLATFORM_USER, full_name="12345热线平台")
+        account.set_unusable_password()  # a system: it signs in with an API token only
+        save_attributed(account, actor=None, reason="hotline platform system account")
+        account.groups.add(group)
+
 
 def reference_data_ensure() -> None:
     """Idempotent: creates what is missing and never overwrites an administrator's edits."""
     for role in Role.values:
         Group.objects.get_or_create(name=role)
+    role_permissions_ensure()
+    hotline_platform_ensure()
     if not TimeLimitTier.objects.exists():
         for ordering, (code, name, amount, unit, is_default) in enumerate(DEFAULT_TIERS):
             save_attributed(
-                TimeLimitTier(code=code, name=name, amount=amount, unit=unit, is_default=is_default,
-                              ordering=ordering),
-                actor=None, reason="default time-limit tiers (DOMAIN.md §3)",
+                TimeLimitTier(code=code, name=name, amount=amount, unit=unit, is_default=is_default, ordering=ordering),
+                actor=None,
+                reason="default time-limit tiers (DOMAIN.md §3)",
             )
     calendar_seed_packaged()
+    bounce_reasons_ensure()

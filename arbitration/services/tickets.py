@@ -15,6 +15,7 @@ from arbitration.choices import AssignmentMethod, AssignmentRole, TicketEventKin
 from arbitration.errors import CalendarYearMissing, NotFound
 from arbitration.history import save_attributed
 from arbitration.models import Assignment, Department, Ticket, TicketEvent, TimeLimitTier
+from arbitration.signals import ticket_received
 
 INTAKE_REASON = "received from the hotline platform"
 
@@ -26,6 +27,13 @@ class TicketIntake:
     hotline_no: str
     fields: dict[str, Any]  # model field name → value; foreign keys as `<name>_id`
     dispatched_to_id: int | None = None
+
+    def __post_init__(self) -> None:
+        # A ticket the platform has dispatched is at least "dispatched". Normalising here (and not when
+        # saving) keeps the intake idempotent: a re-sent "received" must not flip the stored status back.
+        dispatched = self.fields.get("dispatched_at") is not None or self.dispatched_to_id is not None
+        if dispatched and self.fields.get("status") == TicketStatus.RECEIVED:
+            self.fields = {**self.fields, "status": TicketStatus.DISPATCHED}
 
 
 @dataclass
@@ -58,8 +66,9 @@ def _apply_due_time(ticket: Ticket, calendar: WorkingCalendar) -> list[str]:
 
 
 @transaction.atomic
-def ticket_receive(*, intake: TicketIntake, actor=None, reason: str = INTAKE_REASON,
-                   calendar: WorkingCalendar | None = None) -> IntakeResult:
+def ticket_receive(
+    *, intake: TicketIntake, actor=None, reason: str = INTAKE_REASON, calendar: WorkingCalendar | None = None
+) -> IntakeResult:
     """Create or update a ticket by its hotline number. Idempotent: the same intake twice changes nothing."""
     calendar = calendar or WorkingCalendar.load()
     ticket = Ticket.objects.select_for_update().filter(hotline_no=intake.hotline_no).first()
@@ -86,25 +95,41 @@ def _ticket_create(intake: TicketIntake, *, actor, reason: str, calendar: Workin
         ticket.status = TicketStatus.DISPATCHED
     _apply_due_time(ticket, calendar)
     save_attributed(ticket, actor=actor, reason=reason)
-    TicketEvent.objects.create(ticket=ticket, kind=TicketEventKind.RECEIVED, to_status=ticket.status,
-                               actor=_real(actor), reason=reason)
+    TicketEvent.objects.create(
+        ticket=ticket, kind=TicketEventKind.RECEIVED, to_status=ticket.status, actor=_real(actor), reason=reason
+    )
+    # Inside the transaction, so whatever a receiver writes (e.g. a legal case) commits or rolls back with it.
+    ticket_received.send(sender=Ticket, tickets=[ticket], actor=actor)
     return IntakeResult(ticket=ticket, created=True)
 
 
-def _ticket_update(ticket: Ticket, intake: TicketIntake, *, actor, reason: str,
-                   calendar: WorkingCalendar) -> IntakeResult:
+def _ticket_update(
+    ticket: Ticket, intake: TicketIntake, *, actor, reason: str, calendar: WorkingCalendar
+) -> IntakeResult:
     changed = [name for name, value in intake.fields.items() if getattr(ticket, name) != value]
     if not changed:
         return IntakeResult(ticket=ticket, created=False)
     previous_status = ticket.status
     for name in changed:
         setattr(ticket, name, intake.fields[name])
-    changed += _apply_due_time(ticket, calendar)
+    if ticket.dispatched_at is not None and ticket.status == TicketStatus.RECEIVED:
+        ticket.status = TicketStatus.DISPATCHED  # as on creation: a dispatch time starts the clock
+        changed.append("status")
+    if {"dispatched_at", "time_limit_tier_id"} & set(changed):
+        # Only a new start or a new limit moves the due time: an extension granted under supervision
+        # (ticket_extend_due) must survive the platform re-sending the ticket with other changes.
+        changed += _apply_due_time(ticket, calendar)
     save_attributed(ticket, actor=actor, reason=reason, update_fields=[*changed, "updated_at"])
     # Field names only: the values may be personal data, which never goes into events or logs.
-    TicketEvent.objects.create(ticket=ticket, kind=TicketEventKind.UPDATED, from_status=previous_status,
-                               to_status=ticket.status, actor=_real(actor), reason=reason,
-                               data={"fields": sorted(changed)})
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=TicketEventKind.UPDATED,
+        from_status=previous_status,
+        to_status=ticket.status,
+        actor=_real(actor),
+        reason=reason,
+        data={"fields": sorted(changed)},
+    )
     return IntakeResult(ticket=ticket, created=False, changed_fields=changed)
 
 
@@ -115,8 +140,14 @@ def _dispatch_from_platform(ticket: Ticket, department_id: int | None, *, actor,
     if ticket.assignments.filter(department_id=department_id, role=AssignmentRole.LEAD, ended_at=None).exists():
         return False
     assignments_end(ticket, role=AssignmentRole.LEAD, actor=actor, reason=reason)
-    assignment_create(ticket=ticket, department_id=department_id, role=AssignmentRole.LEAD,
-                      method=AssignmentMethod.DIRECT, actor=actor, reason=reason)
+    assignment_create(
+        ticket=ticket,
+        department_id=department_id,
+        role=AssignmentRole.LEAD,
+        method=AssignmentMethod.DIRECT,
+        actor=actor,
+        reason=reason,
+    )
     return True
 
 
@@ -133,27 +164,45 @@ def assignments_end(ticket: Ticket, *, role: str | None = None, actor, reason: s
     for assignment in active:
         assignment.ended_at = now
         save_attributed(assignment, actor=actor, reason=reason, update_fields=["ended_at"])
-        TicketEvent.objects.create(ticket=ticket, kind=TicketEventKind.ASSIGNMENT_ENDED, actor=_real(actor),
-                                   reason=reason, data={"department": assignment.department.code,
-                                                        "role": assignment.role})
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=TicketEventKind.ASSIGNMENT_ENDED,
+            actor=_real(actor),
+            reason=reason,
+            data={"department": assignment.department.code, "role": assignment.role},
+        )
         ended += 1
     return ended
 
 
-def assignment_create(*, ticket: Ticket, department_id: int, role: str, method: str, actor,
-                      reason: str = "") -> Assignment:
+def assignment_create(
+    *, ticket: Ticket, department_id: int, role: str, method: str, actor, reason: str = ""
+) -> Assignment:
     """Give the ticket to a department. The first dispatch starts the clock; later ones never reset it."""
     department = Department.objects.filter(pk=department_id, is_active=True).first()
     if department is None:
         raise NotFound(_("No active department with that id."))
     now = timezone.now()
     assignment = save_attributed(
-        Assignment(ticket=ticket, department=department, role=role, method=method, assigned_at=now,
-                   assigned_by=_real(actor), reason=reason),
-        actor=actor, reason=reason or "dispatched",
+        Assignment(
+            ticket=ticket,
+            department=department,
+            role=role,
+            method=method,
+            assigned_at=now,
+            assigned_by=_real(actor),
+            reason=reason,
+        ),
+        actor=actor,
+        reason=reason or "dispatched",
     )
-    TicketEvent.objects.create(ticket=ticket, kind=TicketEventKind.DISPATCHED, actor=_real(actor), reason=reason,
-                               data={"department": department.code, "role": role, "method": method})
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=TicketEventKind.DISPATCHED,
+        actor=_real(actor),
+        reason=reason,
+        data={"department": department.code, "role": role, "method": method},
+    )
     if ticket.dispatched_at is None or ticket.status == TicketStatus.RECEIVED:
         ticket_start_clock(ticket, at=ticket.dispatched_at or now, actor=actor, reason=reason or "dispatched")
     return assignment
@@ -166,8 +215,14 @@ def ticket_start_clock(ticket: Ticket, *, at: dt.datetime, actor, reason: str) -
     fields = ["dispatched_at", "status", *_apply_due_time(ticket, WorkingCalendar.load()), "updated_at"]
     save_attributed(ticket, actor=actor, reason=reason, update_fields=fields)
     if previous != ticket.status:
-        TicketEvent.objects.create(ticket=ticket, kind=TicketEventKind.STATUS_CHANGED, from_status=previous,
-                                   to_status=ticket.status, actor=_real(actor), reason=reason)
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=TicketEventKind.STATUS_CHANGED,
+            from_status=previous,
+            to_status=ticket.status,
+            actor=_real(actor),
+            reason=reason,
+        )
 
 
 def tickets_recompute_unknown_due(*, actor=None, reason: str) -> int:
@@ -181,3 +236,35 @@ def tickets_recompute_unknown_due(*, actor=None, reason: str) -> int:
             save_attributed(ticket, actor=actor, reason=reason, update_fields=[*fields, "updated_at"])
             updated += 1
     return updated
+
+
+def ticket_event_record(*, ticket: Ticket, kind: str, actor, reason: str, data: dict | None = None) -> TicketEvent:
+    """Put an event on the ticket's record without changing the ticket (e.g. the legal route told to the citizen)."""
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=_real(actor), reason=reason, data=data or {})
+
+
+@transaction.atomic
+def ticket_extend_due(*, ticket_id: int, new_due_at: dt.datetime, actor, reason: str) -> Ticket:
+    """Move an open ticket's due time later (an extension, 延期, granted by a supervisor); earlier is refused."""
+    from arbitration.errors import IllegalMove
+
+    # Lock: the sweep may be reading this ticket's due time to decide whether it is overdue.
+    ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+    if not ticket.is_open or (ticket.due_at is not None and new_due_at <= ticket.due_at):
+        raise IllegalMove(thing=_("due time"), current=str(ticket.due_at), target=str(new_due_at))
+    previous = ticket.due_at
+    ticket.due_at, ticket.due_unknown_reason = new_due_at, ""
+    save_attributed(ticket, actor=actor, reason=reason, update_fields=["due_at", "due_unknown_reason", "updated_at"])
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=TicketEventKind.DUE_TIME_SET,
+        actor=_real(actor),
+        reason=reason,
+        data={"from": previous.isoformat() if previous else None, "to": new_due_at.isoformat(), "extension": True},
+    )
+    return ticket
+
+
+def ticket_events_record_bulk(events: list[TicketEvent]) -> list[TicketEvent]:
+    """Many events at once (TicketEvent has no history table, so one bulk insert is the whole record)."""
+    return TicketEvent.objects.bulk_create(events, batch_size=1000)

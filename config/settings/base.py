@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -138,6 +139,60 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Every choice set by an unambiguous schema name (AppClassEnum): fields named status, kind, tier… recur
+# across apps, and drf-spectacular would otherwise invent names like "Status1fcEnum".
+_SCHEMA_ENUMS = [
+    "arbitration.choices.AgendaItemStatus",
+    "arbitration.choices.AgendaOutcome",
+    "arbitration.choices.AssignmentMethod",
+    "arbitration.choices.AssignmentRole",
+    "arbitration.choices.BounceOutcome",
+    "arbitration.choices.CalendarDayKind",
+    "arbitration.choices.Channel",
+    "arbitration.choices.DepartmentKind",
+    "arbitration.choices.DisputeStatus",
+    "arbitration.choices.DisputeTrigger",
+    "arbitration.choices.DutyRole",
+    "arbitration.choices.DutySource",
+    "arbitration.choices.RenderStatus",
+    "arbitration.choices.RequestType",
+    "arbitration.choices.Resolution",
+    "arbitration.choices.Role",
+    "arbitration.choices.RulingScope",
+    "arbitration.choices.Satisfaction",
+    "arbitration.choices.SessionStatus",
+    "arbitration.choices.TerritoryLevel",
+    "arbitration.choices.TicketEventKind",
+    "arbitration.choices.TicketStatus",
+    "arbitration.choices.TimeUnit",
+    "supervision.choices.AnswerKind",
+    "supervision.choices.CaseEventKind",
+    "supervision.choices.CaseStatus",
+    "supervision.choices.ExtensionDecision",
+    "supervision.choices.LetterKind",
+    "supervision.choices.LetterStatus",
+    "supervision.choices.PeriodKind",
+    "supervision.choices.ReferralStatus",
+    "supervision.choices.ReferralTrigger",
+    "supervision.choices.ReminderStatus",
+    "supervision.choices.Tier",
+    "supervision.choices.Trigger",
+    "legal.choices.BodyKind",
+    "legal.choices.CaseOrigin",
+    "legal.choices.CaseStatus",
+    "legal.choices.DomainTier",
+    "legal.choices.FeedbackKind",
+    "legal.choices.HandoffStatus",
+    "legal.choices.LeadBasis",
+    "legal.choices.LeadStatus",
+    "legal.choices.LegalRoute",
+    "legal.choices.ReadChannel",
+    "legal.choices.ScreeningTrigger",
+]
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    f"{path.split('.')[0].title()}{path.rsplit('.', 1)[1]}Enum": path for path in _SCHEMA_ENUMS
+}
+
 # --- Background work ------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 # The embedded default runs tasks in-process, so nothing extra has to start (TECH.md).
@@ -164,3 +219,98 @@ LOGGING = {
 MINGZE_OFFICE_HOURS = (env("MINGZE_OFFICE_OPENS", default="09:00"), env("MINGZE_OFFICE_CLOSES", default="17:30"))
 # Roles allowed to see citizens' names and phone numbers unmasked (see arbitration.access).
 MINGZE_PERSONAL_DATA_ROLES = env.list("MINGZE_PERSONAL_DATA_ROLES", default=["dispatcher", "administrator"])
+# Ticket lists mark a ticket "due soon" this many hours before its due time.
+MINGZE_DUE_SOON_HOURS = env.int("MINGZE_DUE_SOON_HOURS", default=24)
+
+# --- Official documents (GB/T 9704): issuer codes of 文号 per document kind, issuer name -------------
+# Numbers are gapless per issuer code, kind and year (arbitration.documents.numbering); one code per kind
+# keeps every number distinct across kinds. Override one with MINGZE_DOCUMENT_ISSUERS="warning=明责警,…".
+MINGZE_DOCUMENT_ISSUERS = {
+    "ruling": "明责认",  # 认定书 of the joint conference
+    "leader_decision": "明责签",  # 领导签批
+    "reminder": "明责催",  # 催办通知书
+    "escalation": "明责督",  # 督办函
+    "warning": "明责警",  # 预警函
+    "interview": "明责谈",  # 约谈通知
+    "referral": "明责移",  # 移送函 to the discipline commission
+    "legal_handoff": "明责法",  # the legal desk's hand-off letter
+    "procuratorate_referral": "明责公",  # public-interest lead to the procuratorate
+} | env.dict("MINGZE_DOCUMENT_ISSUERS", default={})
+MINGZE_ISSUER_NAME = env("MINGZE_ISSUER_NAME", default="明州市12345政务服务便民热线管理办公室")
+# A PDF that failed to render is retried by `render_pending_documents` until this many attempts.
+MINGZE_DOCUMENT_RENDER_MAX_ATTEMPTS = env.int("MINGZE_DOCUMENT_RENDER_MAX_ATTEMPTS", default=10)
+CELERY_BEAT_SCHEDULE["documents-render-pending"] = {
+    "task": "arbitration.documents.tasks.documents_render_pending_task",
+    "schedule": 10 * 60,  # seconds; a stored PDF is never rendered again, so overlapping runs are harmless
+}
+
+# --- Arbitration: bounces and conference ----------------------------------------------------------
+# A department may bounce an assignment within this many working days of dispatch (Shandong: 2).
+MINGZE_BOUNCE_WINDOW_WORKING_DAYS = env.int("MINGZE_BOUNCE_WINDOW_WORKING_DAYS", default=2)
+# A ticket with this many bounces becomes a dispute (A → B → A opens one regardless).
+MINGZE_DISPUTE_BOUNCE_THRESHOLD = env.int("MINGZE_DISPUTE_BOUNCE_THRESHOLD", default=2)
+# Working days the parties have to negotiate before the dispute goes on the conference agenda.
+MINGZE_DISPUTE_NEGOTIATION_WORKING_DAYS = env.int("MINGZE_DISPUTE_NEGOTIATION_WORKING_DAYS", default=5)
+# Quorum: share of non-recused seats that must vote; majority: a lead needs MORE than this share of votes cast.
+MINGZE_CONFERENCE_QUORUM = env("MINGZE_CONFERENCE_QUORUM", default="2/3")
+MINGZE_CONFERENCE_MAJORITY = env("MINGZE_CONFERENCE_MAJORITY", default="1/2")
+# Issuers named on rulings (the conference's minutes) and leader decisions; the codes are MINGZE_DOCUMENT_ISSUERS.
+MINGZE_CONFERENCE_ISSUER_NAME = env("MINGZE_CONFERENCE_ISSUER_NAME", default="明州市12345热线职责争议联席会议")
+CELERY_BEAT_SCHEDULE["arbitration-disputes-put-overdue-on-agenda"] = {
+    "task": "arbitration.tasks.disputes_put_overdue_on_agenda_task",
+    "schedule": 15 * 60,  # seconds; idempotent, so a missed or doubled run does no harm
+}
+
+# --- Supervision: sweep, ladder, letters, scorecards, referrals (DOMAIN.md §3, §5) ---------------
+# Yellow card this many working days before the limit (red card once it has passed).
+MINGZE_SUPERVISION_NEAR_DUE_WORKING_DAYS = env.int("MINGZE_SUPERVISION_NEAR_DUE_WORKING_DAYS", default=1)
+# Repeated requests: this many tickets of the same matter at the same place, or from the same caller, within the window.
+MINGZE_SUPERVISION_REPEAT_THRESHOLD = env.int("MINGZE_SUPERVISION_REPEAT_THRESHOLD", default=3)
+MINGZE_SUPERVISION_REPEAT_WINDOW_DAYS = env.int("MINGZE_SUPERVISION_REPEAT_WINDOW_DAYS", default=30)
+# Unreasonable bounces (rejected on review): this many by one department within the period opens a case.
+MINGZE_SUPERVISION_UNREASONABLE_BOUNCES = env.int("MINGZE_SUPERVISION_UNREASONABLE_BOUNCES", default=3)
+MINGZE_SUPERVISION_UNREASONABLE_BOUNCE_DAYS = env.int("MINGZE_SUPERVISION_UNREASONABLE_BOUNCE_DAYS", default=30)
+# A letter's response is due this many working days after it is issued.
+MINGZE_SUPERVISION_LETTER_RESPONSE_WORKING_DAYS = env.int("MINGZE_SUPERVISION_LETTER_RESPONSE_WORKING_DAYS", default=5)
+# Issuer codes (文号) per letter kind and the issuer's name printed on supervision letters.
+MINGZE_SUPERVISION_ISSUER_CODES = {
+    "reminder": env("MINGZE_SUPERVISION_REMINDER_CODE", default="明责催"),
+    "escalation": env("MINGZE_SUPERVISION_ESCALATION_CODE", default="明责督"),
+    "warning": env("MINGZE_SUPERVISION_WARNING_CODE", default="明责警"),
+    "interview": env("MINGZE_SUPERVISION_INTERVIEW_CODE", default="明责谈"),
+    "referral": env("MINGZE_SUPERVISION_REFERRAL_CODE", default="明责移"),
+}
+MINGZE_SUPERVISION_ISSUER_NAME = env("MINGZE_SUPERVISION_ISSUER_NAME", default="明州市12345政务服务便民热线管理办公室")
+MINGZE_DISCIPLINE_COMMISSION_NAME = env("MINGZE_DISCIPLINE_COMMISSION_NAME", default="明州市纪委监委")
+# Service index weights: on-time response, on-time completion, timely feedback, satisfaction (Huzhou: 15/15/10/60).
+MINGZE_SCORE_WEIGHTS = env.list("MINGZE_SCORE_WEIGHTS", cast=int, default=[15, 15, 10, 60])
+# The last this-many of each comparable group get a drafted warning letter; an index below the bar, an interview.
+MINGZE_SCORE_BOTTOM_COUNT = env.int("MINGZE_SCORE_BOTTOM_COUNT", default=3)
+MINGZE_SCORE_INTERVIEW_BELOW = env.int("MINGZE_SCORE_INTERVIEW_BELOW", default=80)
+# Discipline referral rules: ping-pong (bounces, by departments), repeated with unsatisfied follow-ups.
+MINGZE_REFERRAL_PING_PONG_BOUNCES = env.int("MINGZE_REFERRAL_PING_PONG_BOUNCES", default=4)
+MINGZE_REFERRAL_PING_PONG_DEPARTMENTS = env.int("MINGZE_REFERRAL_PING_PONG_DEPARTMENTS", default=3)
+MINGZE_REFERRAL_REPEATED_UNSATISFIED = env.int("MINGZE_REFERRAL_REPEATED_UNSATISFIED", default=3)
+# Referrals sent per year that the city aims for (one seed city: 20 "repeatedly unresolved" cases a year).
+MINGZE_REFERRAL_YEARLY_TARGET = env.int("MINGZE_REFERRAL_YEARLY_TARGET", default=20)
+CELERY_BEAT_SCHEDULE["supervision-sweep"] = {
+    "task": "supervision.tasks.supervision_sweep_task",
+    "schedule": 10 * 60,  # seconds; the sweep is idempotent and safe to run twice at once
+}
+CELERY_BEAT_SCHEDULE["supervision-scorecards"] = {
+    "task": "supervision.tasks.scorecards_compute_last_month_task",
+    "schedule": 6 * 60 * 60,  # recomputing a closed month changes nothing, so running it often is harmless
+}
+
+# --- Legal desk -----------------------------------------------------------------------------------
+# Public-interest leads go to the procuratorate at the same level as the hotline (DOMAIN.md §6).
+MINGZE_PROCURATORATE_NAME = env("MINGZE_PROCURATORATE_NAME", default="明州市人民检察院")
+# Screening: this many complaints about one place or party within this many days make a cluster lead.
+MINGZE_LEAD_CLUSTER_MIN = env.int("MINGZE_LEAD_CLUSTER_MIN", default=3)
+MINGZE_LEAD_CLUSTER_WINDOW_DAYS = env.int("MINGZE_LEAD_CLUSTER_WINDOW_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["legal-screen-leads"] = {
+    "task": "legal.tasks.screen_leads_last_month_task",
+    # Monthly, on the 1st at 02:00: screening is idempotent (a ticket already in a lead is not proposed again).
+    "schedule": crontab(minute=0, hour=2, day_of_month=1),
+}
+MINGZE_LEADER_ISSUER_NAME = env("MINGZE_LEADER_ISSUER_NAME", default="明州市人民政府")

@@ -17,8 +17,7 @@ def calendar():
     return WorkingCalendar.load()
 
 
-@pytest.mark.parametrize("day", ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20",
-                                 "2026-10-10"])
+@pytest.mark.parametrize("day", ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"])
 def test_make_up_days_of_2026_are_working_days(calendar, day):
     import datetime as dt
 
@@ -74,11 +73,37 @@ def test_entering_the_missing_year_recomputes_every_waiting_due_time(city):
     import datetime as dt
 
     late = ticket(city, dispatched_to=city["urban"], received_at=at(2026, 12, 29, 10))
-    calendar_year_enter(year=2027, source="国办发明电〔2026〕示例号", reason="2027 notice published",
-                        days=[(dt.date(2027, 1, 1), CalendarDayKind.HOLIDAY, "元旦")])
+    calendar_year_enter(
+        year=2027,
+        source="国办发明电〔2026〕示例号",
+        reason="2027 notice published",
+        days=[(dt.date(2027, 1, 1), CalendarDayKind.HOLIDAY, "元旦")],
+    )
     late = Ticket.objects.get(pk=late.pk)
     # 12-30, 12-31, (1-1 holiday), 1-4 Mon, 1-5, 1-6: five working days end on Wed 2027-01-06.
     assert late.due_at == at(2027, 1, 6, 17, 30)
     assert late.due_unknown_reason == ""
     assert late.history.first().history_change_reason == "2027 notice published"
     assert CalendarYear.objects.filter(year=2027).exists()
+
+
+def test_an_extension_survives_the_platform_resending_the_ticket_with_other_changes(city, supervisor):
+    from arbitration.services.tickets import TicketIntake, ticket_extend_due, ticket_receive
+
+    first = ticket(city, dispatched_to=city["urban"], hotline_no="T-EXT-1")
+    ticket_extend_due(ticket_id=first.pk, new_due_at=at(2026, 3, 20, 17, 30), actor=supervisor, reason="延期获批")
+    fields = {
+        name: getattr(first, name)
+        for name in (
+            "received_at",
+            "dispatched_at",
+            "request_type",
+            "matter_id",
+            "territory_id",
+            "title",
+            "citizen_name",
+            "citizen_phone",
+        )
+    }
+    ticket_receive(intake=TicketIntake(hotline_no="T-EXT-1", fields={**fields, "content": "补充：摊贩增多。"}))
+    assert Ticket.objects.get(pk=first.pk).due_at == at(2026, 3, 20, 17, 30)

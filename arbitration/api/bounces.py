@@ -1,0 +1,111 @@
+"""API: bounces and their review. Anything a user may not see or do answers 404, as if it did not exist."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from arbitration import access
+from arbitration.errors import NotFound
+from arbitration.models import Bounce, BounceReason
+from arbitration.services.bounces import bounce_create, bounce_reject, bounce_uphold
+
+
+class BounceReasonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BounceReason
+        fields = ["id", "code", "name", "settled_by_ruling", "routes_to_legal_desk"]
+
+
+class BounceSerializer(serializers.ModelSerializer):
+    hotline_no = serializers.CharField(source="ticket.hotline_no")
+    department = serializers.CharField(source="department.name")
+    proposed_department = serializers.CharField(source="proposed_department.name", default=None)
+    reason = serializers.CharField(source="reason.name")
+
+    class Meta:
+        model = Bounce
+        fields = [
+            "id",
+            "hotline_no",
+            "assignment",
+            "department",
+            "proposed_department",
+            "reason",
+            "explanation",
+            "basis",
+            "created_at",
+            "outcome",
+            "reviewed_at",
+            "review_note",
+        ]
+
+
+class BounceInput(serializers.Serializer):
+    reason_id = serializers.IntegerField()
+    explanation = serializers.CharField()
+    basis = serializers.CharField()
+    proposed_department_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+class UpholdInput(serializers.Serializer):
+    lead_department_id = serializers.IntegerField()
+    co_handler_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectInput(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class BounceReasonList(APIView):
+    @extend_schema(responses=BounceReasonSerializer(many=True), summary="Bounce reasons (退单理由)")
+    def get(self, request):
+        return Response(BounceReasonSerializer(BounceReason.objects.filter(is_active=True), many=True).data)
+
+
+class BounceList(APIView):
+    @extend_schema(responses=BounceSerializer(many=True), summary="Bounces visible to you (?outcome=pending)")
+    def get(self, request):
+        bounces = access.bounces_visible_to(request.user).select_related(
+            "ticket", "department", "proposed_department", "reason"
+        )
+        if outcome := request.query_params.get("outcome"):
+            bounces = bounces.filter(outcome=outcome)
+        return Response(BounceSerializer(bounces[:200], many=True).data)
+
+
+class AssignmentBounce(APIView):
+    @extend_schema(request=BounceInput, responses={201: BounceSerializer}, summary="Bounce an assignment (退单)")
+    def post(self, request, assignment_id: int):
+        data = _valid(BounceInput, request)
+        bounce = bounce_create(assignment_id=assignment_id, actor=request.user, **data)
+        return Response(BounceSerializer(bounce).data, status=201)
+
+
+class BounceUphold(APIView):
+    @extend_schema(request=UpholdInput, responses=BounceSerializer, summary="Uphold a bounce and re-dispatch")
+    def post(self, request, bounce_id: int):
+        _reviewer(request.user, bounce_id)
+        bounce = bounce_uphold(bounce_id=bounce_id, actor=request.user, **_valid(UpholdInput, request))
+        return Response(BounceSerializer(bounce).data)
+
+
+class BounceReject(APIView):
+    @extend_schema(request=RejectInput, responses=BounceSerializer, summary="Reject a bounce (无理退单)")
+    def post(self, request, bounce_id: int):
+        _reviewer(request.user, bounce_id)
+        bounce = bounce_reject(bounce_id=bounce_id, actor=request.user, **_valid(RejectInput, request))
+        return Response(BounceSerializer(bounce).data)
+
+
+def _reviewer(user, bounce_id: int) -> None:
+    if not access.may_review_bounces(user):
+        raise NotFound()
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -1,0 +1,273 @@
+"""API: intake from the hotline platform (a public contract) and reading tickets back.
+
+POST /api/v1/tickets/                          create or update by hotline_no (idempotent)
+GET  /api/v1/tickets/                          tickets visible to you, filtered and paginated
+GET  /api/v1/tickets/{hotline_no}/             one ticket with its assignments
+GET  /api/v1/tickets/{hotline_no}/history/     its audit history: who, when, what changed, why
+
+Visibility follows `access.tickets_visible_to`; a ticket you may not see answers exactly like a missing one.
+Citizens' names and phones are masked unless `access.may_see_personal_data` allows them (on lists: only for
+the roles that see personal data everywhere, so that a list never needs a per-ticket check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from arbitration import access, selectors
+from arbitration.choices import Channel, RequestType, Resolution, Satisfaction, TicketStatus
+from arbitration.errors import InvalidInput, NotFound, UnknownCode
+from arbitration.intake import CodeBook, ticket_payload_parse
+from arbitration.models import Assignment, Department, Matter, Territory, Ticket
+from arbitration.services.tickets import ticket_receive
+
+ENUM_HELP = "A code ({codes}) or its Chinese label."
+
+
+def _enum_help(choices) -> str:
+    return ENUM_HELP.format(codes=", ".join(choices.values))
+
+
+# --- serializers ------------------------------------------------------------------------------------------
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField(help_text="In the language of the request (Accept-Language).")
+    details = serializers.DictField(help_text="`field` names the offending payload field.")
+
+
+class TicketIntakeSerializer(serializers.Serializer):
+    """The payload the hotline platform sends; validated by `arbitration.intake.ticket_payload_parse`."""
+
+    hotline_no = serializers.CharField(max_length=40, help_text="The platform's own ticket number.")
+    received_at = serializers.DateTimeField(help_text="ISO 8601; without an offset it is Asia/Shanghai time.")
+    dispatched_at = serializers.DateTimeField(required=False, allow_null=True)
+    channel = serializers.CharField(required=False, help_text=_enum_help(Channel))
+    request_type = serializers.CharField(help_text=_enum_help(RequestType))
+    matter = serializers.CharField(help_text="Matter (诉求分类) code.")
+    territory = serializers.CharField(help_text="Territory (属地) code.")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField()
+    citizen_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    citizen_phone = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="Mobile (13812341234) or landline (0538-6221234)."
+    )
+    confidential = serializers.BooleanField(required=False)
+    time_limit = serializers.CharField(required=False, help_text="Time-limit tier code; the default tier if absent.")
+    status = serializers.CharField(required=False, help_text=_enum_help(TicketStatus))
+    resolution = serializers.CharField(required=False, allow_blank=True, help_text=_enum_help(Resolution))
+    satisfaction = serializers.CharField(required=False, allow_blank=True, help_text=_enum_help(Satisfaction))
+    result = serializers.CharField(required=False, allow_blank=True)
+    dispatched_to = serializers.CharField(
+        required=False, help_text="Code of the department the platform dispatched to (made the lead)."
+    )
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    department = CodeNameSerializer()
+    role = serializers.CharField(help_text="lead, co_handler or copied")
+    method = serializers.CharField()
+    assigned_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Assignment
+        fields = ["department", "role", "method", "assigned_at", "assigned_by", "reason", "ended_at"]
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """A ticket as the API shows it; personal data is masked unless context["personal_data"] is true."""
+
+    channel = serializers.CharField()
+    request_type = serializers.CharField()
+    status = serializers.CharField()
+    resolution = serializers.CharField()
+    satisfaction = serializers.CharField()
+    matter = CodeNameSerializer()
+    territory = CodeNameSerializer()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "hotline_no", "received_at", "dispatched_at", "channel", "request_type", "matter", "territory",
+            "address", "title", "content", "citizen_name", "citizen_phone", "confidential", "due_at",
+            "due_unknown_reason", "status", "resolution", "satisfaction", "result", "replied_at", "closed_at",
+            "updated_at",
+        ]  # fmt: skip
+
+    def to_representation(self, instance: Ticket) -> dict:
+        data = super().to_representation(instance)
+        shown = selectors.personal_data_shown(instance, visible=self.context.get("personal_data", False))
+        data.update(shown)
+        return data
+
+
+class TicketListItemSerializer(TicketSerializer):
+    assignments = AssignmentSerializer(many=True, source="active_assignments", help_text="Active assignments.")
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "assignments"]
+
+
+class TicketDetailSerializer(TicketSerializer):
+    """One ticket with every assignment it ever had (set `all_assignments` on the instance first)."""
+
+    time_limit = CodeNameSerializer(source="time_limit_tier")
+    assignments = AssignmentSerializer(many=True, source="all_assignments", help_text="Active ones first.")
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "time_limit", "assignments"]
+
+
+class IntakeResponseSerializer(TicketDetailSerializer):
+    outcome = serializers.ChoiceField(choices=["created", "updated", "unchanged"], read_only=True)
+
+    class Meta(TicketDetailSerializer.Meta):
+        fields = ["outcome", *TicketDetailSerializer.Meta.fields]
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    subject = serializers.CharField(help_text="The ticket, or one of its assignments.")
+    action = serializers.CharField(help_text="created, changed or deleted")
+    actor = serializers.CharField()
+    reason = serializers.CharField()
+    changes = FieldChangeSerializer(many=True)
+
+
+# --- views ------------------------------------------------------------------------------------------------
+ERRORS = {400: ErrorSerializer, 404: OpenApiResponse(ErrorSerializer, description="Missing, or not yours to see.")}
+DETAIL_RELATED = ("matter", "territory", "time_limit_tier")
+
+
+def _detail(request: Request, ticket: Ticket, **extra) -> dict:
+    ticket.all_assignments = selectors.ticket_assignments(ticket)
+    context = {"request": request, "personal_data": access.may_see_personal_data(request.user, ticket)}
+    data = TicketDetailSerializer(ticket, context=context).data
+    return {**extra, **data}
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("status", str, enum=TicketStatus.values),
+    OpenApiParameter("department", str, description="Department code: tickets ever assigned to it."),
+    OpenApiParameter("matter", str, description="Matter code: that matter and the ones under it."),
+    OpenApiParameter("territory", str, description="Territory code: that territory and the ones within it."),
+    OpenApiParameter("received_from", OpenApiTypes.DATE, description="Received on or after this day."),
+    OpenApiParameter("received_to", OpenApiTypes.DATE, description="Received on or before this day."),
+]
+
+
+def _by_code(model, name: str, code: str | None):
+    if not code:
+        return None
+    found = model.objects.filter(code=code).first()
+    if found is None:
+        raise UnknownCode(field=name, value=code)
+    return found
+
+
+def _date(name: str, text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field=name, reason="YYYY-MM-DD") from None
+
+
+def _filters(params) -> selectors.TicketFilters:
+    status_code = params.get("status") or ""
+    if status_code and status_code not in TicketStatus.values:
+        raise InvalidInput(field="status", reason=", ".join(TicketStatus.values))
+    return selectors.TicketFilters(
+        status=status_code,
+        department=_by_code(Department, "department", params.get("department")),
+        matter=_by_code(Matter, "matter", params.get("matter")),
+        territory=_by_code(Territory, "territory", params.get("territory")),
+        received_from=_date("received_from", params.get("received_from")),
+        received_to=_date("received_to", params.get("received_to")),
+    )
+
+
+class TicketCollection(GenericAPIView):
+    serializer_class = TicketListItemSerializer
+
+    @extend_schema(
+        summary="Receive a ticket from the hotline platform (create or update by hotline_no)",
+        description="Idempotent: the same payload twice changes nothing and writes no second history row. "
+        "Only dispatchers, administrators and accounts holding `arbitration.receive_ticket` (the platform's "
+        "token) may post; anyone else gets 404. Unknown codes are 400 with `details.field` naming the field.",
+        request=TicketIntakeSerializer,
+        responses={201: IntakeResponseSerializer, 200: IntakeResponseSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        if not access.may_receive_tickets(request.user):
+            raise NotFound()
+        intake = ticket_payload_parse(request.data, CodeBook())
+        result = ticket_receive(intake=intake, actor=request.user)
+        outcome = "created" if result.created else "updated" if result.changed else "unchanged"
+        # The poster may receive tickets, so it may read back the one it sent (whatever its roles show it).
+        ticket = Ticket.objects.select_related(*DETAIL_RELATED).get(pk=result.ticket.pk)
+        return Response(_detail(request, ticket, outcome=outcome),
+                        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)  # fmt: skip
+
+    @extend_schema(summary="Tickets visible to you", parameters=LIST_PARAMETERS,
+                   responses={200: TicketListItemSerializer(many=True), 400: ErrorSerializer})  # fmt: skip
+    def get(self, request: Request) -> Response:
+        filters = _filters(request.query_params)
+        tickets = selectors.ticket_list(access.tickets_visible_to(request.user), filters).order_by("-received_at",
+                                                                                                   "-pk")  # fmt: skip
+        page = self.paginate_queryset(tickets)
+        personal = request.user.has_role(*settings.MINGZE_PERSONAL_DATA_ROLES)
+        data = TicketListItemSerializer(page, many=True, context={"request": request, "personal_data": personal}).data
+        return self.get_paginated_response(data)
+
+
+class TicketDetail(APIView):
+    @extend_schema(summary="One ticket with its assignments", responses={200: TicketDetailSerializer, **ERRORS})
+    def get(self, request: Request, hotline_no: str) -> Response:
+        return Response(_detail(request, access.ticket_get_for(user=request.user, hotline_no=hotline_no)))
+
+
+class TicketHistory(APIView):
+    @extend_schema(
+        summary="The ticket's audit history: who, when, what changed, why",
+        description="History rows of the ticket and its assignments, oldest first. Personal data in the "
+        "changes is masked for those who may not see it.",
+        responses={200: HistoryEntrySerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request, hotline_no: str) -> Response:
+        ticket = access.ticket_get_for(user=request.user, hotline_no=hotline_no)
+        personal = access.may_see_personal_data(request.user, ticket)
+        entries = selectors.timeline_merge(
+            selectors.history_entries(
+                Ticket.history.filter(id=ticket.pk), subject=lambda row: str(_("Ticket")),
+                masked={} if personal else selectors.PERSONAL_DATA_MASKS,
+            ),
+            selectors.history_entries(
+                Assignment.history.filter(ticket_id=ticket.pk).select_related("department"),
+                subject=lambda row: str(_("Assignment to %(department)s") % {"department": row.department}),
+            ),
+        )  # fmt: skip
+        return Response(HistoryEntrySerializer(entries, many=True).data)

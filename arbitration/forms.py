@@ -1,0 +1,86 @@
+"""Forms of the arbitration pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from arbitration.choices import TerritoryLevel, TicketStatus
+from arbitration.models import Department, Matter, Territory
+from arbitration.selectors import TicketFilters
+
+INDENT = "\u3000"  # an ideographic space: indents evenly beside Chinese names
+
+
+class TreeChoiceField(forms.ModelChoiceField):
+    """A tree shown flat, each level indented, so a district reads as the parent of its streets."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{INDENT * (obj.level - 1)}{obj.code} {obj.name}"
+
+
+class TicketFilterForm(forms.Form):
+    """The ticket list's filters; an invalid value is ignored rather than failing the page."""
+
+    q = forms.CharField(label=_("Number or title"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *TicketStatus.choices]
+    )
+    urgency = forms.ChoiceField(
+        label=_("Time limit"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("overdue", _("Overdue")),
+            ("due_soon", _("Due soon")),
+        ],
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        empty_label=_("All departments"),
+        queryset=Department.objects.filter(is_active=True).only("code", "name").order_by("code"),
+    )
+    matter = TreeChoiceField(
+        label=_("Matter"),
+        required=False,
+        empty_label=_("All matters"),
+        queryset=Matter.objects.only("code", "name", "level", "path").order_by("path"),
+    )
+    # Communities are left out of the choices: choosing their street covers them (the filter takes the subtree).
+    territory = TreeChoiceField(
+        label=_("Territory"),
+        required=False,
+        empty_label=_("All territories"),
+        queryset=Territory.objects.filter(level__lt=TerritoryLevel.COMMUNITY)
+        .only("code", "name", "level", "path")
+        .order_by("path"),
+    )
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, departments=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if departments is not None:  # a liaison filters among their own departments only
+            self.fields["department"].queryset = departments
+
+    def filters(self) -> TicketFilters:
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+        )
+        return TicketFilters(
+            status=data.get("status") or "",
+            department=data.get("department"),
+            matter=data.get("matter"),
+            territory=data.get("territory"),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            text=(data.get("q") or "").strip(),
+            urgency=data.get("urgency") or "",
+        )

@@ -1,0 +1,346 @@
+"""The one parser from a hotline-platform payload (a JSON object or a CSV row) to a `TicketIntake`.
+
+The API (`POST /api/v1/tickets/`) and `manage.py import_tickets` both come through `ticket_payload_parse`,
+so a row the API refuses is refused by the import for the same reason, with the same message.
+
+Payload fields (the public contract; keep them stable):
+    hotline_no, received_at, dispatched_at, channel, request_type, matter, territory, address, title,
+    content, citizen_name, citizen_phone, confidential, time_limit, status, resolution, satisfaction,
+    result, dispatched_to
+
+Rules: `matter`, `territory`, `dispatched_to` (a department) and `time_limit` (a tier) are codes; enum fields
+take their code ("complaint") or their Chinese label ("投诉"); times are ISO 8601, naive ones are city time
+(Asia/Shanghai). Optional fields that are missing or empty leave the stored value alone on an update, except
+the free-text and result fields, which an explicit empty value clears. Unknown payload keys are ignored so
+that the platform may send more than we read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from arbitration.choices import Channel, RequestType, Resolution, Satisfaction, TicketStatus
+from arbitration.errors import InvalidInput, UnknownCode
+from arbitration.models import Department, Matter, Territory, Ticket, TimeLimitTier
+from arbitration.services.tickets import TicketIntake
+
+PAYLOAD_FIELDS = (
+    "hotline_no", "received_at", "dispatched_at", "channel", "request_type", "matter", "territory", "address",
+    "title", "content", "citizen_name", "citizen_phone", "confidential", "time_limit", "status", "resolution",
+    "satisfaction", "result", "dispatched_to",
+)  # fmt: skip
+REQUIRED_FIELDS = ("hotline_no", "received_at", "request_type", "matter", "territory", "title", "content")
+
+# Chinese words the platform and spreadsheets use for our enum codes, beside the labels of the catalogue.
+CHINESE_ALIASES: dict[type[models.TextChoices], dict[str, str]] = {
+    RequestType: {"咨询": "enquiry", "求助": "help", "投诉": "complaint", "举报": "report", "建议": "suggestion"},
+    Channel: {"电话": "phone", "热线电话": "phone", "网站": "web", "网络": "web", "app": "app", "手机app": "app",
+              "小程序": "mini_program", "微信小程序": "mini_program", "信件": "letter", "来信": "letter",
+              "省平台": "provincial", "12345省级平台": "provincial", "省级平台": "provincial"},
+    TicketStatus: {"已受理": "received", "受理": "received", "待派单": "received", "已派单": "dispatched",
+                   "派单": "dispatched", "办理中": "handling", "已答复": "replied", "答复": "replied",
+                   "已办结": "closed", "办结": "closed"},
+    Resolution: {"解决": "resolved", "已解决": "resolved", "部分解决": "partly", "未解决": "unresolved"},
+    Satisfaction: {"满意": "satisfied", "基本满意": "basically", "不满意": "dissatisfied", "未评价": "not_rated"},
+}  # fmt: skip
+
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f"})
+
+HOTLINE_NO = re.compile(r"^[\w.-]+$")
+PHONE = re.compile(
+    r"^(?:(?:\+?86)?1[3-9]\d{9}"  # mobile
+    r"|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?"  # landline with area code (and extension)
+    r"|\d{7,8})$"  # local landline
+)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_MAX_LENGTH = {f.name: f.max_length for f in Ticket._meta.concrete_fields if getattr(f, "max_length", None)}
+
+
+@cache
+def _enum_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
+    """Every accepted spelling (code, English label, zh-Hans label, alias), lower-cased → code."""
+    lookup = {value.lower(): value for value in choices.values}
+    for value, label in choices.choices:
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                lookup[str(label).lower()] = value
+    lookup.update({word.lower(): code for word, code in CHINESE_ALIASES.get(choices, {}).items()})
+    return lookup
+
+
+@dataclass
+class CodeBook:
+    """Code → id for matters, territories, active departments and tiers, cached for one run or request.
+
+    `CodeBook.load()` reads everything in four queries (imports); `CodeBook()` looks codes up one at a
+    time as they appear and remembers them (one API request).
+    """
+
+    complete: bool = False
+    codes: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {"matter": {}, "territory": {}, "dispatched_to": {}, "time_limit": {}}
+    )
+
+    SOURCES = {
+        "matter": lambda: Matter.objects.all(),
+        "territory": lambda: Territory.objects.all(),
+        "dispatched_to": lambda: Department.objects.filter(is_active=True),  # dispatch needs an active unit
+        "time_limit": lambda: TimeLimitTier.objects.all(),
+    }
+
+    @classmethod
+    def load(cls) -> CodeBook:
+        book = cls(complete=True)
+        for kind, source in cls.SOURCES.items():
+            book.codes[kind] = dict(source().values_list("code", "id"))
+        return book
+
+    def resolve(self, kind: str, code: str) -> int:
+        known = self.codes[kind]
+        if code not in known and not self.complete:
+            found = self.SOURCES[kind]().filter(code=code).values_list("id", flat=True).first()
+            if found is not None:
+                known[code] = found
+        if code not in known:
+            raise UnknownCode(field=kind, value=code)
+        return known[code]
+
+    def enum(self, name: str, choices: type[models.TextChoices], value: str) -> str:
+        code = _enum_lookup(choices).get(value.lower())
+        if code is None:
+            raise InvalidInput(
+                field=name, reason=format_lazy(_("not one of {choices}"), choices=", ".join(choices.values))
+            )
+        return code
+
+
+def _text(payload: Mapping[str, Any], name: str) -> str | None:
+    """The stripped text of `name`, '' when present but empty, None when absent."""
+    if name not in payload:
+        return None
+    value = payload[name]
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidInput(field=name, reason=_("must be text"))
+    text = str(value).strip()
+    limit = _MAX_LENGTH.get(name)
+    if limit is not None and len(text) > limit:
+        raise InvalidInput(field=name, reason=format_lazy(_("longer than {limit} characters"), limit=limit))
+    return text
+
+
+def _required(payload: Mapping[str, Any], name: str) -> str:
+    text = _text(payload, name)
+    if not text:
+        raise InvalidInput(field=name, reason=_("this field is required"))
+    return text
+
+
+def _datetime(name: str, text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise InvalidInput(field=name, reason=_("not a date and time in ISO 8601 form")) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SHANGHAI)  # the platform's local clock is the city's
+    return moment
+
+
+def _boolean(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise InvalidInput(field=name, reason=_("must be true or false"))
+
+
+def ticket_payload_parse(payload: Mapping[str, Any], codes: CodeBook) -> TicketIntake:
+    """Validate one payload and resolve its codes; raises `InvalidInput` / `UnknownCode` naming the field."""
+    if not isinstance(payload, Mapping):
+        raise InvalidInput(field="payload", reason=_("must be an object of ticket fields"))
+    hotline_no = _required(payload, "hotline_no")
+    if not HOTLINE_NO.match(hotline_no):
+        raise InvalidInput(field="hotline_no", reason=_("may hold only letters, digits, '.', '_' and '-'"))
+    fields: dict[str, Any] = {
+        "received_at": _datetime("received_at", _required(payload, "received_at")),
+        "request_type": codes.enum("request_type", RequestType, _required(payload, "request_type")),
+        "matter_id": codes.resolve("matter", _required(payload, "matter")),
+        "territory_id": codes.resolve("territory", _required(payload, "territory")),
+        "title": _required(payload, "title"),
+        "content": _required(payload, "content"),
+    }
+    for name in ("address", "citizen_name", "result"):
+        text = _text(payload, name)
+        if text is not None:
+            fields[name] = text
+    phone = _text(payload, "citizen_phone")
+    if phone is not None:
+        phone = phone.replace(" ", "")
+        if phone and not PHONE.match(phone):
+            raise InvalidInput(field="citizen_phone", reason=_("not a phone number"))
+        fields["citizen_phone"] = phone
+    _optional_fields(payload, codes, fields)
+    dispatched_to = _text(payload, "dispatched_to")
+    return TicketIntake(
+        hotline_no=hotline_no,
+        fields=fields,
+        dispatched_to_id=codes.resolve("dispatched_to", dispatched_to) if dispatched_to else None,
+    )
+
+
+def _optional_fields(payload: Mapping[str, Any], codes: CodeBook, fields: dict[str, Any]) -> None:
+    """Fields whose empty value means "not given" (channel, status, …) or "clear it" (resolution, …)."""
+    dispatched_at = _text(payload, "dispatched_at")
+    if dispatched_at:
+        fields["dispatched_at"] = _datetime("dispatched_at", dispatched_at)
+        if fields["dispatched_at"] < fields["received_at"]:
+            raise InvalidInput(field="dispatched_at", reason=_("earlier than the time the ticket was received"))
+    for name, choices in (("channel", Channel), ("status", TicketStatus)):
+        text = _text(payload, name)
+        if text:
+            fields[name] = codes.enum(name, choices, text)
+    for name, choices in (("resolution", Resolution), ("satisfaction", Satisfaction)):
+        text = _text(payload, name)
+        if text is not None:
+            fields[name] = codes.enum(name, choices, text) if text else ""
+    tier = _text(payload, "time_limit")
+    if tier:
+        fields["time_limit_tier_id"] = codes.resolve("time_limit", tier)
+    confidential = payload.get("confidential")
+    if confidential is not None and confidential != "":
+        fields["confidential"] = _boolean("confidential", confidential)
+
+
+# --- files: CSV or JSON Lines (tickets), CSV or JSON (the city), UTF-8 or GB18030 ------------------------
+@dataclass(frozen=True)
+class FileFacts:
+    encoding: str
+    lines: int
+
+
+def file_facts(path: Path) -> FileFacts:
+    """Encoding (UTF-8, with or without BOM, else GB18030) and line count, in one streaming pass."""
+    with path.open("rb") as stream:
+        bom = stream.read(3) == codecs.BOM_UTF8
+        stream.seek(0)
+        decoder, utf8, lines = codecs.getincrementaldecoder("utf-8")(), True, 0
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            lines += chunk.count(b"\n")
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False  # GB18030 is a superset of GBK and GB2312: what Chinese Excel writes
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return FileFacts(encoding=("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030", lines=lines)
+
+
+Record = tuple[int, dict[str, Any] | InvalidInput]
+
+
+def records_read(path: Path, encoding: str, kind: str | None = None) -> Iterator[Record]:
+    """(line number, record or the error that line gives) for a CSV, JSON Lines or JSON-array file.
+
+    `kind` is "csv", "jsonl" or "json"; by default the suffix decides (.csv, .jsonl/.ndjson, .json).
+    """
+    kind = kind or {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(path.suffix.lower())
+    if kind is None:
+        raise InvalidInput(field="file", reason=_("use a .csv, .jsonl or .json file"))
+    with path.open(encoding=encoding, newline="" if kind == "csv" else None) as stream:
+        if kind == "csv":
+            yield from _csv_records(stream)
+        elif kind == "jsonl":
+            yield from _jsonl_records(stream)
+        else:
+            yield from _json_records(stream)
+
+
+def _csv_records(stream: TextIO) -> Iterator[Record]:
+    reader = csv.reader(stream)
+    header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
+    while True:
+        line = reader.line_num + 1  # a quoted value may span lines: report where the record starts
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield line, InvalidInput(field="csv", reason=str(error))
+            continue
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) != len(header):
+            reason = format_lazy(_("{count} values where the header has {columns}"), count=len(values),
+                                 columns=len(header))  # fmt: skip
+            yield line, InvalidInput(field="csv", reason=reason)
+            continue
+        yield line, dict(zip(header, values, strict=True))
+
+
+def _jsonl_records(stream: TextIO) -> Iterator[Record]:
+    for line, text in enumerate(stream, start=1):
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield line, InvalidInput(field="json", reason=str(error))
+            continue
+        yield (
+            line,
+            record
+            if isinstance(record, dict)
+            else InvalidInput(field="payload", reason=_("must be an object of ticket fields")),
+        )
+
+
+def _json_records(stream: TextIO) -> Iterator[Record]:
+    """A JSON array of objects (the city files); the "line" is the object's position, from 1."""
+    try:
+        records = json.load(stream)
+    except json.JSONDecodeError as error:
+        yield error.lineno, InvalidInput(field="json", reason=str(error))
+        return
+    if not isinstance(records, list):
+        yield 1, InvalidInput(field="json", reason=_("must be an array of objects"))
+        return
+    for position, record in enumerate(records, start=1):
+        yield (
+            position,
+            record if isinstance(record, dict) else InvalidInput(field="json", reason=_("must be an array of objects")),
+        )
+
+
+def error_field(error: InvalidInput) -> str:
+    """The payload field an intake error is about (for reports and the API's `details.field`)."""
+    return str(error.details.get("field", ""))
+
+
+__all__ = [
+    "PAYLOAD_FIELDS", "REQUIRED_FIELDS", "CodeBook", "FileFacts", "error_field", "file_facts", "records_read",
+    "ticket_payload_parse",
+]  # fmt: skip

@@ -1,0 +1,146 @@
+"""Rulings of the joint conference, city leaders' decisions, and departments' refusals of either.
+
+Both documents are snapshots (STYLE.md §4): `data` holds the frozen minutes, `pdf` the file rendered from
+it once; neither is rendered again, whatever is edited later.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from arbitration.choices import RulingScope
+from arbitration.models.documents import IssuedDocument
+
+
+class OwnershipDecision(IssuedDocument):
+    """What a ruling and a leader decision share: who owns what, for which tickets, and why."""
+
+    dispute = models.ForeignKey(
+        "arbitration.Dispute", verbose_name=_("dispute"), on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    ticket = models.ForeignKey(
+        "arbitration.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    scope = models.CharField(_("scope"), max_length=20, choices=RulingScope)
+    matter = models.ForeignKey(
+        "arbitration.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    territory = models.ForeignKey(
+        "arbitration.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+        help_text=_("The territory the decision covers (the city for city-wide scope)."),
+    )
+    lead = models.ForeignKey(
+        "arbitration.Department", verbose_name=_("lead"), on_delete=models.PROTECT, related_name="%(class)ss_led"
+    )
+    co_handlers = models.ManyToManyField(
+        "arbitration.Department", verbose_name=_("co-handlers"), blank=True, related_name="%(class)ss_co_handled"
+    )
+    reasons = models.TextField(_("reasons"))
+    basis = models.TextField(_("basis"))
+    in_force = models.BooleanField(
+        _("in force"), default=True, help_text=_("False once a city leader's decision on the same dispute replaces it.")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.document_number
+
+    @property
+    def co_handler_names(self) -> list[str]:
+        return [department.name for department in self.co_handlers.all()]
+
+    def build_pdf(self) -> bytes:
+        from arbitration.documents.render import MinutesData, render_minutes
+
+        return render_minutes(MinutesData.from_dict(self.data))
+
+
+class Ruling(OwnershipDecision):
+    """认定书: the joint conference's binding ruling on ownership; also a precedent for its scope."""
+
+    agenda_item = models.OneToOneField(
+        "arbitration.AgendaItem", verbose_name=_("agenda item"), on_delete=models.PROTECT, related_name="ruling"
+    )
+    history = HistoricalRecords(m2m_fields=["co_handlers"])
+
+    class Meta(OwnershipDecision.Meta):
+        verbose_name = _("ruling")
+        verbose_name_plural = _("rulings")
+        indexes = [models.Index(fields=["matter", "scope", "in_force"])]
+
+
+class LeaderDecision(OwnershipDecision):
+    """领导签批: a city leader's final decision on a deadlock or a refused ruling; also a precedent."""
+
+    ruling = models.ForeignKey(
+        Ruling,
+        verbose_name=_("refused ruling"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leader_decisions",
+    )
+    history = HistoricalRecords(m2m_fields=["co_handlers"])
+
+    class Meta(OwnershipDecision.Meta):
+        verbose_name = _("leader decision")
+        verbose_name_plural = _("leader decisions")
+        indexes = [models.Index(fields=["matter", "scope", "in_force"])]
+
+
+class DecisionRefusal(models.Model):
+    """拒不执行: a department declares it refuses a ruling (→ the leader's queue) or a leader decision
+    (→ supervision, through the `leader_decision_refused` signal)."""
+
+    ruling = models.ForeignKey(
+        Ruling, verbose_name=_("ruling"), null=True, blank=True, on_delete=models.PROTECT, related_name="refusals"
+    )
+    leader_decision = models.ForeignKey(
+        LeaderDecision,
+        verbose_name=_("leader decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refusals",
+    )
+    department = models.ForeignKey(
+        "arbitration.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="decision_refusals",
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("declared by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("refusal of a decision")
+        verbose_name_plural = _("refusals of decisions")
+        ordering = ["-declared_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ruling__isnull=True) ^ Q(leader_decision__isnull=True),
+                name="refusal_of_exactly_one_decision",
+            ),
+            models.UniqueConstraint(fields=["ruling", "department"], name="one_refusal_per_ruling"),
+            models.UniqueConstraint(fields=["leader_decision", "department"], name="one_refusal_per_decision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}: {self.ruling or self.leader_decision}"
+
+    @property
+    def decision(self):
+        return self.ruling or self.leader_decision

@@ -1,0 +1,337 @@
+"""Reads that pages, the API and other apps share: ticket lists, counts, and the history timeline.
+
+Permission filtering happens in `arbitration.access`; these functions take an already-visible queryset
+or a ticket the caller was allowed to fetch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, CharField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arbitration.access import mask_name, mask_phone
+from arbitration.choices import OPEN_TICKET_STATUSES, TicketEventKind, TicketStatus
+from arbitration.models import Assignment, Department, Matter, Territory, Ticket, TicketEvent
+
+# A ticket is "due soon" this long before its limit (DOMAIN.md §3: the yellow card; local configuration).
+DUE_SOON = dt.timedelta(hours=getattr(settings, "MINGZE_DUE_SOON_HOURS", 24))
+
+# Personal data on a ticket and how to show it to someone who may not see it.
+PERSONAL_DATA_MASKS: dict[str, Callable[[str], str]] = {"citizen_name": mask_name, "citizen_phone": mask_phone}
+
+
+# --- ticket lists ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TicketFilters:
+    """What a ticket list is narrowed to; every field optional."""
+
+    status: str = ""
+    department: Department | None = None
+    matter: Matter | None = None
+    territory: Territory | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    text: str = ""
+    urgency: str = ""  # "overdue" or "due_soon"
+
+
+def with_urgency(queryset: QuerySet[Ticket], *, now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """Annotate `urgency`: "overdue", "due_soon" or "" — only open tickets with a known due time qualify."""
+    now = now or timezone.now()
+    open_with_due = Q(status__in=OPEN_TICKET_STATUSES, due_at__isnull=False)
+    return queryset.annotate(
+        urgency=Case(
+            When(open_with_due & Q(due_at__lt=now), then=Value("overdue")),
+            When(open_with_due & Q(due_at__lt=now + DUE_SOON), then=Value("due_soon")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def ticket_urgency(ticket: Ticket, *, now: dt.datetime | None = None) -> str:
+    """The same rule as `with_urgency`, for one ticket already in memory."""
+    if not ticket.is_open or ticket.due_at is None:
+        return ""
+    now = now or timezone.now()
+    if ticket.due_at < now:
+        return "overdue"
+    return "due_soon" if ticket.due_at < now + DUE_SOON else ""
+
+
+def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
+    """Tickets from `visible` (see access.tickets_visible_to) narrowed by `filters`, ready for a list page:
+    related rows joined and active assignments prefetched, so a page costs the same queries at any size."""
+    queryset = visible
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.department is not None:
+        queryset = queryset.filter(
+            models.Exists(Assignment.objects.filter(ticket=models.OuterRef("pk"), department=filters.department))
+        )
+    if filters.matter is not None:
+        queryset = queryset.filter(matter__path__startswith=filters.matter.path)
+    if filters.territory is not None:  # the whole subtree: a district includes its streets and communities
+        queryset = queryset.filter(territory__path__startswith=filters.territory.path)
+    tz = timezone.get_current_timezone()
+    if filters.received_from is not None:
+        queryset = queryset.filter(received_at__gte=dt.datetime.combine(filters.received_from, dt.time(), tz))
+    if filters.received_to is not None:
+        end = dt.datetime.combine(filters.received_to + dt.timedelta(days=1), dt.time(), tz)
+        queryset = queryset.filter(received_at__lt=end)
+    if filters.text:
+        queryset = queryset.filter(Q(hotline_no__icontains=filters.text) | Q(title__icontains=filters.text))
+    queryset = with_urgency(queryset)
+    if filters.urgency:
+        queryset = queryset.filter(urgency=filters.urgency)
+    return queryset.select_related("matter", "territory").prefetch_related(active_assignments())
+
+
+def active_assignments() -> Prefetch:
+    """Prefetch a ticket's current assignments (with departments) into `active_assignments`."""
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(ended_at=None).select_related("department"),
+        to_attr="active_assignments",
+    )
+
+
+def tickets_open_for_departments(visible: QuerySet[Ticket], department_ids: Iterable[int]) -> QuerySet[Ticket]:
+    """Open tickets actively assigned to any of `department_ids`, overdue first, then by due time."""
+    queryset = visible.open().filter(
+        models.Exists(
+            Assignment.objects.filter(
+                ticket=models.OuterRef("pk"), department_id__in=list(department_ids), ended_at=None
+            )
+        )
+    )
+    order = Case(When(urgency="overdue", then=Value(0)), When(urgency="due_soon", then=Value(1)), default=Value(2))
+    return (
+        with_urgency(queryset)
+        .select_related("matter", "territory")
+        .prefetch_related(active_assignments())
+        .order_by(order, models.F("due_at").asc(nulls_last=True), "-received_at")
+    )
+
+
+@dataclass(frozen=True)
+class DispatchCounts:
+    received: int  # received and not yet dispatched
+    overdue: int
+    due_soon: int
+    due_unknown: int
+
+
+def dispatch_counts(visible: QuerySet[Ticket]) -> DispatchCounts:
+    """The dispatcher's dashboard figures, in one aggregate query."""
+    now = timezone.now()
+    open_with_due = Q(status__in=OPEN_TICKET_STATUSES, due_at__isnull=False)
+    figures = visible.aggregate(
+        received=models.Count("pk", filter=Q(status=TicketStatus.RECEIVED)),
+        overdue=models.Count("pk", filter=open_with_due & Q(due_at__lt=now)),
+        due_soon=models.Count("pk", filter=open_with_due & Q(due_at__gte=now, due_at__lt=now + DUE_SOON)),
+        due_unknown=models.Count(
+            "pk", filter=Q(status__in=OPEN_TICKET_STATUSES, due_at=None, dispatched_at__isnull=False)
+        ),
+    )
+    return DispatchCounts(**figures)
+
+
+def tickets_due_unknown_count() -> int:
+    """Dispatched tickets whose due time waits for calendar data (the administrator's warning)."""
+    return Ticket.objects.filter(due_at=None, dispatched_at__isnull=False).exclude(due_unknown_reason="").count()
+
+
+def tickets_due_unknown_years() -> list[str]:
+    """The distinct reasons due times are unknown (each names the missing year), for the warning banner."""
+    reasons = Ticket.objects.filter(due_at=None, dispatched_at__isnull=False).exclude(due_unknown_reason="")
+    return sorted(set(reasons.values_list("due_unknown_reason", flat=True).distinct()[:10]))
+
+
+def ticket_assignments(ticket: Ticket) -> list[Assignment]:
+    """Every assignment the ticket ever had, active first, each with department and who made it."""
+    rows = ticket.assignments.select_related("department", "assigned_by").order_by("assigned_at", "pk")
+    return sorted(rows, key=lambda assignment: assignment.ended_at is not None)
+
+
+def personal_data_shown(ticket: Ticket, *, visible: bool) -> dict[str, str]:
+    """The citizen's name and phone as this viewer may see them."""
+    return {
+        name: getattr(ticket, name) if visible else mask(getattr(ticket, name))
+        for name, mask in PERSONAL_DATA_MASKS.items()
+    }
+
+
+# --- the timeline -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FieldChange:
+    """One field's move in a history row: labels and display values, personal data already masked."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a record's story: who did what, when and why.
+
+    `source` is "event" for domain events (what happened) and "history" for audit rows (what changed);
+    `subject` names the record the line is about (the ticket, an assignment, a dispute…).
+    """
+
+    at: dt.datetime
+    source: str
+    subject: str
+    action: str
+    actor: str
+    reason: str
+    changes: tuple[FieldChange, ...] = field(default_factory=tuple)
+
+
+HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _actor_name(user) -> str:
+    return str(user) if user is not None else _("system")
+
+
+def _display(model: type[models.Model], name: str, value: Any, labels: dict[tuple[str, Any], str]) -> str:
+    """A value as users read it: choice labels, related rows by name, times in local time."""
+    if value is None or value == "":
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.is_relation:
+        return labels.get((name, value), str(value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _related_labels(model: type[models.Model], rows: list[Any], names: list[str]) -> dict[tuple[str, Any], str]:
+    """Names of every related row mentioned in `rows`, one query per related model."""
+    labels: dict[tuple[str, Any], str] = {}
+    for name in names:
+        model_field = model._meta.get_field(name)
+        if not model_field.is_relation:
+            continue
+        ids = {getattr(row, model_field.attname) for row in rows} - {None}
+        if ids:
+            related = model_field.related_model._default_manager.in_bulk(ids)
+            labels.update({(name, pk): str(obj) for pk, obj in related.items()})
+    return labels
+
+
+def history_entries(
+    history: QuerySet,
+    *,
+    subject: Callable[[Any], str],
+    masked: dict[str, Callable[[str], str]] | None = None,
+) -> list[TimelineEntry]:
+    """Timeline entries from django-simple-history rows of one model (any number of objects).
+
+    Each row is compared with the previous row of the same object to list what changed; fields in
+    `masked` are shown through their mask, so a diff never reveals what the viewer may not see.
+    """
+    masked = masked or {}
+    model = history.model.instance_type
+    names = [f.name for f in history.model.tracked_fields if f.name != model._meta.pk.name]
+    rows = list(history.select_related("history_user").order_by("history_date", "history_id"))
+    labels = _related_labels(model, rows, names)
+    pk_attname = model._meta.pk.attname
+    previous: dict[Any, Any] = {}
+    entries = []
+    for row in rows:
+        before = previous.get(getattr(row, pk_attname))
+        previous[getattr(row, pk_attname)] = row
+        changes = tuple(_row_changes(model, before, row, names, labels, masked)) if before is not None else ()
+        if row.history_type == "~" and not changes:
+            continue  # a save that changed nothing worth showing
+        entries.append(
+            TimelineEntry(
+                at=row.history_date,
+                source="history",
+                subject=subject(row),
+                action=HISTORY_ACTIONS[row.history_type],
+                actor=_actor_name(row.history_user),
+                reason=row.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def _row_changes(model, before, row, names, labels, masked) -> Iterable[FieldChange]:
+    for name in names:
+        attname = model._meta.get_field(name).attname
+        old, new = getattr(before, attname), getattr(row, attname)
+        if old == new:
+            continue
+        if name in masked:
+            old_text, new_text = masked[name](old or "") or "—", masked[name](new or "") or "—"
+        else:
+            old_text, new_text = _display(model, name, old, labels), _display(model, name, new, labels)
+        yield FieldChange(field=name, label=str(model._meta.get_field(name).verbose_name), old=old_text, new=new_text)
+
+
+def _event_action(event: TicketEvent, departments: dict[str, str]) -> str:
+    action = event.get_kind_display()
+    data = event.data or {}
+    if event.kind in (TicketEventKind.DISPATCHED, TicketEventKind.ASSIGNMENT_ENDED) and "department" in data:
+        action = f"{action}: {departments.get(data['department'], data['department'])}"
+    if event.to_status and event.from_status != event.to_status:
+        labels = dict(TicketStatus.choices)
+        moves = [str(labels.get(s, s)) for s in (event.from_status, event.to_status) if s]
+        action = f"{action} ({' → '.join(moves)})"
+    return action
+
+
+def event_entries(events: QuerySet[TicketEvent]) -> list[TimelineEntry]:
+    """Timeline entries from a ticket's domain events (what happened, with the reason given)."""
+    rows = list(events.select_related("actor"))
+    codes = {row.data.get("department") for row in rows if isinstance(row.data, dict)} - {None}
+    departments = dict(Department.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    return [
+        TimelineEntry(
+            at=row.at,
+            source="event",
+            subject=_("Ticket"),
+            action=_event_action(row, departments),
+            actor=_actor_name(row.actor),
+            reason=row.reason,
+        )
+        for row in rows
+    ]
+
+
+def timeline_merge(*parts: Iterable[TimelineEntry]) -> list[TimelineEntry]:
+    """All entries, oldest first; at the same moment the domain event comes before the audit row."""
+    entries = [entry for part in parts for entry in part]
+    return sorted(entries, key=lambda entry: (entry.at, entry.source != "event"))
+
+
+def ticket_timeline(ticket: Ticket, *, personal_data_visible: bool = False) -> list[TimelineEntry]:
+    """The ticket's story: its domain events and the audit history of the ticket and its assignments."""
+    masked = {} if personal_data_visible else PERSONAL_DATA_MASKS
+    assignment_history = Assignment.history.filter(ticket_id=ticket.pk).select_related("department")
+    return timeline_merge(
+        event_entries(ticket.events.all()),
+        history_entries(Ticket.history.filter(id=ticket.pk), subject=lambda row: _("Ticket"), masked=masked),
+        history_entries(
+            assignment_history,
+            subject=lambda row: _("Assignment to %(department)s") % {"department": row.department},
+        ),
+    )

@@ -1,0 +1,198 @@
+"""Bounces (退单) and their review (复核). The ticket's clock keeps running throughout (DOMAIN.md §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arbitration import access
+from arbitration.calendar import WorkingCalendar
+from arbitration.choices import BounceOutcome, TicketEventKind
+from arbitration.errors import (
+    AlreadyBounced,
+    AssignmentNotActive,
+    BounceAlreadyReviewed,
+    BounceWindowClosed,
+    BoundByDecision,
+    InvalidInput,
+    NotFound,
+)
+from arbitration.history import save_attributed
+from arbitration.models import Assignment, Bounce, BounceReason, Department, TicketEvent
+from arbitration.signals import bounce_created, bounce_rejected
+
+# The editable list starts with the typical reasons of DOMAIN.md §2 (code, name, settled by a ruling, legal desk).
+DEFAULT_BOUNCE_REASONS = [
+    ("not_our_duty", "非本单位职责", True, False),
+    ("wrong_territory", "属地不符", True, False),
+    ("unclear_ownership", "权属不清", True, False),
+    ("overlapping_duties", "职能交叉", True, False),
+    ("insufficient_information", "信息不全", False, False),
+    ("litigation_or_arbitration", "涉及诉讼或仲裁", False, True),
+]
+
+
+def bounce_reasons_ensure() -> None:
+    """Seed the default reasons once; an administrator's later edits are never overwritten."""
+    if BounceReason.objects.exists():
+        return
+    for ordering, (code, name, settled, legal) in enumerate(DEFAULT_BOUNCE_REASONS):
+        save_attributed(
+            BounceReason(
+                code=code, name=name, settled_by_ruling=settled, routes_to_legal_desk=legal, ordering=ordering
+            ),
+            actor=None,
+            reason="default bounce reasons (DOMAIN.md §2)",
+        )
+
+
+def bounce_window_closes(assignment: Assignment, calendar: WorkingCalendar | None = None) -> dt.datetime:
+    """Office closing on the N-th working day after this assignment was dispatched (N is a local setting)."""
+    calendar = calendar or WorkingCalendar.load()
+    dispatched = assignment.assigned_at.astimezone(calendar.tz).date()
+    return calendar.closing_time(calendar.add_working_days(dispatched, settings.MINGZE_BOUNCE_WINDOW_WORKING_DAYS))
+
+
+@transaction.atomic
+def bounce_create(
+    *,
+    assignment_id: int,
+    actor,
+    reason_id: int,
+    explanation: str,
+    basis: str,
+    proposed_department_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Bounce:
+    """A liaison returns their department's assignment. Every refusal raises before anything is written."""
+    from arbitration.services.disputes import dispute_open_if_triggered
+    from arbitration.services.rulings import binding_decision_for
+
+    now = now or timezone.now()
+    # Lock the assignment: two liaisons of one department clicking at once must not both bounce it.
+    assignment = Assignment.objects.select_for_update().filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotFound()
+    access.ensure_acts_for_department(actor, assignment.ticket_id, assignment.department_id)
+    reason = BounceReason.objects.filter(pk=reason_id, is_active=True).first()
+    if reason is None:
+        raise InvalidInput(field="reason", reason=_("unknown or retired bounce reason"))
+    if not explanation.strip() or not basis.strip():
+        raise InvalidInput(field="explanation" if not explanation.strip() else "basis", reason=_("required"))
+    earlier = Bounce.objects.filter(assignment_id=assignment.pk).first()
+    if earlier is not None:
+        raise AlreadyBounced(bounced_at=timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"))
+    if assignment.ended_at is not None:
+        raise AssignmentNotActive()
+    closes = bounce_window_closes(assignment)
+    if now > closes:
+        raise BounceWindowClosed(
+            deadline=timezone.localtime(closes).strftime("%Y-%m-%d %H:%M"),
+            days=settings.MINGZE_BOUNCE_WINDOW_WORKING_DAYS,
+        )
+    ticket = assignment.ticket
+    if reason.settled_by_ruling:
+        decision = binding_decision_for(ticket, assignment.department_id)
+        if decision is not None:
+            raise BoundByDecision(
+                document=decision.document_number, department=assignment.department.name, reason=reason.name
+            )
+    if (
+        proposed_department_id is not None
+        and not Department.objects.filter(pk=proposed_department_id, is_active=True).exists()
+    ):
+        raise InvalidInput(field="proposed_department", reason=_("no active department with that id"))
+    bounce = save_attributed(
+        Bounce(
+            ticket=ticket,
+            assignment=assignment,
+            department_id=assignment.department_id,
+            proposed_department_id=proposed_department_id,
+            reason=reason,
+            explanation=explanation,
+            basis=basis,
+            created_at=now,
+            created_by=actor,
+        ),
+        actor=actor,
+        reason=f"bounced: {reason.name}",
+    )
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=TicketEventKind.BOUNCED,
+        actor=actor,
+        reason=explanation,
+        data={"department": assignment.department.code, "reason": reason.code, "bounce": bounce.pk},
+    )
+    bounce_created.send(sender=Bounce, bounce=bounce, actor=actor)
+    dispute_open_if_triggered(ticket=ticket, bounce=bounce, actor=actor)
+    return bounce
+
+
+def _lock_pending(bounce_id: int) -> Bounce:
+    bounce = Bounce.objects.select_for_update().filter(pk=bounce_id).first()
+    if bounce is None:
+        raise NotFound()
+    if bounce.outcome != BounceOutcome.PENDING:
+        raise BounceAlreadyReviewed(outcome=BounceOutcome(bounce.outcome).label)
+    return bounce
+
+
+def _record_review(bounce: Bounce, outcome: str, *, actor, note: str) -> None:
+    bounce.outcome, bounce.reviewed_by, bounce.reviewed_at, bounce.review_note = outcome, actor, timezone.now(), note
+    save_attributed(
+        bounce,
+        actor=actor,
+        reason=f"bounce {outcome}",
+        update_fields=["outcome", "reviewed_by", "reviewed_at", "review_note"],
+    )
+    TicketEvent.objects.create(
+        ticket_id=bounce.ticket_id,
+        kind=TicketEventKind.BOUNCE_REVIEWED,
+        actor=actor,
+        reason=note,
+        data={"bounce": bounce.pk, "outcome": outcome, "department": bounce.department.code},
+    )
+
+
+@transaction.atomic
+def bounce_uphold(
+    *,
+    bounce_id: int,
+    actor,
+    lead_department_id: int,
+    co_handler_ids: Iterable[int] = (),
+    note: str = "",
+    override_reason: str = "",
+) -> Bounce:
+    """The claim holds: re-dispatch to the proposed owner, the suggestion, or another department."""
+    from arbitration.services.dispatch import ticket_dispatch
+
+    bounce = _lock_pending(bounce_id)
+    _record_review(bounce, BounceOutcome.UPHELD, actor=actor, note=note)
+    ticket_dispatch(
+        ticket_id=bounce.ticket_id,
+        lead_department_id=lead_department_id,
+        co_handler_ids=tuple(co_handler_ids),
+        actor=actor,
+        reason=note or _("bounce upheld on review"),
+        override_reason=override_reason,
+    )
+    return bounce
+
+
+@transaction.atomic
+def bounce_reject(*, bounce_id: int, actor, note: str) -> Bounce:
+    """The claim fails: the ticket stays, and the bounce counts against the department as 无理退单."""
+    if not note.strip():
+        raise InvalidInput(field="note", reason=_("say why the bounce is rejected"))
+    bounce = _lock_pending(bounce_id)
+    _record_review(bounce, BounceOutcome.REJECTED, actor=actor, note=note)
+    # Inside the transaction: what supervision records for an unreasonable bounce commits with the review.
+    bounce_rejected.send(sender=Bounce, bounce=bounce, actor=actor)
+    return bounce

@@ -1,0 +1,235 @@
+"""The joint conference (联席会议): sessions, seats (django-guardian grants), votes and closing an item.
+
+Lock order, everywhere: dispute, then agenda item. A vote locks only the item row; the close locks the
+dispute and then the item, so a vote either commits before the close takes the item lock (and is counted)
+or waits, then finds the item closed and is refused — never lost, never counted twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from arbitration.choices import AgendaItemStatus, AgendaOutcome, DisputeStatus, RulingScope, SessionStatus
+from arbitration.errors import InvalidInput, ItemClosed, NotFound, RecusedMember, SessionClosed
+from arbitration.history import save_attributed
+from arbitration.models import AgendaItem, ConferenceSession, Department, Dispute, Seat, User, Vote
+from arbitration.tally import TallyResult, co_handlers_agreed, parse_fraction, tally
+
+SIT = "arbitration.sit_conferencesession"
+CHAIR = "arbitration.chair_conferencesession"
+VIEW = "arbitration.view_conferencesession"
+
+
+@transaction.atomic
+def session_schedule(
+    *,
+    title: str,
+    scheduled_for: dt.datetime,
+    chair_id: int,
+    actor,
+    location: str = "",
+) -> ConferenceSession:
+    chair = User.objects.filter(pk=chair_id, is_active=True).first()
+    if chair is None:
+        raise InvalidInput(field="chair", reason=_("no active user with that id"))
+    session = save_attributed(
+        ConferenceSession(title=title, scheduled_for=scheduled_for, chair=chair, location=location),
+        actor=actor,
+        reason="session scheduled",
+    )
+    # Grants are made in the transaction that creates the object (STYLE.md §3).
+    assign_perm(VIEW, chair, session)
+    assign_perm(CHAIR, chair, session)
+    return session
+
+
+@transaction.atomic
+def seat_grant(*, session_id: int, member_id: int, department_id: int, actor) -> Seat:
+    """Seat a member for a department or body; the guardian grant lets them see the items and vote."""
+    session = ConferenceSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    if session.status != SessionStatus.SCHEDULED:
+        raise SessionClosed()
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    if member is None or not Department.objects.filter(pk=department_id).exists():
+        raise InvalidInput(field="member" if member is None else "department", reason=_("not found"))
+    if Seat.objects.filter(session=session, department_id=department_id).exclude(member=member).exists():
+        raise InvalidInput(field="department", reason=_("this body already has a seat in the session"))
+    seat, _created = Seat.objects.get_or_create(
+        session=session, member=member, defaults={"department_id": department_id}
+    )
+    if seat.department_id != department_id:
+        seat.department_id = department_id
+        save_attributed(seat, actor=actor, reason="seat moved to another body", update_fields=["department"])
+    assign_perm(VIEW, member, session)
+    assign_perm(SIT, member, session)
+    return seat
+
+
+@transaction.atomic
+def seat_revoke(*, seat_id: int, actor) -> None:
+    seat = Seat.objects.select_for_update().filter(pk=seat_id).select_related("session", "member").first()
+    if seat is None:
+        raise NotFound()
+    if seat.votes.exists():
+        raise InvalidInput(field="seat", reason=_("a seat that has voted stays on the record"))
+    remove_perm(SIT, seat.member, seat.session)
+    if seat.session.chair_id != seat.member_id:
+        remove_perm(VIEW, seat.member, seat.session)
+    seat._history_user, seat._change_reason = actor, "seat revoked"
+    seat.delete()
+
+
+def recused_department_ids(dispute: Dispute) -> set[int]:
+    """Members seated for a party are recused (回避): they may speak but not vote, and leave the quorum base."""
+    return set(dispute.parties.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def vote_cast(
+    *, item_id: int, actor, lead_department_id: int | None, co_handler_ids: Iterable[int] = (), reason: str
+) -> Vote:
+    """Cast or change a seat's vote; `lead_department_id=None` abstains. Every vote carries a reason."""
+    # The item row lock orders this vote against the chair's close (see the module docstring).
+    item = AgendaItem.objects.select_for_update().filter(pk=item_id).first()
+    seat = Seat.objects.filter(session_id=item.session_id, member=actor).first() if item else None
+    if item is None or seat is None:
+        raise NotFound()
+    if item.status != AgendaItemStatus.OPEN:
+        raise ItemClosed(closed_at=timezone.localtime(item.closed_at).strftime("%Y-%m-%d %H:%M:%S"))
+    if seat.department_id in recused_department_ids(item.dispute):
+        raise RecusedMember(department=seat.department.name)
+    if not reason.strip():
+        raise InvalidInput(field="reason", reason=_("every vote, abstentions included, gives a reason"))
+    co_handlers = set(co_handler_ids) - {lead_department_id}
+    wanted = co_handlers | ({lead_department_id} if lead_department_id else set())
+    if len(wanted) != Department.objects.filter(pk__in=wanted, is_active=True).count():
+        raise InvalidInput(field="lead", reason=_("unknown department"))
+    if lead_department_id is None and co_handlers:
+        raise InvalidInput(field="co_handlers", reason=_("an abstention names no co-handlers"))
+    now = timezone.now()
+    vote = Vote.objects.filter(item=item, seat=seat).first()
+    if vote is None:
+        vote = Vote(item=item, seat=seat, cast_at=now)
+    vote.lead_id, vote.reason, vote.changed_at = lead_department_id, reason, now
+    save_attributed(vote, actor=actor, reason="vote cast" if vote.pk is None else "vote changed")
+    vote.co_handlers.set(co_handlers)
+    return vote
+
+
+def _frozen_result(
+    item: AgendaItem,
+    result: TallyResult,
+    seats: list[Seat],
+    recused: set[int],
+    votes: list[Vote],
+    co_handler_ids: list[int],
+    now: dt.datetime,
+) -> dict:
+    """Everything the close decided, as plain values: the record stays true whatever is edited later."""
+    names = dict(Department.objects.values_list("pk", "name"))
+    return {
+        "closed_at": now.isoformat(),
+        "seats": len(seats),
+        "base": result.base,
+        "cast": result.cast,
+        "abstentions": result.abstentions,
+        "quorum": settings.MINGZE_CONFERENCE_QUORUM,
+        "quorum_required": result.quorum_required,
+        "quorum_met": result.quorum_met,
+        "majority": settings.MINGZE_CONFERENCE_MAJORITY,
+        "majority_required": result.majority_required,
+        "counts": [
+            {"department_id": d, "department": names[d], "votes": n}
+            for d, n in sorted(result.counts.items(), key=lambda pair: (-pair[1], names[pair[0]]))
+        ],
+        "leader_id": result.leader_id,
+        "leader": names.get(result.leader_id, ""),
+        "co_handler_ids": co_handler_ids,
+        "co_handlers": [names[c] for c in co_handler_ids],
+        "outcome": result.outcome,
+        "recused": [
+            {"member": str(s.member), "department": s.department.name} for s in seats if s.department_id in recused
+        ],
+        "present": [{"member": str(s.member), "department": s.department.name} for s in seats],
+        "votes": [
+            {
+                "member": str(v.seat.member),
+                "seat": v.seat.department.name,
+                "lead": names.get(v.lead_id, ""),
+                "co_handlers": sorted(names[c.pk] for c in v.co_handlers.all()),
+                "reason": v.reason,
+                "cast_at": v.changed_at.isoformat(),
+            }
+            for v in votes
+        ],
+    }
+
+
+def item_tally(item: AgendaItem) -> tuple[TallyResult, list[Seat], set[int], list[Vote]]:
+    """The tally as it stands (the chair's live view, and the close under its lock)."""
+    seats = list(Seat.objects.filter(session_id=item.session_id).select_related("member", "department"))
+    recused = recused_department_ids(item.dispute)
+    votes = [
+        v
+        for v in item.votes.select_related("seat__member", "seat__department").prefetch_related("co_handlers")
+        if v.seat.department_id not in recused
+    ]
+    result = tally(
+        base=sum(1 for s in seats if s.department_id not in recused),
+        leads=[v.lead_id for v in votes],
+        quorum=parse_fraction(settings.MINGZE_CONFERENCE_QUORUM),
+        majority=parse_fraction(settings.MINGZE_CONFERENCE_MAJORITY),
+    )
+    return result, seats, recused, votes
+
+
+@transaction.atomic
+def agenda_item_close(
+    *, item_id: int, actor, scope: str | None = None, reasons: str = "", basis: str = ""
+) -> AgendaItem:
+    """The chair closes an item: the tally is frozen; a majority issues a ruling, a deadlock goes to a leader."""
+    from arbitration.services.disputes import _move, dispute_refer_to_leader
+    from arbitration.services.rulings import ruling_issue
+
+    dispute_id = AgendaItem.objects.filter(pk=item_id).values_list("dispute_id", flat=True).first()
+    if dispute_id is None:
+        raise NotFound()
+    Dispute.objects.select_for_update().get(pk=dispute_id)  # parents before children (module docstring)
+    item = AgendaItem.objects.select_for_update().select_related("dispute__ticket").get(pk=item_id)
+    if item.status != AgendaItemStatus.OPEN:
+        raise ItemClosed(closed_at=timezone.localtime(item.closed_at).strftime("%Y-%m-%d %H:%M:%S"))
+    if scope is not None and scope not in RulingScope.values:
+        raise InvalidInput(field="scope", reason=_("unknown scope"))
+    result, seats, recused, votes = item_tally(item)
+    winners = [v for v in votes if v.lead_id == result.leader_id] if result.leader_id else []
+    co_handlers = co_handlers_agreed([{c.pk for c in v.co_handlers.all()} for v in winners])
+    now = timezone.now()
+    item.status, item.closed_at, item.closed_by, item.outcome = AgendaItemStatus.CLOSED, now, actor, result.outcome
+    item.scope = scope or item.scope
+    item.result = _frozen_result(item, result, seats, recused, votes, co_handlers, now)
+    save_attributed(
+        item,
+        actor=actor,
+        reason=f"item closed: {result.outcome}",
+        update_fields=["status", "closed_at", "closed_by", "outcome", "scope", "result"],
+    )
+    dispute = item.dispute
+    if result.outcome == AgendaOutcome.RULING:
+        ruling_issue(item=item, actor=actor, reasons=reasons, basis=basis)
+        _move(dispute, DisputeStatus.RULED, actor=actor, reason=_("ruled by the joint conference"))
+    else:
+        dispute_refer_to_leader(
+            dispute_id=dispute.pk,
+            actor=actor,
+            reason=_("deadlock at the conference: %(outcome)s") % {"outcome": AgendaOutcome(result.outcome).label},
+        )
+    return item

@@ -1,0 +1,289 @@
+"""Disputes (职责争议): opening, negotiation (协商), agreement, the conference agenda and the leader's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arbitration import states
+from arbitration.calendar import WorkingCalendar
+from arbitration.choices import (
+    ACTIVE_DISPUTE_STATUSES,
+    AssignmentMethod,
+    AssignmentRole,
+    DisputeStatus,
+    DisputeTrigger,
+    RulingScope,
+    SessionStatus,
+    TicketEventKind,
+)
+from arbitration.errors import (
+    DisputeAlreadyOpen,
+    IllegalMove,
+    InvalidInput,
+    NotAParty,
+    NotFound,
+    SessionClosed,
+)
+from arbitration.history import save_attributed
+from arbitration.models import (
+    AgendaItem,
+    Bounce,
+    ConferenceSession,
+    Department,
+    Dispute,
+    DisputeStatement,
+    DisputeTransition,
+    Ticket,
+    TicketEvent,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _move(dispute: Dispute, target: str, *, actor, reason: str, extra_fields: Iterable[str] = ()) -> None:
+    """One status change. The caller holds the transaction and the row lock."""
+    states.ensure_move_allowed(dispute.status, target)
+    previous, dispute.status = dispute.status, target
+    save_attributed(dispute, actor=actor, reason=reason, update_fields=["status", *extra_fields])
+    DisputeTransition.objects.create(
+        dispute=dispute, from_status=previous, to_status=target, actor=_real(actor), reason=reason
+    )
+
+
+def _real(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _lock(dispute_id: int) -> Dispute:
+    dispute = Dispute.objects.select_for_update().filter(pk=dispute_id).first()
+    if dispute is None:
+        raise NotFound()
+    return dispute
+
+
+def negotiation_deadline(start: dt.datetime, calendar: WorkingCalendar | None = None) -> dt.datetime:
+    calendar = calendar or WorkingCalendar.load()
+    day = start.astimezone(calendar.tz).date()
+    return calendar.closing_time(calendar.add_working_days(day, settings.MINGZE_DISPUTE_NEGOTIATION_WORKING_DAYS))
+
+
+def _current_lead_id(ticket: Ticket) -> int | None:
+    lead = ticket.assignments.filter(ended_at=None, role=AssignmentRole.LEAD).order_by("-assigned_at").first()
+    return lead.department_id if lead else None
+
+
+@transaction.atomic
+def dispute_open(*, ticket_id: int, actor, trigger: str, party_ids: Iterable[int], reason: str) -> Dispute:
+    """Open a dispute; the current lead stays the provisional handler, so the ticket keeps moving."""
+    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound()
+    active = Dispute.objects.filter(ticket=ticket, status__in=ACTIVE_DISPUTE_STATUSES).first()
+    if active is not None:
+        raise DisputeAlreadyOpen(ticket=ticket.hotline_no, dispute=active.pk)
+    parties = set(Department.objects.filter(pk__in=set(party_ids), is_active=True).values_list("pk", flat=True))
+    if len(parties) < 2:
+        raise InvalidInput(field="parties", reason=_("a dispute needs at least two parties"))
+    now = timezone.now()
+    dispute = save_attributed(
+        Dispute(
+            ticket=ticket,
+            trigger=trigger,
+            provisional_handler_id=_current_lead_id(ticket),
+            deadline=negotiation_deadline(now),
+            opened_at=now,
+            opened_by=_real(actor),
+        ),
+        actor=actor,
+        reason=reason,
+    )
+    dispute.parties.set(parties)
+    DisputeTransition.objects.create(dispute=dispute, to_status=DisputeStatus.OPEN, actor=_real(actor), reason=reason)
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=TicketEventKind.DISPUTE_OPENED,
+        actor=_real(actor),
+        reason=reason,
+        data={"dispute": dispute.pk, "trigger": trigger},
+    )
+    return dispute
+
+
+def _ping_pong(departments: list[int]) -> bool:
+    """A → B → A: the department bouncing now bounced this ticket before, and another one did in between."""
+    current = departments[-1]
+    return len(departments) >= 3 and current in departments[:-1] and departments[-2] != current
+
+
+def dispute_open_if_triggered(*, ticket: Ticket, bounce: Bounce, actor) -> Dispute | None:
+    """Called inside a bounce: N bounces or ping-pong opens a dispute (or widens the open one's parties)."""
+    departments = list(ticket.bounces.order_by("created_at", "pk").values_list("department_id", flat=True))
+    if _ping_pong(departments):
+        trigger = DisputeTrigger.PING_PONG
+    elif len(departments) >= settings.MINGZE_DISPUTE_BOUNCE_THRESHOLD:
+        trigger = DisputeTrigger.BOUNCE_COUNT
+    else:
+        return None
+    proposed = ticket.bounces.exclude(proposed_department=None).values_list("proposed_department_id", flat=True)
+    parties = {*departments, *proposed}
+    active = Dispute.objects.select_for_update().filter(ticket=ticket, status__in=ACTIVE_DISPUTE_STATUSES).first()
+    if active is not None:
+        active.parties.add(*parties)  # a later bounce brings its department into the argument
+        return active
+    lead_id = _current_lead_id(ticket)
+    if lead_id is not None:
+        parties.add(lead_id)
+    if len(parties) < 2:
+        return None  # one department bouncing twice is not yet a dispute between units
+    reason = _("opened automatically: %(trigger)s") % {"trigger": DisputeTrigger(trigger).label}
+    return dispute_open(ticket_id=ticket.pk, actor=actor, trigger=trigger, party_ids=parties, reason=reason)
+
+
+@transaction.atomic
+def dispute_statement_post(
+    *, dispute_id: int, actor, department_id: int, text: str, basis: str = ""
+) -> DisputeStatement:
+    """A party's statement (or a recused member's); the first statement starts the negotiation."""
+    dispute = _lock(dispute_id)
+    if not text.strip():
+        raise InvalidInput(field="text", reason=_("required"))
+    if not dispute.parties.filter(pk=department_id).exists():
+        raise NotAParty()
+    if dispute.status not in states.STATEMENT_STATUSES:
+        raise IllegalMove(thing=_("dispute"), current=DisputeStatus(dispute.status).label, target=_("statement"))
+    statement = save_attributed(
+        DisputeStatement(dispute=dispute, department_id=department_id, author=actor, text=text, basis=basis),
+        actor=actor,
+        reason="negotiation statement",
+    )
+    if dispute.status == DisputeStatus.OPEN:
+        _move(dispute, DisputeStatus.NEGOTIATING, actor=actor, reason=_("first statement posted"))
+    return statement
+
+
+def redispatch_settled(
+    *, dispute: Dispute, lead_id: int, co_handler_ids: Iterable[int], actor, reason: str, method: str
+) -> None:
+    """Give the disputed ticket to the owner the dispute settled on (agreement, ruling or leader decision)."""
+    from arbitration.services.dispatch import ticket_dispatch
+
+    ticket_dispatch(
+        ticket_id=dispute.ticket_id,
+        lead_department_id=lead_id,
+        co_handler_ids=tuple(c for c in co_handler_ids if c != lead_id),
+        actor=actor,
+        reason=reason,
+        override_reason=reason,
+        method=method,
+    )
+    TicketEvent.objects.create(
+        ticket_id=dispute.ticket_id,
+        kind=TicketEventKind.DISPUTE_SETTLED,
+        actor=_real(actor),
+        reason=reason,
+        data={"dispute": dispute.pk, "method": method, "lead": lead_id},
+    )
+
+
+@transaction.atomic
+def dispute_agree(
+    *, dispute_id: int, actor, lead_department_id: int, co_handler_ids: Iterable[int] = (), minutes: str
+) -> Dispute:
+    """The dispatcher records the parties' agreement (协商工作纪要): it ends the dispute and re-dispatches."""
+    dispute = _lock(dispute_id)
+    if not minutes.strip():
+        raise InvalidInput(field="minutes", reason=_("required"))
+    co_handler_ids = [c for c in co_handler_ids if c != lead_department_id]
+    states.ensure_move_allowed(dispute.status, DisputeStatus.AGREED)
+    dispute.agreed_lead_id, dispute.agreement_minutes, dispute.settled_at = lead_department_id, minutes, timezone.now()
+    _move(
+        dispute,
+        DisputeStatus.AGREED,
+        actor=actor,
+        reason=_("agreement recorded"),
+        extra_fields=["agreed_lead", "agreement_minutes", "settled_at"],
+    )
+    dispute.agreed_co_handlers.set(co_handler_ids)
+    redispatch_settled(
+        dispute=dispute,
+        lead_id=lead_department_id,
+        co_handler_ids=co_handler_ids,
+        actor=actor,
+        reason=_("negotiated agreement: %(minutes)s") % {"minutes": minutes[:200]},
+        method=AssignmentMethod.DIRECT,
+    )
+    return dispute
+
+
+@transaction.atomic
+def dispute_put_on_agenda(
+    *, dispute_id: int, session_id: int, actor, reason: str = "", scope: str = RulingScope.MATTER_TERRITORY
+) -> AgendaItem:
+    dispute = _lock(dispute_id)
+    session = ConferenceSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    if session.status != SessionStatus.SCHEDULED:
+        raise SessionClosed()
+    _move(dispute, DisputeStatus.ON_AGENDA, actor=actor, reason=reason or _("put on the conference agenda"))
+    position = session.items.count() + 1
+    return save_attributed(
+        AgendaItem(session=session, dispute=dispute, position=position, scope=scope),
+        actor=actor,
+        reason=reason or "put on the agenda",
+    )
+
+
+def next_session(now: dt.datetime | None = None) -> ConferenceSession | None:
+    now = now or timezone.now()
+    return (
+        ConferenceSession.objects.filter(status=SessionStatus.SCHEDULED, scheduled_for__gte=now)
+        .order_by("scheduled_for", "pk")
+        .first()
+    )
+
+
+def disputes_put_overdue_on_agenda(*, now: dt.datetime | None = None, actor=None) -> int:
+    """No agreement by the deadline: the dispute goes on the next session's agenda. Idempotent and safe to run
+    concurrently — each dispute is re-checked under its row lock, so two sweeps never add it twice."""
+    now = now or timezone.now()
+    overdue = list(
+        Dispute.objects.filter(
+            status__in=(DisputeStatus.OPEN, DisputeStatus.NEGOTIATING), deadline__lt=now
+        ).values_list("pk", flat=True)
+    )
+    if not overdue:
+        return 0
+    session = next_session(now)
+    if session is None:
+        # Not an error for a sweep: the disputes stay overdue (and listed so) until a session is scheduled.
+        logger.warning("%d overdue disputes wait for a conference session to be scheduled", len(overdue))
+        return 0
+    moved = 0
+    for dispute_id in overdue:
+        try:
+            dispute_put_on_agenda(
+                dispute_id=dispute_id,
+                session_id=session.pk,
+                actor=actor,
+                reason=_("no agreement by the negotiation deadline"),
+            )
+        except IllegalMove:
+            continue  # another sweep or a dispatcher moved it meanwhile
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def dispute_refer_to_leader(*, dispute_id: int, actor, reason: str) -> Dispute:
+    # Lock first: the vote that closes the agenda item may be landing at this moment.
+    dispute = _lock(dispute_id)
+    _move(dispute, DisputeStatus.AWAITING_SIGN_OFF, actor=actor, reason=reason)
+    return dispute

@@ -1,0 +1,111 @@
+"""Pages: a member's sessions and items with the vote form; the chair's item page with the live tally."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from arbitration import access, selectors_conference
+from arbitration.choices import RulingScope
+from arbitration.models import Department, Vote
+from arbitration.services.conferences import agenda_item_close, recused_department_ids, vote_cast
+from arbitration.views._actions import act, found, ids, optional_id
+
+
+@login_required
+def conference_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "arbitration/conference/home.html",
+        {
+            "sessions": access.sessions_visible_to(user).select_related("chair")[:50],
+            "items": selectors_conference.member_items(user)[:100],
+        },
+    )
+
+
+@login_required
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = found(lambda: access.session_get_for(user=request.user, session_id=session_id))
+    return render(
+        request,
+        "arbitration/conference/session.html",
+        {
+            "session": session,
+            "seats": session.seats.select_related("member", "department"),
+            "items": session.items.select_related("dispute__ticket"),
+        },
+    )
+
+
+@login_required
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    user = request.user
+    item = found(lambda: access.agenda_item_get_for(user=user, item_id=item_id))
+    dispute = item.dispute
+    seat = selectors_conference.seat_for(user, item)
+    parties = list(dispute.parties.all())
+    return render(
+        request,
+        "arbitration/conference/item.html",
+        {
+            "item": item,
+            "dispute": dispute,
+            "ticket": dispute.ticket,
+            "parties": parties,
+            "seat": seat,
+            "recused": seat is not None and seat.department_id in recused_department_ids(dispute),
+            "my_vote": Vote.objects.filter(item=item, seat=seat).prefetch_related("co_handlers").first()
+            if seat
+            else None,
+            "is_chair": user.has_perm(access.SESSION_CHAIR, item.session),
+            "tally": selectors_conference.item_tally_view(item),
+            "statements": dispute.statements.select_related("department", "author"),
+            "departments": Department.objects.filter(is_active=True).order_by("code"),
+            "scopes": RulingScope.choices,
+            "ruling": getattr(item, "ruling", None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def item_vote(request: HttpRequest, item_id: int) -> HttpResponse:
+    post = request.POST
+    lead = None if post.get("lead_department_id") in ("", "abstain", None) else optional_id(post["lead_department_id"])
+    return act(
+        request,
+        lambda: vote_cast(
+            item_id=item_id,
+            actor=request.user,
+            lead_department_id=lead,
+            co_handler_ids=ids(post.getlist("co_handler_ids")),
+            reason=post.get("reason", ""),
+        ),
+        success=_("Your vote was recorded. You may change it until the chair closes the item."),
+        back=reverse("conference-item", args=[item_id]),
+    )
+
+
+@login_required
+@require_POST
+def item_close(request: HttpRequest, item_id: int) -> HttpResponse:
+    found(lambda: access.agenda_item_get_for(user=request.user, item_id=item_id, perm=access.SESSION_CHAIR))
+    post = request.POST
+    return act(
+        request,
+        lambda: agenda_item_close(
+            item_id=item_id,
+            actor=request.user,
+            scope=post.get("scope") or None,
+            reasons=post.get("reasons", ""),
+            basis=post.get("basis", ""),
+        ),
+        success=_("The item is closed and its result frozen."),
+        back=reverse("conference-item", args=[item_id]),
+    )

@@ -1,0 +1,149 @@
+"""Pages of the jurisdiction graph: dispatch from the ticket page, catalogue analysis (with CSV), the graph view."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from arbitration import access
+from arbitration.errors import DomainError, NotFound
+from arbitration.graph import current_graph, cycles, lead_moves_load
+from arbitration.graph.access import may_analyse_catalogue
+from arbitration.graph.neighbourhood import department_neighbourhood, matter_neighbourhood
+from arbitration.graph.report import TABLES, report_csv
+from arbitration.models import Department, Matter
+from arbitration.services.dispatch import ticket_dispatch
+
+PAGE_SIZE = 100
+
+
+class DispatchForm(forms.Form):
+    lead_department = forms.ModelChoiceField(Department.objects.filter(is_active=True), label=gettext_lazy("Lead"))
+    co_handlers = forms.ModelMultipleChoiceField(
+        Department.objects.filter(is_active=True), required=False, label=gettext_lazy("Co-handlers")
+    )
+    reason = forms.CharField(required=False, label=gettext_lazy("Reason"))
+    override_reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Why not the suggestion")
+    )
+
+
+@login_required
+@require_POST
+def ticket_dispatch_view(request: HttpRequest, hotline_no: str) -> HttpResponse:
+    try:
+        ticket = access.ticket_get_for(user=request.user, hotline_no=hotline_no)
+    except NotFound as missing:
+        raise Http404(str(missing)) from missing
+    form = DispatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an active lead department."))
+        return redirect("ticket-detail", hotline_no=hotline_no)
+    data = form.cleaned_data
+    try:
+        result = ticket_dispatch(
+            ticket_id=ticket.pk,
+            lead_department_id=data["lead_department"].pk,
+            co_handler_ids=[d.pk for d in data["co_handlers"]],
+            actor=request.user,
+            reason=data["reason"],
+            override_reason=data["override_reason"],
+        )
+    except DomainError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Dispatched to {department}.").format(department=result.lead.department.name))
+    return redirect("ticket-detail", hotline_no=hotline_no)
+
+
+def _analyst(request: HttpRequest) -> None:
+    if not may_analyse_catalogue(request.user):
+        raise Http404(_("Not found."))
+
+
+TITLES = {
+    "gaps": gettext_lazy("Catalogue gaps"),
+    "overlaps": gettext_lazy("Catalogue overlaps"),
+    "hotspots": gettext_lazy("Dispute hot spots"),
+}
+EXPLANATIONS = {
+    "gaps": gettext_lazy(
+        "Matter × territory pairs for which neither the catalogue nor a precedent names a lead. "
+        "Tickets there go to the territorial government as a fallback (兜底)."
+    ),
+    "overlaps": gettext_lazy(
+        "Two or more catalogue leads for the same matter in the same territory: the suggestion "
+        "cannot choose between them."
+    ),
+    "hotspots": gettext_lazy(
+        "Department pairs between which tickets move most as lead, and how many of those moves followed a bounce."
+    ),
+}
+
+
+@login_required
+def catalogue_report_view(request: HttpRequest, kind: str) -> HttpResponse:
+    _analyst(request)
+    if kind not in TABLES:
+        raise Http404(_("Not found."))
+    graph, now = current_graph(), timezone.now()
+    if request.GET.get("format") == "csv":
+        # A BOM so that spreadsheet programs read the Chinese text as UTF-8.
+        response = HttpResponse("\ufeff" + report_csv(kind, graph, now), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="catalogue-{kind}-{now:%Y%m%d}.csv"'
+        return response
+    headers, rows = TABLES[kind](graph, now)
+    context = {
+        "kind": kind,
+        "title": TITLES[kind],
+        "explanation": EXPLANATIONS[kind],
+        "headers": headers,
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "count": len(rows),
+        "kinds": [(k, TITLES[k]) for k in TABLES],
+    }
+    if kind == "hotspots":
+        context["cycles"] = cycles(graph, lead_moves_load())[:PAGE_SIZE]
+    return render(request, "arbitration/graph/report.html", context)
+
+
+@login_required
+def graph_view(request: HttpRequest) -> HttpResponse:
+    _analyst(request)
+    return render(
+        request,
+        "arbitration/graph/view.html",
+        {
+            "departments": Department.objects.order_by("code").only("pk", "code", "name"),
+            "matters": Matter.objects.order_by("code").only("pk", "code", "name", "level"),
+            "department_id": request.GET.get("department", ""),
+            "matter_id": request.GET.get("matter", ""),
+        },
+    )
+
+
+@login_required
+def graph_neighbourhood(request: HttpRequest) -> JsonResponse:
+    _analyst(request)
+    graph, now = current_graph(), timezone.now()
+    try:
+        if request.GET.get("department"):
+            department_id = int(request.GET["department"])
+            data = department_neighbourhood(
+                graph, department_id, at=now, moves=lead_moves_load(department_id=department_id)
+            )
+        elif request.GET.get("matter"):
+            data = matter_neighbourhood(graph, int(request.GET["matter"]), at=now)
+        else:
+            data = {"elements": [], "truncated": False}
+    except ValueError as bad:
+        raise Http404(_("Not found.")) from bad
+    return JsonResponse(data)

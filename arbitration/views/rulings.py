@@ -1,0 +1,84 @@
+"""Pages: a ruling or leader decision with its stored PDF, and a bound department's refusal."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from arbitration import access
+from arbitration.documents.views import document_pdf_response
+from arbitration.errors import DomainError
+from arbitration.models import LeaderDecision, Ruling
+from arbitration.services.rulings import leader_decision_refuse, ruling_refuse
+from arbitration.views._actions import act, found, optional_id
+
+KINDS = {"ruling": Ruling, "decision": LeaderDecision}
+
+
+def _get(request, kind: str, pk: int):
+    if kind not in KINDS:
+        raise Http404
+    return found(lambda: access.decision_get_for(user=request.user, model=KINDS[kind], pk=pk))
+
+
+@login_required
+def decision_list(request: HttpRequest) -> HttpResponse:
+    visible = access.disputes_visible_to(request.user).values("pk")
+    return render(
+        request,
+        "arbitration/rulings/list.html",
+        {
+            "rulings": Ruling.objects.filter(dispute__in=visible).select_related("ticket", "lead")[:100],
+            "decisions": LeaderDecision.objects.filter(dispute__in=visible).select_related("ticket", "lead")[:100],
+        },
+    )
+
+
+@login_required
+def decision_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    decision = _get(request, kind, pk)
+    bound = {decision.lead_id, *decision.co_handlers.values_list("pk", flat=True)}
+    return render(
+        request,
+        "arbitration/rulings/detail.html",
+        {
+            "decision": decision,
+            "kind": kind,
+            "co_handlers": decision.co_handler_names,
+            "tally": decision.data.get("tally"),
+            "refusals": decision.refusals.select_related("department"),
+            "my_bound": [d for d in request.user.departments.all() if d.pk in bound],
+        },
+    )
+
+
+@login_required
+def decision_pdf(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    decision = _get(request, kind, pk)
+    try:
+        return document_pdf_response(decision)
+    except DomainError as refusal:
+        raise Http404(str(refusal)) from None
+
+
+@login_required
+@require_POST
+def decision_refuse(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    decision = _get(request, kind, pk)
+    service = ruling_refuse if kind == "ruling" else leader_decision_refuse
+    key = "ruling_id" if kind == "ruling" else "decision_id"
+    return act(
+        request,
+        lambda: service(
+            **{key: decision.pk},
+            actor=request.user,
+            department_id=optional_id(request.POST.get("department_id")) or 0,
+            reason=request.POST.get("reason", ""),
+        ),
+        success=_("Your refusal was recorded and referred onwards."),
+        back=reverse("decision-detail", args=[kind, pk]),
+    )

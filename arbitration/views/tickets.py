@@ -1,0 +1,82 @@
+"""Ticket pages: the filtered list and the detail with assignments and the history timeline."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from arbitration import access, selectors
+from arbitration.choices import Role
+from arbitration.errors import NotFound
+from arbitration.forms import TicketFilterForm
+from arbitration.models import Department
+
+PAGE_SIZE = 50
+
+# Panels other features put beside the ticket's facts (the graph's suggested owner first). A panel
+# whose template does not exist yet is skipped, so the page never depends on a feature being installed.
+TICKET_SIDE_PANELS: list[str] = ["arbitration/graph/_suggestion.html"]
+# Actions on the ticket (dispatch, bounce, …): features append their templates here; each gets `ticket`.
+TICKET_ACTION_PANELS: list[str] = []
+
+
+def existing_templates(names: list[str]) -> list[str]:
+    found = []
+    for name in names:
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found.append(name)
+    return found
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    departments = None
+    if not user.has_role(*access.ALL_TICKET_ROLES):
+        departments = Department.objects.filter(pk__in=user.department_ids).order_by("code")
+    form = TicketFilterForm(request.GET or None, departments=departments)
+    tickets = selectors.ticket_list(access.tickets_visible_to(user), form.filters())
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "arbitration/ticket_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def ticket_detail(request: HttpRequest, hotline_no: str) -> HttpResponse:
+    try:
+        ticket = access.ticket_get_for(user=request.user, hotline_no=hotline_no)
+    except NotFound as missing:  # forbidden answers exactly like missing
+        raise Http404(str(missing)) from missing
+    may_see = access.may_see_personal_data(request.user, ticket)
+    return render(
+        request,
+        "arbitration/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "citizen": selectors.personal_data_shown(ticket, visible=may_see),
+            "personal_data_visible": may_see,
+            "assignments": selectors.ticket_assignments(ticket),
+            "timeline": selectors.ticket_timeline(ticket, personal_data_visible=may_see),
+            "urgency": selectors.ticket_urgency(ticket),
+            "side_panels": existing_templates(TICKET_SIDE_PANELS),
+            "action_panels": existing_templates(TICKET_ACTION_PANELS),
+            "may_dispatch": access.may_dispatch(request.user),
+            "is_liaison": request.user.has_role(Role.LIAISON),
+        },
+    )

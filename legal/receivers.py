@@ -1,0 +1,42 @@
+"""Receivers of arbitration's signals: two of the three ways a ticket reaches the legal desk."""
+
+from __future__ import annotations
+
+from legal.choices import CaseOrigin
+from legal.services.cases import legal_case_open, legal_cases_open_bulk
+
+LEGAL_MATTER_REASON = "legal-type matter at intake"
+BOUNCE_REASON = "bounced as involving litigation or arbitration"
+
+
+def on_ticket_received(sender, *, tickets, actor=None, **kwargs) -> None:
+    """A ticket of a legal-type matter (a catalogue flag) goes to the desk as it arrives."""
+    legal = [ticket for ticket in tickets if ticket.matter.legal_type]
+    if len(legal) == 1:
+        legal_case_open(ticket=legal[0], origin=CaseOrigin.LEGAL_MATTER, actor=actor, reason=LEGAL_MATTER_REASON)
+    elif legal:  # the bulk importer's batch: one insert per table instead of a few per ticket
+        legal_cases_open_bulk(tickets=legal, origin=CaseOrigin.LEGAL_MATTER, actor=actor, reason=LEGAL_MATTER_REASON)
+
+
+def on_bounce_created(sender, *, bounce, actor=None, **kwargs) -> None:
+    """A department bounced the ticket because it is in litigation or arbitration: the desk tells the route."""
+    if bounce.reason.routes_to_legal_desk:
+        legal_case_open(
+            ticket=bounce.ticket,
+            origin=CaseOrigin.BOUNCE,
+            actor=actor,
+            reason=f"{BOUNCE_REASON}: {bounce.explanation}",
+            bounce=bounce,
+        )
+
+
+def on_post_migrate(sender, **kwargs) -> None:
+    from legal.services.reference import legal_reference_ensure
+
+    legal_reference_ensure()
+
+
+def on_demo_seeded(sender, **kwargs) -> None:
+    from legal.demo import legal_demo_seed
+
+    legal_demo_seed(**kwargs)

@@ -1,0 +1,140 @@
+"""Who may see and do what in supervision — the one place pages, API and admin ask.
+
+Supervisors see everything. A liaison sees the cases and letters addressed to their departments, and — for
+dual-handled tickets (双向联办) — the cases of tickets their department is copied on, which they may press.
+The discipline liaison sees only the referrals granted to them (guardian, per referral). Anything a user may
+not see answers exactly like something that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from arbitration.choices import AssignmentRole, Role
+from arbitration.errors import NotFound, PermissionDenied
+from arbitration.models import Assignment
+from supervision.models import DisciplineReferral, LetterDraft, SupervisionCase, SupervisionLetter
+
+SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+OVERSEEING_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.CITY_LEADER)
+
+
+def is_supervisor(user) -> bool:
+    return user.is_authenticated and user.has_perm("supervision.supervise_case")
+
+
+def may_issue_letters(user) -> bool:
+    return user.is_authenticated and user.has_perm("supervision.issue_letter")
+
+
+def may_refer(user) -> bool:
+    return user.is_authenticated and user.has_perm("supervision.refer_case")
+
+
+def _copied_on_ticket(department_ids) -> Exists:
+    return Exists(
+        Assignment.objects.filter(
+            ticket=OuterRef("ticket"), department_id__in=list(department_ids), role=AssignmentRole.COPIED, ended_at=None
+        )
+    )
+
+
+def cases_visible_to(user) -> QuerySet[SupervisionCase]:
+    queryset = SupervisionCase.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.has_role(*OVERSEEING_ROLES) or is_supervisor(user):
+        return queryset
+    if user.has_role(Role.LIAISON) and user.department_ids:
+        return queryset.filter(Q(department_id__in=user.department_ids) | _copied_on_ticket(user.department_ids))
+    return queryset.none()
+
+
+def case_get_for(*, user, case_id: int) -> SupervisionCase:
+    case = cases_visible_to(user).select_related("ticket", "department").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def may_answer(user, case: SupervisionCase) -> bool:
+    """The pressed department's liaison answers for it."""
+    return user.is_authenticated and user.has_role(Role.LIAISON) and case.department_id in user.department_ids
+
+
+def may_press(user, case: SupervisionCase) -> bool:
+    """A supervisor, or the liaison of a regulator copied on the ticket (双向联办: it supervises the territory)."""
+    if is_supervisor(user):
+        return True
+    if not (user.is_authenticated and user.has_role(Role.LIAISON) and case.ticket_id):
+        return False
+    return Assignment.objects.filter(
+        ticket_id=case.ticket_id, department_id__in=user.department_ids, role=AssignmentRole.COPIED, ended_at=None
+    ).exists()
+
+
+def answering_department_id(user, case: SupervisionCase) -> int:
+    if not may_answer(user, case):
+        raise PermissionDenied()
+    return case.department_id
+
+
+def ensure_supervisor(user) -> None:
+    if not is_supervisor(user):
+        raise PermissionDenied()
+
+
+def letters_visible_to(user) -> QuerySet[SupervisionLetter]:
+    queryset = SupervisionLetter.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.has_role(*OVERSEEING_ROLES) or is_supervisor(user):
+        return queryset
+    if user.has_role(Role.LIAISON) and user.department_ids:
+        return queryset.filter(department_id__in=user.department_ids)
+    return queryset.none()
+
+
+def letter_get_for(*, user, letter_id: int) -> SupervisionLetter:
+    letter = letters_visible_to(user).select_related("department", "case", "ticket").filter(pk=letter_id).first()
+    if letter is None:
+        raise NotFound()
+    return letter
+
+
+def may_answer_letter(user, letter: SupervisionLetter) -> bool:
+    return user.is_authenticated and user.has_role(Role.LIAISON) and letter.department_id in user.department_ids
+
+
+def drafts_visible_to(user) -> QuerySet[LetterDraft]:
+    return LetterDraft.objects.all() if may_issue_letters(user) else LetterDraft.objects.none()
+
+
+def draft_get_for(*, user, draft_id: int) -> LetterDraft:
+    draft = drafts_visible_to(user).select_related("department", "case", "ticket").filter(pk=draft_id).first()
+    if draft is None:
+        raise NotFound()
+    return draft
+
+
+def referrals_visible_to(user) -> QuerySet[DisciplineReferral]:
+    """Supervisors see every referral; anyone else only those granted to them on the referral itself."""
+    if not user.is_authenticated:
+        return DisciplineReferral.objects.none()
+    if may_refer(user):
+        return DisciplineReferral.objects.all()
+    return get_objects_for_user(
+        user, "supervision.view_disciplinereferral", klass=DisciplineReferral, accept_global_perms=False
+    )
+
+
+def referral_get_for(*, user, referral_id: int) -> DisciplineReferral:
+    referral = referrals_visible_to(user).select_related("ticket", "liaison").filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound()
+    return referral
+
+
+def may_record_referral(user, referral: DisciplineReferral) -> bool:
+    return user.is_authenticated and user.has_perm("supervision.record_referral", referral)

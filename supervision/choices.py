@@ -1,0 +1,101 @@
+"""Enumerations of supervision. Labels are the words users see (zh-Hans catalogue)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.TextChoices):
+    """The rungs of the ladder, light to heavy (DOMAIN.md §5)."""
+
+    ROUTINE = "routine", _("Routine supervision")
+    KEY = "key", _("Key supervision")
+    TASK_FORCE = "task_force", _("Task-force dispatch")
+
+
+TIER_ORDER: tuple[str, ...] = (Tier.ROUTINE, Tier.KEY, Tier.TASK_FORCE)
+
+
+class Trigger(models.TextChoices):
+    """Why a supervision case was opened."""
+
+    NEAR_DUE = "near_due", _("Near the time limit")
+    OVERDUE = "overdue", _("Past the time limit")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied after re-handling")
+    REPEATED = "repeated", _("Repeated requests")
+    UNREASONABLE_BOUNCES = "unreasonable_bounces", _("Unreasonable bounces")
+    RULING_REFUSED = "ruling_refused", _("Ruling or leader decision refused")
+    MANUAL = "manual", _("Opened by a supervisor")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    CARD_RED = "card_red", _("Turned red: past the time limit")
+    RAISED = "raised", _("Raised to a higher tier")
+    PRESSED = "pressed", _("Pressed")
+    ANSWERED = "answered", _("Answered by the department")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+    EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+    REMINDER_QUEUED = "reminder_queued", _("Reminder queued")
+    LETTER_DRAFTED = "letter_drafted", _("Letter drafted")
+    LETTER_ISSUED = "letter_issued", _("Letter issued")
+    LADDER_TOP = "ladder_top", _("Top of the ladder reached")
+    CLOSED = "closed", _("Closed")
+
+
+class AnswerKind(models.TextChoices):
+    PROGRESS = "progress", _("Progress report")
+    RESULT = "result", _("Result")
+    EXTENSION = "extension", _("Request for extension")
+
+
+class ExtensionDecision(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class ReminderStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+
+
+class LetterKind(models.TextChoices):
+    REMINDER = "reminder", "催办通知书"
+    ESCALATION = "escalation", "督办函"
+    WARNING = "warning", "预警函"
+    INTERVIEW = "interview", "约谈通知"
+    REFERRAL = "referral", "移送函"
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+    ANSWERED = "answered", _("Answered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+
+
+class ReferralTrigger(models.TextChoices):
+    PING_PONG = "ping_pong", _("Bounced back and forth between departments")
+    REPEATED_UNSATISFIED = "repeated_unsatisfied", _("Repeated with unsatisfied follow-ups")
+    OVERDUE_AFTER_KEY = "overdue_after_key", _("Still overdue after key supervision")
+    REFUSAL = "refusal", _("Ruling or leader decision refused")
+    MANUAL = "manual", _("Referred by a supervisor")
+
+
+class ReferralStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    SENT = "sent", _("Sent to the discipline commission")
+    RECEIVED = "received", _("Received")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CONCLUDED = "concluded", _("Concluded")
+    DISMISSED = "dismissed", _("Dismissed")

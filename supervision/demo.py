@@ -1,0 +1,91 @@
+"""Demo data for supervision, added when `manage.py seed_demo` sends `arbitration.signals.demo_seeded`:
+cases at each tier (overdue, repeated, unsatisfied), issued and answered letters, a few months of scorecards,
+and a referral sent with its dossier — so every supervision page has something real on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from arbitration.choices import Role
+from arbitration.models import DepartmentMembership, Ticket
+from supervision.choices import CaseStatus, LetterKind, PeriodKind, Tier
+from supervision.models import LetterDraft, SupervisionCase
+from supervision.services import cases, letters, referrals, scorecards
+from supervision.services.sweep import supervision_sweep
+
+
+def demo_extend(*, context, rng, stdout, **kwargs) -> None:
+    supervisor = next(iter(context.users_with_role(Role.SUPERVISOR)), context.admin)
+    report = supervision_sweep(now=context.now)
+    open_cases = list(
+        SupervisionCase.objects.filter(status=CaseStatus.OPEN, ticket__isnull=False, department__isnull=False).order_by(
+            "pk"
+        )
+    )
+    rng.shuffle(open_cases)
+    # Cases of departments with a demo liaison first, so that the liaison's desk has letters to answer.
+    staffed = set(
+        DepartmentMembership.objects.filter(user__groups__name=Role.LIAISON).values_list("department_id", flat=True)
+    )
+    open_cases.sort(key=lambda case: case.department_id not in staffed)
+    for case in open_cases[:6]:
+        cases.case_raise(case_id=case.pk, actor=supervisor, reason="超期较长，提级重点督办")
+    for case in open_cases[:2]:
+        cases.case_raise(case_id=case.pk, actor=supervisor, reason="重点督办后仍未见进展，转专班调度")
+    issued = [
+        letters.letter_issue_for_case(case_id=case.pk, kind=kind, actor=supervisor)
+        for case, kind in zip(
+            open_cases[:5],
+            (
+                LetterKind.ESCALATION,
+                LetterKind.ESCALATION,
+                LetterKind.REMINDER,
+                LetterKind.REMINDER,
+                LetterKind.ESCALATION,
+            ),
+            strict=False,
+        )
+    ]
+    answered = 0
+    for letter in issued[:2]:
+        liaison = (
+            DepartmentMembership.objects.filter(department_id=letter.department_id, user__groups__name=Role.LIAISON)
+            .select_related("user")
+            .first()
+        )
+        if liaison is not None:
+            letters.letter_answer(letter_id=letter.pk, actor=liaison.user, text="已组织现场处置，群众诉求已解决。")
+            answered += 1
+    cards = _scorecards(context.now.date())
+    warning = LetterDraft.objects.filter(kind=LetterKind.WARNING, status="draft").first()
+    if warning is not None:
+        letters.letter_issue(draft_id=warning.pk, actor=supervisor)
+    referral = _referral(context, supervisor)
+    stdout.write(
+        f"supervision: {report.summary()}; {len(issued)} letters issued ({answered} answered), "
+        f"{len(cards)} scorecards, referral: {referral or 'none'}; tiers: "
+        + ", ".join(f"{tier}={SupervisionCase.objects.filter(status='open', tier=tier).count()}" for tier in Tier)
+    )
+
+
+def _scorecards(today: dt.date) -> list:
+    cards, month = [], today.replace(day=1)
+    for _ in range(3):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        cards += scorecards.scorecards_compute(period_kind=PeriodKind.MONTH, period_start=month)
+    cards += scorecards.scorecards_compute(period_kind=PeriodKind.QUARTER, period_start=month)
+    return cards
+
+
+def _referral(context, supervisor) -> str | None:
+    liaison = next(iter(context.users_with_role(Role.DISCIPLINE_LIAISON)), None)
+    number = next(iter(context.ping_pong), None)
+    ticket = Ticket.objects.filter(hotline_no=number).first() if number else Ticket.objects.open().first()
+    if ticket is None:
+        return None
+    referral = referrals.referral_create(
+        ticket_id=ticket.pk, actor=supervisor, reason="多个单位反复推诿，群众诉求长期未解决"
+    )
+    if liaison is not None:
+        referrals.referral_send(referral_id=referral.pk, liaison_id=liaison.pk, actor=supervisor)
+    return ticket.hotline_no

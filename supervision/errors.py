@@ -1,0 +1,50 @@
+"""Refusals of supervision actions: stable codes, translated messages, HTTP statuses (see arbitration.errors)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from arbitration.errors import DomainError
+
+
+class CaseClosed(DomainError):
+    code, http_status, message = "case_closed", 409, _("This supervision case is already closed.")
+
+
+class TopOfLadder(DomainError):
+    code, http_status, message = "top_of_ladder", 409, _("The case is already at the highest tier.")
+
+
+class CaseAlreadyOpen(DomainError):
+    code, http_status, message = "case_already_open", 409, _("An open case for this already exists.")
+
+
+class ExtensionNotPending(DomainError):
+    code, http_status, message = "extension_not_pending", 409, _("This request for extension was already decided.")
+
+
+class ExtensionNotLater(DomainError):
+    code, http_status = "extension_not_later", 400
+    message = _("An extension must move the due time later than it is now.")
+
+
+class ReasonRequired(DomainError):
+    code, http_status, message = "reason_required", 400, _("Give a reason.")
+
+
+class LetterNotDraft(DomainError):
+    code, http_status, message = "letter_not_draft", 409, _("Only a draft letter can be issued or withdrawn.")
+
+
+class LetterNotIssued(DomainError):
+    code, http_status, message = "letter_not_issued", 409, _("Only an issued letter can be answered.")
+
+
+class LetterNoAddressee(DomainError):
+    code, http_status, message = "letter_no_addressee", 400, _("A letter needs an addressee.")
+
+
+class ReferralMoveRefused(DomainError):
+    code, http_status, message = "referral_move_refused", 409, _("A referral that is {current} cannot become {target}.")
+
+
+class NoDisciplineLiaison(DomainError):
+    code, http_status, message = "no_discipline_liaison", 400, _("Choose a discipline commission liaison.")

@@ -1,0 +1,19 @@
+from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
+from .letters import LetterDraft, SupervisionLetter
+from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
+from .scorecards import Scorecard
+
+__all__ = [
+    "CaseAnswer",
+    "CaseEvent",
+    "DisciplineReferral",
+    "LadderRule",
+    "LetterDraft",
+    "ReferralEvent",
+    "ReferralGroupObjectPermission",
+    "ReferralUserObjectPermission",
+    "Reminder",
+    "Scorecard",
+    "SupervisionCase",
+    "SupervisionLetter",
+]

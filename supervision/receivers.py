@@ -1,0 +1,57 @@
+"""What supervision does when arbitration says something happened (connected in SupervisionConfig.ready())."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from arbitration.calendar import WorkingCalendar
+from supervision import selectors
+from supervision.choices import ReferralTrigger, Trigger
+from supervision.errors import CaseAlreadyOpen
+from supervision.services.cases import case_open
+from supervision.services.referrals import referral_propose
+from supervision.services.sweep import SweepReport, cases_open_batch, unreasonable_bounce_candidates
+
+
+def _refused(decision, refusal, actor, *, what: str) -> None:
+    reason = f"{refusal.department}拒不执行{what}{decision.document_number}：{refusal.reason}"
+    # A ticket already under supervision for a refusal keeps its case; the referral below still records this one.
+    with contextlib.suppress(CaseAlreadyOpen):
+        case_open(
+            actor=actor,
+            reason=reason,
+            ticket_id=decision.ticket_id,
+            department_id=refusal.department_id,
+            trigger=Trigger.RULING_REFUSED,
+        )
+    referral_propose(ticket_id=decision.ticket_id, trigger=ReferralTrigger.REFUSAL, reason=reason, actor=actor)
+
+
+def on_ruling_refused(sender, *, ruling, refusal, actor=None, **kwargs) -> None:
+    _refused(ruling, refusal, actor, what="职责认定")
+
+
+def on_leader_decision_refused(sender, *, decision, refusal, actor=None, **kwargs) -> None:
+    _refused(decision, refusal, actor, what="领导签批")
+
+
+def on_bounce_rejected(sender, *, bounce, actor=None, **kwargs) -> None:
+    """Count the department's unreasonable bounces now rather than at the next sweep."""
+    now = timezone.now()
+    candidates = [c for c in unreasonable_bounce_candidates(now=now) if c.department_id == bounce.department_id]
+    if candidates:
+        try:
+            with transaction.atomic():
+                cases_open_batch(
+                    candidates,
+                    now=now,
+                    calendar=WorkingCalendar.load(),
+                    ladder=selectors.ladder(),
+                    run=f"bounce{bounce.pk}",
+                    report=SweepReport(),
+                )
+        except IntegrityError:
+            pass  # a sweep opened it at the same moment

@@ -1,0 +1,207 @@
+"""Reads of supervision: the ladder rules, case queues, letter register, scorecards, referrals.
+
+Permission filtering lives in `supervision.access`; these take querysets or objects the caller may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from arbitration.calendar import WorkingCalendar
+from arbitration.choices import AssignmentRole
+from arbitration.errors import CalendarYearMissing
+from arbitration.models import Assignment
+from supervision.choices import TIER_ORDER, CaseStatus, LetterKind, LetterStatus, PeriodKind, ReferralStatus, Tier
+from supervision.models import (
+    DisciplineReferral,
+    LadderRule,
+    Scorecard,
+    SupervisionCase,
+    SupervisionLetter,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- the ladder -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rung:
+    tier: str
+    response_working_days: int
+    letter_kind: str
+
+
+# DOMAIN.md §3: a reminder the day after the limit; a written notice if still overdue 5 working days later.
+DEFAULT_LADDER: dict[str, Rung] = {
+    Tier.ROUTINE: Rung(Tier.ROUTINE, 5, ""),
+    Tier.KEY: Rung(Tier.KEY, 5, LetterKind.ESCALATION),
+    Tier.TASK_FORCE: Rung(Tier.TASK_FORCE, 5, LetterKind.ESCALATION),
+}
+
+
+def ladder() -> dict[str, Rung]:
+    """Each tier's rung: the administrator's row where there is one, the default otherwise (one query)."""
+    rungs = dict(DEFAULT_LADDER)
+    for rule in LadderRule.objects.all():
+        rungs[rule.tier] = Rung(rule.tier, rule.response_working_days, rule.letter_kind)
+    return rungs
+
+
+def step_due_at(calendar: WorkingCalendar, rung: Rung, start: dt.datetime) -> dt.datetime | None:
+    """When the department's time to respond at this rung runs out: office closing, N working days on.
+
+    None while the working calendar lacks the year the period reaches into: the case then waits at its rung
+    (never a guessed deadline) until the administrator enters that year's notice.
+    """
+    local = start.astimezone(calendar.tz)
+    try:
+        return calendar.closing_time(calendar.add_working_days(local.date(), rung.response_working_days))
+    except CalendarYearMissing:
+        logger.warning("No calendar data past %s: supervision deadlines wait for it", local.date())
+        return None
+
+
+def near_due_cutoff(calendar: WorkingCalendar, now: dt.datetime) -> dt.datetime:
+    """Tickets due before this moment get the yellow card: due on or before the next N working days' end.
+
+    Without calendar data for the days ahead only overdue tickets are found (the cutoff is `now`).
+    """
+    today = now.astimezone(calendar.tz).date()
+    try:
+        last = calendar.add_working_days(today, settings.MINGZE_SUPERVISION_NEAR_DUE_WORKING_DAYS)
+    except CalendarYearMissing:
+        return now
+    return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=calendar.tz)
+
+
+# --- cases ----------------------------------------------------------------------------------------------------
+def case_queue(
+    visible: QuerySet[SupervisionCase], *, tier: str = "", status: str = CaseStatus.OPEN, trigger: str = ""
+) -> QuerySet[SupervisionCase]:
+    queryset = visible
+    if status:
+        queryset = queryset.filter(status=status)
+    if tier:
+        queryset = queryset.filter(tier=tier)
+    if trigger:
+        queryset = queryset.filter(trigger=trigger)
+    return queryset.select_related("ticket", "department").order_by("step_due_at", "-opened_at")
+
+
+def case_counts_by_tier(visible: QuerySet[SupervisionCase]) -> dict[str, int]:
+    rows = visible.filter(status=CaseStatus.OPEN).values("tier").annotate(n=Count("pk"))
+    counts = {tier: 0 for tier in TIER_ORDER}
+    counts.update({row["tier"]: row["n"] for row in rows})
+    return counts
+
+
+def case_detail(case: SupervisionCase) -> dict:
+    """Everything the case page shows beside the ticket timeline, each list in one query."""
+    return {
+        "events": list(case.events.select_related("actor")),
+        "answers": list(case.answers.select_related("department", "submitted_by", "decided_by")),
+        "reminders": list(case.reminders.select_related("department")),
+        "letters": list(case.letters.select_related("department").order_by("pk")),
+    }
+
+
+def ticket_copied_departments(ticket_id: int) -> list[int]:
+    """Departments copied on the ticket (双向联办: the sector regulator)."""
+    return list(
+        Assignment.objects.filter(ticket_id=ticket_id, role=AssignmentRole.COPIED, ended_at=None).values_list(
+            "department_id", flat=True
+        )
+    )
+
+
+# --- letters --------------------------------------------------------------------------------------------------
+def letter_register(
+    visible: QuerySet[SupervisionLetter], *, state: str = "", kind: str = "", today: dt.date | None = None
+) -> QuerySet[SupervisionLetter]:
+    """Letters with their register state: issued, answered, overdue (issued, unanswered, past its date), draft."""
+    today = today or timezone.localdate()
+    queryset = visible.select_related("department", "case__ticket", "ticket").order_by("-issued_at", "-pk")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if state == "overdue":
+        return queryset.filter(status=LetterStatus.ISSUED, response_due_on__lt=today)
+    if state == "issued":
+        return queryset.filter(status=LetterStatus.ISSUED).exclude(response_due_on__lt=today)
+    if state:
+        return queryset.filter(status=state)
+    return queryset
+
+
+def letter_register_counts(visible: QuerySet[SupervisionLetter], *, today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    return visible.aggregate(
+        draft=Count("pk", filter=Q(status=LetterStatus.DRAFT)),
+        issued=Count("pk", filter=Q(status=LetterStatus.ISSUED) & ~Q(response_due_on__lt=today)),
+        overdue=Count("pk", filter=Q(status=LetterStatus.ISSUED, response_due_on__lt=today)),
+        answered=Count("pk", filter=Q(status=LetterStatus.ANSWERED)),
+    )
+
+
+# --- scorecards -----------------------------------------------------------------------------------------------
+def scorecard_periods(period_kind: str = PeriodKind.MONTH) -> list[dt.date]:
+    return list(
+        Scorecard.objects.filter(period_kind=period_kind)
+        .order_by("-period_start")
+        .values_list("period_start", flat=True)
+        .distinct()
+    )
+
+
+def scorecards_for(period_kind: str, period_start: dt.date) -> QuerySet[Scorecard]:
+    return (
+        Scorecard.objects.filter(period_kind=period_kind, period_start=period_start)
+        .select_related("department")
+        .order_by("group", "rank")
+    )
+
+
+def scorecard_trend(period_kind: str, *, limit: int = 12) -> dict:
+    """Service index per department over the last `limit` periods, for the trend chart (one query)."""
+    periods = sorted(scorecard_periods(period_kind)[:limit])
+    rows = (
+        Scorecard.objects.filter(period_kind=period_kind, period_start__in=periods)
+        .select_related("department")
+        .order_by("department__code", "period_start")
+    )
+    series: dict[str, dict[str, float]] = {}
+    rates: dict[str, list[float]] = {
+        name: [0.0] * len(periods) for name in ("response_rate", "on_time_rate", "feedback_rate", "satisfaction_rate")
+    }
+    counts = [0] * len(periods)
+    index_of = {period: i for i, period in enumerate(periods)}
+    for row in rows:
+        position = index_of[row.period_start]
+        series.setdefault(row.department.name, {})[row.period_start.isoformat()] = float(row.service_index)
+        for name, values in rates.items():
+            values[position] += float(getattr(row, name))
+        counts[position] += 1
+    averages = {
+        name: [round(v / counts[i], 4) if counts[i] else None for i, v in enumerate(values)]
+        for name, values in rates.items()
+    }
+    labels = [period.isoformat() for period in periods]
+    return {
+        "labels": labels,
+        "departments": {name: [points.get(label) for label in labels] for name, points in series.items()},
+        "rates": averages,
+    }
+
+
+# --- referrals ------------------------------------------------------------------------------------------------
+def referral_yearly_progress(year: int | None = None) -> dict[str, int]:
+    """Referrals sent this year against the target (settings.MINGZE_REFERRAL_YEARLY_TARGET)."""
+    year = year or timezone.localdate().year
+    sent = DisciplineReferral.objects.filter(sent_at__year=year).exclude(status=ReferralStatus.PROPOSED).count()
+    target = settings.MINGZE_REFERRAL_YEARLY_TARGET
+    return {"year": year, "sent": sent, "target": target, "percent": round(100 * sent / target) if target else 0}

@@ -1,0 +1,35 @@
+"""Which moves are legal for cases and referrals. Pure: no queries."""
+
+from __future__ import annotations
+
+from supervision.choices import TIER_ORDER, ReferralStatus
+from supervision.errors import ReferralMoveRefused, TopOfLadder
+
+
+def next_tier(tier: str) -> str | None:
+    """The rung above `tier`, or None at the top of the ladder."""
+    position = TIER_ORDER.index(tier)
+    return TIER_ORDER[position + 1] if position + 1 < len(TIER_ORDER) else None
+
+
+def ensure_can_raise(tier: str) -> str:
+    target = next_tier(tier)
+    if target is None:
+        raise TopOfLadder()
+    return target
+
+
+R = ReferralStatus
+REFERRAL_MOVES: dict[str, frozenset[str]] = {
+    R.PROPOSED: frozenset({R.SENT, R.DISMISSED}),
+    R.SENT: frozenset({R.RECEIVED}),
+    R.RECEIVED: frozenset({R.UNDER_REVIEW, R.CONCLUDED}),
+    R.UNDER_REVIEW: frozenset({R.CONCLUDED}),
+    R.CONCLUDED: frozenset(),
+    R.DISMISSED: frozenset(),
+}
+
+
+def ensure_referral_move(current: str, target: str) -> None:
+    if target not in REFERRAL_MOVES[current]:
+        raise ReferralMoveRefused(current=R(current).label, target=R(target).label)

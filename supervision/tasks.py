@@ -1,0 +1,31 @@
+"""Celery tasks of supervision (beat schedule in settings); in the embedded default they run in-process."""
+
+from celery import shared_task
+
+from supervision.services.cases import reminders_send
+from supervision.services.referrals import referral_dossier_store
+from supervision.services.scorecards import scorecards_compute_last_month
+from supervision.services.sweep import supervision_sweep
+
+
+@shared_task(acks_late=True)
+def supervision_sweep_task() -> str:
+    """The sweep, then sending what it queued. Idempotent and safe when two workers run it at once."""
+    report = supervision_sweep()
+    reminders_send()
+    return report.summary()
+
+
+@shared_task
+def scorecards_compute_last_month_task() -> int:
+    return len(scorecards_compute_last_month())
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def referral_dossier_render_task(self, referral_id: int) -> None:
+    try:
+        referral_dossier_store(referral_id)
+    except Exception as exc:
+        if self.request.is_eager:
+            raise
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc

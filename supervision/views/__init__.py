@@ -1,0 +1,1 @@
+"""Pages of supervision: thin views that authorize through `supervision.access` and call one service."""

@@ -1,0 +1,152 @@
+"""`manage.py seed_demo`: the demo city, its people, its catalogue (with gaps and overlaps) and its tickets."""
+
+import io
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef
+
+from arbitration.choices import DutyRole, Role, TerritoryLevel
+from arbitration.demo.context import DemoContext
+from arbitration.models import Assignment, Department, Duty, Matter, Territory, Ticket, User
+from arbitration.signals import demo_seeded
+
+pytestmark = pytest.mark.django_db
+
+NOW = "2026-11-20T10:00:00+08:00"  # fixed, so two runs can be compared
+
+
+@pytest.fixture(autouse=True)
+def _content_types_forgotten():
+    """`--reset` flushes, which recreates content types; the test's rollback then restores the old rows, so the
+    process's content-type cache must not outlive the test."""
+    yield
+    ContentType.objects.clear_cache()
+
+
+def seed(*extra: str, number: int = 1) -> str:
+    if "--reset" in extra and connection.vendor == "postgresql":
+        # The test runs in one transaction, where PostgreSQL refuses to TRUNCATE (flush) tables with deferred
+        # foreign-key checks still pending; a real run is not inside a transaction and has none.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    out = io.StringIO()
+    call_command("seed_demo", "--tickets", "200", "--seed", str(number), "--now", NOW, *extra, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, list]:
+    """What the same seed must reproduce: the city, the catalogue, the people and the tickets' own fields."""
+    return {
+        "territories": list(Territory.objects.order_by("code").values_list("code", "name", "level")),
+        "departments": list(Department.objects.order_by("code").values_list("code", "name", "kind")),
+        "matters": list(Matter.objects.order_by("code").values_list("code", "name", "legal_type")),
+        "duties": sorted(
+            Duty.objects.filter(source="catalogue").values_list(
+                "department__code", "matter__code", "territory__code", "role", "legal_basis", "valid_from"
+            )
+        ),
+        "users": sorted(User.objects.values_list("username", "full_name")),
+        # the demo's own tickets (date + sequence); extenders may add tickets of their own, timed by the clock
+        "tickets": list(
+            Ticket.objects.filter(hotline_no__regex=r"^[0-9]{15}$")
+            .order_by("hotline_no")
+            .values_list(
+                "hotline_no",
+                "received_at",
+                "request_type",
+                "channel",
+                "matter__code",
+                "territory__code",
+                "address",
+                "title",
+                "content",
+                "citizen_phone",
+            )
+        ),
+    }
+
+
+def test_seed_demo_builds_a_city_with_people_catalogue_and_tickets():
+    received: list[DemoContext] = []
+
+    def on_seeded(sender, context, rng, stdout, city, users, **kwargs):
+        received.append(context)
+
+    demo_seeded.connect(on_seeded)
+    try:
+        output = seed()
+    finally:
+        demo_seeded.disconnect(on_seeded)
+
+    assert Territory.objects.filter(level=TerritoryLevel.DISTRICT).count() == 10
+    assert Territory.objects.filter(level=TerritoryLevel.STREET).count() == 100
+    assert Territory.objects.filter(level=TerritoryLevel.COMMUNITY).count() == 500
+    assert Department.objects.filter(kind__in=["bureau", "utility"]).count() == 60
+    assert Department.objects.exclude(regulated_sectors=None).exists()
+    assert Matter.objects.filter(level=3).count() >= 200
+    assert Matter.objects.filter(level=3, legal_type=True).count() >= 3
+    assert received[0].ticket_count == 200  # extenders may add tickets of their own on top
+    assert Assignment.objects.filter(role="copied", method="dual").exists()  # regulators copied (双向联办)
+    # every role has a user, and the logins are printed
+    for role in Role.values:
+        holders = User.objects.filter(groups__name=role)
+        assert holders.exists(), role
+        assert holders.first().username in output
+    assert User.objects.get(username="admin").is_superuser
+    assert "mingze-demo" in output
+    assert isinstance(received[0], DemoContext)
+    assert received[0].ping_pong and received[0].repeat_clusters
+
+
+def test_the_demo_catalogue_has_gaps_and_overlaps():
+    seed()
+    leads = Duty.objects.current().filter(role=DutyRole.LEAD)
+    # a gap everywhere: a level-3 matter with no lead duty anywhere
+    no_lead = Matter.objects.filter(level=3).exclude(Exists(leads.filter(matter=OuterRef("pk"))))
+    assert no_lead.exists()
+    # a gap in one district: the matter is given to districts, and one district is missing from the list
+    districts = Territory.objects.filter(level=TerritoryLevel.DISTRICT).count()
+    district_leads = leads.filter(territory__level=TerritoryLevel.DISTRICT, department__kind__in=["district", "zone"])
+    covered = district_leads.values("matter").annotate(n=Count("territory", distinct=True))
+    assert any(row["n"] == districts - 1 for row in covered)
+    # an overlap: two departments lead the same matter in the same territory
+    overlaps = leads.values("matter", "territory").annotate(n=Count("department", distinct=True)).filter(n__gte=2)
+    assert overlaps.exists()
+    assert overlaps.filter(territory__level=TerritoryLevel.CITY).exists()
+    assert overlaps.filter(territory__level=TerritoryLevel.DISTRICT).exists()
+
+
+def test_every_demo_write_leaves_history_with_a_reason():
+    seed()
+    for model in (Territory, Department, Matter, Duty, Ticket, Assignment, User):
+        history = model.history.all()
+        assert history.count() >= model.objects.count() > 0, model
+        assert not history.filter(history_change_reason__isnull=True).exists(), model
+        assert not history.filter(history_change_reason="").exists(), model
+    assert Ticket.history.filter(history_user__username="admin").count() >= 200
+
+
+def test_the_same_seed_gives_the_same_city_and_tickets_and_a_second_run_refuses_without_reset():
+    seed()
+    first = snapshot()
+    assert len(first["tickets"]) == 200
+
+    with pytest.raises(CommandError, match="--reset"):
+        seed()
+    assert snapshot() == first  # the refusal changed nothing
+
+    seed("--reset")
+    assert snapshot() == first
+
+
+def test_another_seed_gives_another_city():
+    seed()
+    first = snapshot()
+    seed("--reset", number=2)
+    second = snapshot()
+    assert second["territories"] != first["territories"]
+    assert second["tickets"] != first["tickets"]
+    assert len(second["matters"]) == len(first["matters"])  # the catalogue's matters are fixed data

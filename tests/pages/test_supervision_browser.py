@@ -1,0 +1,44 @@
+"""Browser: a supervisor issues an escalation letter on a case and downloads it; the department's liaison sees
+it on their desk and answers it."""
+
+from pathlib import Path
+
+import pytest
+
+from supervision.models import SupervisionLetter
+from supervision.services import cases
+from tests.factories import at
+from tests.supervision.helpers import dispatched_ticket
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_supervisor_issues_and_downloads_a_letter_and_the_liaison_answers(
+    live_server, page, login, city, supervisor, liaison_urban
+):
+    ticket = dispatched_ticket(city)
+    case = cases.case_open(actor=supervisor, reason="超期未办结", ticket_id=ticket.pk, now=at(2026, 3, 10, 10))
+
+    login(page, "supervisor", "pw-supervisor")
+    page.goto(f"{live_server.url}/supervision/cases/{case.pk}/")
+    page.select_option("select[name=kind]", "escalation")
+    page.click("form[action$='/letter/'] button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/supervision/letters/*/")
+    letter = SupervisionLetter.objects.get()
+    assert letter.document_number in page.content()
+    with page.expect_download() as download_info:
+        page.click("#download-pdf")
+    download = download_info.value
+    assert download.suggested_filename == f"{letter.document_number}.pdf"
+    assert Path(download.path()).read_bytes()[:5] == b"%PDF-"
+
+    page.context.clear_cookies()
+    login(page, "liaison_urban", "pw-liaison_urban")
+    page.goto(f"{live_server.url}/supervision/desk/")
+    page.click(f"text={letter.document_number}")
+    page.fill("textarea[name=text]", "已组织执法人员现场处置，摊贩已清理。")
+    page.click("form[action$='/answer/'] button[type=submit]")
+    page.wait_for_selector("text=已组织执法人员现场处置")
+
+    letter.refresh_from_db()
+    assert (letter.status, letter.answered_by) == ("answered", liaison_urban)

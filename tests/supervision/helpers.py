@@ -1,0 +1,86 @@
+"""Hand-built situations for supervision tests: tickets past or near their limit, repeats, bounces."""
+
+from __future__ import annotations
+
+import itertools
+
+from arbitration.choices import AssignmentMethod, AssignmentRole, BounceOutcome, Satisfaction, TicketStatus
+from arbitration.models import Assignment, Bounce, BounceReason, Ticket
+from supervision.models import CaseAnswer, CaseEvent, DisciplineReferral, LetterDraft, Reminder, SupervisionCase
+from tests import factories
+from tests.factories import at
+
+_phones = itertools.count(13900000001)
+
+
+def distinct_phone() -> str:
+    return str(next(_phones))
+
+
+def dispatched_ticket(city, *, department=None, received=None, **fields) -> Ticket:
+    """A ticket dispatched at `received` (default Monday 2026-03-02 09:00, so due 2026-03-09 17:30)."""
+    fields.setdefault("citizen_phone", distinct_phone())
+    return factories.ticket(
+        city, dispatched_to=department or city["urban"], received_at=received or at(2026, 3, 2, 9), **fields
+    )
+
+
+def rehandled_and_unsatisfied(city) -> Ticket:
+    """Replied, sent back for re-handling (重办), replied again and rated unsatisfied."""
+    ticket = dispatched_ticket(city)
+    for status, satisfaction in (
+        (TicketStatus.REPLIED, Satisfaction.DISSATISFIED),
+        (TicketStatus.HANDLING, ""),
+        (TicketStatus.REPLIED, Satisfaction.DISSATISFIED),
+    ):
+        factories.ticket(
+            city,
+            hotline_no=ticket.hotline_no,
+            dispatched_to=city["urban"],
+            received_at=ticket.received_at,
+            citizen_phone=ticket.citizen_phone,
+            status=status,
+            satisfaction=satisfaction,
+            replied_at=at(2026, 3, 5),
+        )
+    return Ticket.objects.get(pk=ticket.pk)
+
+
+def rejected_bounce(ticket: Ticket, department, reviewer, *, reviewed_at) -> Bounce:
+    """One bounce by `department`, rejected on review as unreasonable (无理退单)."""
+    assignment = Assignment.objects.create(
+        ticket=ticket,
+        department=department,
+        role=AssignmentRole.CO_HANDLER,
+        method=AssignmentMethod.DIRECT,
+        assigned_at=reviewed_at,
+    )
+    reason = BounceReason.objects.first() or BounceReason.objects.create(code="not-ours", name="非本单位职责")
+    return Bounce.objects.create(
+        ticket=ticket,
+        assignment=assignment,
+        department=department,
+        reason=reason,
+        explanation="不属于我单位职责",
+        basis="三定方案",
+        created_at=reviewed_at,
+        created_by=reviewer,
+        outcome=BounceOutcome.REJECTED,
+        reviewed_by=reviewer,
+        reviewed_at=reviewed_at,
+        review_note="理由不成立",
+    )
+
+
+def supervision_rows() -> dict[str, int]:
+    """How many rows of each supervision record exist (idempotence checks compare these)."""
+    models = (
+        SupervisionCase,
+        SupervisionCase.history.model,
+        CaseEvent,
+        CaseAnswer,
+        Reminder,
+        LetterDraft,
+        DisciplineReferral,
+    )
+    return {model.__name__: model.objects.count() for model in models}
