@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.models import Assignment, Department, Duty, Matter, Territory, Ticket, TicketEvent, User
@@ -18,6 +19,14 @@ from arbitration.services.tickets import TicketIntake, ticket_receive
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_reports():
+    """The commands report in the active language; these tests read the English wording."""
+    with translation.override("en"):
+        yield
+
 
 SAMPLE_CITY = Path(__file__).resolve().parents[2] / "arbitration" / "fixtures" / "sample_city"
 COLUMNS = [
