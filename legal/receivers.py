@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from arbitration.models import Matter
 from legal.choices import CaseOrigin
 from legal.services.cases import legal_case_open, legal_cases_open_bulk
 
@@ -11,7 +12,13 @@ BOUNCE_REASON = "bounced as involving litigation or arbitration"
 
 def on_ticket_received(sender, *, tickets, actor=None, **kwargs) -> None:
     """A ticket of a legal-type matter (a catalogue flag) goes to the desk as it arrives."""
-    legal = [ticket for ticket in tickets if ticket.matter.legal_type]
+    # One query per batch: `ticket.matter` would load each matter again for every ticket of a bulk import.
+    legal_matters = set(
+        Matter.objects.filter(legal_type=True, pk__in={ticket.matter_id for ticket in tickets}).values_list(
+            "pk", flat=True
+        )
+    )
+    legal = [ticket for ticket in tickets if ticket.matter_id in legal_matters]
     if len(legal) == 1:
         legal_case_open(ticket=legal[0], origin=CaseOrigin.LEGAL_MATTER, actor=actor, reason=LEGAL_MATTER_REASON)
     elif legal:  # the bulk importer's batch: one insert per table instead of a few per ticket
