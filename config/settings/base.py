@@ -272,14 +272,7 @@ MINGZE_SUPERVISION_UNREASONABLE_BOUNCES = env.int("MINGZE_SUPERVISION_UNREASONAB
 MINGZE_SUPERVISION_UNREASONABLE_BOUNCE_DAYS = env.int("MINGZE_SUPERVISION_UNREASONABLE_BOUNCE_DAYS", default=30)
 # A letter's response is due this many working days after it is issued.
 MINGZE_SUPERVISION_LETTER_RESPONSE_WORKING_DAYS = env.int("MINGZE_SUPERVISION_LETTER_RESPONSE_WORKING_DAYS", default=5)
-# Issuer codes (文号) per letter kind and the issuer's name printed on supervision letters.
-MINGZE_SUPERVISION_ISSUER_CODES = {
-    "reminder": env("MINGZE_SUPERVISION_REMINDER_CODE", default="明责催"),
-    "escalation": env("MINGZE_SUPERVISION_ESCALATION_CODE", default="明责督"),
-    "warning": env("MINGZE_SUPERVISION_WARNING_CODE", default="明责警"),
-    "interview": env("MINGZE_SUPERVISION_INTERVIEW_CODE", default="明责谈"),
-    "referral": env("MINGZE_SUPERVISION_REFERRAL_CODE", default="明责移"),
-}
+# Letters take their issuer codes (文号) from MINGZE_DOCUMENT_ISSUERS; this is the issuer printed on them.
 MINGZE_SUPERVISION_ISSUER_NAME = env("MINGZE_SUPERVISION_ISSUER_NAME", default="明州市12345政务服务便民热线管理办公室")
 MINGZE_DISCIPLINE_COMMISSION_NAME = env("MINGZE_DISCIPLINE_COMMISSION_NAME", default="明州市纪委监委")
 # Service index weights: on-time response, on-time completion, timely feedback, satisfaction (Huzhou: 15/15/10/60).

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.documents.layout import date_text
-from arbitration.documents.numbering import document_number_allocate
+from arbitration.documents.numbering import document_number_issue
 from arbitration.documents.render import LetterData
 from arbitration.documents.tasks import document_render_after_commit
 from arbitration.errors import NotFound
@@ -195,11 +195,7 @@ def letter_issue(
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     due_on = due_on or response_due_on(WorkingCalendar.load(), today)
-    number = document_number_allocate(
-        issuer_code=settings.MINGZE_SUPERVISION_ISSUER_CODES[draft.kind],
-        kind=f"supervision.{draft.kind}",
-        year=today.year,
-    )
+    number = document_number_issue(kind=draft.kind, year=today.year)
     body = [*(paragraphs or draft.paragraphs), f"请于{date_text(due_on)}前将办理情况书面反馈。"]
     data = LetterData(
         issuer_name=settings.MINGZE_SUPERVISION_ISSUER_NAME,
