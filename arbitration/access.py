@@ -56,6 +56,15 @@ def may_see_personal_data(user, ticket: Ticket) -> bool:
     return ticket.assignments.filter(ended_at=None, department_id__in=user.department_ids).exists()
 
 
+# The hotline's overseers, and conference members who decide ownership and so need to see the catalogue's holes.
+ANALYSIS_ROLES = (*ALL_TICKET_ROLES, Role.CONFERENCE_MEMBER)
+
+
+def may_analyse_catalogue(user) -> bool:
+    """The catalogue analysis (gaps, overlaps, hot spots) and the graph view."""
+    return user.is_authenticated and user.has_role(*ANALYSIS_ROLES)
+
+
 def may_dispatch(user) -> bool:
     return user.is_authenticated and user.has_role(Role.DISPATCHER, Role.ADMINISTRATOR)
 

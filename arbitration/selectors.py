@@ -22,7 +22,7 @@ from arbitration.choices import OPEN_TICKET_STATUSES, TicketEventKind, TicketSta
 from arbitration.models import Assignment, Department, Matter, Territory, Ticket, TicketEvent
 
 # A ticket is "due soon" this long before its limit (DOMAIN.md §3: the yellow card; local configuration).
-DUE_SOON = dt.timedelta(hours=getattr(settings, "MINGZE_DUE_SOON_HOURS", 24))
+DUE_SOON = dt.timedelta(hours=settings.MINGZE_DUE_SOON_HOURS)
 
 # Personal data on a ticket and how to show it to someone who may not see it.
 PERSONAL_DATA_MASKS: dict[str, Callable[[str], str]] = {"citizen_name": mask_name, "citizen_phone": mask_phone}

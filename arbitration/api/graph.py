@@ -1,7 +1,7 @@
 """API: the graph's owner suggestion for a ticket, dispatch with it, and the catalogue analysis.
 
 Tickets follow the ticket visibility rules (`access.ticket_get_for`: forbidden answers like missing); the
-analysis is for the hotline's overseers and conference members (`graph.access.may_analyse_catalogue`).
+analysis is for the hotline's overseers and conference members (`access.may_analyse_catalogue`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 from arbitration import access
 from arbitration.errors import NotFound
 from arbitration.graph import current_graph, cycles, gaps, hotspots, lead_moves_load, overlaps, ticket_suggest
-from arbitration.graph.access import may_analyse_catalogue
 from arbitration.services.dispatch import ticket_dispatch
 
 
@@ -156,7 +155,7 @@ class TicketDispatch(APIView):
 
 
 def _analyst(request) -> None:
-    if not may_analyse_catalogue(request.user):
+    if not access.may_analyse_catalogue(request.user):
         raise NotFound()
 
 

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from arbitration import access
 from arbitration.errors import DomainError, NotFound
 from arbitration.graph import current_graph, cycles, lead_moves_load
-from arbitration.graph.access import may_analyse_catalogue
 from arbitration.graph.neighbourhood import department_neighbourhood, matter_neighbourhood
 from arbitration.graph.report import TABLES, report_csv
 from arbitration.models import Department, Matter
@@ -65,7 +64,7 @@ def ticket_dispatch_view(request: HttpRequest, hotline_no: str) -> HttpResponse:
 
 
 def _analyst(request: HttpRequest) -> None:
-    if not may_analyse_catalogue(request.user):
+    if not access.may_analyse_catalogue(request.user):
         raise Http404(_("Not found."))
 
 
