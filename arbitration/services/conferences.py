@@ -1,8 +1,10 @@
 """The joint conference (联席会议): sessions, seats (django-guardian grants), votes and closing an item.
 
-Lock order, everywhere: dispute, then agenda item. A vote locks only the item row; the close locks the
-dispute and then the item, so a vote either commits before the close takes the item lock (and is counted)
-or waits, then finds the item closed and is refused — never lost, never counted twice.
+Lock order, everywhere: dispute, then agenda item, then seat. A vote holds the item row in share mode
+(FOR SHARE), so the members of a session vote at the same moment without queueing behind each other; the
+close takes the dispute and then the item row exclusively (FOR UPDATE), which waits for the votes in flight.
+So a vote either commits before the close holds the item (and is counted) or waits, then finds the item
+closed and is refused — never lost, never counted twice. The seat row lock orders one member's own votes.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -88,40 +90,59 @@ def seat_revoke(*, seat_id: int, actor) -> None:
     seat.delete()
 
 
-def recused_department_ids(dispute: Dispute) -> set[int]:
+def recused_department_ids(dispute_id: int) -> set[int]:
     """Members seated for a party are recused (回避): they may speak but not vote, and leave the quorum base."""
-    return set(dispute.parties.values_list("pk", flat=True))
+    return set(Dispute.parties.through.objects.filter(dispute_id=dispute_id).values_list("department_id", flat=True))
+
+
+def _item_share_locked(item_id: int) -> AgendaItem | None:
+    """The agenda item under a share lock (module docstring); SQLite's write transactions serialise anyway."""
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    query = f"SELECT id, session_id, dispute_id, status, closed_at FROM {AgendaItem._meta.db_table} WHERE id = %s"
+    return next(iter(AgendaItem.objects.raw(query + lock, [item_id])), None)
 
 
 @transaction.atomic
 def vote_cast(
     *, item_id: int, actor, lead_department_id: int | None, co_handler_ids: Iterable[int] = (), reason: str
 ) -> Vote:
-    """Cast or change a seat's vote; `lead_department_id=None` abstains. Every vote carries a reason."""
-    # The item row lock orders this vote against the chair's close (see the module docstring).
-    item = AgendaItem.objects.select_for_update().filter(pk=item_id).first()
-    seat = Seat.objects.filter(session_id=item.session_id, member=actor).first() if item else None
+    """Cast or change a seat's vote; `lead_department_id=None` abstains. Every vote carries a reason.
+
+    A vote is the one write that fifty people make at the same moment, so it reads only what it must.
+    """
+    item = _item_share_locked(item_id)
+    # `.order_by()` throughout: the models' default orderings join their parents, which a lookup by key never needs.
+    seat = (
+        Seat.objects.select_for_update().filter(session_id=item.session_id, member=actor).order_by().first()
+        if item
+        else None
+    )
     if item is None or seat is None:
         raise NotFound()
     if item.status != AgendaItemStatus.OPEN:
         raise ItemClosed(closed_at=timezone.localtime(item.closed_at).strftime("%Y-%m-%d %H:%M:%S"))
-    if seat.department_id in recused_department_ids(item.dispute):
+    if seat.department_id in recused_department_ids(item.dispute_id):
         raise RecusedMember(department=seat.department.name)
     if not reason.strip():
         raise InvalidInput(field="reason", reason=_("every vote, abstentions included, gives a reason"))
     co_handlers = set(co_handler_ids) - {lead_department_id}
-    wanted = co_handlers | ({lead_department_id} if lead_department_id else set())
-    if len(wanted) != Department.objects.filter(pk__in=wanted, is_active=True).count():
-        raise InvalidInput(field="lead", reason=_("unknown department"))
     if lead_department_id is None and co_handlers:
         raise InvalidInput(field="co_handlers", reason=_("an abstention names no co-handlers"))
+    wanted = co_handlers | ({lead_department_id} if lead_department_id else set())
+    if wanted and len(wanted) != Department.objects.filter(pk__in=wanted, is_active=True).count():
+        raise InvalidInput(field="lead", reason=_("unknown department"))
+    vote = Vote.objects.filter(item_id=item.pk, seat=seat).order_by().first()
+    had = set(vote.co_handlers.values_list("pk", flat=True)) if vote else set()
+    if vote and (vote.lead_id, vote.reason, had) == (lead_department_id, reason, co_handlers):
+        return vote  # the same vote sent again (a double click, a retry) changes nothing and writes no history
     now = timezone.now()
-    vote = Vote.objects.filter(item=item, seat=seat).first()
-    if vote is None:
-        vote = Vote(item=item, seat=seat, cast_at=now)
+    created = vote is None
+    if created:
+        vote = Vote(item_id=item.pk, seat=seat, cast_at=now)
     vote.lead_id, vote.reason, vote.changed_at = lead_department_id, reason, now
-    save_attributed(vote, actor=actor, reason="vote cast" if vote.pk is None else "vote changed")
-    vote.co_handlers.set(co_handlers)
+    save_attributed(vote, actor=actor, reason="vote cast" if created else "vote changed")
+    if had != co_handlers:
+        vote.co_handlers.set(co_handlers)
     return vote
 
 
@@ -177,7 +198,7 @@ def _frozen_result(
 def item_tally(item: AgendaItem) -> tuple[TallyResult, list[Seat], set[int], list[Vote]]:
     """The tally as it stands (the chair's live view, and the close under its lock)."""
     seats = list(Seat.objects.filter(session_id=item.session_id).select_related("member", "department"))
-    recused = recused_department_ids(item.dispute)
+    recused = recused_department_ids(item.dispute_id)
     votes = [
         v
         for v in item.votes.select_related("seat__member", "seat__department").prefetch_related("co_handlers")

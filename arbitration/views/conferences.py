@@ -59,7 +59,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "ticket": dispute.ticket,
             "parties": parties,
             "seat": seat,
-            "recused": seat is not None and seat.department_id in recused_department_ids(dispute),
+            "recused": seat is not None and seat.department_id in recused_department_ids(dispute.pk),
             "my_vote": Vote.objects.filter(item=item, seat=seat).prefetch_related("co_handlers").first()
             if seat
             else None,

@@ -115,6 +115,25 @@ def test_a_member_may_change_their_vote_until_the_item_closes(item, session, bod
     assert Vote.objects.get(seat__member=members[0]).lead == city["urban"]
 
 
+def test_the_same_vote_sent_again_writes_nothing_and_a_change_of_co_handlers_is_on_the_record(
+    item, session, bodies, city
+):
+    member = seat_members(session, bodies[:1])[0]
+    vote(item, member, city["urban"], co=[city["market"]])
+    cast = Vote.objects.get()
+    written = cast.history.count()  # the vote, then its co-handlers
+    vote(item, member, city["urban"], co=[city["market"]])  # a double click
+    assert Vote.objects.get().changed_at == cast.changed_at
+    assert cast.history.count() == written
+    vote(item, member, city["urban"])  # the same lead, no co-handler any more
+    changed = Vote.objects.get()
+    assert list(changed.co_handlers.all()) == [] and changed.changed_at > cast.changed_at
+    assert cast.history.count() > written
+    assert list(cast.history.earliest().co_handlers.values_list("department_id", flat=True)) == []
+    assert list(cast.history.latest().co_handlers.values_list("department_id", flat=True)) == []
+    assert cast.history.filter(history_change_reason="vote changed").exists()
+
+
 def test_someone_without_a_seat_cannot_see_the_item_to_vote(item, outsider, city):
     with pytest.raises(NotFound):
         vote(item, outsider, city["urban"])
