@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -28,9 +29,12 @@ class ArbitrationConfig(AppConfig):
     verbose_name = _("Arbitration")
 
     def ready(self) -> None:
+        from arbitration.graph import cache as graph_cache
         from arbitration.models import Department, Matter, Territory
 
         post_migrate.connect(_ensure_reference_data, sender=self)
+        request_started.connect(graph_cache.request_started, dispatch_uid="graph-request-started")
+        request_finished.connect(graph_cache.request_finished, dispatch_uid="graph-request-finished")
         for model in (Territory, Department, Matter):
             post_save.connect(_city_model_changed, sender=model, dispatch_uid=f"graph-{model.__name__}-save")
             post_delete.connect(_city_model_changed, sender=model, dispatch_uid=f"graph-{model.__name__}-delete")

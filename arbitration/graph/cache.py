@@ -69,8 +69,32 @@ def current_graph() -> JurisdictionGraph:
             return graph
         graph = graph_build(catalogue_rows_load(), version=key)
         _current = graph
-        heap_settle()
+        if _request.active:
+            _request.settle = True  # after the response has gone out (request_finished)
+        else:
+            heap_settle()
         return graph
+
+
+class _RequestState(threading.local):
+    active = False  # this thread is answering an HTTP request
+    settle = False  # and has built a graph whose heap settling waits for the response to go out
+
+
+_request = _RequestState()
+
+
+def request_started(**_kwargs) -> None:
+    _request.active = True
+
+
+def request_finished(**_kwargs) -> None:
+    """Settle the heap once the client has its answer: the full collection costs a worker ~0.1 s, which the
+    chair closing an item (a ruling re-dispatches, so it uses the new graph) should not wait for."""
+    _request.active = False
+    if _request.settle:
+        _request.settle = False
+        heap_settle()
 
 
 def heap_settle() -> None:
