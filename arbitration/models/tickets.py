@@ -68,7 +68,13 @@ class Ticket(models.Model):
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["status", "due_at"]),
-            models.Index(fields=["-received_at"]),
+            # Newest first for the ticket list; the included columns let the supervision sweep's window scans
+            # (repeated requests, repeated dissatisfaction) read the index alone on PostgreSQL, not the table.
+            models.Index(
+                fields=["-received_at"],
+                include=["id", "matter", "territory", "status", "satisfaction", "citizen_phone"],
+                name="ticket_recent_window",
+            ),
             models.Index(fields=["matter", "territory"]),
         ]
 
