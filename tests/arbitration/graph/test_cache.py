@@ -1,6 +1,7 @@
 """The per-process graph cache: rebuilt when the version moves, never reused after a rolled-back change, and
 a duty change in one process seen by the next suggestion in another (PostgreSQL)."""
 
+import gc
 import os
 import subprocess
 import sys
@@ -142,3 +143,23 @@ def test_a_duty_change_in_one_process_is_seen_by_the_next_suggestion_in_another(
     finally:
         process.stdin.close()
         process.wait(timeout=30)
+
+
+@pytest.mark.django_db
+def test_a_rebuild_inside_a_request_settles_the_heap_only_once_the_response_has_gone(city):
+    from django.core.signals import request_finished, request_started
+
+    from arbitration.graph import graph_version_bump
+
+    current_graph()
+    request_started.send(sender=None)
+    try:
+        graph_version_bump()
+        frozen = gc.get_freeze_count()
+        rebuilt = current_graph()
+        assert rebuilt.version == graph_version_key()
+        during = gc.get_freeze_count()
+        assert during <= frozen  # nothing frozen while the client waits (the old graph's objects may go)
+    finally:
+        request_finished.send(sender=None)
+    assert gc.get_freeze_count() > during  # then the new graph is moved out of the collector's sight
