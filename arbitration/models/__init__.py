@@ -14,6 +14,7 @@ from .documents import DocumentSequence, IssuedDocument
 from .graph import GraphVersion
 from .rulings import DecisionRefusal, LeaderDecision, Ruling
 from .tickets import Assignment, Ticket, TicketEvent
+from .transitions import StatusTransition
 from .users import DepartmentMembership, User
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Seat",
     "SessionGroupObjectPermission",
     "SessionUserObjectPermission",
+    "StatusTransition",
     "Territory",
     "Ticket",
     "TicketEvent",

@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from arbitration.choices import ACTIVE_DISPUTE_STATUSES, DisputeStatus, DisputeTrigger
 
+from .transitions import StatusTransition
+
 
 class Dispute(models.Model):
     """职责争议: an ownership question that dispatch and bounce review could not settle.
@@ -79,7 +81,7 @@ class Dispute(models.Model):
         return self.status in ACTIVE_DISPUTE_STATUSES
 
 
-class DisputeTransition(models.Model):
+class DisputeTransition(StatusTransition):
     """争议流转记录: one status change of a dispute (from, to, actor, reason, when)."""
 
     dispute = models.ForeignKey(
@@ -87,24 +89,12 @@ class DisputeTransition(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=24, choices=DisputeStatus, blank=True)
     to_status = models.CharField(_("to"), max_length=24, choices=DisputeStatus)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    subject_field = "dispute"
+
+    class Meta(StatusTransition.Meta):
         verbose_name = _("dispute transition")
         verbose_name_plural = _("dispute transitions")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.dispute_id}: {self.from_status} → {self.to_status}"
 
 
 class DisputeStatement(models.Model):

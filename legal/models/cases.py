@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from arbitration.models.transitions import StatusTransition
 from legal.choices import CaseOrigin, CaseStatus, LegalRoute, ReadChannel
 
 
@@ -73,7 +74,7 @@ class LegalCaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(LegalCase, on_delete=models.CASCADE)
 
 
-class LegalCaseTransition(models.Model):
+class LegalCaseTransition(StatusTransition):
     """案件状态变更: one status change of a case (from, to, actor, reason, when)."""
 
     case = models.ForeignKey(
@@ -81,24 +82,12 @@ class LegalCaseTransition(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=16, choices=CaseStatus, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=CaseStatus)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    subject_field = "case"
+
+    class Meta(StatusTransition.Meta):
         verbose_name = _("legal case transition")
         verbose_name_plural = _("legal case transitions")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id}: {self.from_status or '—'} → {self.to_status}"
 
 
 class ConflictDeclaration(models.Model):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from arbitration.models.transitions import StatusTransition
 from legal.choices import DomainTier, FeedbackKind, LeadBasis, LeadStatus, ScreeningTrigger
 
 
@@ -149,7 +150,7 @@ class PublicInterestLeadGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(PublicInterestLead, on_delete=models.CASCADE)
 
 
-class LeadTransition(models.Model):
+class LeadTransition(StatusTransition):
     """线索状态变更: one status change of a lead (from, to, actor, reason, when)."""
 
     lead = models.ForeignKey(
@@ -157,24 +158,12 @@ class LeadTransition(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=24, choices=LeadStatus, blank=True)
     to_status = models.CharField(_("to"), max_length=24, choices=LeadStatus)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    subject_field = "lead"
+
+    class Meta(StatusTransition.Meta):
         verbose_name = _("lead transition")
         verbose_name_plural = _("lead transitions")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.lead_id}: {self.from_status or '—'} → {self.to_status}"
 
 
 class LeadFeedback(models.Model):
