@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -150,7 +151,7 @@ class BounceOutcome(models.TextChoices):
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("dispute status", "Open")
     NEGOTIATING = "negotiating", _("Negotiating")
     ON_AGENDA = "on_agenda", _("On the conference agenda")
     AGREED = "agreed", _("Agreed")
@@ -175,12 +176,12 @@ class DisputeTrigger(models.TextChoices):
 
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("conference session status", "Closed")
 
 
 class AgendaItemStatus(models.TextChoices):
     OPEN = "open", _("Open for voting")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("agenda item status", "Closed")
 
 
 class AgendaOutcome(models.TextChoices):

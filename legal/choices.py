@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseOrigin(models.TextChoices):
@@ -17,7 +18,7 @@ class CaseStatus(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned to a lawyer")
     ADVISED = "advised", _("Advised")
     HANDED_OFF = "handed_off", _("Handed off")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("legal case status", "Closed")
 
 
 class LegalRoute(models.TextChoices):

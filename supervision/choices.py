@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Tier(models.TextChoices):
@@ -28,8 +29,8 @@ class Trigger(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("supervision case status", "Open")
+    CLOSED = "closed", pgettext_lazy("supervision case status", "Closed")
 
 
 class CaseEventKind(models.TextChoices):
@@ -44,7 +45,7 @@ class CaseEventKind(models.TextChoices):
     LETTER_DRAFTED = "letter_drafted", _("Letter drafted")
     LETTER_ISSUED = "letter_issued", _("Letter issued")
     LADDER_TOP = "ladder_top", _("Top of the ladder reached")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("supervision case event", "Closed")
 
 
 class AnswerKind(models.TextChoices):
@@ -95,7 +96,7 @@ class ReferralTrigger(models.TextChoices):
 class ReferralStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     SENT = "sent", _("Sent to the discipline commission")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("referral status", "Received")
     UNDER_REVIEW = "under_review", _("Under review")
     CONCLUDED = "concluded", _("Concluded")
     DISMISSED = "dismissed", _("Dismissed")
