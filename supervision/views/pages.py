@@ -290,10 +290,16 @@ def scorecard_dashboard(request):
     groups: dict[str, list] = {}
     for row in rows:
         groups.setdefault(str(DepartmentKind(row.group).label), []).append(row)
+    # Departments are ranked within their group (streets against streets), so the chart shows group by group,
+    # best first, one colour and one legend entry per group.
+    ranked = [(name, r) for name, members in groups.items() for r in sorted(members, key=lambda r: -r.service_index)]
     charts = {
         "ranking": {
-            "labels": [r.department.name for r in sorted(rows, key=lambda r: -r.service_index)],
-            "values": [float(r.service_index) for r in sorted(rows, key=lambda r: -r.service_index)],
+            "labels": [r.department.name for _name, r in ranked],
+            "groups": [
+                {"name": name, "values": [float(r.service_index) if g == name else None for g, r in ranked]}
+                for name in groups
+            ],
         },
         "trend": selectors.scorecard_trend(kind),
     }

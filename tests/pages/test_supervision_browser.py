@@ -1,5 +1,5 @@
 """Browser: a supervisor issues an escalation letter on a case and downloads it; the department's liaison sees
-it on their desk and answers it."""
+it on their desk and answers it; the scorecard dashboard draws its charts."""
 
 from pathlib import Path
 
@@ -42,3 +42,28 @@ def test_supervisor_issues_and_downloads_a_letter_and_the_liaison_answers(
 
     letter.refresh_from_db()
     assert (letter.status, letter.answered_by) == ("answered", liaison_urban)
+
+
+def test_the_scorecard_dashboard_draws_the_ranking_one_series_per_group(live_server, page, login, city, supervisor):
+    from django.utils import translation
+
+    from arbitration.choices import DepartmentKind
+    from supervision.choices import PeriodKind
+    from supervision.models import Scorecard
+    from supervision.services import scorecards
+
+    dispatched_ticket(city, department=city["urban"])
+    dispatched_ticket(city, department=city["gov_a"])
+    scorecards.scorecards_compute(period_kind=PeriodKind.MONTH, period_start=at(2026, 3, 1).date())
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    login(page, "supervisor", "pw-supervisor")
+    page.goto(f"{live_server.url}/supervision/scorecards/?period_start=2026-03-01")
+    series = page.evaluate(
+        "() => Chart.getChart(document.getElementById('ranking-chart')).data.datasets.map((d) => d.label)"
+    )
+    with translation.override("zh-hans"):
+        groups = {str(DepartmentKind(group).label) for group in Scorecard.objects.values_list("group", flat=True)}
+    assert errors == []
+    assert len(groups) >= 2 and sorted(series) == sorted(groups)

@@ -43,6 +43,20 @@ def test_every_supervisor_page_renders(case, supervisor, city):
         assert client.get(url).status_code == 200, url
 
 
+def test_the_ranking_chart_shows_each_group_best_first_in_its_own_series(case, supervisor, city):
+    dispatched_ticket(city, department=city["gov_a"])  # a district government: a second group beside the bureaus
+    scorecards.scorecards_compute(period_kind=PeriodKind.MONTH, period_start=at(2026, 3, 1).date())
+    response = client_for(supervisor).get("/supervision/scorecards/?period_start=2026-03-01")
+    ranking = response.context["charts"]["ranking"]
+    rows = response.context["rows"]
+    assert len(ranking["groups"]) == len({row.group for row in rows}) >= 2
+    for series in ranking["groups"]:
+        mine = [value for value in series["values"] if value is not None]
+        assert mine == sorted(mine, reverse=True)  # best first within the group
+        assert len(series["values"]) == len(ranking["labels"]) == len(rows)
+    assert all(sum(s["values"][i] is not None for s in ranking["groups"]) == 1 for i in range(len(rows)))
+
+
 def test_the_liaison_sees_their_desk_and_case_but_not_others(case, liaison_urban, liaison_market, outsider):
     assert client_for(liaison_urban).get("/supervision/desk/").status_code == 200
     assert client_for(liaison_urban).get(f"/supervision/cases/{case.pk}/").status_code == 200

@@ -4,8 +4,14 @@
   const palette = ["#c8161d", "#1456f0", "#2e7d32", "#b26a00", "#6a1b9a", "#00838f", "#5d4037", "#455a64"];
   new Chart(document.getElementById("ranking-chart"), {
     type: "bar",
-    data: { labels: data.ranking.labels, datasets: [{ data: data.ranking.values, backgroundColor: "#1456f0" }] },
-    options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { min: 0, max: 100 } } },
+    data: {
+      labels: data.ranking.labels,
+      // One dataset per comparable group; each bar belongs to one group, so the datasets share the rows.
+      datasets: data.ranking.groups.map((group, i) => ({
+        label: group.name, data: group.values, backgroundColor: palette[i % palette.length], grouped: false,
+      })),
+    },
+    options: { indexAxis: "y", scales: { x: { min: 0, max: 100 } } },
   });
   const rateNames = { response_rate: "响应率", on_time_rate: "按时办结率", feedback_rate: "反馈率", satisfaction_rate: "满意率" };
   new Chart(document.getElementById("rates-chart"), {
