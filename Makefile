@@ -42,8 +42,11 @@ check: install
 	  ALLOWED_HOSTS=mingze.example.gov.cn DATABASE_URL=$(PG_URL) \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+## Refresh the one zh-Hans catalogue in locale/ (LOCALE_PATHS) from the code, then compile it; needs gettext.
 messages: install
-	for app in arbitration supervision legal; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete >/dev/null && ../$(BIN)/django-admin compilemessages -l zh_Hans >/dev/null); done
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests \
+	  --ignore=bench --ignore=staticfiles --ignore="*/static/vendor/*"
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var staticfiles *.egg-info
