@@ -147,12 +147,11 @@ def test_a_duty_change_in_one_process_is_seen_by_the_next_suggestion_in_another(
 
 @pytest.mark.django_db
 def test_a_rebuild_inside_a_request_settles_the_heap_only_once_the_response_has_gone(city):
-    from django.core.signals import request_finished, request_started
-
-    from arbitration.graph import graph_version_bump
+    # The receivers themselves: sending request_started would also close the test's database connection.
+    from arbitration.graph import cache, graph_version_bump
 
     current_graph()
-    request_started.send(sender=None)
+    cache.request_started()
     try:
         graph_version_bump()
         frozen = gc.get_freeze_count()
@@ -161,5 +160,9 @@ def test_a_rebuild_inside_a_request_settles_the_heap_only_once_the_response_has_
         during = gc.get_freeze_count()
         assert during <= frozen  # nothing frozen while the client waits (the old graph's objects may go)
     finally:
-        request_finished.send(sender=None)
+        cache.request_finished()
     assert gc.get_freeze_count() > during  # then the new graph is moved out of the collector's sight
+    from django.core.signals import request_finished, request_started
+
+    wired = {entry[0][0] for entry in (*request_started.receivers, *request_finished.receivers)}
+    assert {"graph-request-started", "graph-request-finished"} <= wired  # arbitration's AppConfig.ready
