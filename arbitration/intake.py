@@ -69,6 +69,7 @@ PHONE = re.compile(
     r"|\d{7,8})$"  # local landline
 )
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+_ABSENT = object()
 _MAX_LENGTH = {f.name: f.max_length for f in Ticket._meta.concrete_fields if getattr(f, "max_length", None)}
 
 
@@ -132,14 +133,16 @@ class CodeBook:
 
 def _text(payload: Mapping[str, Any], name: str) -> str | None:
     """The stripped text of `name`, '' when present but empty, None when absent."""
-    if name not in payload:
-        return None
-    value = payload[name]
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InvalidInput(field=name, reason=_("must be text"))
-    text = str(value).strip()
+    value = payload.get(name, _ABSENT)
+    if value.__class__ is not str:  # checked first: plain text is nearly every value of a bulk import
+        if value is _ABSENT:
+            return None
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise InvalidInput(field=name, reason=_("must be text"))
+        value = str(value)
+    text = value.strip()
     limit = _MAX_LENGTH.get(name)
     if limit is not None and len(text) > limit:
         raise InvalidInput(field=name, reason=format_lazy(_("longer than {limit} characters"), limit=limit))
@@ -176,7 +179,7 @@ def _boolean(name: str, value: Any) -> bool:
 
 def ticket_payload_parse(payload: Mapping[str, Any], codes: CodeBook) -> TicketIntake:
     """Validate one payload and resolve its codes; raises `InvalidInput` / `UnknownCode` naming the field."""
-    if not isinstance(payload, Mapping):
+    if payload.__class__ is not dict and not isinstance(payload, Mapping):
         raise InvalidInput(field="payload", reason=_("must be an object of ticket fields"))
     hotline_no = _required(payload, "hotline_no")
     if not HOTLINE_NO.match(hotline_no):

@@ -1,7 +1,7 @@
 """Time `manage.py import_tickets` on PostgreSQL and SQLite beside each database's own bulk-insert floor.
 
     .venv/bin/python bench/bench_import.py                    # 1,000,000 tickets, both databases
-    .venv/bin/python bench/bench_import.py --tickets 100000 --only postgresql
+    .venv/bin/python bench/bench_import.py --tickets 100000 --only postgresql --workers 3
 
 Each run starts from a fresh database (PostgreSQL: `mingze_bench` on PG_URL; SQLite: a file under var/bench/),
 migrates it, imports the sample city, then imports a generated JSON Lines file of tickets (about half of them
@@ -10,6 +10,10 @@ event; a dispatched one also its lead assignment, the assignment's history row a
 
 The floor is the database inserting the same ticket rows with nothing else to do: COPY into a bare table
 without indexes on PostgreSQL; executemany in one transaction on SQLite (WAL, synchronous=NORMAL).
+
+Beside the times, the CPU seconds of the import process and, when the server runs on this machine and /proc
+is readable, of all PostgreSQL processes (whatever else they served meanwhile): on a 2-core machine their sum
+over two is the shortest the import can take.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -89,12 +94,48 @@ def manage(database_url: str, *args: str) -> str:
     return done.stdout
 
 
-def timed_import(database_url: str, tickets: Path) -> tuple[float, str]:
+def timed_import(database_url: str, tickets: Path, *options: str) -> tuple[float, str, float, float | None]:
+    """(seconds, the command's summary line, CPU seconds of the command, CPU seconds of PostgreSQL or None)."""
     manage(database_url, "migrate", "-v0")
     manage(database_url, "import_city", str(SAMPLE_CITY))
-    started = time.perf_counter()
-    summary = manage(database_url, "import_tickets", str(tickets), "--errors", str(WORK / "errors.csv"))
-    return time.perf_counter() - started, summary.strip().splitlines()[-1]
+    cpu, server, started = children_cpu(), pg_server_cpu(), time.perf_counter()
+    summary = manage(database_url, "import_tickets", str(tickets), "--errors", str(WORK / "errors.csv"), *options)
+    seconds = time.perf_counter() - started
+    server_after = pg_server_cpu()
+    server_seconds = server_after - server if server is not None and server_after is not None else None
+    return seconds, summary.strip().splitlines()[-1], children_cpu() - cpu, server_seconds
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pg_server_cpu() -> float | None:
+    """CPU seconds of every PostgreSQL process on this machine, ended backends included (they count in the
+    postmaster's children time); None when /proc does not show them."""
+    processes = {}  # pid → (parent pid, own ticks, reaped children's ticks)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if name.endswith(("(postgres", "(postmaster")):
+            fields = rest.split()
+            processes[stat.parent.name] = (
+                fields[1],
+                int(fields[11]) + int(fields[12]),
+                int(fields[13]) + int(fields[14]),
+            )
+    if not processes:
+        return None
+    ticks = sum(own + (reaped if parent not in processes else 0) for parent, own, reaped in processes.values())
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_line(process: float, server: float | None) -> str:
+    line = f"    CPU: import_tickets {process:.1f} s"
+    return line + (f", PostgreSQL server {server:.1f} s" if server is not None else "")
 
 
 def floor_rows(tickets: Path) -> list[tuple]:
@@ -164,7 +205,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--only", choices=["postgresql", "sqlite"])
+    parser.add_argument("--workers", type=int, help="import_tickets --workers (default: the command's own)")
     options = parser.parse_args()
+    extra = ["--workers", str(options.workers)] if options.workers else []
     WORK.mkdir(parents=True, exist_ok=True)
     tickets = WORK / f"tickets-{options.tickets}.jsonl"
     if not tickets.exists():
@@ -176,18 +219,18 @@ def main() -> None:
     print(f"{'database':<12}{'import_tickets':>18}{'tickets/s':>12}{'floor (bare insert)':>22}{'rows/s':>12}")
     if options.only in (None, "postgresql"):
         url = pg_fresh()
-        seconds, summary = timed_import(url, tickets)
+        seconds, summary, cpu, server = timed_import(url, tickets, *extra)
         floor = pg_floor(url, rows)
         print(f"{'PostgreSQL':<12}{seconds:>16.1f} s{n / seconds:>12,.0f}{floor:>20.1f} s{n / floor:>12,.0f}")
-        print(f"    {summary}\n    rows written: {pg_row_counts(url)}")
+        print(f"    {summary}\n    rows written: {pg_row_counts(url)}\n{cpu_line(cpu, server)}")
     if options.only in (None, "sqlite"):
         path = WORK / "bench.sqlite3"
         for leftover in WORK.glob("bench.sqlite3*"):
             leftover.unlink()
-        seconds, summary = timed_import(f"sqlite:///{path}", tickets)
+        seconds, summary, cpu, _server = timed_import(f"sqlite:///{path}", tickets, *extra)
         floor = sqlite_floor(WORK / "floor.sqlite3", rows)
         print(f"{'SQLite':<12}{seconds:>16.1f} s{n / seconds:>12,.0f}{floor:>20.1f} s{n / floor:>12,.0f}")
-        print(f"    {summary}")
+        print(f"    {summary}\n{cpu_line(cpu, None)}")
 
 
 if __name__ == "__main__":

@@ -372,3 +372,182 @@ def test_two_imports_of_the_same_numbers_at_once_create_each_ticket_once(city, d
     assert errors == []
     assert Ticket.objects.count() == Ticket.history.filter(history_type="+").count() == 40
     assert Assignment.objects.filter(ended_at=None).count() == 40
+
+
+# --- the bulk writer writes what the per-row path writes -----------------------------------------------------
+LONG_REASON = "imported from a file whose name is long enough to be cut at the hundredth character of history: " * 2
+TICKET_FIELDS = [f.attname for f in Ticket._meta.concrete_fields if f.attname not in ("id", "hotline_no", "updated_at")]
+
+
+def _variants(city) -> list[dict]:
+    """Intakes covering every branch of the new-ticket rows: dispatch or not, each kind of time limit, a year
+    without calendar, every optional field, and text that COPY must escape."""
+    from arbitration.models import TimeLimitTier
+
+    def tier(code: str, amount: int | None = None, unit: str | None = None) -> int:
+        if amount is None:
+            return TimeLimitTier.objects.get(code=code).pk
+        return TimeLimitTier.objects.create(code=code, name=code, amount=amount, unit=unit).pk
+
+    friday = factories.at(2026, 2, 13, 16)
+    future = max(WorkingCalendar.load().known_years) + 1
+    return [
+        {},
+        {"dispatched_at": factories.at(2026, 2, 13, 17)},
+        {"dispatched_at": factories.at(2026, 2, 13, 17), "status": "received"},
+        {"dispatched_at": factories.at(2026, 2, 13, 17), "dispatched_to": city["urban"]},
+        {"dispatched_at": factories.at(2026, 9, 30, 18), "time_limit_tier_id": tier("24h"),
+         "dispatched_to": city["market"]},
+        {"dispatched_at": friday, "time_limit_tier_id": tier("8wh", 8, "working_hours")},
+        {"dispatched_at": friday, "time_limit_tier_id": tier("7cd", 7, "calendar_days")},
+        {"dispatched_at": friday, "time_limit_tier_id": tier("3wd"), "dispatched_to": city["urban"]},
+        {"received_at": factories.at(future, 3, 2), "dispatched_at": factories.at(future, 3, 2, 11),
+         "dispatched_to": city["urban"]},
+        {"title": "摊贩\t占道", "content": "第一行\n第二行\\结尾\r", "address": "C:\\路\t1号", "citizen_name": "张\\三",
+         "channel": "web", "confidential": True, "status": "handling", "resolution": "partly",
+         "satisfaction": "dissatisfied", "result": "已处理\n待回访"},
+    ]  # fmt: skip
+
+
+def _written(number: str) -> dict:
+    """Every row the intake of `number` wrote, without ids, the number itself and the moment of writing."""
+    ticket = Ticket.objects.get(hotline_no=number)
+    assignment_history = Assignment.history.filter(ticket_id=ticket.pk).order_by("history_id")
+    return {
+        "ticket": {name: getattr(ticket, name) for name in TICKET_FIELDS},
+        "history": list(ticket.history.order_by("history_id").values_list(
+            "history_type", "history_user", "history_change_reason", *TICKET_FIELDS)),
+        "events": list(ticket.events.order_by("id").values_list("kind", "from_status", "to_status", "actor", "reason",
+                                                                "data")),
+        "assignments": list(ticket.assignments.order_by("id").values_list(
+            "department", "role", "method", "assigned_by", "reason", "ended_at")),
+        "assignment_history": list(assignment_history.values_list(
+            "history_type", "history_user", "history_change_reason", "department", "role", "method", "assigned_by",
+            "reason", "ended_at")),
+    }  # fmt: skip
+
+
+def _receive_both_ways(city, dispatcher, **bulk_options) -> list[dict]:
+    variants = _variants(city)
+    for n, fields in enumerate(variants):
+        ticket_receive(intake=_intake(city, f"ONE{n}", **fields), actor=dispatcher, reason=LONG_REASON)
+    bulk = [_intake(city, f"BULK{n}", **fields) for n, fields in enumerate(variants)]
+    result = tickets_bulk_receive(bulk, actor=dispatcher, reason=LONG_REASON, **bulk_options)
+    assert (result.created, result.failed) == (len(variants), [])
+    return variants
+
+
+def test_the_bulk_path_writes_every_row_the_per_row_path_writes(city, dispatcher):
+    variants = _receive_both_ways(city, dispatcher)
+
+    for n in range(len(variants)):
+        assert _written(f"BULK{n}") == _written(f"ONE{n}"), variants[n]
+    assert Ticket.objects.get(hotline_no="BULK9").content == "第一行\n第二行\\结尾\r"
+    assert Ticket.objects.get(hotline_no="BULK8").due_at is None
+    assert Ticket.history.filter(history_change_reason=LONG_REASON[:100]).count() == 2 * len(variants)
+
+
+def test_a_bulk_dispatch_without_a_dispatch_time_is_stored_already_dispatched(city, dispatcher):
+    """The documented difference: one creation where the per-row path creates, then starts the clock."""
+    ticket_receive(intake=_intake(city, "ONE", dispatched_to=city["urban"]), actor=dispatcher, reason="r")
+    tickets_bulk_receive([_intake(city, "BULK", dispatched_to=city["urban"])], actor=dispatcher, reason="r")
+    one, bulk = _written("ONE"), _written("BULK")
+
+    assert [row[0] for row in one["history"]] == ["+", "~"]
+    assert [row[0] for row in bulk["history"]] == ["+"]
+    assert [event[:3] for event in one["events"]] == [
+        ("received", "", "received"),
+        ("dispatched", "", ""),
+        ("status_changed", "received", "dispatched"),
+    ]
+    assert [event[:3] for event in bulk["events"]] == [("received", "", "dispatched"), ("dispatched", "", "")]
+    assert one["assignments"] == bulk["assignments"]
+    assert (one["ticket"]["status"], bulk["ticket"]["status"]) == ("dispatched", "dispatched")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_batches_written_on_parallel_connections_match_the_per_row_path(city, dispatcher):
+    _needs_postgresql()
+    variants = _receive_both_ways(city, dispatcher, batch_size=2, workers=3)
+
+    for n in range(len(variants)):
+        assert _written(f"BULK{n}") == _written(f"ONE{n}"), variants[n]
+
+
+def test_the_tickets_sent_to_receivers_are_the_stored_rows(city, dispatcher, django_assert_num_queries):
+    from arbitration.signals import ticket_received
+
+    sent: list[Ticket] = []
+
+    def receiver(sender, *, tickets, **kwargs) -> None:
+        sent.extend(tickets)
+
+    ticket_received.connect(receiver, dispatch_uid="test.sent")
+    try:
+        tickets_bulk_receive([_intake(city, f"S{n}", **fields) for n, fields in enumerate(_variants(city))],
+                             actor=dispatcher, reason="bulk")  # fmt: skip
+    finally:
+        ticket_received.disconnect(dispatch_uid="test.sent")
+
+    fields = [f.attname for f in Ticket._meta.concrete_fields]
+    for ticket in sent:
+        stored = Ticket.objects.get(pk=ticket.pk)
+        assert [getattr(ticket, name) for name in fields] == [getattr(stored, name) for name in fields]
+        assert (ticket._state.adding, ticket._state.db) == (False, "default")
+    with django_assert_num_queries(0):
+        assert {ticket.matter.code for ticket in sent} == {"010101"}
+
+
+def _needs_postgresql() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: batches are written in parallel only there")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_parallel_import_reports_bad_rows_and_writes_nothing_new_when_run_again(city, tmp_path):
+    _needs_postgresql()
+    rows = [row(n, dispatched_to="CGJ" if n % 2 else "") for n in range(1, 10)]
+    rows[4] = row(5, matter="999999")
+    path = write_csv(tmp_path / "t.csv", rows)
+
+    out, err = import_tickets(path, "--batch-size", "2", "--workers", "3")
+    assert "Created 8, updated 0, unchanged 0, bad rows 1" in out
+    assert "line 6 (IMP00005)" in err
+    counts = Ticket.history.count(), Assignment.history.count(), TicketEvent.objects.count()
+    assert counts == (8, 4, 12)
+
+    out, _err = import_tickets(path, "--batch-size", "2", "--workers", "3")
+    assert "Created 0, updated 0, unchanged 8, bad rows 1" in out
+    assert (Ticket.history.count(), Assignment.history.count(), TicketEvent.objects.count()) == counts
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_parallel_import_applies_a_number_repeated_in_a_later_batch_after_the_first(city, tmp_path):
+    _needs_postgresql()
+    rows = [row(n) for n in range(1, 8)] + [row(1, title="占道经营（更正）")]  # the fourth batch of two repeats
+
+    out, _err = import_tickets(write_csv(tmp_path / "t.csv", rows), "--batch-size", "2", "--workers", "3")
+
+    assert "Created 7, updated 1, unchanged 0" in out
+    ticket = Ticket.objects.get(hotline_no="IMP00001")
+    assert ticket.title == "占道经营（更正）"
+    assert list(ticket.history.order_by("history_id").values_list("history_type", flat=True)) == ["+", "~"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_the_database_refuses_stops_a_parallel_import(city, dispatcher):
+    from django.db import DataError
+
+    _needs_postgresql()
+    batches = [_intake(city, f"OK{n}") for n in range(4)] + [_intake(city, "NUL", content="a\x00b")]
+
+    with pytest.raises(DataError):
+        tickets_bulk_receive(batches, actor=dispatcher, reason="bulk", batch_size=2, workers=2)
+
+    assert not Ticket.objects.filter(hotline_no="NUL").exists()
