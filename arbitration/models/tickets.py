@@ -33,7 +33,11 @@ class Ticket(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel, default=Channel.PHONE)
     request_type = models.CharField(_("request type"), max_length=16, choices=RequestType)
     matter = models.ForeignKey(
-        "arbitration.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="tickets"
+        "arbitration.Matter",
+        verbose_name=_("matter"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,  # the (matter, territory) index serves lookups by matter
     )
     territory = models.ForeignKey(
         "arbitration.Territory", verbose_name=_("territory"), on_delete=models.PROTECT, related_name="tickets"
@@ -58,7 +62,11 @@ class Ticket(models.Model):
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Every index is paid for on each of the millions of rows an import writes. History is read per ticket (by id),
+    # by date and by user, never by these columns, so their indexes are left out of the history table.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], no_db_index=["hotline_no", "matter", "territory", "time_limit_tier", "due_at"]
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -97,9 +105,16 @@ class Assignment(models.Model):
     ticket took stays on the record.
     """
 
-    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="assignments")
+    # Both keys are served by the composite indexes below, which start with them.
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
     department = models.ForeignKey(
-        "arbitration.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="assignments"
+        "arbitration.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        db_index=False,
     )
     role = models.CharField(_("role"), max_length=16, choices=AssignmentRole, default=AssignmentRole.LEAD)
     method = models.CharField(_("method"), max_length=20, choices=AssignmentMethod, default=AssignmentMethod.DIRECT)
@@ -114,7 +129,7 @@ class Assignment(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["department", "assigned_by"])  # read per ticket (timeline)
 
     class Meta:
         verbose_name = _("assignment")
@@ -137,7 +152,13 @@ class Assignment(models.Model):
 class TicketEvent(models.Model):
     """工单事件: what happened to a ticket (from, to, actor, reason, when) — timelines and dossiers read these."""
 
-    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="events")
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,  # the (ticket, at) index serves it
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=TicketEventKind)
     from_status = models.CharField(_("from"), max_length=32, blank=True)
     to_status = models.CharField(_("to"), max_length=32, blank=True)

@@ -81,7 +81,8 @@ def legal_cases_open_bulk(*, tickets: list[Ticket], origin: str, actor, reason: 
         default_user=user,
         default_change_reason=reason,
     )
-    cases = list(LegalCase.objects.filter(ticket__in=fresh).select_related("ticket"))
+    # Both databases return the new keys from a bulk insert, so the cases are not read back.
+    cases = created
     LegalCaseTransition.objects.bulk_create(
         [LegalCaseTransition(case=case, to_status=case.status, actor=user, reason=reason, at=now) for case in cases],
         batch_size=1000,
