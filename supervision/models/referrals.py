@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from arbitration.models.transitions import StatusTransition
 from supervision.choices import ReferralStatus, ReferralTrigger
 
 
@@ -90,7 +91,7 @@ class DisciplineReferral(models.Model):
         return f"{self.ticket.hotline_no} → 纪委监委 ({self.get_status_display()})"
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(StatusTransition):
     """移送记录: each status move of a referral (from, to, actor, reason, when)."""
 
     referral = models.ForeignKey(
@@ -98,24 +99,12 @@ class ReferralEvent(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=16, choices=ReferralStatus, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=ReferralStatus)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    subject_field = "referral"
+
+    class Meta(StatusTransition.Meta):
         verbose_name = _("referral event")
         verbose_name_plural = _("referral events")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.referral_id} {self.from_status}→{self.to_status}"
 
 
 class ReferralUserObjectPermission(UserObjectPermissionBase):
