@@ -301,6 +301,9 @@ MINGZE_PROCURATORATE_NAME = env("MINGZE_PROCURATORATE_NAME", default="明州市�
 # Screening: this many complaints about one place or party within this many days make a cluster lead.
 MINGZE_LEAD_CLUSTER_MIN = env.int("MINGZE_LEAD_CLUSTER_MIN", default=3)
 MINGZE_LEAD_CLUSTER_WINDOW_DAYS = env.int("MINGZE_LEAD_CLUSTER_WINDOW_DAYS", default=30)
+# A party name held by more tickets than this in one screening is a kind of place ("建筑工地"), not one party:
+# it does not join tickets into a cluster (their address still does).
+MINGZE_LEAD_PARTY_MAX_TICKETS = env.int("MINGZE_LEAD_PARTY_MAX_TICKETS", default=60)
 CELERY_BEAT_SCHEDULE["legal-screen-leads"] = {
     "task": "legal.tasks.screen_leads_last_month_task",
     # Monthly, on the 1st at 02:00: screening is idempotent (a ticket already in a lead is not proposed again).

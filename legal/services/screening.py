@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -132,9 +132,18 @@ def _within_window(tickets: list[Ticket], minimum: int, window: dt.timedelta) ->
 def clusters(
     tickets: list[Ticket], domain: PublicInterestDomain, *, minimum: int, window: dt.timedelta
 ) -> list[Candidate]:
-    """Tickets of one domain joined when they share a place or a party; big and close enough → a candidate."""
+    """Tickets of one domain joined when they share a place or a party; big and close enough → a candidate.
+
+    A party name that too many tickets hold (settings.MINGZE_LEAD_PARTY_MAX_TICKETS) names a kind of thing, not
+    one party: it joins nothing, or a month of a big city's complaints about "the construction site" would be one
+    cluster of thousands.
+    """
     union, first_holder = _UnionFind(), {}
     keys_of = {t.pk: _keys(t) for t in tickets}
+    holders = Counter(key for keys in keys_of.values() for key in keys if key.startswith("party:"))
+    common = {key for key, n in holders.items() if n > settings.MINGZE_LEAD_PARTY_MAX_TICKETS}
+    if common:
+        keys_of = {pk: [key for key in keys if key not in common] for pk, keys in keys_of.items()}
     for ticket in tickets:
         for key in keys_of[ticket.pk]:
             union.union(ticket.pk, first_holder.setdefault(key, ticket.pk))

@@ -155,3 +155,19 @@ def test_the_screen_leads_command_screens_a_month(march):
 
     call_command("screen_leads", "--month", "2026-03")
     assert PublicInterestLead.objects.count() == 3
+
+
+def test_a_party_name_too_many_complaints_share_names_a_kind_of_place_and_joins_nothing(legal_city, settings):
+    settings.MINGZE_LEAD_PARTY_MAX_TICKETS = 3
+    # Four complaints about "the construction site" at four addresses: not one polluter, so no cluster lead.
+    for n, day in enumerate((2, 4, 6, 8), start=1):
+        _complaint(
+            legal_city, day, matter=legal_city["exhaust"], address=f"{n}号楼", content="楼下建筑工地夜间排放废气"
+        )
+    run = screening_run(period_start=MARCH[0], period_end=MARCH[1], trigger=ScreeningTrigger.COMMAND)
+    assert run.leads_proposed == 0 and not PublicInterestLead.objects.exists()
+    # Under a higher bar the same four complaints are one party, and one cluster lead.
+    settings.MINGZE_LEAD_PARTY_MAX_TICKETS = 60
+    run = screening_run(period_start=MARCH[0], period_end=MARCH[1], trigger=ScreeningTrigger.ON_DEMAND)
+    assert run.leads_proposed == 1
+    assert PublicInterestLead.objects.get().cluster_key == "party:楼下建筑工地"
