@@ -1,4 +1,4 @@
-"""Bulk writes: tickets by the hundred thousand (imports, the demo city) and the city's reference data.
+"""Bulk writes: tickets by the hundred thousand (imports, the demo city). The city model's import is city_import.
 
 `tickets_bulk_receive` writes exactly what `ticket_receive` writes for a new ticket — the ticket, its
 history row ("+", user, reason), its RECEIVED event and, for `dispatched_to`, the lead assignment with its
@@ -18,17 +18,15 @@ stored already dispatched, so it has one creation history row and a RECEIVED eve
 from __future__ import annotations
 
 import datetime as dt
-import json
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -38,17 +36,12 @@ from arbitration.calendar import WorkingCalendar
 from arbitration.choices import (
     AssignmentMethod,
     AssignmentRole,
-    DepartmentKind,
-    DutyRole,
-    DutySource,
-    TerritoryLevel,
     TicketEventKind,
     TicketStatus,
 )
-from arbitration.errors import CalendarYearMissing, DomainError, InvalidInput, NotFound, UnknownCode
-from arbitration.history import attribute, save_attributed
-from arbitration.models import Assignment, Department, Duty, Matter, Territory, Ticket, TicketEvent, TimeLimitTier
-from arbitration.services.catalogue import duty_open, duty_revise
+from arbitration.errors import CalendarYearMissing, DomainError, NotFound
+from arbitration.models import Assignment, Department, Matter, Ticket, TicketEvent, TimeLimitTier
+from arbitration.services.copy_writer import Table, Writer, copy_text
 from arbitration.services.tickets import IntakeResult, TicketIntake, ticket_receive
 from arbitration.signals import ticket_received
 
@@ -84,207 +77,6 @@ class BulkResult:
             self.unchanged += 1
 
 
-# --- table writers ------------------------------------------------------------------------------------
-COPY_NULL = "\\N"  # NULL in COPY's text format
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_INTEGER_TYPES = frozenset({"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
-                            "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
-                            "PositiveSmallIntegerField"})  # fmt: skip
-_TEXT_TYPES = frozenset({"CharField", "TextField", "SlugField", "EmailField", "URLField", "UUIDField",
-                         "DecimalField", "FloatField", "DateField", "TimeField", "GenericIPAddressField"})  # fmt: skip
-
-
-def _copy_text(value: Any) -> str:
-    """A value as one field of COPY's text format: backslash, tab and line breaks escaped, None as NULL."""
-    if value is None:
-        return COPY_NULL
-    text = value if value.__class__ is str else str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        return text.translate(_COPY_ESCAPES)
-    return text
-
-
-def _copy_datetime(value: dt.datetime | None) -> str:
-    if value is None:
-        return COPY_NULL
-    if value.tzinfo is None:  # what Django does with a naive datetime when USE_TZ is on (it also warns)
-        value = timezone.make_aware(value, timezone.get_default_timezone())
-    return value.isoformat()
-
-
-def _copy_integer(value: Any) -> str:
-    return COPY_NULL if value is None else str(int(value))
-
-
-def _copy_boolean(value: bool | None) -> str:
-    return COPY_NULL if value is None else ("t" if value else "f")
-
-
-def _copy_format(field: models.Field) -> Callable[[Any], str]:
-    """How a value of `field` is written in COPY's text format (PostgreSQL parses it as the column's type)."""
-    if field.is_relation:
-        return _copy_format(field.target_field)
-    kind = field.get_internal_type()
-    if kind == "DateTimeField":
-        return _copy_datetime
-    if kind == "BooleanField":
-        return _copy_boolean
-    if kind in _INTEGER_TYPES:
-        return _copy_integer
-    if kind == "JSONField":
-        encoder = field.encoder
-        return lambda value: COPY_NULL if value is None else _copy_text(json.dumps(value, cls=encoder))
-    if kind in _TEXT_TYPES:
-        return _copy_text
-
-    def unknown(value: Any) -> str:  # raised when a row needs it, not when the table is described
-        raise NotImplementedError(f"the bulk writer has no COPY text format for {kind} ({field})")
-
-    return unknown
-
-
-@dataclass(frozen=True)
-class _Table:
-    """One table's insert columns, the attribute each is read from, and defaults for the missing ones."""
-
-    name: str
-    pk: str
-    columns: tuple[str, ...]
-    attnames: tuple[str, ...]
-    defaults: dict[str, Any]
-    formats: dict[str, Callable[[Any], str]]  # attname → its COPY text (PostgreSQL)
-    datetime_positions: tuple[int, ...]
-    json_positions: tuple[int, ...]
-
-    @classmethod
-    def of(cls, model: type[models.Model], *, with_pk: bool) -> _Table:
-        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-        return cls(
-            name=model._meta.db_table,
-            pk=model._meta.pk.column,
-            columns=tuple(f.column for f in fields),
-            attnames=tuple(f.attname for f in fields),
-            defaults={f.attname: f.get_default() for f in fields},
-            formats={f.attname: _copy_format(f) for f in fields},
-            datetime_positions=tuple(i for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)),
-            json_positions=tuple(i for i, f in enumerate(fields) if isinstance(f, models.JSONField)),
-        )
-
-    def row(self, values: dict[str, Any]) -> tuple:
-        defaults = self.defaults
-        return tuple(values[a] if a in values else defaults[a] for a in self.attnames)
-
-    def copy_layout(self, leading: tuple[str, ...], fixed: dict[str, Any]) -> _CopyLayout:
-        """COPY columns with `leading` first; the others take their value in `fixed`, else their default, the
-        same on every row of a batch."""
-        rest = [a for a in self.attnames if a not in leading]
-        known = {**self.defaults, **fixed}
-        return _CopyLayout(
-            columns=tuple(self.columns[self.attnames.index(a)] for a in (*leading, *rest)),
-            values=tuple(known[a] for a in rest),
-            text="".join("\t" + self.formats[a](known[a]) for a in rest) + "\n",
-        )
-
-
-@dataclass(frozen=True)
-class _CopyLayout:
-    """Columns in COPY order, and the values of those after the leading ones: as a tuple and as a line's tail."""
-
-    columns: tuple[str, ...]
-    values: tuple
-    text: str
-
-
-class _Writer:
-    """Draws ids and inserts many rows at once: COPY on PostgreSQL, executemany elsewhere."""
-
-    def __init__(self) -> None:
-        self.vendor = connection.vendor
-        self.quote = connection.ops.quote_name
-        self._sequences: dict[str, str] = {}
-        self._types: dict[str, dict[str, str]] = {}
-
-    def allocate_ids(self, table: _Table, count: int) -> list[int]:
-        if count == 0:
-            return []
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                if table.name not in self._sequences:
-                    cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [self.quote(table.name), table.pk])
-                    self._sequences[table.name] = cursor.fetchone()[0]
-                cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self._sequences[table.name], count])
-                return [row[0] for row in cursor.fetchall()]
-            # SQLite: the IMMEDIATE transaction holds the write lock, so nobody else can take these ids.
-            cursor.execute(f"SELECT max({self.quote(table.pk)}) FROM {self.quote(table.name)}")
-            highest = cursor.fetchone()[0] or 0
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table.name])
-            found = cursor.fetchone()
-            start = max(highest, found[0] if found else 0) + 1  # AUTOINCREMENT never reuses a deleted id
-            return list(range(start, start + count))
-
-    def copy_text(self, table: _Table, columns: tuple[str, ...], lines: list[str]) -> None:
-        """PostgreSQL: one COPY of rows already in its text format."""
-        if lines:
-            self._copy(table, columns, "", lambda copy: copy.write("".join(lines)))
-
-    def copy_binary(self, table: _Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        """PostgreSQL: one binary COPY of value tuples, formatted by psycopg (in C) as it sends them."""
-        if not rows:
-            return
-        with connection.cursor() as cursor:
-            types = self._column_types(cursor, table)  # before COPY starts: the connection is busy after
-        types = [types[column] for column in columns]
-
-        def send(copy) -> None:
-            copy.set_types(types)
-            for row in rows:
-                copy.write_row(row)
-
-        self._copy(table, columns, " (FORMAT BINARY)", send)
-
-    def _copy(self, table: _Table, columns: tuple[str, ...], options: str, send: Callable) -> None:
-        names = ", ".join(self.quote(c) for c in columns)
-        with connection.cursor() as cursor:
-            # The raw psycopg cursor bypasses Django's error translation: restore it, so that a unique
-            # violation (a concurrent import won the number) is an IntegrityError like any other.
-            sql = f"COPY {self.quote(table.name)} ({names}) FROM STDIN{options}"
-            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
-                send(copy)
-
-    def _column_types(self, cursor, table: _Table) -> dict[str, str]:
-        if table.name not in self._types:
-            cursor.execute(
-                "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute"
-                " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-                [self.quote(table.name)],
-            )
-            self._types[table.name] = dict(cursor.fetchall())
-        return self._types[table.name]
-
-    def insert(self, table: _Table, rows: list[tuple]) -> None:
-        """Elsewhere (SQLite): one executemany of value tuples."""
-        if not rows:
-            return
-        if table.datetime_positions or table.json_positions:
-            rows = [self._adapt(table, row) for row in rows]
-        columns = ", ".join(self.quote(c) for c in table.columns)
-        marks = ", ".join(["%s"] * len(table.columns))
-        with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {self.quote(table.name)} ({columns}) VALUES ({marks})", rows)
-
-    @staticmethod
-    def _adapt(table: _Table, row: tuple) -> tuple:
-        """Values as Django stores them in SQLite: datetimes as naive UTC text (what
-        `connection.ops.adapt_datetimefield_value` does, without its per-value overhead), JSON as text."""
-        values = list(row)
-        for i in table.datetime_positions:
-            if values[i] is not None:
-                values[i] = values[i].astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
-        for i in table.json_positions:
-            values[i] = json.dumps(values[i], ensure_ascii=False)
-        return tuple(values)
-
-
 # --- tickets ------------------------------------------------------------------------------------------
 @dataclass
 class _Run:
@@ -294,12 +86,12 @@ class _Run:
     actor_id: int | None
     reason: str
     calendar: WorkingCalendar
-    writer: _Writer
+    writer: Writer
     tiers: dict[int, tuple[int, str]]  # id → (amount, unit)
     default_tier_id: int
     department_codes: dict[int, str]  # active departments only
     matters: dict[int, Matter]
-    tables: dict[str, _Table]
+    tables: dict[str, Table]
     ticket_shared: tuple[str, ...]  # the ticket's columns that its history row repeats, in the ticket's order
     _due_cache: dict[tuple, tuple[dt.datetime | None, str]] = field(default_factory=dict)
     dispatch_cells: dict[int, str] = field(default_factory=dict)  # department id → its DISPATCHED data as COPY text
@@ -307,11 +99,11 @@ class _Run:
     @classmethod
     def load(cls, *, actor, reason: str, calendar: WorkingCalendar | None) -> _Run:
         tables = {
-            "ticket": _Table.of(Ticket, with_pk=True),
-            "ticket_history": _Table.of(Ticket.history.model, with_pk=False),
-            "assignment": _Table.of(Assignment, with_pk=True),
-            "assignment_history": _Table.of(Assignment.history.model, with_pk=False),
-            "event": _Table.of(TicketEvent, with_pk=False),
+            "ticket": Table.of(Ticket, with_pk=True),
+            "ticket_history": Table.of(Ticket.history.model, with_pk=False),
+            "assignment": Table.of(Assignment, with_pk=True),
+            "assignment_history": Table.of(Assignment.history.model, with_pk=False),
+            "event": Table.of(TicketEvent, with_pk=False),
         }
         shared = tuple(a for a in tables["ticket"].attnames if a in tables["ticket_history"].attnames)
         if set(tables["ticket"].attnames) - set(shared) != {"updated_at"}:
@@ -323,7 +115,7 @@ class _Run:
             actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
             reason=reason,
             calendar=calendar or WorkingCalendar.load(),
-            writer=_Writer(),
+            writer=Writer(),
             tiers={row[0]: row[1:] for row in TimeLimitTier.objects.values_list("id", "amount", "unit")},
             default_tier_id=TimeLimitTier.objects.get(is_default=True).pk,
             department_codes=dict(Department.objects.filter(is_active=True).values_list("id", "code")),
@@ -421,9 +213,9 @@ class _CopyRows:
         self.ticket_rest, self.history_rest = self.layouts["ticket"].values, self.layouts["ticket_history"].values
         self.tails = {name: layout.text for name, layout in self.layouts.items()}
         self.format_status, self.format_data = tables["event"].formats["to_status"], tables["event"].formats["data"]
-        self.received = "\t".join(["", _copy_text(TicketEventKind.RECEIVED), ""])  # around the ticket's status
+        self.received = "\t".join(["", copy_text(TicketEventKind.RECEIVED), ""])  # around the ticket's status
         self.received_data = "\t" + self.format_data({})
-        self.dispatched = "\t".join(["", _copy_text(TicketEventKind.DISPATCHED), self.format_status(""), ""])
+        self.dispatched = "\t".join(["", copy_text(TicketEventKind.DISPATCHED), self.format_status(""), ""])
 
     def ticket(self, values: dict[str, Any]) -> None:
         shared = self.shared(values)
@@ -774,224 +566,3 @@ def _instances(tickets: list[dict[str, Any]], run: _Run) -> list[Ticket]:
         ticket._state.fields_cache[matter_cache] = run.matters[ticket.matter_id]
         instances.append(ticket)
     return instances
-
-
-# --- the city's reference data ------------------------------------------------------------------------
-TERRITORY_LEVELS = {"city": 1, "市": 1, "district": 2, "区": 2, "县": 2, "区县": 2, "street": 3, "街道": 3,
-                    "乡镇": 3, "镇": 3, "community": 4, "社区": 4, "村": 4, "村社区": 4}  # fmt: skip
-DEPARTMENT_KINDS = {"市直部门": "bureau", "区县": "district", "开发区": "zone", "街道": "street", "乡镇街道": "street",
-                    "社区": "community", "村社区": "community", "公服企业": "utility", "其他": "other"}  # fmt: skip
-DUTY_ROLES = {"主办": "lead", "协办": "co_handler", "监管": "regulator", "抄送": "regulator"}
-DUTY_SOURCES = {"权责清单": "catalogue", "认定": "ruling", "裁定": "ruling", "领导签批": "leader_decision"}
-
-
-@dataclass
-class CityImportResult:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
-
-    def add(self, kind: str, outcome: str) -> None:
-        counter = getattr(self, outcome)
-        counter[kind] = counter.get(kind, 0) + 1
-
-
-class CityRowError(InvalidInput):
-    """A bad row of a city file, named by file kind and line; one such row refuses the whole import."""
-
-    code, message = "invalid_city_row", _("{kind}, line {line}: {error}")
-
-
-@contextmanager
-def _row_errors(kind: str, line: int) -> Iterator[None]:
-    """Turn any refusal inside one row into a `CityRowError` naming the file kind and the line."""
-    try:
-        yield
-    except CityRowError:
-        raise
-    except KeyError as missing:
-        raise CityRowError(kind=kind, line=line, error=f"missing column {missing}") from missing
-    except (DomainError, ValidationError, ValueError) as refused:
-        raise CityRowError(kind=kind, line=line, error=str(refused)) from refused
-
-
-def _choice(aliases: dict[str, str], valid: Iterable, field_name: str, value: Any) -> str:
-    text = str(value if value is not None else "").strip()
-    code = str(aliases.get(text, text.lower()))
-    if code not in {str(v) for v in valid}:
-        raise InvalidInput(field=field_name, reason=_("not a known value"))
-    return code
-
-
-def _in_parent_order(kind: str, rows: list[tuple[int, dict]], known: set[str]) -> list[tuple[int, dict]]:
-    """Rows sorted so every parent comes before its children (a file may list them in any order)."""
-    ordered, pending, placed = [], list(rows), set(known)
-    while pending:
-        ready = [(line, row) for line, row in pending if not row.get("parent") or str(row["parent"]) in placed]
-        if not ready:
-            line, row = pending[0]
-            raise CityRowError(kind=kind, line=line, error=str(UnknownCode(field="parent", value=row["parent"])))
-        ordered += ready
-        placed.update(str(row["code"]) for _line, row in ready)
-        ready_lines = {line for line, _row in ready}
-        pending = [(line, row) for line, row in pending if line not in ready_lines]
-    return ordered
-
-
-def _upsert(instance: models.Model, values: dict[str, Any], *, actor, reason: str,
-            related: dict[str, models.Model | None] | None = None) -> str:  # fmt: skip
-    """Save `values` on `instance` with history when something differs; returns the outcome's name.
-
-    `related` gives the objects behind changed foreign keys, so that a tree node computes its path
-    without fetching its parent again.
-    """
-    created = instance.pk is None
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    if not created and not changed:
-        return "unchanged"
-    for name in changed:
-        setattr(instance, name, values[name])
-    for name, obj in (related or {}).items():
-        setattr(instance, name, obj)
-    instance.full_clean(exclude=["path"], validate_unique=created)
-    save_attributed(instance, actor=actor, reason=reason, update_fields=None if created else changed)
-    return "created" if created else "updated"
-
-
-def _bool(value: Any, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in {"1", "true", "yes", "y", "是", "t"}
-
-
-def _tree_import(model: type[Territory] | type[Matter], kind: str, rows: list[tuple[int, dict]], *, actor,
-                 reason: str, result: CityImportResult) -> None:  # fmt: skip
-    """Territories and matters: trees of codes with a materialised path."""
-    by_code = {node.code: node for node in model.objects.all()}
-    for line, row in _in_parent_order(kind, rows, set(by_code)):
-        with _row_errors(kind, line):
-            code = str(row["code"]).strip()
-            parent = by_code[str(row["parent"])] if row.get("parent") else None
-            values = {"name": str(row["name"]).strip(), "parent_id": parent.pk if parent else None}
-            if model is Territory:
-                values["level"] = int(_choice(TERRITORY_LEVELS, TerritoryLevel.values, "level", row.get("level")))
-            else:
-                values["level"] = parent.level + 1 if parent else 1
-                if values["level"] > 3:
-                    raise InvalidInput(field="parent", reason=_("the matter tree has three levels"))
-                values["legal_type"] = _bool(row.get("legal_type"), False)
-            node = by_code.get(code) or model(code=code)
-            old_path = node.path or None
-            result.add(kind, _upsert(node, values, actor=actor, reason=reason, related={"parent": parent}))
-            by_code[code] = node
-            if old_path is not None and node.path != old_path:
-                _paths_refresh(model, old_path, actor=actor, reason=reason)
-
-
-def _paths_refresh(model: type[models.Model], old_path: str, *, actor, reason: str) -> None:
-    """A node moved to another parent: its descendants' materialised paths follow, parents first."""
-    descendants = model.objects.filter(path__startswith=old_path).exclude(path=old_path)
-    for node in sorted(descendants, key=lambda node: node.path.count("/")):
-        node.parent = model.objects.get(pk=node.parent_id)
-        save_attributed(node, actor=actor, reason=reason, update_fields=["path"])
-
-
-def departments_import(rows: list[tuple[int, dict]], *, actor, reason: str, result: CityImportResult) -> None:
-    by_code = {d.code: d for d in Department.objects.all()}
-    territories = dict(Territory.objects.values_list("code", "id"))
-    matters = dict(Matter.objects.values_list("code", "id"))
-    for line, row in _in_parent_order("departments", rows, set(by_code)):
-        with _row_errors("departments", line):
-            territory_code = str(row.get("territory") or "").strip()
-            if territory_code and territory_code not in territories:
-                raise UnknownCode(field="territory", value=territory_code)
-            values = {
-                "name": str(row["name"]).strip(),
-                "kind": _choice(DEPARTMENT_KINDS, DepartmentKind.values, "kind", row.get("kind")),
-                "parent_id": by_code[str(row["parent"])].pk if row.get("parent") else None,
-                "territory_id": territories[territory_code] if territory_code else None,
-                "is_active": _bool(row.get("is_active"), True),
-            }
-            code = str(row["code"]).strip()
-            department = by_code.get(code) or Department(code=code)
-            outcome = _upsert(department, values, actor=actor, reason=reason)
-            by_code[code] = department
-            if _sectors_set(department, row.get("regulated_sectors") or "", matters, actor=actor, reason=reason):
-                outcome = "updated" if outcome == "unchanged" else outcome
-            result.add("departments", outcome)
-
-
-def _sectors_set(department: Department, text: str | list, matters: dict[str, int], *, actor, reason: str) -> bool:
-    """双向联办: the matter families a department regulates ("01|02" in CSV, a list in JSON)."""
-    codes = text if isinstance(text, list) else [c.strip() for c in text.replace(";", "|").split("|") if c.strip()]
-    unknown = [code for code in codes if code not in matters]
-    if unknown:
-        raise UnknownCode(field="regulated_sectors", value=unknown[0])
-    wanted = {matters[code] for code in codes}
-    if set(department.regulated_sectors.values_list("id", flat=True)) == wanted:
-        return False
-    attribute(department, actor=actor, reason=reason)  # read by simple-history's m2m tracking
-    department.regulated_sectors.set(wanted)
-    return True
-
-
-def duties_import(rows: list[tuple[int, dict]], *, actor, reason: str, result: CityImportResult) -> None:
-    """Catalogue rows are never overwritten: a changed basis or source closes the current duty, opens a new one."""
-    departments = dict(Department.objects.values_list("code", "id"))
-    matters = dict(Matter.objects.values_list("code", "id"))
-    territories = dict(Territory.objects.values_list("code", "id"))
-    current = {(d.department_id, d.matter_id, d.territory_id, d.role): d for d in Duty.objects.current()}
-    for line, row in rows:
-        with _row_errors("duties", line):
-            key = (
-                _code(departments, "department", row), _code(matters, "matter", row),
-                _code(territories, "territory", row),
-                _choice(DUTY_ROLES, DutyRole.values, "role", row.get("role") or "lead"),
-            )  # fmt: skip
-            values = {
-                "legal_basis": str(row.get("legal_basis") or "").strip(),
-                "source": _choice(DUTY_SOURCES, DutySource.values, "source", row.get("source") or "catalogue"),
-                "source_reference": str(row.get("source_reference") or "").strip(),
-            }
-            duty = current.get(key)
-            if duty is not None and all(getattr(duty, name) == value for name, value in values.items()):
-                result.add("duties", "unchanged")
-            elif duty is not None:
-                current[key] = duty_revise(duty_id=duty.pk, actor=actor, reason=reason, **values)
-                result.add("duties", "updated")
-            else:
-                valid_from = str(row.get("valid_from") or "").strip()
-                current[key] = duty_open(
-                    actor=actor, reason=reason, department_id=key[0], matter_id=key[1], territory_id=key[2],
-                    role=key[3], valid_from=_aware(valid_from) if valid_from else None, **values,
-                )  # fmt: skip
-                result.add("duties", "created")
-
-
-def _code(known: dict[str, int], name: str, row: dict) -> int:
-    code = str(row.get(name) or "").strip()
-    if code not in known:
-        raise UnknownCode(field=name, value=code)
-    return known[code]
-
-
-def _aware(text: str) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(field="valid_from", reason=_("not a date and time in ISO 8601 form")) from None
-    return moment if moment.tzinfo else timezone.make_aware(moment)
-
-
-@transaction.atomic
-def city_import(*, territories: list, matters: list, departments: list, duties: list, actor,
-                reason: str) -> CityImportResult:  # fmt: skip
-    """Import the city in dependency order. Reference data is all or nothing: one bad row refuses the lot."""
-    result = CityImportResult()
-    _tree_import(Territory, "territories", territories, actor=actor, reason=reason, result=result)
-    _tree_import(Matter, "matters", matters, actor=actor, reason=reason, result=result)
-    departments_import(departments, actor=actor, reason=reason, result=result)
-    duties_import(duties, actor=actor, reason=reason, result=result)
-    return result

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from arbitration.errors import DomainError
 from arbitration.intake import file_facts, records_read
 from arbitration.models import User
-from arbitration.services.bulk import HISTORY_REASON_LENGTH, city_import
+from arbitration.services.bulk import HISTORY_REASON_LENGTH
+from arbitration.services.city_import import city_import
 
 KINDS = ("territories", "matters", "departments", "duties")
 
