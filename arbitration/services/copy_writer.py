@@ -65,7 +65,7 @@ def _copy_format(field: models.Field) -> Callable[[Any], str]:
         return copy_text
 
     def unknown(value: Any) -> str:  # raised when a row needs it, not when the table is described
-        raise NotImplementedError(f"the bulk writer has no COPY text format for {kind} ({field})")
+        raise TypeError(f"the bulk writer has no COPY text format for {kind} ({field}): add one to copy_format")
 
     return unknown
 
