@@ -18,6 +18,8 @@ from arbitration.choices import (
     TicketStatus,
 )
 
+from .transitions import AttributedRecord
+
 
 class TicketQuerySet(models.QuerySet):
     def open(self) -> "TicketQuerySet":
@@ -149,7 +151,7 @@ class Assignment(models.Model):
         return self.ended_at is None
 
 
-class TicketEvent(models.Model):
+class TicketEvent(AttributedRecord):
     """工单事件: what happened to a ticket (from, to, actor, reason, when) — timelines and dossiers read these."""
 
     ticket = models.ForeignKey(
@@ -162,22 +164,11 @@ class TicketEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=TicketEventKind)
     from_status = models.CharField(_("from"), max_length=32, blank=True)
     to_status = models.CharField(_("to"), max_length=32, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(AttributedRecord.Meta):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["ticket", "at"])]
 
     def __str__(self) -> str:

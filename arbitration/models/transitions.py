@@ -1,6 +1,8 @@
-"""The shape every status record shares: who moved a record from one status to another, why and when.
+"""What every record of something that happened shares: who did it, why and when.
 
-Each app's transition table adds the record it belongs to and its own `from_status` / `to_status` choices.
+`AttributedRecord` is the base of the event logs (ticket events, supervision case events); `StatusTransition`
+adds the move from one status to another, and each app's transition table adds the record it belongs to and its
+own `from_status` / `to_status` choices.
 """
 
 from django.conf import settings
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class StatusTransition(models.Model):
+class AttributedRecord(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
@@ -21,11 +23,16 @@ class StatusTransition(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
-    subject_field = ""  # the name of the foreign key to the record that moved
-
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
+
+
+class StatusTransition(AttributedRecord):
+    subject_field = ""  # the name of the foreign key to the record that moved
+
+    class Meta(AttributedRecord.Meta):
+        abstract = True
 
     def __str__(self) -> str:
         subject = getattr(self, f"{self.subject_field}_id")

@@ -82,9 +82,8 @@ def legal_cases_open_bulk(*, tickets: list[Ticket], origin: str, actor, reason: 
         default_change_reason=reason,
     )
     # Both databases return the new keys from a bulk insert, so the cases are not read back.
-    cases = created
     LegalCaseTransition.objects.bulk_create(
-        [LegalCaseTransition(case=case, to_status=case.status, actor=user, reason=reason, at=now) for case in cases],
+        [LegalCaseTransition(case=case, to_status=case.status, actor=user, reason=reason, at=now) for case in created],
         batch_size=1000,
     )
     ticket_events_record_bulk(
@@ -97,7 +96,7 @@ def legal_cases_open_bulk(*, tickets: list[Ticket], origin: str, actor, reason: 
                 at=now,
                 data={"step": "sent_to_legal_desk", "origin": origin, "case": case.pk},
             )
-            for case in cases
+            for case in created
         ]
     )
     return created

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from arbitration.models.transitions import AttributedRecord
 from supervision.choices import (
     AnswerKind,
     CaseEventKind,
@@ -133,29 +134,18 @@ class SupervisionCase(models.Model):
         return self.status == CaseStatus.OPEN
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AttributedRecord):
     """督办记录: what happened to a case (from, to, actor, reason, when) — the case timeline and dossiers."""
 
     case = models.ForeignKey(SupervisionCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=24, choices=CaseEventKind)
     from_tier = models.CharField(_("from"), max_length=16, choices=Tier, blank=True)
     to_tier = models.CharField(_("to"), max_length=16, choices=Tier, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(AttributedRecord.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
