@@ -8,7 +8,10 @@ gunicorn on it, and measures two loads, each over `--rounds` items closed by the
 
 - **a sitting**: every member votes on the open item at a random moment within `--window` seconds, as members
   do once the chair opens an item — all of them connected and voting at once, each with their own token;
-- **a spike**: every member's vote fires at the same instant (a barrier), the worst moment a sitting can have.
+- **a spike**: every member's vote fires at the same instant, the worst moment a sitting can have.
+
+The members are coroutines of one light client (prepared request bytes, a connection each, as a browser opens),
+because the client shares the machine's cores with the server. A round starts BETWEEN_ITEMS after the last close.
 
 It also prints the server's CPU time per vote (gunicorn workers and PostgreSQL backends, from /proc), which is
 what bounds the spike on a small machine: fifty votes need fifty times that, shared by the machine's cores.
@@ -18,13 +21,13 @@ Goal (issue 4): p95 ≤ 100 ms.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections import Counter
@@ -36,6 +39,10 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = "mingze_bench_votes"
 PORT = 8765
 WARM_UP = 8  # items voted and closed before measuring, so that each gunicorn worker has closed one
+# A close finishes work after its response: the heap collection after a graph rebuild (gunicorn) and the ruling's
+# PDF (Celery). In a sitting the next item is presented before anyone votes on it; without this pause the next
+# round of votes would also pay for the last close.
+BETWEEN_ITEMS = 2.0
 BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/15")
 
 
@@ -90,47 +97,60 @@ def prepare(voters: int, rounds: int) -> tuple[list[str], str, list[int], int]:
     return tokens, Token.objects.create(user=chair).key, items, city["urban"].pk
 
 
-def post(path: str, token: str, body: dict) -> tuple[float, int]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{PORT}{path}",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+def request_bytes(path: str, token: str, body: dict) -> bytes:
+    payload = json.dumps(body).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\nAuthorization: Token {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
     )
+    return head.encode() + payload
+
+
+async def send(request: bytes) -> tuple[float, int]:
+    """One HTTP request on its own connection, as a member's browser or app makes it; (milliseconds, status).
+
+    The load generator shares the machine's two cores with the server, so it is kept light: prepared bytes on a
+    raw connection, no HTTP library and no thread per member (the members are on their own machines in a sitting).
+    """
     start = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            status = response.status
-            response.read()
-    except urllib.error.HTTPError as error:
-        status = error.code
-    return (time.perf_counter() - start) * 1000, status
+    reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")
+    )
+    await reader.readexactly(length)  # the answer is complete here; the server's clean-up after it is not waited for
+    elapsed = (time.perf_counter() - start) * 1000
+    writer.close()
+    return elapsed, int(head.split(b" ", 2)[1])
+
+
+def post(path: str, token: str, body: dict) -> tuple[float, int]:
+    return asyncio.run(send(request_bytes(path, token, body)))
+
+
+def vote_request(item: int, token: str, lead: int, reason: str) -> bytes:
+    body = {"lead_department_id": lead, "co_handler_ids": [], "reason": reason}
+    return request_bytes(f"/api/v1/conference/items/{item}/vote/", token, body)
 
 
 def vote_once(item: int, token: str, lead: int, reason: str) -> tuple[float, int]:
-    body = {"lead_department_id": lead, "co_handler_ids": [], "reason": reason}
-    return post(f"/api/v1/conference/items/{item}/vote/", token, body)
+    return asyncio.run(send(vote_request(item, token, lead, reason)))
 
 
 def vote_round(item: int, tokens: list[str], lead: int, delay) -> tuple[list[tuple[float, int]], Counter]:
     """Every member votes once on `item`: after `delay()` seconds each, or all at one instant when it is None."""
-    barrier, results, lock = threading.Barrier(len(tokens)), [], threading.Lock()
+    requests = [vote_request(item, token, lead, "压测") for token in tokens]
 
-    def member(token: str) -> None:
-        if delay is None:
-            barrier.wait()
-        else:
-            time.sleep(delay())
-        outcome = vote_once(item, token, lead, "压测")
-        with lock:
-            results.append(outcome)
+    async def member(request: bytes) -> tuple[float, int]:
+        await asyncio.sleep(0 if delay is None else delay())
+        return await send(request)
 
-    threads = [threading.Thread(target=member, args=(token,)) for token in tokens]
+    async def sitting() -> list[tuple[float, int]]:
+        return await asyncio.gather(*(member(request) for request in requests))
+
     before = server_cpu()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = asyncio.run(sitting())
     spent = Counter()
     for (name, pid), seconds in server_cpu().items():
         spent[name] += seconds - before.get((name, pid), 0.0)  # a backend that ended meanwhile is not counted
@@ -209,6 +229,7 @@ def main() -> None:
         for item in warm_up:
             sequential = [vote_once(item, token, lead, "预热")[0] for token in tokens]
             post(f"/api/v1/conference/items/{item}/close/", chair_token, {})
+            time.sleep(BETWEEN_ITEMS)
         report("vote, one at a time", sequential)
         sitting, spike = items[: args.rounds], items[args.rounds :]
         for name, rounds, delay in (
@@ -224,6 +245,7 @@ def main() -> None:
                 elapsed, status = post(f"/api/v1/conference/items/{item}/close/", chair_token, {})
                 closes.append(elapsed)
                 failures += status != 200
+                time.sleep(BETWEEN_ITEMS)
             print(f"— {name}: {len(tokens)} voters × {len(rounds)} items, gunicorn -w {args.workers}, PostgreSQL")
             report("vote ", votes)
             report("close", closes, "(ruling, PDF after commit, precedents)")

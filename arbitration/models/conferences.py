@@ -141,13 +141,13 @@ class Vote(models.Model):
         related_name="+",
         help_text=_("Empty for an abstention."),
     )
-    co_handlers = models.ManyToManyField(
-        "arbitration.Department", verbose_name=_("co-handlers"), blank=True, related_name="+"
-    )
+    # Department ids, not a many-to-many: a vote is one row and each of its history rows the whole vote, so the
+    # write that fifty members make at once is two inserts (vote_cast checks the ids against active departments).
+    co_handler_ids = models.JSONField(_("co-handlers"), default=list, blank=True)
     reason = models.TextField(_("reason"))
     cast_at = models.DateTimeField(_("cast at"), default=timezone.now)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    history = HistoricalRecords(m2m_fields=[co_handlers])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("vote")

@@ -60,9 +60,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "parties": parties,
             "seat": seat,
             "recused": seat is not None and seat.department_id in recused_department_ids(dispute.pk),
-            "my_vote": Vote.objects.filter(item=item, seat=seat).prefetch_related("co_handlers").first()
-            if seat
-            else None,
+            "my_vote": Vote.objects.filter(item=item, seat=seat).first() if seat else None,
             "is_chair": user.has_perm(access.SESSION_CHAIR, item.session),
             "tally": selectors_conference.item_tally_view(item),
             "statements": dispute.statements.select_related("department", "author"),

@@ -88,6 +88,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     SILENCED_SYSTEM_CHECKS.append("models.W040")
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # Server-side binding lets psycopg prepare a statement the second time a connection runs it: PostgreSQL then
+    # skips parsing and planning, which halves its CPU for a vote (bench/bench_votes.py). Behind a pooler in
+    # transaction mode (pgbouncer) prepared statements break: set PG_PREPARE=false there.
+    if env.bool("PG_PREPARE", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 1})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "arbitration.User"
@@ -125,7 +130,7 @@ STORAGES = {
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",  # systems (the hotline platform)
+        "config.authentication.TokenAuthentication",  # systems (the hotline platform)
         "rest_framework.authentication.SessionAuthentication",  # people
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,0 +1,68 @@
+"""A vote's co-handlers become a list of department ids on the vote row (and on each of its history rows).
+
+The many-to-many rows, live and historical, are copied over before their tables go: nothing is lost.
+"""
+
+from collections import defaultdict
+
+from django.db import migrations, models
+
+
+def copy_co_handlers(apps, schema_editor):
+    Vote = apps.get_model("arbitration", "Vote")
+    HistoricalVote = apps.get_model("arbitration", "HistoricalVote")
+    HistoricalCoHandlers = apps.get_model("arbitration", "HistoricalVote_co_handlers")
+    live = defaultdict(list)
+    for vote_id, department_id in Vote.co_handlers.through.objects.values_list("vote_id", "department_id"):
+        live[vote_id].append(department_id)
+    for vote_id, ids in live.items():
+        Vote.objects.filter(pk=vote_id).update(co_handler_ids=sorted(ids))
+    past = defaultdict(list)
+    for history_id, department_id in HistoricalCoHandlers.objects.values_list("history_id", "department_id"):
+        past[history_id].append(department_id)
+    for history_id, ids in past.items():
+        HistoricalVote.objects.filter(pk=history_id).update(co_handler_ids=sorted(ids))
+
+
+def copy_back(apps, schema_editor):
+    Vote = apps.get_model("arbitration", "Vote")
+    HistoricalVote = apps.get_model("arbitration", "HistoricalVote")
+    HistoricalCoHandlers = apps.get_model("arbitration", "HistoricalVote_co_handlers")
+    Through = Vote.co_handlers.through
+    Through.objects.bulk_create(
+        Through(vote_id=vote.pk, department_id=d)
+        for vote in Vote.objects.exclude(co_handler_ids=[])
+        for d in vote.co_handler_ids
+    )
+    HistoricalCoHandlers.objects.bulk_create(
+        HistoricalCoHandlers(history_id=row.pk, vote_id=row.id, department_id=d)
+        for row in HistoricalVote.objects.exclude(co_handler_ids=[])
+        for d in row.co_handler_ids
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("arbitration", "0005_fewer_ticket_indexes"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="historicalvote",
+            name="co_handler_ids",
+            field=models.JSONField(blank=True, default=list, verbose_name="co-handlers"),
+        ),
+        migrations.AddField(
+            model_name="vote",
+            name="co_handler_ids",
+            field=models.JSONField(blank=True, default=list, verbose_name="co-handlers"),
+        ),
+        migrations.RunPython(copy_co_handlers, copy_back),
+        migrations.RemoveField(
+            model_name="vote",
+            name="co_handlers",
+        ),
+        migrations.DeleteModel(
+            name="HistoricalVote_co_handlers",
+        ),
+    ]
