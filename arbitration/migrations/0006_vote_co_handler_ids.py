@@ -34,8 +34,12 @@ def copy_back(apps, schema_editor):
         for vote in Vote.objects.exclude(co_handler_ids=[])
         for d in vote.co_handler_ids
     )
+    # A historical row names the through row it copied; a co-handler the vote no longer has has none (0).
+    through_ids = {(t.vote_id, t.department_id): t.pk for t in Through.objects.all()}
     HistoricalCoHandlers.objects.bulk_create(
-        HistoricalCoHandlers(history_id=row.pk, vote_id=row.id, department_id=d)
+        HistoricalCoHandlers(
+            id=through_ids.get((row.id, d), 0), history_id=row.history_id, vote_id=row.id, department_id=d
+        )
         for row in HistoricalVote.objects.exclude(co_handler_ids=[])
         for d in row.co_handler_ids
     )

@@ -195,6 +195,23 @@ def test_the_hotline_platform_posts_with_its_token(city):
     assert response.json()["citizen_phone"] == "138****1234"  # the platform holds no personal-data role
 
 
+@pytest.mark.parametrize("case", ["unknown token", "inactive user"])
+def test_a_bad_token_is_refused_and_writes_nothing(city, case):
+    platform = User.objects.get(username=HOTLINE_PLATFORM_USER)
+    key = Token.objects.create(user=platform).key
+    if case == "inactive user":
+        User.objects.filter(pk=platform.pk).update(is_active=False)
+    else:
+        key = key[::-1]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    response = client.post(URL, payload(), format="json")
+
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+    assert not Ticket.objects.exists()
+
+
 def test_any_group_given_the_receive_permission_may_post(city, outsider):
     outsider.groups.add(Group.objects.get(name="hotline_platform"))
 
