@@ -53,7 +53,11 @@ class Ticket(models.Model):
         _("confidential"), default=False, help_text=_("The citizen asked that their identity not be disclosed.")
     )
     time_limit_tier = models.ForeignKey(
-        "arbitration.TimeLimitTier", verbose_name=_("time limit"), on_delete=models.PROTECT, related_name="tickets"
+        "arbitration.TimeLimitTier",
+        verbose_name=_("time limit"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,  # five tiers: no query picks tickets by tier alone
     )
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
     due_unknown_reason = models.CharField(_("why the due time is unknown"), max_length=255, blank=True)
@@ -128,6 +132,7 @@ class Assignment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # shown per ticket, never searched by
     )
     reason = models.TextField(_("reason"), blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)

@@ -19,6 +19,7 @@ class AttributedRecord(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # "who" is shown with each record, never searched by; an index would cost every write
     )
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)

@@ -198,6 +198,18 @@ def test_a_broken_line_is_reported_and_the_rest_imported(city, tmp_path):
     assert "line 2" in err and "line 3" in err
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_json_lines_in_each_accepted_encoding_import_with_chinese_intact_and_bad_lines_named(city, tmp_path, encoding):
+    good = json.dumps(row(1, title="噪声扰民", content="工地夜间施工，噪声很大。"), ensure_ascii=False)
+    path = tmp_path / "t.jsonl"
+    path.write_text(f'{good}\n{{"hotline_no": "坏行"\n', encoding=encoding)
+
+    _out, err = import_tickets(path)
+
+    assert Ticket.objects.get().content == "工地夜间施工，噪声很大。"
+    assert "line 2" in err
+
+
 def test_a_gb18030_csv_imports_with_its_chinese_intact(city, tmp_path):
     path = write_csv(tmp_path / "t.csv", [row(1, title="噪声扰民", content="工地夜间施工，噪声很大。")], "gb18030")
 
