@@ -2,9 +2,9 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from arbitration.choices import CalendarDayKind, TimeUnit
+from arbitration.history import HistoricalRecords
 
 
 class CalendarYear(models.Model):

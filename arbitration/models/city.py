@@ -4,9 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from arbitration.choices import DepartmentKind, DutyRole, DutySource, TerritoryLevel
+from arbitration.history import HistoricalRecords
 
 
 class TreePathMixin(models.Model):

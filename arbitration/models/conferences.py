@@ -5,9 +5,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
 from arbitration.choices import AgendaItemStatus, AgendaOutcome, RulingScope, SessionStatus
+from arbitration.history import HistoricalRecords
 
 
 class ConferenceSession(models.Model):

@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from arbitration.choices import RulingScope
+from arbitration.history import HistoricalRecords
 from arbitration.models.documents import IssuedDocument
 
 

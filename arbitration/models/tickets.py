@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from arbitration.choices import (
     OPEN_TICKET_STATUSES,
@@ -17,6 +16,7 @@ from arbitration.choices import (
     TicketEventKind,
     TicketStatus,
 )
+from arbitration.history import HistoricalRecords
 
 from .transitions import AttributedRecord
 

@@ -5,9 +5,9 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from arbitration.choices import Role
+from arbitration.history import HistoricalRecords
 
 
 class User(AbstractUser):

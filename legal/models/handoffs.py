@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from arbitration.documents.render import LetterData, render_letter
+from arbitration.history import HistoricalRecords
 from arbitration.models.documents import IssuedDocument
 from legal.choices import BodyKind, HandoffStatus
 

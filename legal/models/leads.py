@@ -5,8 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
+from arbitration.history import HistoricalRecords
 from arbitration.models.transitions import StatusTransition
 from legal.choices import DomainTier, FeedbackKind, LeadBasis, LeadStatus, ScreeningTrigger
 

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from arbitration.history import HistoricalRecords
 from arbitration.models.transitions import AttributedRecord
 from supervision.choices import (
     AnswerKind,

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from arbitration.history import HistoricalRecords
 from arbitration.models import IssuedDocument
 from supervision.choices import LetterKind, LetterStatus
 

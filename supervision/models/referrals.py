@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
+from arbitration.history import HistoricalRecords
 from arbitration.models.transitions import StatusTransition
 from supervision.choices import ReferralStatus, ReferralTrigger
 

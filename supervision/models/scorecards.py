@@ -3,8 +3,8 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from arbitration.history import HistoricalRecords
 from supervision.choices import PeriodKind
 
 
