@@ -11,7 +11,7 @@ gunicorn on it, and measures two loads, each over `--rounds` items closed by the
 - **a spike**: every member's vote fires at the same instant, the worst moment a sitting can have.
 
 The members are coroutines of one light client (prepared request bytes, a connection each, as a browser opens),
-because the client shares the machine's cores with the server. A round starts BETWEEN_ITEMS after the last close.
+because the client shares the machine's cores with the server. A round starts once the last ruling's PDF is in.
 
 It also prints the server's CPU time per vote (gunicorn workers and PostgreSQL backends, from /proc), which is
 what bounds the spike on a small machine: fifty votes need fifty times that, shared by the machine's cores.
@@ -39,10 +39,10 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = "mingze_bench_votes"
 PORT = 8765
 WARM_UP = 8  # items voted and closed before measuring, so that each gunicorn worker has closed one
-# A close finishes work after its response: the heap collection after a graph rebuild (gunicorn) and the ruling's
-# PDF (Celery). In a sitting the next item is presented before anyone votes on it; without this pause the next
-# round of votes would also pay for the last close.
-BETWEEN_ITEMS = 2.0
+# A close finishes work after its response: the ruling's PDF (Celery) and the heap collection after a graph
+# rebuild (gunicorn). In a sitting the next item is presented before anyone votes on it; the next round starts
+# once the PDF is stored and SETTLE seconds later, so that it does not also pay for the last close.
+SETTLE = 0.5
 BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/15")
 
 
@@ -157,6 +157,18 @@ def vote_round(item: int, tokens: list[str], lead: int, delay) -> tuple[list[tup
     return results, spent
 
 
+def wait_until_quiet(item: int) -> None:
+    """Until the ruling of the closed item has its PDF (or failed to), then SETTLE seconds."""
+    from arbitration.choices import RenderStatus
+    from arbitration.models import Ruling
+
+    for _ in range(600):
+        if Ruling.objects.filter(agenda_item_id=item).exclude(render_status=RenderStatus.PENDING).exists():
+            break
+        time.sleep(0.05)
+    time.sleep(SETTLE)
+
+
 def server_cpu() -> dict[tuple[str, int], float]:
     """CPU seconds used so far by each gunicorn process and each of this database's PostgreSQL backends."""
     spent, tick = {}, os.sysconf("SC_CLK_TCK")
@@ -229,25 +241,27 @@ def main() -> None:
         for item in warm_up:
             sequential = [vote_once(item, token, lead, "预热")[0] for token in tokens]
             post(f"/api/v1/conference/items/{item}/close/", chair_token, {})
-            time.sleep(BETWEEN_ITEMS)
+            wait_until_quiet(item)
         report("vote, one at a time", sequential)
         sitting, spike = items[: args.rounds], items[args.rounds :]
         for name, rounds, delay in (
             (f"sitting, votes within {args.window:g} s", sitting, lambda: random.uniform(0, args.window)),
             ("spike, all votes at one instant", spike, None),
         ):
-            votes, closes, failures, cpu = [], [], 0, Counter()
+            votes, closes, failures, cpu, per_round = [], [], 0, Counter(), []
             for item in rounds:
                 results, spent = vote_round(item, tokens, lead, delay)
                 votes += [elapsed for elapsed, _status in results]
+                per_round.append(percentile([elapsed for elapsed, _status in results], 0.95))
                 failures += sum(status != 200 for _elapsed, status in results)
                 cpu.update(spent)
                 elapsed, status = post(f"/api/v1/conference/items/{item}/close/", chair_token, {})
                 closes.append(elapsed)
                 failures += status != 200
-                time.sleep(BETWEEN_ITEMS)
+                wait_until_quiet(item)
             print(f"— {name}: {len(tokens)} voters × {len(rounds)} items, gunicorn -w {args.workers}, PostgreSQL")
             report("vote ", votes)
+            print(f"  vote p95 of each item: {', '.join(f'{value:.0f}' for value in per_round)} ms")
             report("close", closes, "(ruling, PDF after commit, precedents)")
             print(
                 f"  server CPU per vote: gunicorn {cpu['gunicorn'] / len(votes) * 1000:.1f} ms, "
