@@ -101,7 +101,6 @@ class _Ballot:
     """What a vote needs to know, read in one statement under the locks (module docstring)."""
 
     item_status: str
-    dispute_id: int
     seat_id: int
     department_id: int
     recused: bool
@@ -121,7 +120,7 @@ def _ballot_locked(*, item_id: int, member_id: int, departments: set[int]) -> _B
     # SQLite has no row locks; its write transactions are serialised (IMMEDIATE) instead.
     locks = " FOR SHARE OF i FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
     query = f"""
-        SELECT i.status, i.dispute_id, s.id, s.department_id,
+        SELECT i.status, s.id, s.department_id,
                EXISTS (SELECT 1 FROM {parties} p
                        WHERE p.dispute_id = i.dispute_id AND p.department_id = s.department_id),
                {known}
@@ -131,7 +130,7 @@ def _ballot_locked(*, item_id: int, member_id: int, departments: set[int]) -> _B
     with connection.cursor() as cursor:
         cursor.execute(query, [*departments, member_id, item_id])
         row = cursor.fetchone()
-    return _Ballot(*row[:4], bool(row[4]), row[5]) if row else None
+    return _Ballot(*row[:3], bool(row[3]), row[4]) if row else None
 
 
 @transaction.atomic
