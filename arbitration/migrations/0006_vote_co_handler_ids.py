@@ -8,20 +8,24 @@ from collections import defaultdict
 from django.db import migrations, models
 
 
+def _grouped(pairs) -> dict[int, list[int]]:
+    """(row id, department id) pairs → row id: its department ids, sorted."""
+    ids = defaultdict(list)
+    for row_id, department_id in pairs:
+        ids[row_id].append(department_id)
+    return {row_id: sorted(departments) for row_id, departments in ids.items()}
+
+
 def copy_co_handlers(apps, schema_editor):
     Vote = apps.get_model("arbitration", "Vote")
     HistoricalVote = apps.get_model("arbitration", "HistoricalVote")
     HistoricalCoHandlers = apps.get_model("arbitration", "HistoricalVote_co_handlers")
-    live = defaultdict(list)
-    for vote_id, department_id in Vote.co_handlers.through.objects.values_list("vote_id", "department_id"):
-        live[vote_id].append(department_id)
-    for vote_id, ids in live.items():
-        Vote.objects.filter(pk=vote_id).update(co_handler_ids=sorted(ids))
-    past = defaultdict(list)
-    for history_id, department_id in HistoricalCoHandlers.objects.values_list("history_id", "department_id"):
-        past[history_id].append(department_id)
-    for history_id, ids in past.items():
-        HistoricalVote.objects.filter(pk=history_id).update(co_handler_ids=sorted(ids))
+    for model, pairs in (
+        (Vote, Vote.co_handlers.through.objects.values_list("vote_id", "department_id")),
+        (HistoricalVote, HistoricalCoHandlers.objects.values_list("history_id", "department_id")),
+    ):
+        for pk, ids in _grouped(pairs).items():
+            model.objects.filter(pk=pk).update(co_handler_ids=ids)
 
 
 def copy_back(apps, schema_editor):
