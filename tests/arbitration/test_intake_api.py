@@ -9,13 +9,14 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from arbitration.choices import AssignmentRole, TicketStatus
 from arbitration.models import Assignment, Ticket, TicketEvent, User
 from arbitration.services.reference import HOTLINE_PLATFORM_USER
+from config.authentication import TokenAuthentication
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +194,16 @@ def test_the_hotline_platform_posts_with_its_token(city):
     assert response.status_code == 201
     assert Ticket.history.get().history_user == platform
     assert response.json()["citizen_phone"] == "138****1234"  # the platform holds no personal-data role
+
+
+def test_a_token_gives_its_user_as_stored(city):
+    platform = User.objects.get(username=HOTLINE_PLATFORM_USER)
+    User.objects.filter(pk=platform.pk).update(last_login=timezone.now())
+    user, _token = TokenAuthentication().authenticate_credentials(Token.objects.create(user=platform).key)
+    stored = User.objects.get(pk=platform.pk)
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert [getattr(user, f) for f in fields] == [getattr(stored, f) for f in fields]  # times as times, on SQLite too
+    assert not user._state.adding
 
 
 @pytest.mark.parametrize("case", ["unknown token", "inactive user"])

@@ -135,6 +135,22 @@ def test_the_same_vote_sent_again_writes_nothing_and_a_change_of_co_handlers_is_
     assert cast.history.filter(history_change_reason="vote changed").exists()
 
 
+def test_each_vote_and_each_change_is_on_the_record_with_who_and_when(item, session, bodies, city):
+    member = seat_members(session, bodies[:1])[0]
+    first = vote(item, member, city["urban"], co=[city["market"]])
+    assert first == Vote.objects.get() and first.cast_at == first.changed_at
+    created = first.history.get()
+    assert (created.history_type, created.history_user, created.history_change_reason) == ("+", member, "vote cast")
+    assert (created.lead_id, created.reason, created.history_date) == (city["urban"].pk, "职责清单明确", first.cast_at)
+    for lead, reason in ((None, "职责清单明确"), (None, "情况不明，弃权"), (city["market"], "情况不明，弃权")):
+        changed = vote(item, member, lead, reason=reason)  # abstaining, a new reason, a new lead: each a change
+        stored = Vote.objects.get()
+        assert changed == stored and (changed.lead, changed.reason, changed.cast_at) == (lead, reason, first.cast_at)
+        latest = stored.history.latest()
+        assert (latest.history_type, latest.history_user, latest.lead_id) == ("~", member, lead.pk if lead else None)
+    assert first.history.count() == 4
+
+
 def test_someone_without_a_seat_cannot_see_the_item_to_vote(item, outsider, city):
     with pytest.raises(NotFound):
         vote(item, outsider, city["urban"])
