@@ -10,6 +10,13 @@ from simple_history.manager import HistoryDescriptor
 M = TypeVar("M", bound=models.Model)
 CHANGE_REASON_LENGTH = 100  # django-simple-history's history_change_reason max_length
 
+# The options of a column that records who did something on an audit row (a history row's user, an event's or a
+# transition's actor, an assignment's assigner): an index and a foreign-key constraint cost every row written,
+# and a bulk import writes several such rows per ticket — the constraint check alone was a fifth of PostgreSQL's
+# time in `bench/bench_import.py`. The value always comes from a user instance, and users are deactivated,
+# never deleted (deleting one still goes through the ORM's on_delete rules), so the database need not check it.
+WHO_COLUMN = {"db_index": False, "db_constraint": False}
+
 
 def attribute(instance: M, *, actor, reason: str) -> M:
     """Mark the next save of `instance` with who made it and why (read by django-simple-history)."""
@@ -42,7 +49,14 @@ class _HistoryDescriptor(HistoryDescriptor):
 
 
 class HistoricalRecords(simple_history.HistoricalRecords):
-    """The `HistoricalRecords` every model of the project declares (the same tables and rows)."""
+    """The `HistoricalRecords` every model of the project declares (the same tables and rows).
+
+    Its `history_user` is a who-column: no database constraint (`WHO_COLUMN`).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("user_db_constraint", False)
+        super().__init__(*args, **kwargs)
 
     def finalize(self, sender, **kwargs) -> None:
         super().finalize(sender, **kwargs)

@@ -16,7 +16,7 @@ from arbitration.choices import (
     TicketEventKind,
     TicketStatus,
 )
-from arbitration.history import HistoricalRecords
+from arbitration.history import WHO_COLUMN, HistoricalRecords
 
 from .transitions import AttributedRecord
 
@@ -132,7 +132,7 @@ class Assignment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        db_index=False,  # shown per ticket, never searched by
+        **WHO_COLUMN,  # shown per ticket, never searched by
     )
     reason = models.TextField(_("reason"), blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arbitration.history import WHO_COLUMN
+
 
 class AttributedRecord(models.Model):
     actor = models.ForeignKey(
@@ -19,7 +21,7 @@ class AttributedRecord(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        db_index=False,  # "who" is shown with each record, never searched by; an index would cost every write
+        **WHO_COLUMN,  # shown with each record, never searched by
     )
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import ProtectedError
 from rest_framework.test import APIClient
 
 from arbitration.models import Assignment, Ticket
@@ -237,3 +238,14 @@ def test_no_source_file_writes_tracked_models_without_history():
                 for line in history_blind_writes(path.read_text(encoding="utf-8"), tracked, untracked)
             ]
     assert offenders == [], "QuerySet.update()/bulk_* skip django-simple-history; use the *_with_history helpers"
+
+
+@pytest.mark.django_db
+def test_a_user_who_acted_cannot_be_deleted_so_no_record_loses_its_who(city, dispatcher):
+    # The who-columns carry no database constraint (arbitration.history.WHO_COLUMN): the ORM's rules guard them.
+    tickets_bulk_receive([_intake(city, "W1", dispatched_to=city["urban"])], actor=dispatcher, reason="bulk")
+    with pytest.raises(ProtectedError):
+        dispatcher.delete()
+    ticket = Ticket.objects.get(hotline_no="W1")
+    assert {event.actor for event in ticket.events.all()} == {dispatcher}
+    assert ticket.history.get().history_user == dispatcher
