@@ -149,6 +149,18 @@ class Writer:
             start = max(highest, found[0] if found else 0) + 1  # AUTOINCREMENT never reuses a deleted id
             return list(range(start, start + count))
 
+    def write(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Insert rows given as {attname: value}, the missing ones at their default: one COPY on PostgreSQL, one
+        executemany elsewhere. For a few hundred rows of several tables, where a bulk_create per table would cost
+        ten times as much; the ticket import formats its millions of rows itself (services.bulk)."""
+        tuples = [table.row(values) for values in rows]
+        if self.vendor != "postgresql":
+            self.insert(table, tuples)
+            return
+        formats = [table.formats[attname] for attname in table.attnames]
+        lines = ["\t".join([f(value) for f, value in zip(formats, row, strict=True)]) + "\n" for row in tuples]
+        self.copy_text(table, table.columns, lines)
+
     def copy_text(self, table: Table, columns: tuple[str, ...], lines: list[str]) -> None:
         """PostgreSQL: one COPY of rows already in its text format."""
         if lines:

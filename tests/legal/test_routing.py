@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 
 from arbitration.choices import Role, TicketEventKind
-from arbitration.models import BounceReason
+from arbitration.models import BounceReason, Ticket
 from arbitration.services.bounces import bounce_create
+from arbitration.services.bulk import tickets_bulk_receive
+from arbitration.services.tickets import TicketIntake, ticket_receive
 from legal.choices import CaseOrigin, CaseStatus
 from legal.models import LegalCase
 from tests import factories
@@ -19,6 +21,43 @@ def test_a_ticket_of_a_legal_type_matter_opens_a_case_at_intake(legal_city):
     case = LegalCase.objects.get(ticket=ticket)
     assert (case.origin, case.status) == (CaseOrigin.LEGAL_MATTER, CaseStatus.OPEN)
     assert ticket.events.filter(kind=TicketEventKind.LEGAL_ROUTE, data__step="sent_to_legal_desk").count() == 1
+
+
+def _desk_records(ticket) -> dict:
+    """What reaching the desk wrote for `ticket`, without ids and times."""
+    case = LegalCase.objects.get(ticket=ticket)
+    return {
+        "case": (case.origin, case.origin_note, case.status, case.opened_by_id, case.lawyer_id, case.bounce_id),
+        "history": [(h.history_type, h.history_user_id, h.history_change_reason, h.status) for h in case.history.all()],
+        "transitions": [(t.from_status, t.to_status, t.actor_id, t.reason) for t in case.transitions.all()],
+        "events": [
+            (e.actor_id, e.reason, e.data == {"step": "sent_to_legal_desk", "origin": case.origin, "case": case.pk})
+            for e in ticket.events.filter(kind=TicketEventKind.LEGAL_ROUTE)
+        ],
+    }
+
+
+def test_a_bulk_import_opens_each_case_with_the_records_of_one_ticket_at_a_time(legal_city, dispatcher):
+    def intake(number: str, matter) -> TicketIntake:
+        fields = {
+            "received_at": factories.at(2026, 3, 2, 9), "request_type": "complaint", "matter_id": matter.pk,
+            "territory_id": legal_city["community_a1"].pk, "title": "拒签劳动合同", "content": "公司拒签劳动合同",
+        }  # fmt: skip
+        return TicketIntake(hotline_no=number, fields=fields)
+
+    labour = legal_city["labour_contract"]
+    one = ticket_receive(intake=intake("ONE", labour), actor=dispatcher, reason="逐条受理").ticket
+    result = tickets_bulk_receive(
+        [intake("BULK1", labour), intake("BULK2", legal_city["stall"]), intake("BULK3", labour)],
+        actor=dispatcher,
+        reason="批量导入",
+    )
+    assert result.created == 3
+    expected = _desk_records(one)
+    assert expected["case"][3] == dispatcher.pk and len(expected["events"]) == 1
+    for number in ("BULK1", "BULK3"):
+        assert _desk_records(Ticket.objects.get(hotline_no=number)) == expected
+    assert not LegalCase.objects.filter(ticket__hotline_no="BULK2").exists()
 
 
 def test_an_ordinary_ticket_does_not_reach_the_desk(legal_city):
