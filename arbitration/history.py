@@ -51,7 +51,8 @@ class _HistoryDescriptor(HistoryDescriptor):
 class HistoricalRecords(simple_history.HistoricalRecords):
     """The `HistoricalRecords` every model of the project declares (the same tables and rows).
 
-    Its `history_user` is a who-column: no database constraint (`WHO_COLUMN`).
+    Its `history_user` is a who-column: no database constraint (`WHO_COLUMN`); simple-history offers no way to
+    leave out its index.
     """
 
     def __init__(self, *args, **kwargs) -> None:

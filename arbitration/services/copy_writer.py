@@ -151,8 +151,8 @@ class Writer:
 
     def write(self, table: Table, rows: list[dict[str, Any]]) -> None:
         """Insert rows given as {attname: value}, the missing ones at their default: one COPY on PostgreSQL, one
-        executemany elsewhere. For a few hundred rows of several tables, where a bulk_create per table would cost
-        ten times as much; the ticket import formats its millions of rows itself (services.bulk)."""
+        executemany elsewhere. For a few hundred rows of several tables, where a bulk_create per table costs several
+        times as much (legal cases opened by an import); the ticket import formats its millions of rows itself."""
         tuples = [table.row(values) for values in rows]
         if self.vendor != "postgresql":
             self.insert(table, tuples)
