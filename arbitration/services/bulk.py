@@ -40,13 +40,13 @@ from arbitration.choices import (
     TicketStatus,
 )
 from arbitration.errors import CalendarYearMissing, DomainError, NotFound
+from arbitration.history import history_columns
 from arbitration.models import Assignment, Department, Matter, Ticket, TicketEvent, TimeLimitTier
 from arbitration.services.copy_writer import Table, Writer, copy_text
 from arbitration.services.tickets import IntakeResult, TicketIntake, ticket_receive
 from arbitration.signals import ticket_received
 
 DEFAULT_BATCH_SIZE = 5000
-HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason column
 SQLITE_IN_CHUNK = 900  # stay under SQLite's bound-parameter limit on old builds
 
 # Ticket fields the hotline platform may send; an existing ticket is unchanged when all of them match.
@@ -142,8 +142,7 @@ class _Run:
 
     def stamp(self, now: dt.datetime) -> dict[str, Any]:
         """The history columns of a row created in this run."""
-        return {"history_date": now, "history_change_reason": self.reason[:HISTORY_REASON_LENGTH],
-                "history_type": "+", "history_user_id": self.actor_id}  # fmt: skip
+        return history_columns(at=now, reason=self.reason, user_id=self.actor_id)
 
     def lead(self, now: dt.datetime) -> dict[str, Any]:
         """The assignment columns every platform dispatch of this run shares."""

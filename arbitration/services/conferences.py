@@ -22,7 +22,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from arbitration.choices import AgendaItemStatus, AgendaOutcome, DisputeStatus, RulingScope, SessionStatus
 from arbitration.errors import InvalidInput, ItemClosed, NotFound, RecusedMember, SessionClosed
-from arbitration.history import save_attributed
+from arbitration.history import history_insert_select, save_attributed
 from arbitration.models import AgendaItem, ConferenceSession, Department, Dispute, Seat, User, Vote
 from arbitration.tally import TallyResult, co_handlers_agreed, parse_fraction, tally
 
@@ -141,7 +141,7 @@ def vote_cast(
     """Cast or change a seat's vote; `lead_department_id=None` abstains. Every vote carries a reason.
 
     A vote is the one write that fifty people make at the same moment, so it costs three plain statements: one
-    reads the item, the seat, recusal and the departments named; one writes the vote; one its history row.
+    reads the item, the seat, recusal and the departments named; one writes the vote; one copies it to history.
     """
     co_handlers = set(co_handler_ids) - {lead_department_id}
     wanted = co_handlers | ({lead_department_id} if lead_department_id else set())
@@ -167,7 +167,10 @@ def vote_cast(
     if written is None:  # the same vote sent again (a double click, a retry) changes nothing and writes no history
         return Vote.objects.get(item_id=item_id, seat_id=ballot.seat_id)
     vote_id, created = written
-    _vote_history_add(vote_id, actor=actor, now=now, created=created)
+    history_insert_select(  # the row simple-history would write for this save, copied from the stored vote
+        Vote, "id", [vote_id], at=now, reason="vote cast" if created else "vote changed",
+        user_id=actor.pk if actor.is_authenticated else None, kind="+" if created else "~",
+    )  # fmt: skip
     if not created:  # a changed vote keeps the time it was first cast: read it back
         return Vote.objects.get(pk=vote_id)
     vote = Vote(
@@ -179,24 +182,17 @@ def vote_cast(
 
 
 @functools.cache
-def _vote_statements() -> tuple[str, str]:
-    """The SQL of `_vote_upsert` and `_vote_history_add`, built once from the models' fields."""
+def _vote_upsert_sql() -> str:
     quote = connection.ops.quote_name
-    vote, history = Vote._meta.db_table, Vote.history.model._meta.db_table
-    copied = [f.column for f in Vote._meta.concrete_fields]  # what a history row repeats, the vote's id included
+    vote = quote(Vote._meta.db_table)
     changed = ("lead_id", "co_handler_ids", "reason", "changed_at")  # what changing a vote may change
-    upsert = f"""
-        INSERT INTO {quote(vote)} (item_id, seat_id, lead_id, co_handler_ids, reason, cast_at, changed_at)
+    return f"""
+        INSERT INTO {vote} (item_id, seat_id, lead_id, co_handler_ids, reason, cast_at, changed_at)
         VALUES (%s, %s, %s, %s, %s, %s, %s)
         ON CONFLICT (item_id, seat_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in changed)}
-        WHERE COALESCE({quote(vote)}.lead_id, 0) <> COALESCE(EXCLUDED.lead_id, 0)
-           OR {quote(vote)}.co_handler_ids <> EXCLUDED.co_handler_ids OR {quote(vote)}.reason <> EXCLUDED.reason
+        WHERE COALESCE({vote}.lead_id, 0) <> COALESCE(EXCLUDED.lead_id, 0)
+           OR {vote}.co_handler_ids <> EXCLUDED.co_handler_ids OR {vote}.reason <> EXCLUDED.reason
         RETURNING id, cast_at = changed_at"""
-    columns = ", ".join(quote(c) for c in copied)
-    history_add = f"""
-        INSERT INTO {quote(history)} ({columns}, history_date, history_change_reason, history_type, history_user_id)
-        SELECT {columns}, %s, %s, %s, %s FROM {quote(vote)} WHERE id = %s"""
-    return upsert, history_add
 
 
 def _vote_upsert(
@@ -214,18 +210,9 @@ def _vote_upsert(
         *[field("cast_at").get_db_prep_save(now, connection)] * 2,
     ]  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(_vote_statements()[0], values)
+        cursor.execute(_vote_upsert_sql(), values)
         row = cursor.fetchone()
     return None if row is None else (row[0], bool(row[1]))
-
-
-def _vote_history_add(vote_id: int, *, actor, now: dt.datetime, created: bool) -> None:
-    """The history row django-simple-history writes for the save of a vote, copied from the stored row."""
-    history_date = Vote.history.model._meta.get_field("history_date").get_db_prep_save(now, connection)
-    reason, kind = ("vote cast", "+") if created else ("vote changed", "~")
-    user_id = actor.pk if actor is not None and actor.is_authenticated else None
-    with connection.cursor() as cursor:
-        cursor.execute(_vote_statements()[1], [history_date, reason, kind, user_id, vote_id])
 
 
 def _frozen_result(

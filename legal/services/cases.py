@@ -8,7 +8,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from arbitration.choices import Role, TicketEventKind
 from arbitration.errors import NotFound
-from arbitration.history import CHANGE_REASON_LENGTH, save_attributed
+from arbitration.history import history_columns, save_attributed
 from arbitration.models import Ticket, TicketEvent, User
 from arbitration.services.copy_writer import Table, Writer
 from arbitration.services.tickets import ticket_event_record, ticket_events_record_bulk
@@ -87,8 +87,7 @@ def legal_cases_open_bulk(*, tickets: list[Ticket], origin: str, actor, reason: 
         for case_id, ticket in zip(ids, fresh, strict=True)
     ]  # fmt: skip
     writer.write(cases_table, cases)
-    created = {"history_date": now, "history_change_reason": reason[:CHANGE_REASON_LENGTH], "history_type": "+",
-               "history_user_id": who["actor_id"]}  # fmt: skip
+    created = history_columns(at=now, reason=reason, user_id=who["actor_id"])
     writer.write(Table.of(LegalCase.history.model, with_pk=False), [{**case, **created} for case in cases])
     writer.write(
         Table.of(LegalCaseTransition, with_pk=False),

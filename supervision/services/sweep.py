@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import OPEN_TICKET_STATUSES, AssignmentRole, BounceOutcome, Satisfaction, TicketStatus
+from arbitration.history import history_insert_select
 from arbitration.models import Assignment, Bounce, Ticket, TicketEvent
 from supervision import selectors
 from supervision.choices import CaseEventKind, CaseStatus, ReferralTrigger, Tier, Trigger
@@ -281,7 +282,7 @@ def cases_open_batch(
     # size): their history rows, the "opened" events, a reminder per pressed department with its history row and
     # event. Building these as ORM objects cost ~2 ms per case on PostgreSQL; this costs a few ms per batch.
     reason = "supervision sweep"
-    history_insert_select(SupervisionCase, "id", ids, now=now, reason=reason)
+    history_insert_select(SupervisionCase, "id", ids, at=now, reason=reason)
     _insert_select(
         CaseEvent,
         {
@@ -314,7 +315,7 @@ def cases_open_batch(
         [now],
         extra="AND department_id IS NOT NULL",
     )
-    history_insert_select(Reminder, "case_id", ids, now=now, reason=reason)
+    history_insert_select(Reminder, "case_id", ids, at=now, reason=reason)
     _insert_select(
         CaseEvent,
         {
@@ -365,31 +366,6 @@ def _insert_select(model, values: dict[str, str], source, ids: list[int], params
             f"INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT {', '.join(values.values())} "
             f"FROM {qn(source._meta.db_table)} WHERE id IN ({_id_list(ids)}) {extra}",
             params * sum(value == "%s" for value in values.values()),
-        )
-
-
-def history_insert_select(model, key: str, ids: list[int], *, now: dt.datetime, reason: str) -> None:
-    """Write the "created" history rows of `model`'s rows whose `key` is in `ids`, as django-simple-history
-    would, in one INSERT … SELECT: every tracked column copied, the history columns filled in."""
-    qn = connection.ops.quote_name
-    history = model.history.model
-    special = {"history_date": connection.ops.adapt_datetimefield_value(now), "history_change_reason": reason}
-    fixed = {"history_type": "'+'", "history_user_id": "NULL"}
-    columns, expressions, params = [], [], []
-    for column in history._meta.concrete_fields:
-        if column.primary_key:
-            continue
-        columns.append(qn(column.column))
-        if column.attname in special:
-            expressions.append("%s")
-            params.append(special[column.attname])
-        else:
-            expressions.append(fixed.get(column.attname, qn(column.column)))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(history._meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(expressions)} "
-            f"FROM {qn(model._meta.db_table)} WHERE {qn(key)} IN ({_id_list(ids)})",
-            params,
         )
 
 

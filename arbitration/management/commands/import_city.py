@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from arbitration.errors import DomainError
+from arbitration.history import CHANGE_REASON_LENGTH
 from arbitration.intake import file_facts, records_read
 from arbitration.models import User
-from arbitration.services.bulk import HISTORY_REASON_LENGTH
 from arbitration.services.city_import import city_import
 
 KINDS = ("territories", "matters", "departments", "duties")
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         if not any(rows.values()):
             raise CommandError(_("%(path)s holds none of territories, matters, departments, duties (.csv or .json).")
                                % {"path": directory})  # fmt: skip
-        reason = (reason or f"city import from {directory.name}")[:HISTORY_REASON_LENGTH]
+        reason = (reason or f"city import from {directory.name}")[:CHANGE_REASON_LENGTH]
         try:
             result = city_import(**rows, actor=actor, reason=reason)
         except DomainError as error:

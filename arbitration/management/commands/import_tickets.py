@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from arbitration.errors import DomainError
+from arbitration.history import CHANGE_REASON_LENGTH
 from arbitration.intake import PAYLOAD_FIELDS, CodeBook, error_field, file_facts, records_read, ticket_payload_parse
 from arbitration.models import User
-from arbitration.services.bulk import DEFAULT_BATCH_SIZE, HISTORY_REASON_LENGTH, BulkReceiver, BulkResult
+from arbitration.services.bulk import DEFAULT_BATCH_SIZE, BulkReceiver, BulkResult
 from arbitration.services.reference import HOTLINE_PLATFORM_USER
 from arbitration.services.tickets import TicketIntake
 
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         actor = User.objects.filter(username=user).first()
         if actor is None:
             raise CommandError(_("No user named %(name)s.") % {"name": user})
-        reason = (reason or f"imported from {file.name}")[:HISTORY_REASON_LENGTH]
+        reason = (reason or f"imported from {file.name}")[:CHANGE_REASON_LENGTH]
         facts = file_facts(file)
         started = time.perf_counter()
         with _BadRows(self.stderr, errors) as bad, _rare_collections():
