@@ -19,9 +19,14 @@ CHANGE_REASON_LENGTH = 100  # django-simple-history's history_change_reason max_
 WHO_COLUMN = {"db_index": False, "db_constraint": False}
 
 
+def real_user(actor):
+    """The actor as the user a row stores, or None for the system (a sweep, a task, a command, an anonymous call)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def attribute(instance: M, *, actor, reason: str) -> M:
     """Mark the next save of `instance` with who made it and why (read by django-simple-history)."""
-    instance._history_user = actor if actor is not None and actor.is_authenticated else None
+    instance._history_user = real_user(actor)
     # history_change_reason is a 100-character column: PostgreSQL refuses a longer reason (SQLite does not), and
     # reasons built from legal-basis text can be longer. The full text stays on the domain event row.
     instance._change_reason = reason[:CHANGE_REASON_LENGTH] if reason else reason

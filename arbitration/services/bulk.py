@@ -40,7 +40,7 @@ from arbitration.choices import (
     TicketStatus,
 )
 from arbitration.errors import CalendarYearMissing, DomainError, NotFound
-from arbitration.history import history_columns
+from arbitration.history import history_columns, real_user
 from arbitration.models import Assignment, Department, Matter, Ticket, TicketEvent, TimeLimitTier
 from arbitration.services.copy_writer import Table, Writer, copy_text
 from arbitration.services.tickets import IntakeResult, TicketIntake, ticket_receive
@@ -112,7 +112,7 @@ class _Run:
             raise ImproperlyConfigured("Ticket history leaves out more than updated_at: teach the bulk writer.")
         return cls(
             actor=actor,
-            actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+            actor_id=getattr(real_user(actor), "pk", None),
             reason=reason,
             calendar=calendar or WorkingCalendar.load(),
             writer=Writer(),

@@ -22,7 +22,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from arbitration.choices import AgendaItemStatus, AgendaOutcome, DisputeStatus, RulingScope, SessionStatus
 from arbitration.errors import InvalidInput, ItemClosed, NotFound, RecusedMember, SessionClosed
-from arbitration.history import history_insert_select, save_attributed
+from arbitration.history import history_insert_select, real_user, save_attributed
 from arbitration.models import AgendaItem, ConferenceSession, Department, Dispute, Seat, User, Vote
 from arbitration.tally import TallyResult, co_handlers_agreed, parse_fraction, tally
 
@@ -169,7 +169,7 @@ def vote_cast(
     vote_id, created = written
     history_insert_select(  # the row simple-history would write for this save, copied from the stored vote
         Vote, "id", [vote_id], at=now, reason="vote cast" if created else "vote changed",
-        user_id=actor.pk if actor.is_authenticated else None, kind="+" if created else "~",
+        user_id=getattr(real_user(actor), "pk", None), kind="+" if created else "~",
     )  # fmt: skip
     if not created:  # a changed vote keeps the time it was first cast: read it back
         return Vote.objects.get(pk=vote_id)

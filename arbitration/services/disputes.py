@@ -31,7 +31,7 @@ from arbitration.errors import (
     NotFound,
     SessionClosed,
 )
-from arbitration.history import save_attributed
+from arbitration.history import real_user, save_attributed
 from arbitration.models import (
     AgendaItem,
     Bounce,
@@ -53,12 +53,8 @@ def _move(dispute: Dispute, target: str, *, actor, reason: str, extra_fields: It
     previous, dispute.status = dispute.status, target
     save_attributed(dispute, actor=actor, reason=reason, update_fields=["status", *extra_fields])
     DisputeTransition.objects.create(
-        dispute=dispute, from_status=previous, to_status=target, actor=_real(actor), reason=reason
+        dispute=dispute, from_status=previous, to_status=target, actor=real_user(actor), reason=reason
     )
-
-
-def _real(actor):
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _lock(dispute_id: int) -> Dispute:
@@ -99,17 +95,19 @@ def dispute_open(*, ticket_id: int, actor, trigger: str, party_ids: Iterable[int
             provisional_handler_id=_current_lead_id(ticket),
             deadline=negotiation_deadline(now),
             opened_at=now,
-            opened_by=_real(actor),
+            opened_by=real_user(actor),
         ),
         actor=actor,
         reason=reason,
     )
     dispute.parties.set(parties)
-    DisputeTransition.objects.create(dispute=dispute, to_status=DisputeStatus.OPEN, actor=_real(actor), reason=reason)
+    DisputeTransition.objects.create(
+        dispute=dispute, to_status=DisputeStatus.OPEN, actor=real_user(actor), reason=reason
+    )
     TicketEvent.objects.create(
         ticket=ticket,
         kind=TicketEventKind.DISPUTE_OPENED,
-        actor=_real(actor),
+        actor=real_user(actor),
         reason=reason,
         data={"dispute": dispute.pk, "trigger": trigger},
     )
@@ -186,7 +184,7 @@ def redispatch_settled(
     TicketEvent.objects.create(
         ticket_id=dispute.ticket_id,
         kind=TicketEventKind.DISPUTE_SETTLED,
-        actor=_real(actor),
+        actor=real_user(actor),
         reason=reason,
         data={"dispute": dispute.pk, "method": method, "lead": lead_id},
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import AssignmentMethod, AssignmentRole, TicketEventKind, TicketStatus
 from arbitration.errors import CalendarYearMissing, NotFound
-from arbitration.history import save_attributed
+from arbitration.history import real_user, save_attributed
 from arbitration.models import Assignment, Department, Ticket, TicketEvent, TimeLimitTier
 from arbitration.services.copy_writer import Table, Writer
 from arbitration.signals import ticket_received
@@ -97,7 +97,7 @@ def _ticket_create(intake: TicketIntake, *, actor, reason: str, calendar: Workin
     _apply_due_time(ticket, calendar)
     save_attributed(ticket, actor=actor, reason=reason)
     TicketEvent.objects.create(
-        ticket=ticket, kind=TicketEventKind.RECEIVED, to_status=ticket.status, actor=_real(actor), reason=reason
+        ticket=ticket, kind=TicketEventKind.RECEIVED, to_status=ticket.status, actor=real_user(actor), reason=reason
     )
     # Inside the transaction, so whatever a receiver writes (e.g. a legal case) commits or rolls back with it.
     ticket_received.send(sender=Ticket, tickets=[ticket], actor=actor)
@@ -127,7 +127,7 @@ def _ticket_update(
         kind=TicketEventKind.UPDATED,
         from_status=previous_status,
         to_status=ticket.status,
-        actor=_real(actor),
+        actor=real_user(actor),
         reason=reason,
         data={"fields": sorted(changed)},
     )
@@ -152,10 +152,6 @@ def _dispatch_from_platform(ticket: Ticket, department_id: int | None, *, actor,
     return True
 
 
-def _real(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def assignments_end(ticket: Ticket, *, role: str | None = None, actor, reason: str) -> int:
     """End the ticket's active assignments (of one role, or all); they stay on the record."""
     active = ticket.assignments.filter(ended_at=None)
@@ -168,7 +164,7 @@ def assignments_end(ticket: Ticket, *, role: str | None = None, actor, reason: s
         TicketEvent.objects.create(
             ticket=ticket,
             kind=TicketEventKind.ASSIGNMENT_ENDED,
-            actor=_real(actor),
+            actor=real_user(actor),
             reason=reason,
             data={"department": assignment.department.code, "role": assignment.role},
         )
@@ -191,7 +187,7 @@ def assignment_create(
             role=role,
             method=method,
             assigned_at=now,
-            assigned_by=_real(actor),
+            assigned_by=real_user(actor),
             reason=reason,
         ),
         actor=actor,
@@ -200,7 +196,7 @@ def assignment_create(
     TicketEvent.objects.create(
         ticket=ticket,
         kind=TicketEventKind.DISPATCHED,
-        actor=_real(actor),
+        actor=real_user(actor),
         reason=reason,
         data={"department": department.code, "role": role, "method": method},
     )
@@ -221,7 +217,7 @@ def ticket_start_clock(ticket: Ticket, *, at: dt.datetime, actor, reason: str) -
             kind=TicketEventKind.STATUS_CHANGED,
             from_status=previous,
             to_status=ticket.status,
-            actor=_real(actor),
+            actor=real_user(actor),
             reason=reason,
         )
 
@@ -241,7 +237,7 @@ def tickets_recompute_unknown_due(*, actor=None, reason: str) -> int:
 
 def ticket_event_record(*, ticket: Ticket, kind: str, actor, reason: str, data: dict | None = None) -> TicketEvent:
     """Put an event on the ticket's record without changing the ticket (e.g. the legal route told to the citizen)."""
-    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=_real(actor), reason=reason, data=data or {})
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=real_user(actor), reason=reason, data=data or {})
 
 
 @transaction.atomic
@@ -259,7 +255,7 @@ def ticket_extend_due(*, ticket_id: int, new_due_at: dt.datetime, actor, reason:
     TicketEvent.objects.create(
         ticket=ticket,
         kind=TicketEventKind.DUE_TIME_SET,
-        actor=_real(actor),
+        actor=real_user(actor),
         reason=reason,
         data={"from": previous.isoformat() if previous else None, "to": new_due_at.isoformat(), "extension": True},
     )

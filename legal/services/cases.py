@@ -8,7 +8,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from arbitration.choices import Role, TicketEventKind
 from arbitration.errors import NotFound
-from arbitration.history import history_columns, save_attributed
+from arbitration.history import history_columns, real_user, save_attributed
 from arbitration.models import Ticket, TicketEvent, User
 from arbitration.services.copy_writer import Table, Writer
 from arbitration.services.tickets import ticket_event_record, ticket_events_record_bulk
@@ -17,7 +17,6 @@ from legal.access import ADVISE_CASE, VIEW_CASE, may_advise
 from legal.choices import CaseOrigin, CaseStatus
 from legal.errors import AlreadyDeclared, ConflictNotDeclared, ConflictOfInterest, NotALawyer, NotTheCaseLawyer
 from legal.models import Advice, CaseRead, ConflictDeclaration, LegalCase, LegalCaseTransition
-from legal.services._common import real_user
 
 
 def _move(case: LegalCase, target: str, *, actor, reason: str, fields: tuple[str, ...] = ()) -> None:

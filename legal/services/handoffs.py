@@ -9,13 +9,12 @@ from arbitration.choices import TicketEventKind
 from arbitration.documents.render import LetterData
 from arbitration.documents.tasks import document_render_after_commit
 from arbitration.errors import NotFound
-from arbitration.history import save_attributed
+from arbitration.history import real_user, save_attributed
 from arbitration.services.tickets import ticket_event_record
 from legal.choices import BodyKind, CaseStatus, HandoffStatus
 from legal.errors import BodyInactive, HandoffAlreadyReceived, HandoffNotReceived, NoAdviceYet
 from legal.models import Handoff, HandoffBody, LegalCase
 from legal.services import documents
-from legal.services._common import real_user
 from legal.services.cases import _ensure_lawyer, _locked, _move
 
 HANDOFF_TITLE = "关于移送12345热线涉法诉求的函"

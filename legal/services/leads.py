@@ -16,7 +16,7 @@ from arbitration.choices import Role
 from arbitration.documents.render import LetterData
 from arbitration.documents.tasks import document_render_after_commit
 from arbitration.errors import CalendarYearMissing, NotFound
-from arbitration.history import save_attributed
+from arbitration.history import real_user, save_attributed
 from arbitration.models import Department, User
 from legal import states
 from legal.access import FEEDBACK_LEAD, VIEW_LEAD
@@ -24,7 +24,6 @@ from legal.choices import FeedbackKind, LeadStatus
 from legal.errors import FeedbackIncomplete, LeadNotEditable, NoProcuratorateLiaison
 from legal.models import LeadFeedback, LeadTransition, ProcuratorateReferral, PublicInterestLead
 from legal.services import documents
-from legal.services._common import real_user
 
 # Fields of the lead package the desk may edit while the lead is still theirs.
 PACKAGE_FIELDS = (

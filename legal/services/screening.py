@@ -21,11 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from arbitration.choices import RequestType, Resolution, Satisfaction
+from arbitration.history import real_user
 from arbitration.models import Matter, Ticket
 from legal.choices import LeadBasis, LeadStatus
 from legal.errors import EmptyPeriod
 from legal.models import PublicInterestDomain, PublicInterestLead, ScreeningRun
-from legal.services._common import real_user
 
 COMPLAINT_TYPES = (RequestType.COMPLAINT, RequestType.REPORT)
 PARTY_SUFFIXES = (

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import AssignmentRole
 from arbitration.errors import InvalidInput, NotFound
-from arbitration.history import save_attributed
+from arbitration.history import real_user, save_attributed
 from arbitration.models import Assignment, Ticket
 from arbitration.services.tickets import ticket_extend_due
 from supervision import selectors, states
@@ -32,7 +32,7 @@ from supervision.errors import (
 )
 from supervision.models import CaseAnswer, Reminder, SupervisionCase
 from supervision.services.letters import letter_draft_for_case
-from supervision.services.records import case_event_record, real_user
+from supervision.services.records import case_event_record
 
 
 def reminder_queue(case: SupervisionCase, *, step: str, message: str, actor=None) -> Reminder | None:

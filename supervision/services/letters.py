@@ -18,12 +18,12 @@ from arbitration.documents.numbering import document_number_issue
 from arbitration.documents.render import LetterData
 from arbitration.documents.tasks import document_render_after_commit
 from arbitration.errors import NotFound
-from arbitration.history import save_attributed
+from arbitration.history import real_user, save_attributed
 from arbitration.models import Department
 from supervision.choices import CaseEventKind, LetterKind, LetterStatus, Trigger
 from supervision.errors import LetterNoAddressee, LetterNotDraft, LetterNotIssued, ReasonRequired
 from supervision.models import LetterDraft, Scorecard, SupervisionCase, SupervisionLetter
-from supervision.services.records import case_event_record, real_user
+from supervision.services.records import case_event_record
 
 TITLES = {
     LetterKind.REMINDER: "关于催促办理12345热线工单的通知",

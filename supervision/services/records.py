@@ -6,12 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from arbitration.history import real_user
 from supervision.models import CaseEvent, SupervisionCase
-
-
-def real_user(actor):
-    """The actor as a user to store, or None for the system (sweeps, tasks, anonymous)."""
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def case_event_record(

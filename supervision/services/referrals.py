@@ -16,7 +16,7 @@ from guardian.shortcuts import assign_perm
 
 from arbitration.choices import OPEN_TICKET_STATUSES, Role, Satisfaction
 from arbitration.errors import NotFound
-from arbitration.history import save_attributed
+from arbitration.history import real_user, save_attributed
 from arbitration.models import Assignment, Bounce, Ticket, User
 from supervision import states
 from supervision.choices import LetterKind, ReferralStatus, ReferralTrigger
@@ -24,7 +24,6 @@ from supervision.dossier import dossier_snapshot, render_dossier
 from supervision.errors import NoDisciplineLiaison, ReasonRequired
 from supervision.models import DisciplineReferral, ReferralEvent
 from supervision.services.letters import letter_draft, letter_issue
-from supervision.services.records import real_user
 
 logger = logging.getLogger(__name__)
 
