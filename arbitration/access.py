@@ -8,7 +8,7 @@ answers exactly like something that does not exist.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from arbitration.choices import Role
 from arbitration.errors import NotFound
@@ -44,16 +44,54 @@ def ticket_get_for(*, user, hotline_no: str) -> Ticket:
     return ticket
 
 
-def may_see_personal_data(user, ticket: Ticket) -> bool:
-    """Dispatchers (and roles named in settings) always; the handling department's liaison unless the
-    citizen asked for confidentiality; everyone else sees masked values."""
+# --- Personal data (docs/personal-data.md) ---------------------------------------------------------------
+# One rule, written once as a query condition so that a single ticket (pages, API, PDFs) and a whole list
+# (API lists, the CSV export) are judged alike and a list never needs a query per ticket.
+def personal_data_rule(user) -> Q | bool:
+    """Who sees a ticket's citizen name and phone in full: True (every ticket), False (none) or a condition.
+
+    - Roles named in MINGZE_PERSONAL_DATA_ROLES (dispatchers, administrators by default): every ticket,
+      confidential ones included.
+    - A liaison: tickets that are not confidential and that one of their departments currently holds in a
+      role named in MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES (the lead by default): the handling department
+      calls the citizen back; co-handlers and the copied regulator do not need to.
+    - Everyone else: nobody's personal data.
+    """
     if not user.is_authenticated:
         return False
     if user.has_role(*settings.MINGZE_PERSONAL_DATA_ROLES):
         return True
-    if ticket.confidential or not user.has_role(Role.LIAISON):
+    if not (user.has_role(Role.LIAISON) and user.department_ids):
         return False
-    return ticket.assignments.filter(ended_at=None, department_id__in=user.department_ids).exists()
+    holding = Assignment.objects.filter(
+        ticket=OuterRef("pk"),
+        ended_at=None,
+        department_id__in=user.department_ids,
+        role__in=settings.MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES,
+    )
+    return Q(confidential=False) & Q(Exists(holding))
+
+
+def with_personal_data_visible(queryset: QuerySet[Ticket], user) -> QuerySet[Ticket]:
+    """Annotate each ticket with `personal_data_visible` (the rule above), for lists and exports."""
+    rule = personal_data_rule(user)
+    flag = Value(rule) if isinstance(rule, bool) else ExpressionWrapper(rule, output_field=BooleanField())
+    return queryset.annotate(personal_data_visible=flag)
+
+
+def may_see_personal_data(user, ticket: Ticket) -> bool:
+    """The rule above for one ticket (one small query unless the user's roles already decide it)."""
+    rule = personal_data_rule(user)
+    if isinstance(rule, bool):
+        return rule
+    return Ticket.objects.filter(rule, pk=ticket.pk).exists()
+
+
+def may_list_tickets(user) -> bool:
+    """Those with a ticket list of their own: the overseeing roles and liaisons of a department."""
+    if not user.is_authenticated:
+        return False
+    return user.has_role(*ALL_TICKET_ROLES) or (user.has_role(Role.LIAISON) and bool(user.department_ids))
 
 
 # The hotline's overseers, and conference members who decide ownership and so need to see the catalogue's holes.

@@ -7,6 +7,7 @@ from arbitration.views import home, tickets
 urlpatterns = [
     path("", home.home, name="home"),
     path("tickets/", tickets.ticket_list, name="ticket-list"),
+    path("tickets/export.csv", tickets.ticket_export, name="ticket-export"),
     path("tickets/<str:hotline_no>/", tickets.ticket_detail, name="ticket-detail"),
 ]
 

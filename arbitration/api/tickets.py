@@ -2,19 +2,19 @@
 
 POST /api/v1/tickets/                          create or update by hotline_no (idempotent)
 GET  /api/v1/tickets/                          tickets visible to you, filtered and paginated
+GET  /api/v1/tickets/export/                   the same list as a streamed CSV file (masked alike)
 GET  /api/v1/tickets/{hotline_no}/             one ticket with its assignments
 GET  /api/v1/tickets/{hotline_no}/history/     its audit history: who, when, what changed, why
 
 Visibility follows `access.tickets_visible_to`; a ticket you may not see answers exactly like a missing one.
-Citizens' names and phones are masked unless `access.may_see_personal_data` allows them (on lists: only for
-the roles that see personal data everywhere, so that a list never needs a per-ticket check).
+Citizens' names and phones are masked unless `access.personal_data_rule` allows them: for one ticket through
+`access.may_see_personal_data`, for lists and the export through the same rule as a per-row annotation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -30,6 +30,7 @@ from arbitration.errors import InvalidInput, NotFound, UnknownCode
 from arbitration.intake import CodeBook, ticket_payload_parse
 from arbitration.models import Assignment, Department, Matter, Territory, Ticket
 from arbitration.services.tickets import ticket_receive
+from arbitration.views.exports import ticket_csv_response
 
 ENUM_HELP = "A code ({codes}) or its Chinese label."
 
@@ -111,7 +112,9 @@ class TicketSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: Ticket) -> dict:
         data = super().to_representation(instance)
-        shown = selectors.personal_data_shown(instance, visible=self.context.get("personal_data", False))
+        # Lists carry the rule per ticket as an annotation (access.with_personal_data_visible).
+        visible = getattr(instance, "personal_data_visible", self.context.get("personal_data", False))
+        shown = selectors.personal_data_shown(instance, visible=visible)
         data.update(shown)
         return data
 
@@ -236,12 +239,32 @@ class TicketCollection(GenericAPIView):
                    responses={200: TicketListItemSerializer(many=True), 400: ErrorSerializer})  # fmt: skip
     def get(self, request: Request) -> Response:
         filters = _filters(request.query_params)
-        tickets = selectors.ticket_list(access.tickets_visible_to(request.user), filters).order_by("-received_at",
-                                                                                                   "-pk")  # fmt: skip
+        tickets = _visible_list(request, filters)
         page = self.paginate_queryset(tickets)
-        personal = request.user.has_role(*settings.MINGZE_PERSONAL_DATA_ROLES)
-        data = TicketListItemSerializer(page, many=True, context={"request": request, "personal_data": personal}).data
+        data = TicketListItemSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
+
+
+def _visible_list(request: Request, filters: selectors.TicketFilters):
+    """The caller's tickets under `filters`, newest first, each marked with whether its citizen is shown."""
+    tickets = selectors.ticket_list(access.tickets_visible_to(request.user), filters)
+    return access.with_personal_data_visible(tickets, request.user).order_by("-received_at", "-pk")
+
+
+class TicketExport(APIView):
+    """The ticket list as a CSV file, streamed: the same filters, visibility and masking as the list."""
+
+    @extend_schema(
+        summary="Export tickets visible to you as CSV (UTF-8 with BOM, for Excel)",
+        description="Every ticket the list would show under the same filters, unpaginated and streamed. Citizens' "
+        "names and phones are masked by the same rule as everywhere else. Users without a ticket list get 404.",
+        parameters=LIST_PARAMETERS,
+        responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
+    )
+    def get(self, request: Request):
+        if not access.may_list_tickets(request.user):
+            raise NotFound()
+        return ticket_csv_response(_visible_list(request, _filters(request.query_params)))
 
 
 class TicketDetail(APIView):

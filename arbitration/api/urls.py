@@ -9,6 +9,8 @@ from arbitration.api import tickets as ticket_api  # noqa: E402
 
 urlpatterns += [
     path("tickets/", ticket_api.TicketCollection.as_view(), name="tickets"),
+    # Before the hotline-number route, which would otherwise take "export" for a ticket number.
+    path("tickets/export/", ticket_api.TicketExport.as_view(), name="tickets-export"),
     path("tickets/<str:hotline_no>/", ticket_api.TicketDetail.as_view(), name="ticket"),
     path("tickets/<str:hotline_no>/history/", ticket_api.TicketHistory.as_view(), name="ticket-history"),
 ]

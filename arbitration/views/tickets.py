@@ -1,4 +1,4 @@
-"""Ticket pages: the filtered list and the detail with assignments and the history timeline."""
+"""Ticket pages: the filtered list (and its CSV export) and the detail with assignments and the history timeline."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from arbitration.choices import Role
 from arbitration.errors import NotFound
 from arbitration.forms import TicketFilterForm
 from arbitration.models import Department
+from arbitration.views.exports import ticket_csv_response
 
 PAGE_SIZE = 50
 
@@ -35,13 +36,17 @@ def existing_templates(names: list[str]) -> list[str]:
     return found
 
 
+def _filter_form(request: HttpRequest) -> TicketFilterForm:
+    departments = None
+    if not request.user.has_role(*access.ALL_TICKET_ROLES):
+        departments = Department.objects.filter(pk__in=request.user.department_ids).order_by("code")
+    return TicketFilterForm(request.GET or None, departments=departments)
+
+
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    departments = None
-    if not user.has_role(*access.ALL_TICKET_ROLES):
-        departments = Department.objects.filter(pk__in=user.department_ids).order_by("code")
-    form = TicketFilterForm(request.GET or None, departments=departments)
+    form = _filter_form(request)
     tickets = selectors.ticket_list(access.tickets_visible_to(user), form.filters())
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -53,8 +58,18 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "may_export": access.may_list_tickets(user),
         },
     )
+
+
+@login_required
+def ticket_export(request: HttpRequest) -> HttpResponse:
+    """The list under the same filters as a CSV file; citizens masked by the same rule as everywhere."""
+    if not access.may_list_tickets(request.user):
+        raise Http404
+    tickets = selectors.ticket_list(access.tickets_visible_to(request.user), _filter_form(request).filters())
+    return ticket_csv_response(access.with_personal_data_visible(tickets, request.user).order_by("-received_at", "-pk"))
 
 
 @login_required

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -231,6 +232,11 @@ LOGGING = {
 MINGZE_OFFICE_HOURS = (env("MINGZE_OFFICE_OPENS", default="09:00"), env("MINGZE_OFFICE_CLOSES", default="17:30"))
 # Roles allowed to see citizens' names and phone numbers unmasked (see arbitration.access).
 MINGZE_PERSONAL_DATA_ROLES = env.list("MINGZE_PERSONAL_DATA_ROLES", default=["dispatcher", "administrator"])
+# Which of a ticket's current assignments let their departments' liaisons see it unmasked (lead, co_handler,
+# copied); by default only the handling (lead) department's (docs/personal-data.md).
+MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES = env.list("MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES", default=["lead"])
+if not set(MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES) <= {"lead", "co_handler", "copied"}:
+    raise ImproperlyConfigured("MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES takes lead, co_handler and copied only")
 # Ticket lists mark a ticket "due soon" this many hours before its due time.
 MINGZE_DUE_SOON_HOURS = env.int("MINGZE_DUE_SOON_HOURS", default=24)
 

@@ -289,11 +289,15 @@ def test_a_confidential_ticket_is_masked_even_for_the_handling_liaison(city, lia
     assert body["citizen_phone"] == "138****1234"
 
 
-def test_lists_mask_personal_data_except_for_the_personal_data_roles(two_tickets, liaison_urban, dispatcher):
+def test_lists_mask_personal_data_by_the_same_rule_as_one_ticket(two_tickets, liaison_urban, dispatcher, supervisor):
+    # The list applies the per-ticket rule row by row (it used to mask every row for liaisons): the lead's
+    # liaison sees their ticket in full, as on its own page; a supervisor sees every row masked.
     (row,) = client_for(liaison_urban).get(URL).json()["results"]
-    assert (row["citizen_name"], row["citizen_phone"]) == ("张*", "138****1234")
+    assert (row["citizen_name"], row["citizen_phone"]) == ("张三", "13812341234")
     rows = client_for(dispatcher).get(URL).json()["results"]
     assert {row["citizen_phone"] for row in rows} == {"13812341234"}
+    rows = client_for(supervisor).get(URL).json()["results"]
+    assert {row["citizen_phone"] for row in rows} == {"138****1234"}
 
 
 def test_history_shows_who_when_what_and_why_masking_personal_data(city, dispatcher, supervisor):
