@@ -78,6 +78,15 @@ class AdviceReviseForm(AdviceForm):
 class HandoffForm(forms.Form):
     body = forms.TypedChoiceField(label=_("body"), coerce=int)
     summary = forms.CharField(label=_("summary of the matter"), widget=forms.Textarea(attrs={"rows": 3}))
+    contact_consent = forms.BooleanField(
+        label=_("citizen consents to passing on their contact details"), required=False
+    )
+    contact_legal_basis = forms.CharField(
+        label=_("legal basis for passing on the contact details"),
+        max_length=255,
+        required=False,
+        help_text=_("Without consent or a legal basis the letter gives the hotline number only."),
+    )
 
     def __init__(self, *args, bodies=(), **kwargs):
         super().__init__(*args, **kwargs)

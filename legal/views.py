@@ -180,9 +180,8 @@ def handoff_issue(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.HandoffForm(request.POST, bodies=selectors.body_list())
     if not form.is_valid():
         return _invalid(request, form)
-    handoff = handoffs.handoff_issue(
-        case_id=case.pk, body_id=form.cleaned_data["body"], summary=form.cleaned_data["summary"], actor=request.user
-    )
+    data = dict(form.cleaned_data)
+    handoff = handoffs.handoff_issue(case_id=case.pk, body_id=data.pop("body"), actor=request.user, **data)
     messages.success(request, _("Handed off with letter %(number)s.") % {"number": handoff.document_number})
     return redirect("legal:case", pk=case.pk)
 

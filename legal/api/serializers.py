@@ -84,6 +84,9 @@ class HandoffSerializer(serializers.ModelSerializer):
             "document_number",
             "issued_at",
             "summary",
+            "contact_consent",
+            "contact_legal_basis",
+            "contact_disclosed",
             "status",
             "received_at",
             "receipt_note",
@@ -158,6 +161,17 @@ class ReasonSerializer(serializers.Serializer):
 class HandoffIssueSerializer(serializers.Serializer):
     body = serializers.IntegerField(help_text="id of a hand-off body")
     summary = serializers.CharField()
+    contact_consent = serializers.BooleanField(
+        required=False, default=False, help_text="The citizen consents to this body receiving their name and phone."
+    )
+    contact_legal_basis = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=255,
+        help_text="The provision that allows passing the contact details on without consent. Without consent "
+        "or a basis the letter gives the hotline number only (a confidential ticket needs consent).",
+    )
 
 
 class NoteSerializer(serializers.Serializer):

@@ -141,9 +141,8 @@ class CaseHandoffView(APIView):
         """Hand the case to a body with a numbered hand-off letter (PDF at /handoffs/{id}/pdf/)."""
         case = _case(request, pk)
         data = _valid(s.HandoffIssueSerializer, request)
-        handoff = handoffs.handoff_issue(
-            case_id=case.pk, body_id=data["body"], summary=data["summary"], actor=request.user
-        )
+        body_id = data.pop("body")
+        handoff = handoffs.handoff_issue(case_id=case.pk, body_id=body_id, actor=request.user, **data)
         return Response(s.HandoffSerializer(handoff).data, status=201)
 
 

@@ -42,6 +42,21 @@ class Handoff(IssuedDocument):
     )
     body = models.ForeignKey(HandoffBody, verbose_name=_("body"), on_delete=models.PROTECT, related_name="handoffs")
     summary = models.TextField(_("summary of the matter"))
+    # The letter prints the citizen's contact details only with one of these (docs/personal-data.md).
+    contact_consent = models.BooleanField(
+        _("citizen consents to passing on their contact details"),
+        default=False,
+        help_text=_("Recorded by the lawyer: the citizen agreed that this body may receive their name and phone."),
+    )
+    contact_legal_basis = models.CharField(
+        _("legal basis for passing on the contact details"),
+        max_length=255,
+        blank=True,
+        help_text=_("The provision that requires or allows passing them on without consent."),
+    )
+    contact_disclosed = models.BooleanField(
+        _("contact details on the letter"), default=False, help_text=_("As printed when the letter was issued.")
+    )
     status = models.CharField(_("status"), max_length=12, choices=HandoffStatus, default=HandoffStatus.ISSUED)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     receipt_note = models.TextField(_("receipt"), blank=True)

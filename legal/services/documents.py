@@ -36,6 +36,24 @@ def citizen_line(ticket: Ticket, *, disclose: bool) -> str:
     return f"来电人：{ticket.citizen_name}，联系电话：{ticket.citizen_phone}。"
 
 
+def handoff_discloses_contact(ticket: Ticket, *, consent: bool, legal_basis: str) -> bool:
+    """Whether a hand-off letter to an outside body may print the citizen's name and phone (docs/personal-data.md):
+    only when the lawyer recorded the citizen's consent or a legal basis, and for a confidential ticket only with
+    consent (the citizen's own word lifts their own request; a basis alone does not)."""
+    return consent or (bool(legal_basis) and not ticket.confidential)
+
+
+def handoff_contact_line(ticket: Ticket, *, consent: bool, legal_basis: str) -> str:
+    """The citizen as the hand-off letter prints them; without disclosure the body goes through the hotline."""
+    if handoff_discloses_contact(ticket, consent=consent, legal_basis=legal_basis):
+        why = "经来电人同意提供" if consent else f"提供依据：{legal_basis}"
+        return f"来电人：{ticket.citizen_name}，联系电话：{ticket.citizen_phone}（{why}）。"
+    return (
+        "来电人联系方式未经本人同意不予提供；"
+        f"如需联系来电人，请致电12345热线并告知工单编号{ticket.hotline_no}，由热线转达。"
+    )
+
+
 def ticket_line(ticket: Ticket) -> str:
     received = timezone.localtime(ticket.received_at)
     return (

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arbitration.choices import TicketEventKind
 from arbitration.documents.render import LetterData
 from arbitration.documents.tasks import document_render_after_commit
-from arbitration.errors import NotFound
+from arbitration.errors import InvalidInput, NotFound
 from arbitration.history import real_user, save_attributed
 from arbitration.services.tickets import ticket_event_record
 from legal.choices import BodyKind, CaseStatus, HandoffStatus
@@ -30,7 +31,7 @@ ROUTE_WORDS = {
 }
 
 
-def _letter(case: LegalCase, body: HandoffBody, summary: str, number: str) -> LetterData:
+def _letter(case: LegalCase, body: HandoffBody, summary: str, number: str, contact: str) -> LetterData:
     advice = case.advice.order_by("-created_at", "-pk").first()
     ticket = case.ticket
     paragraphs = (
@@ -39,7 +40,7 @@ def _letter(case: LegalCase, body: HandoffBody, summary: str, number: str) -> Le
         f"律师意见：{advice.analysis}" if advice else "",
         f"根据12345热线诉求分类处置的有关规定（国办函〔2025〕66号），该诉求宜通过"
         f"{ROUTE_WORDS.get(body.kind, '相应法定')}途径解决，现移送贵单位依法处理。",
-        documents.citizen_line(ticket, disclose=True),
+        contact,
         "请贵单位收到本函后予以回执，并将处理结果书面反馈我办。",
     )
     return LetterData(
@@ -55,8 +56,17 @@ def _letter(case: LegalCase, body: HandoffBody, summary: str, number: str) -> Le
 
 
 @transaction.atomic
-def handoff_issue(*, case_id: int, body_id: int, summary: str, actor) -> Handoff:
-    """Hand the case to a body: number the letter, snapshot its data, render the PDF after commit."""
+def handoff_issue(
+    *, case_id: int, body_id: int, summary: str, actor, contact_consent: bool = False, contact_legal_basis: str = ""
+) -> Handoff:
+    """Hand the case to a body: number the letter, snapshot its data, render the PDF after commit.
+
+    The citizen's contact details go on the letter only with `contact_consent` or `contact_legal_basis`
+    (documents.handoff_contact_line); both are kept on the hand-off and in its history.
+    """
+    contact_legal_basis = contact_legal_basis.strip()
+    if len(contact_legal_basis) > Handoff._meta.get_field("contact_legal_basis").max_length:
+        raise InvalidInput(field="contact_legal_basis", reason=_("too long"))
     case = _locked(case_id)  # one hand-off at a time per case, and the status move below needs the lock
     _ensure_lawyer(case, actor)
     if not case.advice.exists():
@@ -67,12 +77,18 @@ def handoff_issue(*, case_id: int, body_id: int, summary: str, actor) -> Handoff
     if not body.is_active:
         raise BodyInactive()
     number = documents.number_allocate(documents.HANDOFF_KIND, documents.issue_date())
-    letter = _letter(case, body, summary, number)
+    ticket = case.ticket
+    contact = documents.handoff_contact_line(ticket, consent=contact_consent, legal_basis=contact_legal_basis)
+    disclosed = documents.handoff_discloses_contact(ticket, consent=contact_consent, legal_basis=contact_legal_basis)
+    letter = _letter(case, body, summary, number, contact)
     handoff = save_attributed(
         Handoff(
             case=case,
             body=body,
             summary=summary,
+            contact_consent=contact_consent,
+            contact_legal_basis=contact_legal_basis,
+            contact_disclosed=disclosed,
             document_number=number,
             issued_at=timezone.now(),
             issued_by=actor,
@@ -84,11 +100,18 @@ def handoff_issue(*, case_id: int, body_id: int, summary: str, actor) -> Handoff
     if case.status == CaseStatus.ADVISED:
         _move(case, CaseStatus.HANDED_OFF, actor=actor, reason=f"{number} → {body.name}")
     ticket_event_record(
-        ticket=case.ticket,
+        ticket=ticket,
         kind=TicketEventKind.LEGAL_ROUTE,
         actor=actor,
         reason=f"{body.get_kind_display()}：{body.name}",
-        data={"step": "handoff", "case": case.pk, "body": body.name, "body_kind": body.kind, "document_number": number},
+        data={
+            "step": "handoff",
+            "case": case.pk,
+            "body": body.name,
+            "body_kind": body.kind,
+            "document_number": number,
+            "contact_disclosed": disclosed,
+        },
     )
     document_render_after_commit(handoff)
     return handoff
