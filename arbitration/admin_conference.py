@@ -35,14 +35,14 @@ class RecordAdmin(SimpleHistoryAdmin):
 
 @admin.register(BounceReason)
 class BounceReasonAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "settled_by_ruling", "routes_to_legal_desk", "is_active", "ordering")
+    list_display = ("code", "name", "settled_by_ruling", "routes_to_legal_desk", "denies_duty", "is_active", "ordering")
     list_editable = ("is_active", "ordering")
 
 
 @admin.register(Bounce)
 class BounceAdmin(RecordAdmin):
-    list_display = ("ticket", "department", "reason", "created_at", "outcome")
-    list_filter = ("outcome", "reason")
+    list_display = ("ticket", "department", "reason", "catalogue_names_department", "created_at", "outcome")
+    list_filter = ("outcome", "reason", "catalogue_names_department")
     list_select_related = ("ticket", "department", "reason")
     search_fields = ("ticket__hotline_no", "department__name")
 

@@ -78,6 +78,14 @@ class BoundByDecision(DomainError):
     )
 
 
+class CatalogueNamesDepartment(DomainError):
+    code, http_status = "catalogue_names_department", 400
+    message = _(
+        "The catalogue names {department} as lead for this matter here ({reference}). To bounce it as “{reason}”, "
+        "cite the document that says otherwise."
+    )
+
+
 class NotOfDepartment(DomainError):
     code, http_status = "not_of_department", 403
     message = _("Only a liaison of {department} may do this.")

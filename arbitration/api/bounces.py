@@ -6,15 +6,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration import access
+from arbitration.api.tickets import ErrorSerializer
 from arbitration.errors import NotFound
 from arbitration.models import Bounce, BounceReason
-from arbitration.services.bounces import bounce_create, bounce_reject, bounce_uphold
+from arbitration.services.bounces import CATALOGUE_NAMES_YOU, bounce_create, bounce_reject, bounce_uphold
 
 
 class BounceReasonSerializer(serializers.ModelSerializer):
     class Meta:
         model = BounceReason
-        fields = ["id", "code", "name", "settled_by_ruling", "routes_to_legal_desk"]
+        fields = ["id", "code", "name", "settled_by_ruling", "routes_to_legal_desk", "denies_duty"]
 
 
 class BounceSerializer(serializers.ModelSerializer):
@@ -22,6 +23,9 @@ class BounceSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.name")
     proposed_department = serializers.CharField(source="proposed_department.name", default=None)
     reason = serializers.CharField(source="reason.name")
+    catalogue_notice = serializers.SerializerMethodField(
+        help_text="“The catalogue names you as lead” in the request's language when it does, else empty."
+    )
 
     class Meta:
         model = Bounce
@@ -34,11 +38,18 @@ class BounceSerializer(serializers.ModelSerializer):
             "reason",
             "explanation",
             "basis",
+            "catalogue_names_department",
+            "catalogue_reference",
+            "catalogue_notice",
+            "basis_document",
             "created_at",
             "outcome",
             "reviewed_at",
             "review_note",
         ]
+
+    def get_catalogue_notice(self, bounce: Bounce) -> str:
+        return str(CATALOGUE_NAMES_YOU) if bounce.catalogue_names_department else ""
 
 
 class BounceInput(serializers.Serializer):
@@ -46,6 +57,15 @@ class BounceInput(serializers.Serializer):
     explanation = serializers.CharField()
     basis = serializers.CharField()
     proposed_department_id = serializers.IntegerField(required=False, allow_null=True)
+    basis_document = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=255,
+        help_text="The document (number and title) that says the matter is not your duty. Required when the "
+        "reason denies the duty and the catalogue or a precedent names your department the lead here: without "
+        "it the bounce is refused with 400 `catalogue_names_department`.",
+    )
 
 
 class UpholdInput(serializers.Serializer):
@@ -77,7 +97,14 @@ class BounceList(APIView):
 
 
 class AssignmentBounce(APIView):
-    @extend_schema(request=BounceInput, responses={201: BounceSerializer}, summary="Bounce an assignment (退单)")
+    @extend_schema(
+        request=BounceInput,
+        responses={201: BounceSerializer, 400: ErrorSerializer},
+        summary="Bounce an assignment (退单)",
+        description="A reason that denies the duty is checked against the catalogue: when the catalogue or a "
+        "precedent names your department the lead for this matter here, give `basis_document`, or the answer "
+        "is 400 `catalogue_names_department` explaining which entry names you.",
+    )
     def post(self, request, assignment_id: int):
         data = _valid(BounceInput, request)
         bounce = bounce_create(assignment_id=assignment_id, actor=request.user, **data)

@@ -27,6 +27,15 @@ class BounceReason(models.Model):
         default=False,
         help_text=_("Bounces on this ground are shown to the legal desk (e.g. the matter is in litigation)."),
     )
+    # Checked against the catalogue (docs/bounces.md).
+    denies_duty = models.BooleanField(
+        _("denies the duty"),
+        default=False,
+        help_text=_(
+            "The department says the matter is not its duty: when the catalogue or a precedent names it the lead "
+            "here, the bounce must cite the document that says otherwise."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     ordering = models.PositiveSmallIntegerField(_("ordering"), default=0)
     history = HistoricalRecords()
@@ -70,6 +79,24 @@ class Bounce(models.Model):
     reason = models.ForeignKey(BounceReason, verbose_name=_("reason"), on_delete=models.PROTECT, related_name="bounces")
     explanation = models.TextField(_("explanation"))
     basis = models.TextField(_("basis"), help_text=_("三定 clause, duty-list item or regulation relied on."))
+    # What the catalogue said when the bounce was made (a snapshot: later catalogue edits do not rewrite it).
+    catalogue_names_department = models.BooleanField(
+        _("the catalogue names the department as lead"),
+        default=False,
+        help_text=_("When bounced, the duty catalogue or a precedent made this department the lead here."),
+    )
+    catalogue_reference = models.CharField(
+        _("catalogue entry"),
+        max_length=255,
+        blank=True,
+        help_text=_("The entry's legal basis, or the precedent's document number."),
+    )
+    basis_document = models.CharField(
+        _("document cited against the catalogue"),
+        max_length=255,
+        blank=True,
+        help_text=_("The document (number and title) that says the matter is not this department's duty."),
+    )
     created_at = models.DateTimeField(_("bounced at"), default=timezone.now, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("bounced by"), on_delete=models.PROTECT, related_name="+"

@@ -59,6 +59,9 @@ class Ticket(models.Model):
         related_name="tickets",
         db_index=False,  # five tiers: no query picks tickets by tier alone
     )
+    # Set when an upheld bounce hands the ticket to a new owner: its limit runs from its own dispatch
+    # (docs/bounces.md). Empty: the limit runs from `dispatched_at`.
+    clock_started_at = models.DateTimeField(_("time limit counted from"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
     due_unknown_reason = models.CharField(_("why the due time is unknown"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=TicketStatus, default=TicketStatus.RECEIVED)

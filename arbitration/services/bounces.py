@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from arbitration import access
 from arbitration.calendar import WorkingCalendar
@@ -19,11 +21,13 @@ from arbitration.errors import (
     BounceAlreadyReviewed,
     BounceWindowClosed,
     BoundByDecision,
+    CatalogueNamesDepartment,
     InvalidInput,
     NotFound,
 )
+from arbitration.graph import SOURCE_FALLBACK, ticket_suggest
 from arbitration.history import save_attributed
-from arbitration.models import Assignment, Bounce, BounceReason, Department, TicketEvent
+from arbitration.models import Assignment, Bounce, BounceReason, Department, Ticket, TicketEvent
 from arbitration.signals import bounce_created, bounce_rejected
 
 # The editable list starts with the typical reasons of DOMAIN.md §2 (code, name, settled by a ruling, legal desk).
@@ -37,6 +41,12 @@ DEFAULT_BOUNCE_REASONS = [
 ]
 
 
+# Default reasons that deny the duty outright, so are checked against the catalogue (docs/bounces.md). "Wrong
+# territory" is not among them: it usually says the ticket's place is wrong, and the catalogue for a wrong place
+# proves nothing.
+DUTY_DENYING_REASONS = frozenset({"not_our_duty"})
+
+
 def bounce_reasons_ensure() -> None:
     """Seed the default reasons once; an administrator's later edits are never overwritten."""
     if BounceReason.objects.exists():
@@ -44,7 +54,12 @@ def bounce_reasons_ensure() -> None:
     for ordering, (code, name, settled, legal) in enumerate(DEFAULT_BOUNCE_REASONS):
         save_attributed(
             BounceReason(
-                code=code, name=name, settled_by_ruling=settled, routes_to_legal_desk=legal, ordering=ordering
+                code=code,
+                name=name,
+                settled_by_ruling=settled,
+                routes_to_legal_desk=legal,
+                denies_duty=code in DUTY_DENYING_REASONS,
+                ordering=ordering,
             ),
             actor=None,
             reason="default bounce reasons (DOMAIN.md §2)",
@@ -58,6 +73,45 @@ def bounce_window_closes(assignment: Assignment, calendar: WorkingCalendar | Non
     return calendar.closing_time(calendar.add_working_days(dispatched, settings.MINGZE_BOUNCE_WINDOW_WORKING_DAYS))
 
 
+# What the reviewer reads on a bounce whose department the catalogue names as lead.
+CATALOGUE_NAMES_YOU = gettext_lazy("The catalogue names you as lead")
+
+
+@dataclass(frozen=True)
+class CatalogueClaim:
+    """The catalogue entry or precedent that makes a department the lead for a ticket's matter at its place."""
+
+    source: str  # "catalogue" or "precedent"
+    reference: str  # the entry's legal basis, or the precedent's document number
+    explanation: str  # the graph's own sentence, in the language active when asked
+
+
+def catalogue_claim(ticket: Ticket, department_id: int) -> CatalogueClaim | None:
+    """Whether the catalogue (or a precedent) names `department_id` the lead for this ticket, asked of the graph
+    as dispatch asks it: the top lead, or any of the leads tied for the top. A fallback to the territorial
+    government is no such naming."""
+    from arbitration.services.dispatch import suggested_lead_ids
+
+    suggestion = ticket_suggest(ticket)
+    if department_id not in suggested_lead_ids(suggestion):
+        return None
+    for candidate in suggestion.leads:
+        if candidate.department_id == department_id and candidate.source != SOURCE_FALLBACK:
+            reference = candidate.source_reference or candidate.legal_basis
+            return CatalogueClaim(source=candidate.source, reference=reference, explanation=candidate.explanation)
+    return None
+
+
+def _ensure_cites_against_catalogue(
+    claim: CatalogueClaim | None, reason: BounceReason, basis_document: str, department: Department
+) -> None:
+    """A bounce denying a duty the catalogue assigns must cite the document that says otherwise."""
+    if claim is not None and reason.denies_duty and not basis_document:
+        raise CatalogueNamesDepartment(
+            field="basis_document", department=department.name, reference=claim.reference or "—", reason=reason.name
+        )
+
+
 @transaction.atomic
 def bounce_create(
     *,
@@ -67,9 +121,14 @@ def bounce_create(
     explanation: str,
     basis: str,
     proposed_department_id: int | None = None,
+    basis_document: str = "",
     now: dt.datetime | None = None,
 ) -> Bounce:
-    """A liaison returns their department's assignment. Every refusal raises before anything is written."""
+    """A liaison returns their department's assignment. Every refusal raises before anything is written.
+
+    Whether the catalogue names the department the lead is recorded on the bounce for the reviewer; a reason
+    that denies the duty then needs `basis_document` (docs/bounces.md).
+    """
     from arbitration.services.disputes import dispute_open_if_triggered
     from arbitration.services.rulings import binding_decision_for
 
@@ -102,6 +161,11 @@ def bounce_create(
             raise BoundByDecision(
                 document=decision.document_number, department=assignment.department.name, reason=reason.name
             )
+    basis_document = basis_document.strip()
+    if len(basis_document) > Bounce._meta.get_field("basis_document").max_length:
+        raise InvalidInput(field="basis_document", reason=_("too long"))
+    claim = catalogue_claim(ticket, assignment.department_id)
+    _ensure_cites_against_catalogue(claim, reason, basis_document, assignment.department)
     if (
         proposed_department_id is not None
         and not Department.objects.filter(pk=proposed_department_id, is_active=True).exists()
@@ -116,6 +180,9 @@ def bounce_create(
             reason=reason,
             explanation=explanation,
             basis=basis,
+            catalogue_names_department=claim is not None,
+            catalogue_reference=claim.reference[:255] if claim else "",
+            basis_document=basis_document,
             created_at=now,
             created_by=actor,
         ),
@@ -127,7 +194,12 @@ def bounce_create(
         kind=TicketEventKind.BOUNCED,
         actor=actor,
         reason=explanation,
-        data={"department": assignment.department.code, "reason": reason.code, "bounce": bounce.pk},
+        data={
+            "department": assignment.department.code,
+            "reason": reason.code,
+            "bounce": bounce.pk,
+            "catalogue_names_department": bounce.catalogue_names_department,
+        },
     )
     bounce_created.send(sender=Bounce, bounce=bounce, actor=actor)
     dispute_open_if_triggered(ticket=ticket, bounce=bounce, actor=actor)
@@ -182,6 +254,7 @@ def bounce_uphold(
         actor=actor,
         reason=note or _("bounce upheld on review"),
         override_reason=override_reason,
+        restart_clock=True,  # the new owner's limit runs from its own dispatch (docs/bounces.md)
     )
     return bounce
 

@@ -13,7 +13,7 @@ from arbitration.choices import AssignmentMethod, AssignmentRole, TicketStatus
 from arbitration.errors import IllegalMove, InvalidInput, NotFound, PermissionDenied
 from arbitration.graph import Suggestion, ticket_suggest
 from arbitration.models import Assignment, Ticket
-from arbitration.services.tickets import assignment_create, assignments_end
+from arbitration.services.tickets import assignment_create, assignments_end, ticket_restart_clock
 
 # Methods by which a dispatcher routes a ticket on their own judgement: they must be a dispatcher and must
 # say why when they depart from the suggestion. The other methods carry out a ruling or a leader's decision,
@@ -57,12 +57,14 @@ def ticket_dispatch(
     reason: str,
     override_reason: str = "",
     method: str = AssignmentMethod.DIRECT,
+    restart_clock: bool = False,
 ) -> DispatchResult:
     """Dispatch a ticket, or re-dispatch it: its active assignments end and new ones begin.
 
     The regulators the suggestion names (regulator duties, regulated sectors) are copied automatically
     (双向联办). A dispatcher choosing a lead other than the suggestion's top candidate must give
-    `override_reason`, which is kept with the lead assignment's reason.
+    `override_reason`, which is kept with the lead assignment's reason. With `restart_clock` (an upheld
+    bounce) the new lead's time limit runs from this dispatch, not the first one (docs/bounces.md).
     """
     # Lock the ticket before anything else: a bounce review or the platform's own dispatch may be re-routing it
     # at this moment, and two re-dispatches must not both end the same assignments.
@@ -96,6 +98,8 @@ def ticket_dispatch(
         actor=actor,
         reason=lead_reason,
     )
+    if restart_clock:
+        ticket_restart_clock(ticket, at=lead.assigned_at, department=lead.department, actor=actor, reason=reason)
     result = DispatchResult(ticket=ticket, lead=lead, suggestion=suggestion, overridden=overridden)
 
     taken = {lead_department_id}

@@ -48,12 +48,20 @@ class IntakeResult:
         return self.created or bool(self.changed_fields)
 
 
+def clock_start(ticket: Ticket) -> dt.datetime | None:
+    """When the ticket's time limit runs from: its dispatch (not when a department signs for it), or — after an
+    upheld bounce — the new owner's own dispatch, whichever is later (docs/bounces.md)."""
+    starts = [at for at in (ticket.dispatched_at, ticket.clock_started_at) if at is not None]
+    return max(starts) if starts else None
+
+
 def due_time_for(ticket: Ticket, calendar: WorkingCalendar, tier: TimeLimitTier) -> tuple[dt.datetime | None, str]:
-    """(due_at, why unknown): the clock starts at dispatch (DOMAIN.md §2), not when a department signs."""
-    if ticket.dispatched_at is None:
+    """(due_at, why unknown), counted on the working calendar from `clock_start`."""
+    start = clock_start(ticket)
+    if start is None:
         return None, ""
     try:
-        return calendar.due_at(ticket.dispatched_at, tier.amount, tier.unit), ""
+        return calendar.due_at(start, tier.amount, tier.unit), ""
     except CalendarYearMissing as missing:
         return None, str(missing)
 
@@ -220,6 +228,29 @@ def ticket_start_clock(ticket: Ticket, *, at: dt.datetime, actor, reason: str) -
             actor=real_user(actor),
             reason=reason,
         )
+
+
+def ticket_restart_clock(ticket: Ticket, *, at: dt.datetime, department: Department, actor, reason: str) -> None:
+    """A new owner's time limit runs from its own dispatch at `at` (after an upheld bounce, docs/bounces.md).
+
+    The caller holds the ticket's row lock. An extension granted to the previous owner ends with its ownership.
+    """
+    previous = ticket.due_at
+    ticket.clock_started_at = at
+    fields = ["clock_started_at", *_apply_due_time(ticket, WorkingCalendar.load()), "updated_at"]
+    save_attributed(ticket, actor=actor, reason=reason, update_fields=fields)
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=TicketEventKind.DUE_TIME_SET,
+        actor=real_user(actor),
+        reason=reason,
+        data={
+            "from": previous.isoformat() if previous else None,
+            "to": ticket.due_at.isoformat() if ticket.due_at else None,
+            "counted_from": at.isoformat(),
+            "department": department.code,
+        },
+    )
 
 
 def tickets_recompute_unknown_due(*, actor=None, reason: str) -> int:

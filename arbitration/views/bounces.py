@@ -13,7 +13,13 @@ from arbitration import access, selectors_conference
 from arbitration.choices import AssignmentRole
 from arbitration.graph import ticket_suggest
 from arbitration.models import Assignment, Bounce, BounceReason, Department
-from arbitration.services.bounces import bounce_create, bounce_reject, bounce_uphold, bounce_window_closes
+from arbitration.services.bounces import (
+    bounce_create,
+    bounce_reject,
+    bounce_uphold,
+    bounce_window_closes,
+    catalogue_claim,
+)
 from arbitration.views._actions import act, ids, optional_id
 
 
@@ -24,11 +30,18 @@ def bounce_mine(request: HttpRequest) -> HttpResponse:
     assignments = (
         Assignment.objects.filter(department_id__in=user.department_ids, ended_at=None)
         .exclude(role=AssignmentRole.COPIED)
-        .select_related("ticket", "department")
+        .select_related("ticket__territory", "department")
         .order_by("-assigned_at")[:100]
     )
+    # The catalogue check is shown before the liaison submits (docs/bounces.md): the form then asks for the
+    # document that says otherwise.
     rows = [
-        {"assignment": a, "closes": bounce_window_closes(a), "bounced": Bounce.objects.filter(assignment=a).first()}
+        {
+            "assignment": a,
+            "closes": bounce_window_closes(a),
+            "bounced": Bounce.objects.filter(assignment=a).first(),
+            "claim": catalogue_claim(a.ticket, a.department_id),
+        }
         for a in assignments
     ]
     return render(
@@ -37,6 +50,7 @@ def bounce_mine(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "reasons": BounceReason.objects.filter(is_active=True),
+            "duty_denying_reasons": [r.name for r in BounceReason.objects.filter(is_active=True, denies_duty=True)],
             "departments": Department.objects.filter(is_active=True).order_by("code"),
             "bounces": access.bounces_visible_to(user).select_related("ticket", "reason", "department")[:100],
         },
@@ -56,6 +70,7 @@ def bounce_submit(request: HttpRequest, assignment_id: int) -> HttpResponse:
             explanation=post.get("explanation", ""),
             basis=post.get("basis", ""),
             proposed_department_id=optional_id(post.get("proposed_department_id")),
+            basis_document=post.get("basis_document", ""),
         ),
         success=_("The bounce was recorded; the dispatcher will review it. Keep handling the ticket meanwhile."),
         back=post.get("next") or reverse("bounce-mine"),

@@ -115,6 +115,7 @@ def test_a_bounce_on_an_ordinary_ground_does_not_reach_the_desk(legal_city):
         reason_id=reason.pk,
         explanation="不属于本单位",
         basis="三定方案",
+        basis_document="明编办〔2026〕3号",  # the catalogue names the urban bureau (docs/bounces.md)
         now=assignment.assigned_at + dt.timedelta(hours=1),
     )
     assert not LegalCase.objects.filter(ticket=ticket).exists()

@@ -23,7 +23,13 @@ def lead_assignment(ticket: Ticket) -> Assignment:
     return ticket.assignments.get(ended_at=None, role="lead")
 
 
+# The small city's catalogue names the urban bureau lead for stalls, so its "not our duty" bounces must cite a
+# document that says otherwise (docs/bounces.md); the builders below cite one unless a test says not to.
+STAFFING_OFFICE_NOTICE = "明编办〔2026〕3号《关于占道经营管理职责划分的通知》"
+
+
 def bounce(ticket: Ticket, liaison, *, code: str = "not_our_duty", proposed: Department | None = None, **extra):
+    extra.setdefault("basis_document", STAFFING_OFFICE_NOTICE)
     return bounce_create(
         assignment_id=lead_assignment(ticket).pk,
         actor=liaison,

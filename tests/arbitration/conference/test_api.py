@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from arbitration.models import Bounce
-from tests.arbitration.conference.conftest import lead_assignment, reason, seat_members
+from tests.arbitration.conference.conftest import STAFFING_OFFICE_NOTICE, lead_assignment, reason, seat_members
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,12 @@ def client_for(user) -> APIClient:
 
 def test_a_liaison_bounces_through_the_api_and_an_outsider_gets_404(fresh_ticket, liaison_urban, outsider):
     url = f"/api/v1/assignments/{lead_assignment(fresh_ticket).pk}/bounce/"
-    body = {"reason_id": reason("not_our_duty").pk, "explanation": "非本单位职责", "basis": "三定方案"}
+    body = {
+        "reason_id": reason("not_our_duty").pk,
+        "explanation": "非本单位职责",
+        "basis": "三定方案",
+        "basis_document": STAFFING_OFFICE_NOTICE,  # the catalogue names the urban bureau (docs/bounces.md)
+    }
     assert client_for(outsider).post(url, body, format="json").status_code == 404
     created = client_for(liaison_urban).post(url, body, format="json")
     assert created.status_code == 201 and created.json()["outcome"] == "pending"
@@ -31,7 +36,7 @@ def test_only_dispatchers_review_bounces(fresh_ticket, liaison_urban, dispatcher
         client_for(liaison_urban)
         .post(
             f"/api/v1/assignments/{lead_assignment(fresh_ticket).pk}/bounce/",
-            {"reason_id": reason("not_our_duty").pk, "explanation": "x", "basis": "y"},
+            {"reason_id": reason("not_our_duty").pk, "explanation": "x", "basis": "y", "basis_document": "z"},
             format="json",
         )
         .json()
