@@ -105,9 +105,9 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = [
             "hotline_no", "received_at", "dispatched_at", "channel", "request_type", "matter", "territory",
-            "address", "title", "content", "citizen_name", "citizen_phone", "confidential", "due_at",
-            "due_unknown_reason", "status", "resolution", "satisfaction", "result", "replied_at", "closed_at",
-            "updated_at",
+            "address", "title", "content", "citizen_name", "citizen_phone", "confidential", "clock_started_at",
+            "due_at", "due_unknown_reason", "status", "resolution", "satisfaction", "result", "replied_at",
+            "closed_at", "updated_at",
         ]  # fmt: skip
 
     def to_representation(self, instance: Ticket) -> dict:
@@ -261,6 +261,10 @@ class TicketExport(APIView):
         parameters=LIST_PARAMETERS,
         responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
     )
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        # The file is not rendered by DRF: a client asking for text/csv must not get 406; errors stay JSON.
+        return super().perform_content_negotiation(request, force=True)
+
     def get(self, request: Request):
         if not access.may_list_tickets(request.user):
             raise NotFound()

@@ -89,7 +89,7 @@ def page_html(user, hotline_no: str) -> str:
 
 
 def export_rows(user, url: str = "/api/v1/tickets/export/") -> list[dict[str, str]]:
-    response = client_for(user).get(url)
+    response = client_for(user).get(url, HTTP_ACCEPT="text/csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     raw = b"".join(response.streaming_content)
