@@ -85,6 +85,8 @@ def _bounce(context, ticket: Ticket, liaisons, reason_ids, proposed_id: int | No
         explanation="经核查，该事项不属于本单位法定职责范围。",
         basis="本单位三定方案及权责清单",
         proposed_department_id=proposed_id,
+        # The demo's liaisons contest the catalogue, so they cite a document that says otherwise (docs/bounces.md).
+        basis_document="明编办〔2026〕7号《关于有关部门职责边界问题的复函》",
     )
 
 
