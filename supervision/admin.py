@@ -1,6 +1,9 @@
-"""Admin for supervision: the ladder rules are edited here; records are read-only views of what services wrote."""
+"""Admin for supervision: the ladder rules and the letter texts are edited here; records are read-only views of
+what services wrote."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -9,11 +12,13 @@ from supervision.models import (
     DisciplineReferral,
     LadderRule,
     LetterDraft,
+    LetterTemplate,
     Reminder,
     Scorecard,
     SupervisionCase,
     SupervisionLetter,
 )
+from supervision.texts.placeholders import REQUIRED, placeholders_for
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -32,6 +37,33 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 @admin.register(LadderRule)
 class LadderRuleAdmin(SimpleHistoryAdmin):
     list_display = ["tier", "response_working_days", "letter_kind"]
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(SimpleHistoryAdmin):
+    """The text of each kind of letter. The model's `clean` refuses a bad template as a form error; one text per
+    kind exists from the start and none may be deleted, or that kind could not be issued."""
+
+    list_display = ["kind", "title", "updated_at"]
+    fields = ["kind", "title", "body", "placeholders"]
+    readonly_fields = ["placeholders"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "kind"] if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("Placeholders"))
+    def placeholders(self, obj: LetterTemplate) -> str:
+        if obj is None or not obj.kind:
+            return _("Save the kind first; its placeholders are listed here.")
+        required = set(REQUIRED[obj.kind])
+        return format_html_join(
+            "",
+            "<div><code>{}</code> {}{}</div>",
+            ((p.token, p.label, _(" — required") if p.name in required else "") for p in placeholders_for(obj.kind)),
+        )
 
 
 class CaseEventInline(admin.TabularInline):

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from arbitration.choices import Role
 from arbitration.models import DepartmentMembership, Ticket
 from supervision.choices import CaseStatus, LetterKind, PeriodKind, Tier
 from supervision.models import LetterDraft, SupervisionCase
 from supervision.services import cases, letters, referrals, scorecards
 from supervision.services.sweep import supervision_sweep
+from supervision.texts.facts import Interview
 
 
 def demo_extend(*, context, rng, stdout, **kwargs) -> None:
@@ -60,11 +63,26 @@ def demo_extend(*, context, rng, stdout, **kwargs) -> None:
     warning = LetterDraft.objects.filter(kind=LetterKind.WARNING, status="draft").first()
     if warning is not None:
         letters.letter_issue(draft_id=warning.pk, actor=supervisor)
+    interview = LetterDraft.objects.filter(kind=LetterKind.INTERVIEW, status="draft").first()
+    if interview is not None:
+        arrangements = _interview_arrangements(context.now)
+        letters.letter_issue(draft_id=interview.pk, actor=supervisor, interview=arrangements, now=context.now)
     referral = _referral(context, supervisor)
     stdout.write(
         f"supervision: {report.summary()}; {len(issued)} letters issued ({answered} answered), "
         f"{len(cards)} scorecards, referral: {referral or 'none'}; tiers: "
         + ", ".join(f"{tier}={SupervisionCase.objects.filter(status='open', tier=tier).count()}" for tier in Tier)
+    )
+
+
+def _interview_arrangements(now: dt.datetime) -> Interview:
+    """A week on, at ten in the morning, in the hotline office's meeting room."""
+    day = timezone.localtime(now).date() + dt.timedelta(days=7)
+    return Interview(
+        at=dt.datetime.combine(day, dt.time(10), tzinfo=timezone.get_current_timezone()),
+        place="市12345热线管理办公室第一会议室",
+        attendees="单位主要负责同志、分管负责同志及热线工作联络员",
+        materials="书面情况说明、整改方案及近三个月工单办理台账",
     )
 
 

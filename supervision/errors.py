@@ -42,6 +42,31 @@ class LetterNoAddressee(DomainError):
     code, http_status, message = "letter_no_addressee", 400, _("A letter needs an addressee.")
 
 
+class LetterSubjectMissing(DomainError):
+    code, http_status = "letter_subject_missing", 400
+    message = _("A {kind} is drafted from {subject}.")
+
+
+class LetterTemplateMissing(DomainError):
+    code, http_status = "letter_template_missing", 409
+    message = _("There is no text template for the {kind}; an administrator must add one.")
+
+
+class LetterTemplateInvalid(DomainError):
+    code, http_status = "letter_template_invalid", 409
+    message = _("The text template for the {kind} is not valid ({problems}); an administrator must correct it.")
+
+
+class InterviewDetailsMissing(DomainError):
+    code, http_status = "interview_details_missing", 400
+    message = _("An interview notice needs its time, place, who must attend and what to bring. Missing: {missing}.")
+
+
+class InterviewNotAhead(DomainError):
+    code, http_status = "interview_not_ahead", 400
+    message = _("The interview must be set for a time after the notice is issued.")
+
+
 class ReferralMoveRefused(DomainError):
     code, http_status, message = "referral_move_refused", 409, _("A referral that is {current} cannot become {target}.")
 

@@ -12,6 +12,7 @@ from supervision.models import (
     SupervisionCase,
     SupervisionLetter,
 )
+from supervision.texts.facts import CASE_LETTER_KINDS, Interview
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -72,6 +73,13 @@ class CaseDetailSerializer(CaseSerializer):
 class LetterSerializer(serializers.ModelSerializer):
     register_state = serializers.SerializerMethodField()
     hotline_no = serializers.CharField(source="ticket.hotline_no", default=None)
+    title = serializers.CharField(source="data.title", read_only=True, help_text="The title as issued.")
+    paragraphs = serializers.ListField(
+        source="data.paragraphs", child=serializers.CharField(), read_only=True, help_text="The body as issued."
+    )
+    attachments = serializers.ListField(
+        source="data.attachments", child=serializers.CharField(), read_only=True, default=list
+    )
 
     class Meta:
         model = SupervisionLetter
@@ -84,6 +92,9 @@ class LetterSerializer(serializers.ModelSerializer):
             "addressee",
             "hotline_no",
             "case",
+            "title",
+            "paragraphs",
+            "attachments",
             "issued_at",
             "response_due_on",
             "answered_at",
@@ -108,13 +119,21 @@ class DraftSerializer(serializers.ModelSerializer):
             "status",
             "addressee",
             "title",
-            "paragraphs",
+            "remarks",
             "case",
             "scorecard",
             "referral",
             "reason",
             "drafted_at",
         ]
+
+
+class LetterPreviewSerializer(serializers.Serializer):
+    """A draft as it would read if issued now: its kind's template filled with today's facts."""
+
+    title = serializers.CharField()
+    paragraphs = serializers.ListField(child=serializers.CharField())
+    attachments = serializers.ListField(child=serializers.CharField())
 
 
 class ScorecardSerializer(serializers.ModelSerializer):
@@ -186,9 +205,30 @@ class DecisionInput(serializers.Serializer):
     new_due_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class LetterForCaseInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=LetterKind.choices, default=LetterKind.ESCALATION)
+class InterviewInput(serializers.Serializer):
+    """The arrangements of an interview notice (约谈通知): required when issuing one, ignored otherwise."""
+
+    interview_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    interview_place = serializers.CharField(required=False, allow_blank=True, default="")
+    attendees = serializers.CharField(required=False, allow_blank=True, default="", help_text="Who must attend.")
+    materials = serializers.CharField(required=False, allow_blank=True, default="", help_text="What to bring.")
+
+    @staticmethod
+    def interview(data: dict) -> Interview:
+        return Interview(
+            at=data.get("interview_at"),
+            place=data.get("interview_place", ""),
+            attendees=data.get("attendees", ""),
+            materials=data.get("materials", ""),
+        )
+
+
+class LetterForCaseInput(InterviewInput):
+    kind = serializers.ChoiceField(
+        choices=[(k, LetterKind(k).label) for k in CASE_LETTER_KINDS], default=LetterKind.ESCALATION
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    remarks = serializers.CharField(required=False, allow_blank=True, default="", help_text="Additional paragraphs.")
 
 
 class DraftInput(serializers.Serializer):
@@ -196,13 +236,15 @@ class DraftInput(serializers.Serializer):
     case_id = serializers.IntegerField(required=False, allow_null=True)
     department_id = serializers.IntegerField(required=False, allow_null=True)
     title = serializers.CharField(required=False, allow_blank=True, default="")
-    paragraphs = serializers.ListField(child=serializers.CharField(), required=False)
+    remarks = serializers.CharField(required=False, allow_blank=True, default="", help_text="Additional paragraphs.")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class IssueInput(serializers.Serializer):
+class IssueInput(InterviewInput):
     title = serializers.CharField(required=False, allow_blank=True, default="")
-    paragraphs = serializers.ListField(child=serializers.CharField(), required=False)
+    remarks = serializers.CharField(
+        required=False, allow_null=True, default=None, help_text="Additional paragraphs; null keeps the draft's."
+    )
     response_due_on = serializers.DateField(required=False, allow_null=True)
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("letters/<int:letter_id>/pdf/", views.LetterPdf.as_view(), name="letter-pdf"),
     path("letters/<int:letter_id>/answer/", views.LetterAnswer.as_view(), name="letter-answer"),
     path("drafts/", views.DraftList.as_view(), name="drafts"),
+    path("drafts/<int:draft_id>/preview/", views.DraftPreview.as_view(), name="draft-preview"),
     path("drafts/<int:draft_id>/issue/", views.DraftIssue.as_view(), name="draft-issue"),
     path("drafts/<int:draft_id>/withdraw/", views.DraftWithdraw.as_view(), name="draft-withdraw"),
     path("scorecards/", views.ScorecardList.as_view(), name="scorecards"),

@@ -152,7 +152,12 @@ class CaseLetterIssue(_CaseAction):
             raise PermissionDenied()
         data = _input(s.LetterForCaseInput, request)
         letter = letters.letter_issue_for_case(
-            case_id=case_id, kind=data["kind"], actor=request.user, reason=data["reason"]
+            case_id=case_id,
+            kind=data["kind"],
+            actor=request.user,
+            reason=data["reason"],
+            remarks=data["remarks"],
+            interview=s.InterviewInput.interview(data),
         )
         return Response(s.LetterSerializer(letter).data, status=201)
 
@@ -220,7 +225,7 @@ class DraftList(ListAPIView):
             case_id=data.get("case_id"),
             department_id=data.get("department_id"),
             title=data["title"],
-            paragraphs=data.get("paragraphs"),
+            remarks=data["remarks"],
         )
         return Response(s.DraftSerializer(draft).data, status=201)
 
@@ -238,10 +243,21 @@ class DraftIssue(APIView):
             draft_id=draft_id,
             actor=request.user,
             title=data["title"],
-            paragraphs=data.get("paragraphs"),
+            remarks=data["remarks"],
             due_on=data.get("response_due_on"),
+            interview=s.InterviewInput.interview(data),
         )
         return Response(s.LetterSerializer(letter).data, status=201)
+
+
+class DraftPreview(APIView):
+    @extend_schema(
+        responses=s.LetterPreviewSerializer,
+        summary="A draft as it would read if issued now (an interview notice's arrangements show as to be filled)",
+    )
+    def get(self, request, draft_id: int):
+        draft = access.draft_get_for(user=request.user, draft_id=draft_id)
+        return Response(s.LetterPreviewSerializer(letters.letter_preview(draft=draft)).data)
 
 
 class DraftWithdraw(APIView):

@@ -1,5 +1,5 @@
 from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
-from .letters import LetterDraft, SupervisionLetter
+from .letters import LetterDraft, LetterTemplate, SupervisionLetter
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
 from .scorecards import Scorecard
 
@@ -9,6 +9,7 @@ __all__ = [
     "DisciplineReferral",
     "LadderRule",
     "LetterDraft",
+    "LetterTemplate",
     "ReferralEvent",
     "ReferralGroupObjectPermission",
     "ReferralUserObjectPermission",

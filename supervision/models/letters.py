@@ -1,6 +1,8 @@
-"""Supervision letters: drafts a supervisor reviews, and issued letters (GB/T 9704 函) with their answers."""
+"""Supervision letters: the texts of each kind, drafts a supervisor reviews, and issued letters (GB/T 9704 函)
+with their answers."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,35 @@ from django.utils.translation import gettext_lazy as _
 from arbitration.history import HistoricalRecords
 from arbitration.models import IssuedDocument
 from supervision.choices import LetterKind, LetterStatus
+from supervision.texts.placeholders import template_errors
+
+
+class LetterTemplate(models.Model):
+    """文书模板: the title and body of one kind of letter, with ${placeholders} the facts fill when it is issued.
+
+    An administrator edits it in the admin; `clean` refuses an unknown placeholder, a stray `$` or a body that
+    leaves out what its kind must say (docs/letters.md). An issued letter keeps the text it was issued with.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=LetterKind, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), help_text=_("One paragraph per line. Placeholders are written ${name}."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    def clean(self) -> None:
+        if self.kind in LetterKind.values:
+            errors = template_errors(self.kind, title=self.title or "", body=self.body or "")
+            if errors:
+                raise ValidationError(errors)
 
 
 class LetterDraft(models.Model):
@@ -28,8 +59,14 @@ class LetterDraft(models.Model):
         related_name="supervision_drafts",
     )
     addressee = models.CharField(_("addressee"), max_length=100)
-    title = models.CharField(_("title"), max_length=200)
-    paragraphs = models.JSONField(_("paragraphs"), default=list)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("Blank: the title of the kind's text template.")
+    )
+    remarks = models.TextField(
+        _("additional paragraphs"),
+        blank=True,
+        help_text=_("The drafter's own words, added to the template's text where it says ${remarks}."),
+    )
     case = models.ForeignKey(
         "supervision.SupervisionCase",
         verbose_name=_("case"),
@@ -87,7 +124,8 @@ class LetterDraft(models.Model):
 class SupervisionLetter(IssuedDocument):
     """督办文书: an issued 催办通知书, 督办函, 预警函, 约谈通知 or 移送函 — numbered, addressed, due, never re-rendered.
 
-    `data` holds the frozen `LetterData`; the PDF is built from it once, after the issuing transaction commits.
+    `data` holds the frozen `LetterData` with the template text and the facts it was filled with; the PDF is built
+    from it once, after the issuing transaction commits, so a later edit of the template changes nothing here.
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=LetterKind)

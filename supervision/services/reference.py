@@ -1,11 +1,13 @@
-"""Reference data supervision needs: its permissions on the role groups, and the ladder's default rules."""
+"""Reference data supervision needs: its permissions on the role groups, the ladder's default rules and the
+default text of each kind of letter."""
 
 from django.contrib.auth.models import Group, Permission
 
 from arbitration.choices import Role
 from arbitration.history import save_attributed
-from supervision.models import LadderRule
+from supervision.models import LadderRule, LetterTemplate
 from supervision.selectors import DEFAULT_LADDER
+from supervision.texts.defaults import DEFAULT_TEMPLATES
 
 # Permissions hang on the role groups (arbitration.choices.Role); object grants come on top (referrals).
 GROUP_PERMISSIONS = {
@@ -18,7 +20,13 @@ GROUP_PERMISSIONS = {
         "view_scorecard",
         "view_disciplinereferral",
     ),
-    Role.ADMINISTRATOR: ("supervise_case", "issue_letter", "refer_case"),
+    Role.ADMINISTRATOR: (
+        "supervise_case",
+        "issue_letter",
+        "refer_case",
+        "view_lettertemplate",
+        "change_lettertemplate",
+    ),
     Role.LIAISON: ("answer_case",),
 }
 
@@ -37,3 +45,9 @@ def reference_data_ensure() -> None:
                 actor=None,
                 reason="default ladder (DOMAIN.md §3)",
             )
+    # The data migration seeds the texts; a flush (seed_demo, transactional tests) empties the table, and a kind
+    # without a text could not be issued, so what is missing comes back here. Edited texts are left alone.
+    present = set(LetterTemplate.objects.values_list("kind", flat=True))
+    for kind, text in DEFAULT_TEMPLATES.items():
+        if kind not in present:
+            save_attributed(LetterTemplate(kind=kind, **text), actor=None, reason="default text")

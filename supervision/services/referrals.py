@@ -19,11 +19,11 @@ from arbitration.errors import NotFound
 from arbitration.history import real_user, save_attributed
 from arbitration.models import Assignment, Bounce, Ticket, User
 from supervision import states
-from supervision.choices import LetterKind, ReferralStatus, ReferralTrigger
+from supervision.choices import ReferralStatus, ReferralTrigger
 from supervision.dossier import dossier_snapshot, render_dossier
 from supervision.errors import NoDisciplineLiaison, ReasonRequired
 from supervision.models import DisciplineReferral, ReferralEvent
-from supervision.services.letters import letter_draft, letter_issue
+from supervision.services.letters import letter_issue_for_referral
 
 logger = logging.getLogger(__name__)
 
@@ -151,20 +151,7 @@ def referral_send(*, referral_id: int, liaison_id: int, actor, reason: str = "")
     )
     for permission in LIAISON_PERMISSIONS:
         assign_perm(permission, liaison, referral)
-    ticket = referral.ticket
-    draft = letter_draft(
-        kind=LetterKind.REFERRAL,
-        actor=actor,
-        reason=reason,
-        addressee=settings.MINGZE_DISCIPLINE_COMMISSION_NAME,
-        ticket_id=ticket.pk,
-        referral=referral,
-        paragraphs=[
-            f"12345热线工单{ticket.hotline_no}（{ticket.title}）{referral.get_trigger_display()}。{referral.reason}。",
-            "根据有关规定，现将该问题线索及卷宗移送你委，请依规依纪依法处理，并将处理结果反馈我办。",
-        ],
-    )
-    letter_issue(draft_id=draft.pk, actor=actor)
+    letter_issue_for_referral(referral=referral, actor=actor, reason=reason)
     transaction.on_commit(partial(_dossier_render_queued, referral.pk))
     return referral
 

@@ -27,9 +27,9 @@ from django.utils import timezone
 from arbitration.choices import AssignmentRole, BounceOutcome, Satisfaction, TicketStatus
 from arbitration.history import save_attributed
 from arbitration.models import Assignment, Bounce, Department
-from supervision.choices import LetterKind, LetterStatus, PeriodKind
-from supervision.models import LetterDraft, Scorecard
-from supervision.services.letters import letter_draft, scorecard_letter_paragraphs
+from supervision.choices import LetterKind, PeriodKind
+from supervision.models import Scorecard
+from supervision.services.letters import letter_draft_for_scorecard
 
 RATE = Decimal("0.0001")
 INDEX = Decimal("0.01")
@@ -193,19 +193,10 @@ def _draft_letters(card: Scorecard, *, actor) -> None:
         wanted.append(LetterKind.WARNING)
     if card.service_index < settings.MINGZE_SCORE_INTERVIEW_BELOW:
         wanted.append(LetterKind.INTERVIEW)
-    drafted = set(
-        LetterDraft.objects.filter(scorecard=card).exclude(status=LetterStatus.WITHDRAWN).values_list("kind", flat=True)
-    )
     for kind in wanted:
-        if kind not in drafted:
-            letter_draft(
-                kind=kind,
-                actor=actor,
-                reason=f"{card.period_start:%Y-%m} {card.service_index}",
-                department_id=card.department_id,
-                scorecard=card,
-                paragraphs=scorecard_letter_paragraphs(card, kind),
-            )
+        letter_draft_for_scorecard(
+            scorecard=card, kind=kind, actor=actor, reason=f"{card.period_start:%Y-%m} {card.service_index}"
+        )
 
 
 def scorecards_compute_last_month(*, today: dt.date | None = None) -> list[Scorecard]:

@@ -25,6 +25,7 @@ from supervision import access, selectors
 from supervision.choices import TIER_ORDER, AnswerKind, LetterKind, PeriodKind, ReferralStatus, Tier
 from supervision.dossier import supervision_entries
 from supervision.services import cases, letters, referrals, scorecards, sweep
+from supervision.texts.facts import CASE_LETTER_KINDS, Interview
 from supervision.views.files import dossier_response
 
 
@@ -118,7 +119,7 @@ def case_detail(request, case_id: int):
             "may_press": access.may_press(request.user, case),
             "may_issue": access.may_issue_letters(request.user),
             "answer_kinds": AnswerKind.choices,
-            "letter_kinds": LetterKind.choices,
+            "letter_kinds": [(kind, LetterKind(kind).label) for kind in CASE_LETTER_KINDS],
         },
     )
 
@@ -150,7 +151,12 @@ def case_action(request, case_id: int, action: str):
         if not access.may_issue_letters(request.user):
             raise PermissionDenied()
         letter = letters.letter_issue_for_case(
-            case_id=case.pk, kind=request.POST.get("kind", LetterKind.ESCALATION), actor=request.user, reason=reason
+            case_id=case.pk,
+            kind=request.POST.get("kind", LetterKind.ESCALATION),
+            actor=request.user,
+            reason=reason,
+            remarks=request.POST.get("remarks", ""),
+            interview=_interview(request.POST),
         )
         messages.success(request, _("Letter %(number)s issued.") % {"number": letter.document_number})
         return redirect("supervision:letter", letter_id=letter.pk)
@@ -249,26 +255,55 @@ def letter_answer(request, letter_id: int):
     return redirect("supervision:letter", letter_id=letter.pk)
 
 
+def _interview(post) -> Interview:
+    """The interview arrangements typed on a page (a datetime-local field gives a naive local time)."""
+    try:
+        at = parse_datetime(post.get("interview_at", "") or "")
+    except ValueError:
+        at = None
+    if at is not None and timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    return Interview(
+        at=at,
+        place=post.get("interview_place", ""),
+        attendees=post.get("attendees", ""),
+        materials=post.get("materials", ""),
+    )
+
+
 @login_required
 @domain_errors_as_messages
 def draft_detail(request, draft_id: int):
+    """Review a draft: its text as it will be issued (from the kind's template), the drafter's remarks, the answer
+    date and, for an interview notice, the arrangements; then issue it or withdraw it."""
     draft = access.draft_get_for(user=request.user, draft_id=draft_id)
-    if request.method == "POST":
-        if request.POST.get("action") == "withdraw":
-            letters.letter_withdraw(draft_id=draft.pk, actor=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, _("Draft withdrawn."))
-            return redirect("supervision:letters")
-        paragraphs = [line.strip() for line in request.POST.get("paragraphs", "").splitlines() if line.strip()]
-        letter = letters.letter_issue(
-            draft_id=draft.pk,
-            actor=request.user,
-            title=request.POST.get("title", ""),
-            paragraphs=paragraphs or None,
-            due_on=parse_date(request.POST.get("response_due_on", "") or ""),
-        )
+    post = request.POST if request.method == "POST" else {}
+    action = post.get("action", "")
+    if action == "withdraw":
+        letters.letter_withdraw(draft_id=draft.pk, actor=request.user, reason=post.get("reason", ""))
+        messages.success(request, _("Draft withdrawn."))
+        return redirect("supervision:letters")
+    choices = {
+        "title": post.get("title", draft.title),
+        "remarks": post.get("remarks", draft.remarks),
+        "due_on": parse_date(post.get("response_due_on", "") or ""),
+        "interview": _interview(post),
+    }
+    if action == "issue":
+        letter = letters.letter_issue(draft_id=draft.pk, actor=request.user, **choices)
         messages.success(request, _("Letter %(number)s issued.") % {"number": letter.document_number})
         return redirect("supervision:letter", letter_id=letter.pk)
-    return render(request, "supervision/draft.html", {"draft": draft, "paragraphs": "\n".join(draft.paragraphs)})
+    preview, preview_error = None, ""
+    if draft.status == "draft":
+        try:
+            preview = letters.letter_preview(draft=draft, **choices)
+        except DomainError as error:  # a missing or broken template: say so here instead of leaving the page
+            preview_error = str(error)
+    return render(
+        request,
+        "supervision/draft.html",
+        {"draft": draft, "preview": preview, "preview_error": preview_error, "choices": choices, "post": post},
+    )
 
 
 # --- scorecards ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from supervision.choices import LetterKind, LetterStatus
 from supervision.errors import LetterNotDraft, LetterNotIssued
 from supervision.models import SupervisionLetter
 from supervision.services import cases, letters
+from supervision.texts.facts import CASE_LETTER_KINDS, Interview
 from tests.factories import at
 from tests.supervision.helpers import dispatched_ticket
 
@@ -44,15 +45,20 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.mark.parametrize(
-    "kind", [LetterKind.REMINDER, LetterKind.ESCALATION, LetterKind.WARNING, LetterKind.INTERVIEW, LetterKind.REFERRAL]
-)
+# The kinds a case's letter may be (warning letters come from scorecards, referral letters from referrals: see
+# test_letter_kinds.py, which checks each kind's own words).
+@pytest.mark.parametrize("kind", CASE_LETTER_KINDS)
 def test_each_letter_pdf_shows_number_addressee_ticket_and_due_date_in_the_letter_format(
     kind, case, supervisor, django_capture_on_commit_callbacks
 ):
     draft = letters.letter_draft_create(kind=kind, actor=supervisor, case_id=case.pk)
+    interview = Interview(
+        at=at(2026, 3, 20, 9, 30), place="市政府302会议室", attendees="负责同志", materials="整改报告"
+    )
     with django_capture_on_commit_callbacks(execute=True):  # the PDF is rendered after commit
-        letter = letters.letter_issue(draft_id=draft.pk, actor=supervisor, due_on=dt.date(2026, 3, 17))
+        letter = letters.letter_issue(
+            draft_id=draft.pk, actor=supervisor, due_on=dt.date(2026, 3, 17), interview=interview, now=at(2026, 3, 12)
+        )
 
     letter.refresh_from_db()
     assert letter.render_status == RenderStatus.RENDERED
@@ -72,11 +78,11 @@ def test_each_letter_pdf_shows_number_addressee_ticket_and_due_date_in_the_lette
 def test_numbers_follow_each_other_per_kind_and_a_draft_is_issued_once(case, supervisor):
     first = letters.letter_issue_for_case(case_id=case.pk, kind=LetterKind.ESCALATION, actor=supervisor)
     second = letters.letter_issue_for_case(case_id=case.pk, kind=LetterKind.ESCALATION, actor=supervisor)
-    warning = letters.letter_issue_for_case(case_id=case.pk, kind=LetterKind.WARNING, actor=supervisor)
+    reminder = letters.letter_issue_for_case(case_id=case.pk, kind=LetterKind.REMINDER, actor=supervisor)
 
     year = first.issued_at.year
     assert (first.document_number, second.document_number) == (f"明责督〔{year}〕1号", f"明责督〔{year}〕2号")
-    assert warning.document_number == f"明责警〔{year}〕1号"
+    assert reminder.document_number == f"明责催〔{year}〕1号"
     with pytest.raises(LetterNotDraft):
         letters.letter_issue(draft_id=first.draft_id, actor=supervisor)
 
@@ -96,7 +102,7 @@ def test_an_issued_letter_is_never_rendered_again(case, supervisor, django_captu
 def test_the_register_shows_issued_answered_and_overdue(case, supervisor, liaison_urban):
     answered = letters.letter_issue_for_case(case_id=case.pk, kind=LetterKind.ESCALATION, actor=supervisor)
     overdue = letters.letter_issue_for_case(case_id=case.pk, kind=LetterKind.REMINDER, actor=supervisor)
-    letters.letter_issue_for_case(case_id=case.pk, kind=LetterKind.WARNING, actor=supervisor)
+    letters.letter_issue_for_case(case_id=case.pk, kind=LetterKind.ESCALATION, actor=supervisor)
     letters.letter_answer(letter_id=answered.pk, actor=liaison_urban, text="已办结并答复群众")
     late = overdue.response_due_on + dt.timedelta(days=1)
 
