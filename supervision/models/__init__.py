@@ -1,5 +1,6 @@
 from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
 from .letters import LetterDraft, SupervisionLetter
+from .problems import Problem, ProblemTicket
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
 from .scorecards import Scorecard
 
@@ -9,6 +10,8 @@ __all__ = [
     "DisciplineReferral",
     "LadderRule",
     "LetterDraft",
+    "Problem",
+    "ProblemTicket",
     "ReferralEvent",
     "ReferralGroupObjectPermission",
     "ReferralUserObjectPermission",
