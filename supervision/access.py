@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
+from arbitration.access import tickets_visible_to
 from arbitration.choices import AssignmentRole, Role
 from arbitration.errors import NotFound, PermissionDenied
-from arbitration.models import Assignment
-from supervision.models import DisciplineReferral, LetterDraft, SupervisionCase, SupervisionLetter
+from arbitration.models import Assignment, Ticket
+from supervision.models import DisciplineReferral, LetterDraft, Problem, SupervisionCase, SupervisionLetter
 
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 OVERSEEING_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.CITY_LEADER)
@@ -56,6 +57,37 @@ def case_get_for(*, user, case_id: int) -> SupervisionCase:
     if case is None:
         raise NotFound()
     return case
+
+
+def case_tickets_for(*, user, case: SupervisionCase) -> QuerySet[Ticket]:
+    """The tickets the case covers — every ticket of its problem — that `user` may see, oldest first. A liaison
+    pressed on a problem sees its tickets dispatched to their departments, not the others'."""
+    if case.problem_id:
+        return problem_tickets_for(user=user, problem=case.problem)
+    covered = Ticket.objects.filter(pk=case.ticket_id) if case.ticket_id else Ticket.objects.none()
+    return tickets_visible_to(user, covered).select_related("matter", "territory").order_by("received_at", "pk")
+
+
+def problems_visible_to(user) -> QuerySet[Problem]:
+    """A problem is seen by whoever sees one of its cases."""
+    return Problem.objects.filter(Exists(cases_visible_to(user).filter(problem=OuterRef("pk"))))
+
+
+def problem_get_for(*, user, problem_id: int) -> Problem:
+    problem = problems_visible_to(user).filter(pk=problem_id).first()
+    if problem is None:
+        raise NotFound()
+    return problem
+
+
+def problem_tickets_for(*, user, problem: Problem) -> QuerySet[Ticket]:
+    """The problem's tickets that `user` may see, oldest first."""
+    covered = Ticket.objects.filter(problem_membership__problem=problem)
+    return (
+        tickets_visible_to(user, covered)
+        .select_related("matter", "territory", "problem_membership")
+        .order_by("received_at", "pk")
+    )
 
 
 def may_answer(user, case: SupervisionCase) -> bool:

@@ -13,6 +13,8 @@ from supervision.models import (
     LadderRule,
     LetterDraft,
     LetterTemplate,
+    Problem,
+    ProblemTicket,
     Reminder,
     Scorecard,
     SupervisionCase,
@@ -79,11 +81,31 @@ class CaseEventInline(admin.TabularInline):
 
 @admin.register(SupervisionCase)
 class SupervisionCaseAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "trigger", "tier", "status", "opened_at", "step_due_at"]
+    list_display = ["__str__", "trigger", "tier", "status", "problem", "opened_at", "step_due_at"]
     list_filter = ["status", "tier", "trigger"]
     search_fields = ["ticket__hotline_no", "department__name"]
-    raw_id_fields = ["ticket"]
+    raw_id_fields = ["ticket", "problem"]
     inlines = [CaseEventInline]
+
+
+class ProblemTicketInline(admin.TabularInline):
+    model = ProblemTicket
+    extra = 0
+    can_delete = False
+    readonly_fields = ["ticket", "rule", "joined_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Problem)
+class ProblemAdmin(ReadOnlyAdmin):
+    """Problems are grouped by the sweep (docs/supervision.md); the admin shows them and their tickets."""
+
+    list_display = ["__str__", "opened_at", "merged_into"]
+    search_fields = ["memberships__ticket__hotline_no"]
+    inlines = [ProblemTicketInline]
 
 
 @admin.register(Reminder)
@@ -113,6 +135,6 @@ class ScorecardAdmin(ReadOnlyAdmin):
 
 @admin.register(DisciplineReferral)
 class DisciplineReferralAdmin(GuardedModelAdmin, ReadOnlyAdmin):
-    list_display = ["ticket", "trigger", "status", "proposed_at", "sent_at", "liaison"]
+    list_display = ["ticket", "problem", "trigger", "status", "proposed_at", "sent_at", "liaison"]
     list_filter = ["status", "trigger"]
-    raw_id_fields = ["ticket"]
+    raw_id_fields = ["ticket", "problem"]

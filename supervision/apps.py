@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,9 @@ class SupervisionConfig(AppConfig):
         # Arbitration never imports supervision: it sends signals, and supervision listens here.
         from arbitration import signals
         from supervision import receivers
+        from supervision.checks import referral_rules_check
+
+        checks.register(referral_rules_check)
 
         post_migrate.connect(_ensure_reference_data, sender=self)
         signals.ruling_refused.connect(receivers.on_ruling_refused, dispatch_uid="supervision.ruling_refused")

@@ -45,7 +45,17 @@ class CaseEventKind(models.TextChoices):
     LETTER_DRAFTED = "letter_drafted", _("Letter drafted")
     LETTER_ISSUED = "letter_issued", _("Letter issued")
     LADDER_TOP = "ladder_top", _("Top of the ladder reached")
+    TICKET_JOINED = "ticket_joined", _("A new ticket of the problem joined")
+    PROBLEM_MERGED = "problem_merged", _("Problems merged into one")
     CLOSED = "closed", pgettext_lazy("supervision case event", "Closed")
+
+
+class ProblemRule(models.TextChoices):
+    """Which rule tied a ticket to its problem (see docs/supervision.md, "Problems")."""
+
+    PLACE = "place", _("Same matter at the same place")
+    CALLER = "caller", _("Same caller")
+    BOTH = "both", _("Same place and same caller")
 
 
 class AnswerKind(models.TextChoices):

@@ -73,3 +73,8 @@ class ReferralMoveRefused(DomainError):
 
 class NoDisciplineLiaison(DomainError):
     code, http_status, message = "no_discipline_liaison", 400, _("Choose a discipline commission liaison.")
+
+
+class DossierDocumentUnavailable(DomainError):
+    code, http_status = "dossier_document_unavailable", 409
+    message = _("The PDF of {number} could not be produced, so the dossier cannot verify it. Try again later.")

@@ -12,12 +12,13 @@ from supervision import selectors
 from supervision.choices import ReferralTrigger, Trigger
 from supervision.errors import CaseAlreadyOpen
 from supervision.services.cases import case_open
-from supervision.services.referrals import referral_propose
-from supervision.services.sweep import SweepReport, cases_open_batch, unreasonable_bounce_candidates
+from supervision.services.opening import SweepReport, cases_open_batch
+from supervision.services.referrals import referral_propose, refusal_reason
+from supervision.services.sweep import unreasonable_bounce_candidates
 
 
-def _refused(decision, refusal, actor, *, what: str) -> None:
-    reason = f"{refusal.department}拒不执行{what}{decision.document_number}：{refusal.reason}"
+def _refused(decision, refusal, actor) -> None:
+    reason = refusal_reason(refusal)
     # A ticket already under supervision for a refusal keeps its case; the referral below still records this one.
     with contextlib.suppress(CaseAlreadyOpen):
         case_open(
@@ -27,15 +28,17 @@ def _refused(decision, refusal, actor, *, what: str) -> None:
             department_id=refusal.department_id,
             trigger=Trigger.RULING_REFUSED,
         )
+    # By default the refusal rule skips the key rung and is proposed now; where the settings make it wait, the
+    # sweep proposes it once key supervision has failed (referral_propose returns None until then).
     referral_propose(ticket_id=decision.ticket_id, trigger=ReferralTrigger.REFUSAL, reason=reason, actor=actor)
 
 
 def on_ruling_refused(sender, *, ruling, refusal, actor=None, **kwargs) -> None:
-    _refused(ruling, refusal, actor, what="职责认定")
+    _refused(ruling, refusal, actor)
 
 
 def on_leader_decision_refused(sender, *, decision, refusal, actor=None, **kwargs) -> None:
-    _refused(decision, refusal, actor, what="领导签批")
+    _refused(decision, refusal, actor)
 
 
 def on_bounce_rejected(sender, *, bounce, actor=None, **kwargs) -> None:

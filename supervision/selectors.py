@@ -10,17 +10,31 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from arbitration.calendar import WorkingCalendar
-from arbitration.choices import AssignmentRole
+from arbitration.choices import OPEN_TICKET_STATUSES, AssignmentRole, Satisfaction
 from arbitration.errors import CalendarYearMissing
-from arbitration.models import Assignment
-from supervision.choices import TIER_ORDER, CaseStatus, LetterKind, LetterStatus, PeriodKind, ReferralStatus, Tier
+from arbitration.models import Assignment, Ticket
+from supervision.choices import (
+    TIER_ORDER,
+    CaseEventKind,
+    CaseStatus,
+    LetterKind,
+    LetterStatus,
+    PeriodKind,
+    ReferralStatus,
+    Tier,
+)
+from supervision.grouping import RepeatRow
 from supervision.models import (
+    CaseEvent,
     DisciplineReferral,
     LadderRule,
+    ProblemTicket,
     Scorecard,
     SupervisionCase,
     SupervisionLetter,
@@ -37,7 +51,7 @@ class Rung:
     letter_kind: str
 
 
-# DOMAIN.md §3: a reminder the day after the limit; a written notice if still overdue 5 working days later.
+# A reminder the day after the limit; a written notice if still overdue 5 working days later (docs/supervision.md).
 DEFAULT_LADDER: dict[str, Rung] = {
     Tier.ROUTINE: Rung(Tier.ROUTINE, 5, ""),
     Tier.KEY: Rung(Tier.KEY, 5, LetterKind.ESCALATION),
@@ -117,6 +131,139 @@ def ticket_copied_departments(ticket_id: int) -> list[int]:
         Assignment.objects.filter(ticket_id=ticket_id, role=AssignmentRole.COPIED, ended_at=None).values_list(
             "department_id", flat=True
         )
+    )
+
+
+# --- problems (repeated requests) -----------------------------------------------------------------------------
+# A ticket that still asks for something: open, or closed and rated unsatisfied at the return visit.
+UNRESOLVED = Q(status__in=OPEN_TICKET_STATUSES) | Q(satisfaction=Satisfaction.DISSATISFIED)
+
+
+def repeated_request_rows(*, since: dt.datetime, threshold: int) -> list[RepeatRow]:
+    """The tickets received since `since` that belong to a qualifying group, by place and by caller (two queries).
+
+    A group (one matter at one territory, or one phone number) qualifies with `threshold` or more tickets of which
+    at least one is unresolved, or when it holds a ticket already in a problem beside one that is not yet: a new
+    request of a known problem. Both queries read only columns of the ticket index `ticket_recent_window`.
+    """
+    recent = Ticket.objects.filter(received_at__gte=since).order_by()
+    facts = ("pk", "received_at", "status", "satisfaction")
+    rows = [
+        RepeatRow(pk, received, status in OPEN_TICKET_STATUSES, satisfaction == Satisfaction.DISSATISFIED, (m, t))
+        for pk, received, status, satisfaction, m, t in _group_members(
+            recent, ("matter_id", "territory_id"), threshold
+        ).values_list(*facts, "matter_id", "territory_id")
+    ]
+    rows += [
+        RepeatRow(pk, received, status in OPEN_TICKET_STATUSES, satisfaction == Satisfaction.DISSATISFIED, None, phone)
+        for pk, received, status, satisfaction, phone in _group_members(
+            recent.exclude(citizen_phone=""), ("citizen_phone",), threshold
+        ).values_list(*facts, "citizen_phone")
+    ]
+    return rows
+
+
+def _group_members(recent: QuerySet[Ticket], columns: tuple[str, ...], threshold: int) -> QuerySet[Ticket]:
+    """The tickets of `recent` whose `columns` name a qualifying group: `(columns) IN (grouped subquery)`.
+
+    A row-value IN, which the ORM does not spell, so the grouped query is built by the ORM and wrapped; both
+    PostgreSQL and SQLite run it as one semi-join rather than a subquery per ticket.
+    """
+    groups = (
+        recent.values(*columns)
+        .annotate(n=Count("pk"), unresolved=Count("pk", filter=UNRESOLVED), known=Count("problem_membership"))
+        .filter(Q(n__gte=threshold, unresolved__gte=1) | Q(known__gte=1, n__gt=F("known")))
+        .values(*columns)
+    )
+    sql, params = groups.query.sql_with_params()
+    qn, table = connection.ops.quote_name, connection.ops.quote_name(Ticket._meta.db_table)
+    keys = ", ".join(f"{table}.{qn(Ticket._meta.get_field(name).column)}" for name in columns)
+    return recent.filter(RawSQL(f"({keys}) IN ({sql})", params, output_field=BooleanField()))
+
+
+def problem_memberships(*, since: dt.datetime) -> dict[int, int]:
+    """Ticket id → problem id for the tickets received since `since` that are in a problem (one query)."""
+    return dict(
+        ProblemTicket.objects.filter(ticket__received_at__gte=since).order_by().values_list("ticket_id", "problem_id")
+    )
+
+
+def problems_of_tickets(ticket_ids: list[int]) -> dict[int, int]:
+    """Ticket id → the problem it belongs to, for those of `ticket_ids` in one."""
+    return dict(ProblemTicket.objects.filter(ticket_id__in=ticket_ids).values_list("ticket_id", "problem_id"))
+
+
+def problem_ticket_ids(problem_id: int) -> list[int]:
+    """The problem's tickets, oldest first."""
+    return list(
+        ProblemTicket.objects.filter(problem_id=problem_id)
+        .order_by("ticket__received_at", "ticket_id")
+        .values_list("ticket_id", flat=True)
+    )
+
+
+def problem_memberships_list(problem_id: int) -> list[ProblemTicket]:
+    """The problem's tickets with how each joined, oldest ticket first (pages, API, dossier)."""
+    return list(
+        ProblemTicket.objects.filter(problem_id=problem_id)
+        .select_related("ticket__matter", "ticket__territory")
+        .order_by("ticket__received_at", "ticket_id")
+    )
+
+
+# --- the ladder as climbed ------------------------------------------------------------------------------------
+# "Key supervision failed to move the case": it left the key rung upwards, or it reached the top and lapsed there.
+KEY_RUNG_LAPSED = Q(kind=CaseEventKind.RAISED, from_tier=Tier.KEY) | Q(kind=CaseEventKind.LADDER_TOP)
+LADDER_EVENTS = (CaseEventKind.OPENED, CaseEventKind.RAISED, CaseEventKind.LADDER_TOP, CaseEventKind.CLOSED)
+
+
+@dataclass(frozen=True)
+class KeyRungLapses:
+    """When key supervision first failed to move a case, by the case's ticket and by its problem."""
+
+    tickets: dict[int, dt.datetime]
+    problems: dict[int, dt.datetime]
+
+    def at(self, ticket_id: int | None, problem_id: int | None) -> dt.datetime | None:
+        """The first lapse on a case about this ticket or this problem, or None if there was none."""
+        moments = [self.tickets.get(ticket_id), self.problems.get(problem_id)]
+        return min((moment for moment in moments if moment is not None), default=None)
+
+
+def key_rung_lapses(*, ticket_ids: list[int], problem_ids: list[int]) -> KeyRungLapses:
+    """Lapses of the key rung on the cases of these tickets or problems (one query, through the case indexes)."""
+    tickets: dict[int, dt.datetime] = {}
+    problems: dict[int, dt.datetime] = {}
+    if not ticket_ids and not problem_ids:
+        return KeyRungLapses(tickets, problems)
+    rows = (
+        CaseEvent.objects.filter(KEY_RUNG_LAPSED)
+        .filter(Q(case__ticket_id__in=ticket_ids) | Q(case__problem_id__in=problem_ids))
+        .order_by("at")
+        .values_list("case__ticket_id", "case__problem_id", "at")
+    )
+    for ticket_id, problem_id, at in rows:
+        if ticket_id is not None:
+            tickets.setdefault(ticket_id, at)
+        if problem_id is not None:
+            problems.setdefault(problem_id, at)
+    return KeyRungLapses(tickets, problems)
+
+
+def cases_about(*, ticket_ids: list[int], problem_id: int | None) -> list[SupervisionCase]:
+    """Every case about these tickets or this problem, oldest first, with the events that climbed its ladder."""
+    about = Q(ticket_id__in=ticket_ids) | (Q(problem_id=problem_id) if problem_id else Q(pk__in=[]))
+    return list(
+        SupervisionCase.objects.filter(about)
+        .select_related("ticket")
+        .prefetch_related(_ladder_events())
+        .order_by("opened_at", "pk")
+    )
+
+
+def _ladder_events() -> Prefetch:
+    return Prefetch(
+        "events", queryset=CaseEvent.objects.filter(kind__in=LADDER_EVENTS).order_by("at", "pk"), to_attr="climbs"
     )
 
 

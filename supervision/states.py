@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from supervision.choices import TIER_ORDER, ReferralStatus
+from django.conf import settings
+
+from supervision.choices import TIER_ORDER, ReferralStatus, ReferralTrigger
 from supervision.errors import ReferralMoveRefused, TopOfLadder
 
 
@@ -33,3 +35,9 @@ REFERRAL_MOVES: dict[str, frozenset[str]] = {
 def ensure_referral_move(current: str, target: str) -> None:
     if target not in REFERRAL_MOVES[current]:
         raise ReferralMoveRefused(current=R(current).label, target=R(target).label)
+
+
+def referral_waits_for_key_rung(trigger: str) -> bool:
+    """Whether a rule proposes a referral only once key supervision has failed to move the case (docs/supervision.md,
+    "Referral rules"). The rules in MINGZE_REFERRAL_RULES_SKIPPING_KEY, and a supervisor referring by hand, do not."""
+    return trigger != ReferralTrigger.MANUAL and trigger not in settings.MINGZE_REFERRAL_RULES_SKIPPING_KEY

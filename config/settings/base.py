@@ -302,6 +302,9 @@ MINGZE_SCORE_INTERVIEW_BELOW = env.int("MINGZE_SCORE_INTERVIEW_BELOW", default=8
 MINGZE_REFERRAL_PING_PONG_BOUNCES = env.int("MINGZE_REFERRAL_PING_PONG_BOUNCES", default=4)
 MINGZE_REFERRAL_PING_PONG_DEPARTMENTS = env.int("MINGZE_REFERRAL_PING_PONG_DEPARTMENTS", default=3)
 MINGZE_REFERRAL_REPEATED_UNSATISFIED = env.int("MINGZE_REFERRAL_REPEATED_UNSATISFIED", default=3)
+# A rule proposes a referral only once key supervision has failed to move the case, except the rules listed here
+# (codes of supervision.choices.ReferralTrigger; default: refusing a ruling or a leader decision).
+MINGZE_REFERRAL_RULES_SKIPPING_KEY = env.list("MINGZE_REFERRAL_RULES_SKIPPING_KEY", default=["refusal"])
 # Referrals sent per year that the city aims for (one seed city: 20 "repeatedly unresolved" cases a year).
 MINGZE_REFERRAL_YEARLY_TARGET = env.int("MINGZE_REFERRAL_YEARLY_TARGET", default=20)
 CELERY_BEAT_SCHEDULE["supervision-sweep"] = {

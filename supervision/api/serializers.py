@@ -1,13 +1,17 @@
 """API shapes of supervision: what is returned, and the input of each action."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from supervision.choices import AnswerKind, LetterKind, PeriodKind, ReferralStatus, Tier
+from arbitration.models import Ticket
+from supervision import access
+from supervision.choices import AnswerKind, LetterKind, PeriodKind, ProblemRule, ReferralStatus, Tier
 from supervision.models import (
     CaseAnswer,
     CaseEvent,
     DisciplineReferral,
     LetterDraft,
+    Problem,
     Scorecard,
     SupervisionCase,
     SupervisionLetter,
@@ -24,6 +28,7 @@ class CaseSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "hotline_no",
+            "problem",
             "department",
             "trigger",
             "tier",
@@ -62,12 +67,48 @@ class AnswerSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProblemTicketSerializer(serializers.ModelSerializer):
+    """A ticket of a problem as supervision shows it: no personal data."""
+
+    matter = serializers.CharField(source="matter.name")
+    territory = serializers.CharField(source="territory.name")
+    rule = serializers.ChoiceField(source="problem_membership.rule", choices=ProblemRule.choices, default=None)
+
+    class Meta:
+        model = Ticket
+        fields = ["hotline_no", "received_at", "title", "matter", "territory", "status", "satisfaction", "rule"]
+
+
 class CaseDetailSerializer(CaseSerializer):
+    """A case with its events, answers, and the tickets it covers (all those of its problem the reader may see)."""
+
     events = CaseEventSerializer(many=True, read_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
+    tickets = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "events", "answers"]
+        fields = [*CaseSerializer.Meta.fields, "events", "answers", "tickets"]
+
+    @extend_schema_field(ProblemTicketSerializer(many=True))
+    def get_tickets(self, case: SupervisionCase) -> list:
+        tickets = access.case_tickets_for(user=self.context["request"].user, case=case)
+        return ProblemTicketSerializer(tickets, many=True).data
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    """同一诉求问题: its tickets (those the reader may see) and its cases."""
+
+    tickets = serializers.SerializerMethodField()
+    cases = CaseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = ["id", "opened_at", "merged_into", "merged_at", "tickets", "cases"]
+
+    @extend_schema_field(ProblemTicketSerializer(many=True))
+    def get_tickets(self, problem: Problem) -> list:
+        tickets = access.problem_tickets_for(user=self.context["request"].user, problem=problem)
+        return ProblemTicketSerializer(tickets, many=True).data
 
 
 class LetterSerializer(serializers.ModelSerializer):
@@ -169,6 +210,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "hotline_no",
+            "problem",
             "trigger",
             "status",
             "reason",

@@ -66,7 +66,26 @@ class CaseList(ListAPIView):
 class CaseDetail(APIView):
     @extend_schema(responses=s.CaseDetailSerializer, summary="A supervision case with its events and answers")
     def get(self, request, case_id: int):
-        return Response(s.CaseDetailSerializer(access.case_get_for(user=request.user, case_id=case_id)).data)
+        case = access.case_get_for(user=request.user, case_id=case_id)
+        return Response(s.CaseDetailSerializer(case, context={"request": request}).data)
+
+
+class ProblemList(ListAPIView):
+    serializer_class = s.ProblemSerializer
+
+    @extend_schema(summary="Problems (repeated requests grouped) visible to you, newest first")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return access.problems_visible_to(self.request.user).filter(merged_into=None).prefetch_related("cases")
+
+
+class ProblemDetail(APIView):
+    @extend_schema(responses=s.ProblemSerializer, summary="A problem with its tickets and cases")
+    def get(self, request, problem_id: int):
+        problem = access.problem_get_for(user=request.user, problem_id=problem_id)
+        return Response(s.ProblemSerializer(problem, context={"request": request}).data)
 
 
 class _CaseAction(APIView):

@@ -1,5 +1,6 @@
 from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
 from .letters import LetterDraft, LetterTemplate, SupervisionLetter
+from .problems import Problem, ProblemTicket
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
 from .scorecards import Scorecard
 
@@ -10,6 +11,8 @@ __all__ = [
     "LadderRule",
     "LetterDraft",
     "LetterTemplate",
+    "Problem",
+    "ProblemTicket",
     "ReferralEvent",
     "ReferralGroupObjectPermission",
     "ReferralUserObjectPermission",

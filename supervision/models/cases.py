@@ -23,8 +23,8 @@ from supervision.choices import (
 class LadderRule(models.Model):
     """督办阶梯规则: how long a department has to respond at one tier before the case moves up a rung.
 
-    Rules are data (DOMAIN.md §3 gives the defaults, see `supervision.selectors.DEFAULT_LADDER`); a tier
-    without a row falls back to its default, so an empty table still works.
+    Rules are data (defaults in `supervision.selectors.DEFAULT_LADDER`, described in docs/supervision.md); a
+    tier without a row falls back to its default, so an empty table still works.
     """
 
     tier = models.CharField(_("tier"), max_length=16, choices=Tier, unique=True)
@@ -53,9 +53,10 @@ class LadderRule(models.Model):
 class SupervisionCase(models.Model):
     """督办件: pressure on one ticket (or one department) for one trigger, moving up routine → key → task force.
 
-    `subject_key` names what the case is about ("ticket:12", "department:3", "place:4:17", "caller:…"): at
-    most one open case per trigger and subject, enforced by the database so that two sweeps running at once
-    cannot both open it.
+    `subject_key` names what the case is about ("ticket:12", "department:3", "problem:5"): at most one open
+    case per trigger and subject, enforced by the database so that two sweeps running at once cannot both
+    open it. A case about a problem (repeated requests) covers every ticket of the problem; `ticket` is then
+    the one whose lead department is pressed.
     """
 
     subject_key = models.CharField(_("subject"), max_length=80)
@@ -66,6 +67,15 @@ class SupervisionCase(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="supervision_cases",
+    )
+    problem = models.ForeignKey(
+        "supervision.Problem",
+        verbose_name=_("problem"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text=_("For repeated requests: the problem whose tickets the case covers."),
     )
     department = models.ForeignKey(
         "arbitration.Department",

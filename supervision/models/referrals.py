@@ -19,12 +19,23 @@ def dossier_upload_to(referral: "DisciplineReferral", filename: str) -> str:
 class DisciplineReferral(models.Model):
     """移送纪委监委: a ticket whose handling points to officials' inaction, sent with its dossier (卷宗).
 
-    The dossier is a snapshot made when the referral is sent: `dossier_data` and `dossier_pdf` are never
-    rebuilt. The discipline liaison sees a referral only through a guardian grant on it.
+    When the ticket belongs to a problem, the referral is about the problem and its dossier covers every
+    ticket of it (docs/supervision.md, "Dossier"). The dossier is a snapshot made when the referral is sent:
+    `dossier_data` and `dossier_pdf` are never rebuilt. The discipline liaison sees a referral only through a
+    guardian grant on it.
     """
 
     ticket = models.ForeignKey(
         "arbitration.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="discipline_referrals"
+    )
+    problem = models.ForeignKey(
+        "supervision.Problem",
+        verbose_name=_("problem"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        help_text=_("The problem the ticket belongs to: the dossier then covers all its tickets."),
     )
     departments = models.ManyToManyField(
         "arbitration.Department",
@@ -83,6 +94,12 @@ class DisciplineReferral(models.Model):
                 fields=["ticket", "trigger"],
                 condition=~Q(trigger="manual"),
                 name="one_rule_referral_per_ticket_and_trigger",
+            ),
+            # A problem keeps growing (its latest ticket changes): a rule proposes it once all the same.
+            models.UniqueConstraint(
+                fields=["problem", "trigger"],
+                condition=~Q(trigger="manual") & Q(problem__isnull=False),
+                name="one_rule_referral_per_problem_and_trigger",
             ),
         ]
         indexes = [models.Index(fields=["status", "sent_at"])]

@@ -1,10 +1,11 @@
 """Discipline referrals (移送纪委监委): rule proposals, manual referral, sending with the dossier, and the
-discipline liaison's receipt, review and outcome."""
+discipline liaison's receipt, review and outcome. The rules and the ladder they respect: docs/supervision.md."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -17,12 +18,12 @@ from guardian.shortcuts import assign_perm
 from arbitration.choices import OPEN_TICKET_STATUSES, Role, Satisfaction
 from arbitration.errors import NotFound
 from arbitration.history import real_user, save_attributed
-from arbitration.models import Assignment, Bounce, Ticket, User
-from supervision import states
+from arbitration.models import Assignment, Bounce, DecisionRefusal, Ticket, User
+from supervision import selectors, states
 from supervision.choices import ReferralStatus, ReferralTrigger
 from supervision.dossier import dossier_snapshot, render_dossier
 from supervision.errors import NoDisciplineLiaison, ReasonRequired
-from supervision.models import DisciplineReferral, ReferralEvent
+from supervision.models import DisciplineReferral, ProblemTicket, ReferralEvent
 from supervision.services.letters import letter_issue_for_referral
 
 logger = logging.getLogger(__name__)
@@ -42,23 +43,39 @@ def _move(referral: DisciplineReferral, target: str, *, actor, reason: str) -> N
 
 
 def referral_propose(
-    *, ticket_id: int, trigger: str, reason: str, actor=None, now: dt.datetime | None = None
+    *,
+    ticket_id: int,
+    trigger: str,
+    reason: str,
+    actor=None,
+    now: dt.datetime | None = None,
+    problem_id: int | None = None,
 ) -> DisciplineReferral | None:
-    """Propose a referral; a rule proposes a ticket once per trigger (None when it already did)."""
+    """Propose a referral of a ticket — of its whole problem when it belongs to one. A rule proposes once per
+    ticket (and problem) and trigger, and only after key supervision failed to move the case unless the rule
+    skips that rung. Returns None when nothing was proposed."""
+    if problem_id is None:
+        problem_id = selectors.problems_of_tickets([ticket_id]).get(ticket_id)
+    if states.referral_waits_for_key_rung(trigger):
+        lapses = selectors.key_rung_lapses(ticket_ids=[ticket_id], problem_ids=[problem_id] if problem_id else [])
+        if lapses.at(ticket_id, problem_id) is None:
+            return None
     referral = DisciplineReferral(
         ticket_id=ticket_id,
+        problem_id=problem_id,
         trigger=trigger,
         reason=reason,
         proposed_by=real_user(actor),
         proposed_at=now or timezone.now(),
     )
     try:
-        with transaction.atomic():  # the unique constraint settles two sweeps proposing the same ticket
+        with transaction.atomic():  # the unique constraints settle two sweeps proposing the same ticket or problem
             save_attributed(referral, actor=actor, reason=reason)
     except IntegrityError:
         return None
+    ticket_ids = selectors.problem_ticket_ids(problem_id) if problem_id else [ticket_id]
     referral.departments.set(
-        Assignment.objects.filter(ticket_id=ticket_id).values_list("department_id", flat=True).distinct()
+        Assignment.objects.filter(ticket_id__in=ticket_ids).values_list("department_id", flat=True).distinct()
     )
     ReferralEvent.objects.create(
         referral=referral, to_status=ReferralStatus.PROPOSED, actor=real_user(actor), reason=reason
@@ -66,14 +83,50 @@ def referral_propose(
     return referral
 
 
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule found a ticket (or a problem) it would refer."""
+
+    trigger: str
+    ticket_id: int
+    reason: str
+    problem_id: int | None = None
+
+
 def referrals_propose_by_rule(*, now: dt.datetime) -> int:
-    """The rules of DOMAIN.md §5 with thresholds from settings; returns how many referrals were proposed."""
-    proposed = 0
-    existing = set(
-        DisciplineReferral.objects.exclude(trigger=ReferralTrigger.MANUAL).values_list("ticket_id", "trigger")
+    """Every referral rule once, thresholds from settings; returns how many referrals were proposed. A hit of a
+    rule that waits for the key rung is proposed once a case about its ticket or problem has lapsed there."""
+    done = DisciplineReferral.objects.exclude(trigger=ReferralTrigger.MANUAL).values_list(
+        "ticket_id", "problem_id", "trigger"
     )
-    # Ping-pong: one open ticket bounced ≥ 4 times by ≥ 3 departments.
-    ping_pong = (
+    by_ticket = {(ticket_id, trigger) for ticket_id, _problem_id, trigger in done}
+    by_problem = {(problem_id, trigger) for _ticket_id, problem_id, trigger in done if problem_id}
+    hits = [*_ping_pong_hits(), *_repeated_unsatisfied_hits(now=now), *_refusal_hits()]
+    hits = [hit for hit in hits if (hit.ticket_id, hit.trigger) not in by_ticket]
+    problems = selectors.problems_of_tickets([hit.ticket_id for hit in hits if hit.problem_id is None])
+    hits = [
+        hit if hit.problem_id else RuleHit(hit.trigger, hit.ticket_id, hit.reason, problems.get(hit.ticket_id))
+        for hit in hits
+    ]
+    hits = [hit for hit in hits if (hit.problem_id, hit.trigger) not in by_problem]
+    lapses = selectors.key_rung_lapses(
+        ticket_ids=[hit.ticket_id for hit in hits], problem_ids=[hit.problem_id for hit in hits if hit.problem_id]
+    )
+    proposed = 0
+    for hit in hits:
+        if states.referral_waits_for_key_rung(hit.trigger) and lapses.at(hit.ticket_id, hit.problem_id) is None:
+            continue  # key supervision has not had its chance yet
+        with transaction.atomic():
+            referral = referral_propose(
+                ticket_id=hit.ticket_id, trigger=hit.trigger, reason=hit.reason, now=now, problem_id=hit.problem_id
+            )
+        proposed += referral is not None
+    return proposed
+
+
+def _ping_pong_hits() -> list[RuleHit]:
+    """One open ticket bounced ≥ N times by ≥ M departments."""
+    rows = (
         Bounce.objects.filter(ticket__status__in=OPEN_TICKET_STATUSES)
         .order_by()
         .values("ticket_id")
@@ -83,42 +136,54 @@ def referrals_propose_by_rule(*, now: dt.datetime) -> int:
             departments__gte=settings.MINGZE_REFERRAL_PING_PONG_DEPARTMENTS,
         )
     )
-    for row in ping_pong:
-        if (row["ticket_id"], ReferralTrigger.PING_PONG) in existing:
-            continue
-        with transaction.atomic():
-            proposed += (
-                referral_propose(
-                    ticket_id=row["ticket_id"],
-                    trigger=ReferralTrigger.PING_PONG,
-                    now=now,
-                    reason=f"同一工单被{row['departments']}个单位退单{row['n']}次",
-                )
-                is not None
-            )
-    # Repeatedly unresolved: the same matter at the same place, unsatisfied follow-ups ≥ N within the window.
+    return [
+        RuleHit(ReferralTrigger.PING_PONG, row["ticket_id"], f"同一工单被{row['departments']}个单位退单{row['n']}次")
+        for row in rows
+    ]
+
+
+def _repeated_unsatisfied_hits(*, now: dt.datetime) -> list[RuleHit]:
+    """A problem with ≥ N tickets rated unsatisfied, among the problems with a ticket within the window."""
     since = now - dt.timedelta(days=settings.MINGZE_SUPERVISION_REPEAT_WINDOW_DAYS)
-    repeated = (
-        Ticket.objects.filter(received_at__gte=since, satisfaction=Satisfaction.DISSATISFIED)
+    live = ProblemTicket.objects.filter(ticket__received_at__gte=since).values("problem_id")
+    rows = (
+        ProblemTicket.objects.filter(problem_id__in=live, ticket__satisfaction=Satisfaction.DISSATISFIED)
         .order_by()
-        .values("matter_id", "territory_id")
-        .annotate(n=Count("pk"), latest=Max("pk"))
+        .values("problem_id")
+        .annotate(n=Count("pk"), latest=Max("ticket_id"))
         .filter(n__gte=settings.MINGZE_REFERRAL_REPEATED_UNSATISFIED)
     )
-    for row in repeated:
-        if (row["latest"], ReferralTrigger.REPEATED_UNSATISFIED) in existing:
-            continue
-        with transaction.atomic():
-            proposed += (
-                referral_propose(
-                    ticket_id=row["latest"],
-                    trigger=ReferralTrigger.REPEATED_UNSATISFIED,
-                    now=now,
-                    reason=f"同一问题反复反映，{row['n']}次回访不满意",
-                )
-                is not None
-            )
-    return proposed
+    return [
+        RuleHit(
+            ReferralTrigger.REPEATED_UNSATISFIED,
+            row["latest"],
+            f"同一问题反复反映，{row['n']}次回访不满意",
+            row["problem_id"],
+        )
+        for row in rows
+    ]
+
+
+def _refusal_hits() -> list[RuleHit]:
+    """Refused rulings and leader decisions — only where the refusal rule waits for the key rung: otherwise the
+    refusal was proposed the moment it was declared (supervision.receivers)."""
+    if not states.referral_waits_for_key_rung(ReferralTrigger.REFUSAL):
+        return []
+    refusals = DecisionRefusal.objects.select_related("ruling", "leader_decision", "department")
+    return [
+        RuleHit(
+            ReferralTrigger.REFUSAL,
+            refusal.decision.ticket_id,
+            refusal_reason(refusal),
+        )
+        for refusal in refusals
+    ]
+
+
+def refusal_reason(refusal: DecisionRefusal) -> str:
+    """The referral's reason for a refused ruling or leader decision."""
+    what = "职责认定" if refusal.ruling_id else "领导签批"
+    return f"{refusal.department}拒不执行{what}{refusal.decision.document_number}：{refusal.reason}"
 
 
 @transaction.atomic
@@ -143,9 +208,7 @@ def referral_send(*, referral_id: int, liaison_id: int, actor, reason: str = "")
     reason = reason.strip() or referral.reason
     _move(referral, ReferralStatus.SENT, actor=actor, reason=reason)
     referral.sent_at, referral.sent_by, referral.liaison = timezone.now(), actor, liaison
-    referral.dossier_data = dossier_snapshot(
-        referral.ticket, referral_reason=referral.reason, trigger_label=str(referral.get_trigger_display())
-    )
+    referral.dossier_data = dossier_snapshot(referral)
     save_attributed(
         referral, actor=actor, reason=reason, update_fields=["sent_at", "sent_by", "liaison", "dossier_data"]
     )

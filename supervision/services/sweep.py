@@ -2,73 +2,37 @@
 
 Idempotent: a second run straight after the first finds nothing to do. Safe to run concurrently: new
 cases go in with INSERT … ON CONFLICT DO NOTHING against the partial unique index "one open case per
-trigger and subject", so of two sweeps exactly one opens each case; cases that move (turn red, climb,
-close) are locked with SKIP LOCKED and their condition checked again under the lock. Its cost grows with
-open tickets (the (status, due_at) index on tickets), open cases and recent tickets, never with all tickets.
+trigger and subject" (`supervision.services.opening`), so of two sweeps exactly one opens each case; problems
+(repeated requests) are grouped one sweep at a time (`supervision.services.problems`); cases that move (turn
+red, climb, close) are locked with SKIP LOCKED and their condition checked again under the lock. Its cost grows
+with open tickets (the (status, due_at) index on tickets), open cases and recent tickets, never with all tickets.
+The rules are written down in docs/supervision.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 
 from arbitration.calendar import WorkingCalendar
-from arbitration.choices import OPEN_TICKET_STATUSES, AssignmentRole, BounceOutcome, Satisfaction, TicketStatus
-from arbitration.history import history_insert_select
-from arbitration.models import Assignment, Bounce, Ticket, TicketEvent
+from arbitration.choices import OPEN_TICKET_STATUSES, BounceOutcome, Satisfaction, TicketStatus
+from arbitration.models import Bounce, Ticket, TicketEvent
 from supervision import selectors
 from supervision.choices import CaseEventKind, CaseStatus, ReferralTrigger, Tier, Trigger
-from supervision.models import CaseEvent, Reminder, SupervisionCase
+from supervision.models import SupervisionCase
 from supervision.services.cases import case_move_up, case_shut, reminder_queue
-from supervision.services.letters import letter_draft_for_case
+from supervision.services.opening import Candidate, SweepReport, batches, cases_open_batch, lead_departments
+from supervision.services.problems import problems_gather
 from supervision.services.records import case_event_record
 from supervision.services.referrals import referral_propose, referrals_propose_by_rule
 
-BATCH = 1000
 TIME_LIMIT_TRIGGERS = (Trigger.NEAR_DUE, Trigger.OVERDUE)
-
-
-@dataclass
-class SweepReport:
-    """What one sweep did, by kind of change."""
-
-    opened: Counter = field(default_factory=Counter)
-    turned_red: int = 0
-    raised: int = 0
-    topped: int = 0
-    closed: int = 0
-    referrals: int = 0
-
-    @property
-    def changes(self) -> int:
-        return sum(self.opened.values()) + self.turned_red + self.raised + self.topped + self.closed + self.referrals
-
-    def summary(self) -> str:
-        opened = ", ".join(f"{trigger}={n}" for trigger, n in sorted(self.opened.items())) or "none"
-        return (
-            f"opened: {opened}; turned red: {self.turned_red}; raised: {self.raised}; top of ladder: "
-            f"{self.topped}; closed: {self.closed}; referrals proposed: {self.referrals}"
-        )
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A case the sweep would open: about `subject_key`, for `trigger`, pressing `department_id`."""
-
-    trigger: str
-    subject_key: str
-    ticket_id: int | None
-    department_id: int | None
-    reason: str
 
 
 def supervision_sweep(*, now: dt.datetime | None = None, calendar: WorkingCalendar | None = None) -> SweepReport:
@@ -84,34 +48,14 @@ def supervision_sweep(*, now: dt.datetime | None = None, calendar: WorkingCalend
     for candidates in (
         time_limit_candidates(now=now, calendar=calendar),
         unsatisfied_candidates(),
-        repeated_candidates(now=now),
         unreasonable_bounce_candidates(now=now),
     ):
-        for batch in _batches(candidates, BATCH):
+        for batch in batches(candidates):
             cases_open_batch(batch, now=now, calendar=calendar, ladder=ladder, run=run, report=report)
+    problems_gather(now=now, calendar=calendar, ladder=ladder, run=run, report=report)
     cases_climb_ladder(now=now, calendar=calendar, ladder=ladder, report=report)
     report.referrals += referrals_propose_by_rule(now=now)
     return report
-
-
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _lead_departments(ticket_ids: list[int]) -> dict[int, int]:
-    rows = (
-        Assignment.objects.filter(ticket_id__in=ticket_ids, role=AssignmentRole.LEAD, ended_at=None)
-        .order_by("assigned_at")
-        .values_list("ticket_id", "department_id")
-    )
-    return dict(rows)  # the latest lead wins
 
 
 def _local(moment: dt.datetime, calendar: WorkingCalendar) -> str:
@@ -133,8 +77,8 @@ def time_limit_candidates(*, now: dt.datetime, calendar: WorkingCalendar) -> Ite
     )
     due = Ticket.objects.open().filter(due_at__lt=cutoff).order_by().values_list("pk", "due_at")
     rows = [(pk, due_at) for pk, due_at in due if pk not in covered]
-    for batch in _batches(rows, BATCH):
-        leads = _lead_departments([pk for pk, _due in batch])
+    for batch in batches(rows):
+        leads = lead_departments([pk for pk, _due in batch])
         for pk, due_at in batch:
             overdue = due_at < now
             sentence = "已超出办理时限" if overdue else "即将超出办理时限"
@@ -167,50 +111,9 @@ def unsatisfied_candidates() -> Iterator[Candidate]:
         .order_by()
         .values_list("pk", flat=True)
     )
-    leads = _lead_departments(rows)
+    leads = lead_departments(rows)
     for pk in rows:
         yield Candidate(Trigger.UNSATISFIED, f"ticket:{pk}", pk, leads.get(pk), "经重办后群众仍不满意")
-
-
-def caller_key(phone: str) -> str:
-    """A caller's subject key: a hash, so the phone number itself is never stored or logged here."""
-    return "caller:" + hashlib.sha256(phone.encode()).hexdigest()[:24]
-
-
-def repeated_candidates(*, now: dt.datetime) -> Iterator[Candidate]:
-    """The same matter at the same place, or the same caller, ≥ N times within the window, one still open."""
-    threshold = settings.MINGZE_SUPERVISION_REPEAT_THRESHOLD
-    days = settings.MINGZE_SUPERVISION_REPEAT_WINDOW_DAYS
-    recent = Ticket.objects.filter(received_at__gte=now - dt.timedelta(days=days)).order_by()
-    figures = {"n": Count("pk"), "latest_open": Max("pk", filter=Q(status__in=OPEN_TICKET_STATUSES))}
-    places = (
-        recent.values("matter_id", "territory_id")
-        .annotate(**figures)
-        .filter(n__gte=threshold, latest_open__isnull=False)
-    )
-    callers = (
-        recent.exclude(citizen_phone="")
-        .values("citizen_phone")
-        .annotate(**figures)
-        .filter(n__gte=threshold, latest_open__isnull=False)
-    )
-    found = [
-        (f"place:{row['matter_id']}:{row['territory_id']}", row, f"{days}日内同一事项、同一地点反映{row['n']}次")
-        for row in places
-    ]
-    found += [(caller_key(row["citizen_phone"]), row, f"{days}日内同一来电人反映{row['n']}次") for row in callers]
-    if not found:
-        return
-    open_keys = set(
-        SupervisionCase.objects.filter(status=CaseStatus.OPEN, trigger=Trigger.REPEATED).values_list(
-            "subject_key", flat=True
-        )
-    )
-    fresh = [(key, row, reason) for key, row, reason in found if key not in open_keys]
-    leads = _lead_departments([row["latest_open"] for _key, row, _reason in fresh])
-    for key, row, reason in fresh:
-        ticket_id = row["latest_open"]
-        yield Candidate(Trigger.REPEATED, key, ticket_id, leads.get(ticket_id), reason)
 
 
 def unreasonable_bounce_candidates(*, now: dt.datetime) -> Iterator[Candidate]:
@@ -231,142 +134,6 @@ def unreasonable_bounce_candidates(*, now: dt.datetime) -> Iterator[Candidate]:
             yield Candidate(
                 Trigger.UNREASONABLE_BOUNCES, key, None, row["department_id"], f"{days}日内无理退单{count}次"
             )
-
-
-# --- opening --------------------------------------------------------------------------------------------------
-@transaction.atomic
-def cases_open_batch(
-    candidates: list[Candidate],
-    *,
-    now: dt.datetime,
-    calendar: WorkingCalendar,
-    ladder: dict,
-    run: str,
-    report: SweepReport,
-) -> list[int]:
-    """Open the cases of one batch (returns their ids); those another sweep or a supervisor opened first are
-    skipped."""
-    rung = ladder[Tier.ROUTINE]
-    step_due = selectors.step_due_at(calendar, rung, now)
-    rows = [
-        SupervisionCase(
-            subject_key=c.subject_key,
-            trigger=c.trigger,
-            ticket_id=c.ticket_id,
-            department_id=c.department_id,
-            tier=Tier.ROUTINE,
-            reason=c.reason,
-            opened_at=now,
-            step_started_at=now,
-            step_due_at=None if c.trigger == Trigger.NEAR_DUE else step_due,
-            sweep_run=run,
-        )
-        for c in candidates
-    ]
-    # ON CONFLICT DO NOTHING against the partial unique index: a concurrent sweep's row wins quietly. Rows that
-    # lost get no primary key back, so the winners are read back by this run's token and their history rows are
-    # written right here, in the same transaction (what bulk_create_with_history does when keys come back).
-    SupervisionCase.objects.bulk_create(rows, ignore_conflicts=True)
-    created = list(
-        SupervisionCase.objects.filter(
-            status=CaseStatus.OPEN,
-            trigger__in={c.trigger for c in candidates},
-            subject_key__in=[c.subject_key for c in candidates],
-            sweep_run=run,
-        ).values_list("pk", "trigger")
-    )
-    if not created:
-        return []
-    ids = [pk for pk, _trigger in created]
-    # What follows the new cases, written set-based inside the database (one statement each, whatever the batch
-    # size): their history rows, the "opened" events, a reminder per pressed department with its history row and
-    # event. Building these as ORM objects cost ~2 ms per case on PostgreSQL; this costs a few ms per batch.
-    reason = "supervision sweep"
-    history_insert_select(SupervisionCase, "id", ids, at=now, reason=reason)
-    _insert_select(
-        CaseEvent,
-        {
-            "case_id": "id",
-            "kind": _literal(CaseEventKind.OPENED),
-            "from_tier": "''",
-            "to_tier": "tier",
-            "actor_id": "NULL",
-            "reason": "reason",
-            "data": _json("{}"),
-            "at": "%s",
-        },
-        SupervisionCase,
-        ids,
-        [now],
-    )
-    _insert_select(
-        Reminder,
-        {
-            "case_id": "id",
-            "department_id": "department_id",
-            "step": "'opened'",
-            "message": "reason",
-            "status": "'queued'",
-            "queued_at": "%s",
-            "sent_at": "NULL",
-        },
-        SupervisionCase,
-        ids,
-        [now],
-        extra="AND department_id IS NOT NULL",
-    )
-    history_insert_select(Reminder, "case_id", ids, at=now, reason=reason)
-    _insert_select(
-        CaseEvent,
-        {
-            "case_id": "id",
-            "kind": _literal(CaseEventKind.REMINDER_QUEUED),
-            "from_tier": "''",
-            "to_tier": "''",
-            "actor_id": "NULL",
-            "reason": "reason",
-            "data": _json('{"step": "opened"}'),
-            "at": "%s",
-        },
-        SupervisionCase,
-        ids,
-        [now],
-        extra="AND department_id IS NOT NULL",
-    )
-    if rung.letter_kind:
-        for case in SupervisionCase.objects.filter(pk__in=ids, department_id__isnull=False).exclude(
-            trigger=Trigger.NEAR_DUE
-        ):
-            letter_draft_for_case(case=case, kind=rung.letter_kind, actor=None)
-    report.opened.update(trigger for _pk, trigger in created)
-    return ids
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _json(text: str) -> str:
-    literal = _literal(text)
-    return f"CAST({literal} AS jsonb)" if connection.vendor == "postgresql" else literal
-
-
-def _id_list(ids: list[int]) -> str:
-    return ", ".join(str(int(pk)) for pk in ids)  # integers from our own query: safe to inline
-
-
-def _insert_select(model, values: dict[str, str], source, ids: list[int], params: list, extra: str = "") -> None:
-    """INSERT INTO model (columns) SELECT expressions FROM source WHERE id IN (ids) [extra]; `params` are
-    datetimes (each "%s" expression gets them, adapted as the backend stores them)."""
-    qn = connection.ops.quote_name
-    params = [connection.ops.adapt_datetimefield_value(value) for value in params]
-    columns = ", ".join(qn(model._meta.get_field(name.removesuffix("_id")).column) for name in values)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT {', '.join(values.values())} "
-            f"FROM {qn(source._meta.db_table)} WHERE id IN ({_id_list(ids)}) {extra}",
-            params * sum(value == "%s" for value in values.values()),
-        )
 
 
 # --- moving open cases ----------------------------------------------------------------------------------------

@@ -20,10 +20,9 @@ from arbitration.choices import DepartmentKind, Role
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import DomainError, NotFound, PermissionDenied
 from arbitration.models import User
-from arbitration.selectors import ticket_timeline, timeline_merge
 from supervision import access, selectors
 from supervision.choices import TIER_ORDER, AnswerKind, LetterKind, PeriodKind, ReferralStatus, Tier
-from supervision.dossier import supervision_entries
+from supervision.dossier import merged_timeline, referral_summary
 from supervision.services import cases, letters, referrals, scorecards, sweep
 from supervision.texts.facts import CASE_LETTER_KINDS, Interview
 from supervision.views.files import dossier_response
@@ -101,18 +100,19 @@ def sweep_run(request):
 @domain_errors_as_messages
 def case_detail(request, case_id: int):
     case = access.case_get_for(user=request.user, case_id=case_id)
-    timeline = []
-    if case.ticket_id:
-        timeline = timeline_merge(
-            ticket_timeline(case.ticket, personal_data_visible=may_see_personal_data(request.user, case.ticket)),
-            supervision_entries(case.ticket),
-        )
+    tickets = list(access.case_tickets_for(user=request.user, case=case))
+    timeline = merged_timeline(
+        tickets,
+        selectors.cases_about(ticket_ids=[ticket.pk for ticket in tickets], problem_id=case.problem_id),
+        personal_data_visible=lambda ticket: may_see_personal_data(request.user, ticket),
+    )
     return render(
         request,
         "supervision/case.html",
         {
             "case": case,
             **selectors.case_detail(case),
+            "tickets": tickets if case.problem_id else [],
             "timeline": timeline,
             "is_supervisor": access.is_supervisor(request.user),
             "may_answer": access.may_answer(request.user, case),
@@ -380,6 +380,8 @@ def referral_detail(request, referral_id: int):
         "supervision/referral.html",
         {
             "referral": referral,
+            # What the dossier says of the rule, the ladder and the tickets: frozen once sent, live before.
+            "summary": referral.dossier_data or referral_summary(referral),
             "events": referral.events.select_related("actor"),
             "may_refer": access.may_refer(request.user),
             "may_record": access.may_record_referral(request.user, referral),

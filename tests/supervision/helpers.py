@@ -84,3 +84,43 @@ def supervision_rows() -> dict[str, int]:
         DisciplineReferral,
     )
     return {model.__name__: model.objects.count() for model in models}
+
+
+# --- tickets as the hotline platform sends them ---------------------------------------------------------------
+TICKETS_URL = "/api/v1/tickets/"
+
+
+def platform(user):
+    """An API client logged in as `user` (a dispatcher: the role the platform's account holds)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def ticket_payload(number: str, *, day: int, hour: int = 9, **changes) -> dict:
+    """One ticket of March 2026 as the platform posts it: 占道经营 at 柳岸社区, dispatched to the urban bureau."""
+    moment = f"2026-03-{day:02d}T{hour:02d}:00:00+08:00"
+    data = {
+        "hotline_no": number,
+        "received_at": moment,
+        "dispatched_at": moment,
+        "dispatched_to": "CGJ",
+        "request_type": "complaint",
+        "matter": "010101",
+        "territory": "370802001001",
+        "title": "占道经营",
+        "content": "小区门口每天晚上有摊贩占道经营。",
+        "citizen_name": "王五",
+        "citizen_phone": distinct_phone(),
+    }
+    data.update(changes)
+    return data
+
+
+def post_ticket(client, number: str, *, day: int, hour: int = 9, **changes) -> Ticket:
+    """POST /api/v1/tickets/ (a first delivery or an update of the same number); the stored ticket."""
+    response = client.post(TICKETS_URL, ticket_payload(number, day=day, hour=hour, **changes), format="json")
+    assert response.status_code in (200, 201), response.json()
+    return Ticket.objects.get(hotline_no=number)

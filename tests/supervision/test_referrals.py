@@ -10,9 +10,9 @@ from arbitration.errors import NotFound
 from arbitration.services.tickets import ticket_event_record
 from supervision import access, selectors
 from supervision.choices import LetterKind, ReferralStatus, ReferralTrigger
-from supervision.dossier import dossier_timeline, entry_line
+from supervision.dossier import entry_line, merged_timeline
 from supervision.errors import NoDisciplineLiaison, ReferralMoveRefused
-from supervision.models import DisciplineReferral, SupervisionLetter
+from supervision.models import DisciplineReferral, SupervisionCase, SupervisionLetter
 from supervision.services import cases, letters, referrals
 from supervision.services.sweep import supervision_sweep
 from tests import factories
@@ -20,11 +20,6 @@ from tests.factories import at
 from tests.supervision.helpers import dispatched_ticket, rejected_bounce
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def discipline_liaison(db):
-    return factories.user("jiwei", Role.DISCIPLINE_LIAISON, full_name="纪委联络员")
 
 
 @pytest.fixture
@@ -39,13 +34,20 @@ def worked_ticket(city, supervisor, liaison_urban, dispatcher):
     return ticket
 
 
-def test_a_ticket_bounced_four_times_by_three_departments_is_proposed_once(city, dispatcher):
+def test_a_ticket_bounced_four_times_by_three_departments_is_proposed_once_key_supervision_failed(
+    city, dispatcher, supervisor
+):
     ticket = dispatched_ticket(city)
     for day, department in zip((2, 3, 4, 5), ("urban", "market", "housing", "urban"), strict=True):
         rejected_bounce(ticket, city[department], dispatcher, reviewed_at=at(2026, 3, day, 10))
+    # The ping-pong rule waits for the ladder (it used to propose at once): nothing until key supervision fails.
+    assert supervision_sweep(now=at(2026, 3, 6, 10)).referrals == 0
+    case = cases.case_open(actor=supervisor, reason="多次退单", ticket_id=ticket.pk, tier="key")
+    assert supervision_sweep(now=at(2026, 3, 6, 10, 30)).referrals == 0
+    cases.case_raise(case_id=case.pk, actor=supervisor, reason="重点督办未见成效")
 
-    assert supervision_sweep(now=at(2026, 3, 6, 10)).referrals == 1
-    assert supervision_sweep(now=at(2026, 3, 6, 11)).referrals == 0
+    assert supervision_sweep(now=at(2026, 3, 6, 11)).referrals == 1
+    assert supervision_sweep(now=at(2026, 3, 6, 12)).referrals == 0
     [referral] = DisciplineReferral.objects.all()
     assert (referral.ticket, referral.trigger, referral.status) == (
         ticket,
@@ -55,29 +57,33 @@ def test_a_ticket_bounced_four_times_by_three_departments_is_proposed_once(city,
     assert set(referral.departments.values_list("code", flat=True)) == {"CGJ", "SJJ", "ZJJ"}
 
 
-def test_three_unsatisfied_repeats_are_proposed(city):
+def test_three_unsatisfied_repeats_wait_for_the_key_rung(city):
+    # They used to be proposed at once; under the default rules the problem's case must first fail at key
+    # supervision (tests/supervision/test_referral_ladder.py climbs it).
     for day in (2, 3, 4):
         dispatched_ticket(city, received=at(2026, 3, day, 9), status="replied", satisfaction="dissatisfied")
 
     supervision_sweep(now=at(2026, 3, 6, 10))
 
-    assert DisciplineReferral.objects.get().trigger == ReferralTrigger.REPEATED_UNSATISFIED
+    assert not DisciplineReferral.objects.exists()
+    assert SupervisionCase.objects.get().problem.tickets.count() == 3
 
 
 def test_the_dossier_lists_every_event_of_the_ticket_in_order(
     worked_ticket, supervisor, discipline_liaison, django_capture_on_commit_callbacks
 ):
     referral = referrals.referral_create(ticket_id=worked_ticket.pk, actor=supervisor, reason="久拖不办")
-    timeline = dossier_timeline(worked_ticket)  # the record as it stands when the referral is sent
+    # The record as it stands when the referral is sent.
+    timeline = merged_timeline([worked_ticket], selectors.cases_about(ticket_ids=[worked_ticket.pk], problem_id=None))
     with django_capture_on_commit_callbacks(execute=True):
         referrals.referral_send(referral_id=referral.pk, liaison_id=discipline_liaison.pk, actor=supervisor)
 
     referral.refresh_from_db()
-    kinds = {entry.action for entry in timeline}
+    kinds = {line.entry.action for line in timeline}
     for event in worked_ticket.events.all():
         assert any(event.get_kind_display() in action for action in kinds)
-    assert len([e for e in timeline if e.source == "history"]) >= worked_ticket.history.count()
-    assert [e.at for e in timeline] == sorted(e.at for e in timeline)
+    assert len([line for line in timeline if line.entry.source == "history"]) >= worked_ticket.history.count()
+    assert [line.entry.at for line in timeline] == sorted(line.entry.at for line in timeline)
     lines = referral.dossier_data["timeline"]
     assert lines == [entry_line(i, e) for i, e in enumerate(timeline, start=1)]
     assert any("督办函" in line for line in lines) and any("正在协调处置" in line for line in lines)

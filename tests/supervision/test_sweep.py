@@ -95,7 +95,9 @@ def test_three_requests_about_the_same_matter_at_the_same_place_open_one_repeate
 
     [case] = open_cases()
     assert case.trigger == Trigger.REPEATED and case.ticket == tickets[-1]
-    assert case.subject_key == f"place:{city['stall'].pk}:{city['community_a1'].pk}"
+    # The case is about the problem the three tickets make (it was keyed by place before problems existed).
+    assert case.subject_key == f"problem:{case.problem_id}"
+    assert set(case.problem.tickets.all()) == set(tickets)
 
 
 def test_three_requests_from_the_same_caller_open_one_repeated_case(city):
@@ -113,8 +115,9 @@ def test_three_requests_from_the_same_caller_open_one_repeated_case(city):
     supervision_sweep(now=at(2026, 3, 5, 10))
 
     [case] = open_cases()
-    assert case.trigger == Trigger.REPEATED and case.subject_key.startswith("caller:")
-    assert "13700001111" not in case.subject_key  # the phone number itself is never stored
+    assert case.trigger == Trigger.REPEATED and case.problem.tickets.count() == 3
+    assert {m.rule for m in case.problem.memberships.all()} == {"caller"}
+    assert "13700001111" not in case.subject_key + case.reason  # the phone number is never stored with the case
 
 
 def test_two_requests_are_not_a_repeat(city):
