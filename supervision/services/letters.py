@@ -202,7 +202,7 @@ def letter_issue(
     """Issue a draft: fill its kind's template, draw the 文号, freeze text and facts, render the PDF after commit."""
     # Lock the draft first: two supervisors pressing "issue" at once must not issue it twice.
     draft = (
-        LetterDraft.objects.select_for_update()
+        LetterDraft.objects.select_for_update(of=("self",))  # only the draft: its subjects are read, not changed
         .select_related("case__ticket", "scorecard", "referral__ticket", "ticket")
         .filter(pk=draft_id)
         .first()
