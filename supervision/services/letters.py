@@ -176,16 +176,52 @@ def letter_preview(
     now: dt.datetime | None = None,
 ) -> LetterText:
     """The draft as it would read if issued now with these choices (the number is drawn only when issuing)."""
-    now = now or timezone.now()
     calendar = WorkingCalendar.load()
-    issue = Issue(
-        document_number=NUMBER_PENDING,
+    choices = {"remarks": remarks, "due_on": due_on, "interview": interview}
+    issue = _issue_facts(draft, number=NUMBER_PENDING, now=now or timezone.now(), calendar=calendar, **choices)
+    return letter_text(draft, issue, calendar=calendar, title=title)
+
+
+def _issue_facts(
+    draft: LetterDraft,
+    *,
+    number: str,
+    now: dt.datetime,
+    calendar: WorkingCalendar,
+    remarks: str | None,
+    due_on: dt.date | None,
+    interview: Interview | None,
+) -> Issue:
+    """The facts of issuing: the number, the moment, the answer date (default: N working days on), the remarks
+    (default: the draft's) and the interview's arrangements."""
+    return Issue(
+        document_number=number,
         moment=now,
         response_due=due_on or response_due_on(calendar, timezone.localtime(now).date()),
-        remarks=draft.remarks if remarks is None else remarks,
+        remarks=draft.remarks if remarks is None else remarks.strip(),
         interview=interview,
     )
-    return letter_text(draft, issue, calendar=calendar, title=title)
+
+
+def _letter_data(draft: LetterDraft, text: LetterText, issue: Issue, *, actor) -> dict:
+    """The snapshot an issued letter keeps: what its PDF is rendered from, and the template and facts behind it."""
+    data = LetterData(
+        issuer_name=settings.MINGZE_SUPERVISION_ISSUER_NAME,
+        document_number=issue.document_number,
+        title=text.title,
+        addressee=draft.addressee,
+        paragraphs=text.paragraphs,
+        issue_date=timezone.localtime(issue.moment).date(),
+        attachments=text.attachments,
+        contact=f"联系人：{actor}" if actor is not None else "",
+    ).to_dict()
+    return {
+        **data,
+        "kind": draft.kind,
+        "ticket_no": draft.ticket.hotline_no if draft.ticket_id else "",
+        "response_due_on": issue.response_due.isoformat(),
+        **text.snapshot(),
+    }
 
 
 @transaction.atomic
@@ -202,7 +238,7 @@ def letter_issue(
     """Issue a draft: fill its kind's template, draw the 文号, freeze text and facts, render the PDF after commit."""
     # Lock the draft first: two supervisors pressing "issue" at once must not issue it twice.
     draft = (
-        LetterDraft.objects.select_for_update()
+        LetterDraft.objects.select_for_update(of=("self",))  # only the draft: its subjects are read, not changed
         .select_related("case__ticket", "scorecard", "referral__ticket", "ticket")
         .filter(pk=draft_id)
         .first()
@@ -215,42 +251,17 @@ def letter_issue(
     if draft.kind == LetterKind.INTERVIEW:
         interview = _ensure_interview(interview, now=now)
     template = current_template(draft.kind)  # refused here, before a number is drawn
-    today = timezone.localtime(now).date()
     calendar = WorkingCalendar.load()
-    due_on = due_on or response_due_on(calendar, today)
-    number = document_number_issue(kind=draft.kind, year=today.year)
-    issue = Issue(
-        document_number=number,
-        moment=now,
-        response_due=due_on,
-        remarks=draft.remarks if remarks is None else remarks.strip(),
-        interview=interview,
-    )
+    number = document_number_issue(kind=draft.kind, year=timezone.localtime(now).year)
+    choices = {"remarks": remarks, "due_on": due_on, "interview": interview}
+    issue = _issue_facts(draft, number=number, now=now, calendar=calendar, **choices)
     text = letter_text(draft, issue, calendar=calendar, title=title, template=template)
-    data = LetterData(
-        issuer_name=settings.MINGZE_SUPERVISION_ISSUER_NAME,
-        document_number=number,
-        title=text.title,
-        addressee=draft.addressee,
-        paragraphs=text.paragraphs,
-        issue_date=today,
-        attachments=text.attachments,
-        contact=f"联系人：{actor}" if actor is not None else "",
-    ).to_dict()
-    data.update(
-        {
-            "kind": draft.kind,
-            "ticket_no": draft.ticket.hotline_no if draft.ticket_id else "",
-            "response_due_on": due_on.isoformat(),
-            **text.snapshot(),
-        }
-    )
     letter = save_attributed(
         SupervisionLetter(
             document_number=number,
             issued_at=now,
             issued_by=actor,
-            data=data,
+            data=_letter_data(draft, text, issue, actor=actor),
             kind=draft.kind,
             draft=draft,
             department=draft.department,
@@ -259,7 +270,7 @@ def letter_issue(
             ticket=draft.ticket,
             scorecard=draft.scorecard,
             referral=draft.referral,
-            response_due_on=due_on,
+            response_due_on=issue.response_due,
         ),
         actor=actor,
         reason=f"issued {number}",

@@ -26,6 +26,7 @@ from arbitration.documents.layout import date_text
 from arbitration.errors import CalendarYearMissing, InvalidInput
 from arbitration.models import Ticket
 from supervision.choices import LetterKind, PeriodKind, Trigger
+from supervision.dossier import render_dossier
 from supervision.errors import LetterSubjectMissing
 from supervision.models import DisciplineReferral, LetterDraft, Scorecard, SupervisionCase
 
@@ -141,8 +142,8 @@ def ensure_subject(kind: str, *, case=None, scorecard=None, referral=None, reaso
 
 
 def case_tickets(case: SupervisionCase) -> list[Ticket]:
-    """The tickets a case presses (none for a case about a department's conduct)."""
-    return [case.ticket] if case.ticket_id else []
+    """The tickets a case presses (none for a case about a department's conduct), with their time limits."""
+    return list(Ticket.objects.filter(pk=case.ticket_id).select_related("time_limit_tier")) if case.ticket_id else []
 
 
 def _named(tickets: list[Ticket]) -> str:
@@ -266,8 +267,6 @@ def dossier_ticket_numbers(data: dict, fallback: str) -> list[str]:
 def dossier_pages(data: dict) -> int:
     """Pages of the dossier PDF. It is rendered from the same frozen snapshot (byte for byte the stored one),
     because the letter is issued in the transaction that freezes the dossier, before its PDF is stored."""
-    from supervision.dossier import render_dossier
-
     if not data:
         return 0
     return len(PdfReader(io.BytesIO(render_dossier(data))).pages)
