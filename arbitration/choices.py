@@ -153,6 +153,19 @@ class TicketEventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn by the citizen")
 
 
+# The events the hotline platform reports (POST /api/v1/tickets/{hotline_no}/events/, import_tickets).
+PLATFORM_EVENT_KINDS = (
+    TicketEventKind.SIGNED,
+    TicketEventKind.FIRST_RESPONSE,
+    TicketEventKind.REPLIED,
+    TicketEventKind.VISITED,
+    TicketEventKind.REHANDLED,
+    TicketEventKind.REMINDED,
+    TicketEventKind.SUPPLEMENTED,
+    TicketEventKind.WITHDRAWN,
+)
+
+
 # --- Bounces, disputes, conference, rulings ---------------------------------------------------------
 class BounceOutcome(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
