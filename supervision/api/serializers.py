@@ -2,13 +2,12 @@
 
 from rest_framework import serializers
 
-from supervision.choices import AnswerKind, LetterKind, PeriodKind, ReferralStatus, Tier
+from supervision.choices import AnswerKind, LetterKind, ReferralStatus, Tier
 from supervision.models import (
     CaseAnswer,
     CaseEvent,
     DisciplineReferral,
     LetterDraft,
-    Scorecard,
     SupervisionCase,
     SupervisionLetter,
 )
@@ -117,31 +116,6 @@ class DraftSerializer(serializers.ModelSerializer):
         ]
 
 
-class ScorecardSerializer(serializers.ModelSerializer):
-    department = serializers.CharField(source="department.name")
-
-    class Meta:
-        model = Scorecard
-        fields = [
-            "id",
-            "department",
-            "period_kind",
-            "period_start",
-            "group",
-            "tickets",
-            "response_rate",
-            "on_time_rate",
-            "feedback_rate",
-            "satisfaction_rate",
-            "bounce_rate",
-            "unreasonable_bounce_rate",
-            "service_index",
-            "rank",
-            "group_size",
-            "in_bottom",
-        ]
-
-
 class ReferralSerializer(serializers.ModelSerializer):
     hotline_no = serializers.CharField(source="ticket.hotline_no")
 
@@ -208,11 +182,6 @@ class IssueInput(serializers.Serializer):
 
 class LetterAnswerInput(serializers.Serializer):
     text = serializers.CharField()
-
-
-class ScorecardComputeInput(serializers.Serializer):
-    period_kind = serializers.ChoiceField(choices=PeriodKind.choices, default=PeriodKind.MONTH)
-    period_start = serializers.DateField()
 
 
 class ReferralCreateInput(serializers.Serializer):

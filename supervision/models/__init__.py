@@ -1,7 +1,8 @@
+from .appeals import ScoreAppeal, ScoreAppealTransition
 from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
 from .letters import LetterDraft, SupervisionLetter
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
-from .scorecards import Scorecard
+from .scorecards import ScoreBulletin, Scorecard, ScoreEntry, ScorePeriod, ScorePeriodTransition
 
 __all__ = [
     "CaseAnswer",
@@ -13,6 +14,12 @@ __all__ = [
     "ReferralGroupObjectPermission",
     "ReferralUserObjectPermission",
     "Reminder",
+    "ScoreAppeal",
+    "ScoreAppealTransition",
+    "ScoreBulletin",
+    "ScoreEntry",
+    "ScorePeriod",
+    "ScorePeriodTransition",
     "Scorecard",
     "SupervisionCase",
     "SupervisionLetter",

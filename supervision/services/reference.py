@@ -17,8 +17,12 @@ GROUP_PERMISSIONS = {
         "view_supervisionletter",
         "view_scorecard",
         "view_disciplinereferral",
+        "publish_scorecards",
+        "view_scoreperiod",
+        "view_scoreappeal",
+        "view_scorebulletin",
     ),
-    Role.ADMINISTRATOR: ("supervise_case", "issue_letter", "refer_case"),
+    Role.ADMINISTRATOR: ("supervise_case", "issue_letter", "refer_case", "publish_scorecards"),
     Role.LIAISON: ("answer_case",),
 }
 
