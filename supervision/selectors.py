@@ -38,7 +38,7 @@ from supervision.models import (
     SupervisionCase,
     SupervisionLetter,
 )
-from supervision.services import score_rules
+from supervision.rates import OUTCOME_FILTERS, RATES
 
 logger = logging.getLogger(__name__)
 
@@ -189,17 +189,18 @@ def rate_figures(card: Scorecard) -> list[dict]:
             "value": getattr(card, fields.value),
             "percent": "—" if getattr(card, fields.value) is None else f"{getattr(card, fields.value) * 100:.1f}%",
         }
-        for fields in score_rules.RATES
+        for fields in RATES
     ]
 
 
 def scorecard_entries(card: Scorecard, *, rate: str = "", outcome: str = "") -> QuerySet[ScoreEntry]:
-    """The tickets behind one number of a card (see score_rules.entries_behind), oldest first."""
+    """The tickets behind one number of a card: a rate's met, missed, judged (the denominator) or not-yet-known
+    tickets, or every ticket charged when no rate is named; oldest first."""
     entries = ScoreEntry.objects.filter(period_id=card.period_id, department_id=card.department_id)
-    return (
-        score_rules.entries_behind(entries, rate, outcome)
-        .select_related("ticket__matter", "ticket__territory", "appeal__department")
-        .order_by("ticket__received_at", "ticket_id", "basis")
+    if rate in ScoreRate.values and outcome in OUTCOME_FILTERS:
+        entries = entries.filter(**{f"{rate}__in": OUTCOME_FILTERS[outcome]})
+    return entries.select_related("ticket__matter", "ticket__territory", "appeal__department").order_by(
+        "ticket__received_at", "ticket_id", "basis"
     )
 
 

@@ -25,8 +25,12 @@ from supervision.models import ScoreBulletin, Scorecard, ScorePeriod
 
 BULLETIN_KIND = "bulletin"  # the document kind of its 文号 (settings.MINGZE_DOCUMENT_ISSUERS)
 # Official Chinese: these are the document's own words, not interface strings.
-RATE_WORDS = (("response_rate", "按时响应率"), ("on_time_rate", "按时办结率"), ("feedback_rate", "及时反馈率"),
-              ("satisfaction_rate", "满意率"))  # fmt: skip
+RATE_WORDS = (
+    ("response_rate", "按时响应率"),
+    ("on_time_rate", "按时办结率"),
+    ("feedback_rate", "及时反馈率"),
+    ("satisfaction_rate", "满意率"),
+)
 
 
 def period_label(period: ScorePeriod) -> str:

@@ -23,6 +23,7 @@ from arbitration.models import Department
 from supervision.choices import CaseEventKind, LetterKind, LetterStatus, Trigger
 from supervision.errors import LetterNoAddressee, LetterNotDraft, LetterNotIssued, ReasonRequired
 from supervision.models import LetterDraft, Scorecard, SupervisionCase, SupervisionLetter
+from supervision.services.bulletins import percent  # a rate with no judged ticket has no value (docs/scorecards.md)
 from supervision.services.records import case_event_record
 
 TITLES = {
@@ -73,7 +74,7 @@ def scorecard_letter_paragraphs(scorecard: Scorecard, kind: str) -> list[str]:
     )
     facts = (
         f"你单位{period}12345热线服务指数为{scorecard.service_index}分，在同类{scorecard.group_size}家单位中"
-        f"排名第{scorecard.rank}位；满意率{scorecard.satisfaction_rate:.1%}，按时办结率{scorecard.on_time_rate:.1%}。"
+        f"排名第{scorecard.rank}位；满意率{percent(scorecard.satisfaction_rate)}，按时办结率{percent(scorecard.on_time_rate)}。"
     )
     if kind == LetterKind.INTERVIEW:
         bar = settings.MINGZE_SCORE_INTERVIEW_BELOW

@@ -24,8 +24,6 @@ only tickets with an upheld bounce (a few in a hundred) and counts their limits 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -53,36 +51,13 @@ from arbitration.calendar import WorkingCalendar
 from arbitration.choices import AssignmentRole, BounceOutcome, Satisfaction, TicketStatus, TimeUnit
 from arbitration.errors import CalendarYearMissing
 from arbitration.models import Assignment, Bounce, Ticket, TimeLimitTier
-from supervision.choices import AppealDecision, AppealStatus, ScoreBasis, ScoreOutcome, ScoreRate
+from supervision.choices import AppealDecision, AppealStatus, ScoreBasis, ScoreOutcome
 from supervision.models import ScoreAppeal, ScoreEntry, ScorePeriod
+from supervision.rates import RATES
 
 MET, MISSED, UNKNOWN, NONE = ScoreOutcome.MET, ScoreOutcome.MISSED, ScoreOutcome.UNKNOWN, ""
 RATED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.DISSATISFIED)
 
-
-@dataclass(frozen=True)
-class RateFields:
-    """Where one rate lives: its outcome column on ScoreEntry, its three counts and its rate on Scorecard."""
-
-    rate: str  # ScoreRate
-    met: str
-    judged: str
-    unknown: str
-    value: str
-
-    @property
-    def entry(self) -> str:
-        return self.rate
-
-
-# In the order of settings.MINGZE_SCORE_WEIGHTS.
-RATES: tuple[RateFields, ...] = (
-    RateFields(ScoreRate.RESPONSE, "responded_on_time", "response_judged", "response_unknown", "response_rate"),
-    RateFields(ScoreRate.ON_TIME, "completed_on_time", "completion_judged", "completion_unknown", "on_time_rate"),
-    RateFields(ScoreRate.FEEDBACK, "fed_back_on_time", "feedback_judged", "feedback_unknown", "feedback_rate"),
-    RateFields(ScoreRate.SATISFACTION, "satisfied", "rated", "satisfaction_unknown", "satisfaction_rate"),
-)
-RATE_BY_NAME = {fields.rate: fields for fields in RATES}
 
 # The columns an entry is written with, in the order of the SELECT that produces them.
 ENTRY_COLUMNS = (
@@ -364,28 +339,9 @@ def entry_counts(period: ScorePeriod) -> dict[int, dict[str, int]]:
         "held": Count("pk", filter=Q(basis=ScoreBasis.HELD)),
     }
     for fields in RATES:
-        column = fields.entry
+        column = fields.rate
         counts[fields.met] = Count("pk", filter=Q(**{column: MET}))
         counts[fields.judged] = Count("pk", filter=Q(**{f"{column}__in": (MET, MISSED)}))
         counts[fields.unknown] = Count("pk", filter=Q(**{column: UNKNOWN}))
     rows = ScoreEntry.objects.filter(period=period).order_by().values("department_id").annotate(**counts)
     return {row.pop("department_id"): row for row in rows}
-
-
-OUTCOME_FILTERS = {
-    MET: (MET,),
-    MISSED: (MISSED,),
-    "judged": (MET, MISSED),
-    UNKNOWN: (UNKNOWN,),
-}
-
-
-def entries_behind(entries: QuerySet[ScoreEntry], rate: str, outcome: str) -> QuerySet[ScoreEntry]:
-    """The entries behind one number of a scorecard: a rate's met, missed, judged (the denominator) or unknown."""
-    if rate not in RATE_BY_NAME or outcome not in OUTCOME_FILTERS:
-        return entries
-    return entries.filter(**{f"{rate}__in": OUTCOME_FILTERS[outcome]})
-
-
-def rate_names() -> Iterable[str]:
-    return RATE_BY_NAME.keys()

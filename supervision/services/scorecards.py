@@ -29,6 +29,7 @@ from arbitration.models import Assignment, Bounce, Department
 from supervision.choices import AppealStatus, LetterKind, LetterStatus, PeriodKind, PeriodStatus
 from supervision.errors import AppealsPending, AppealWindowOpen, PeriodNotDrafted, PeriodPublished
 from supervision.models import LetterDraft, Scorecard, ScorePeriod, ScorePeriodTransition
+from supervision.rates import RATES
 from supervision.services import score_rules
 from supervision.services.bulletins import bulletin_issue, period_label
 from supervision.services.letters import letter_draft, scorecard_letter_paragraphs
@@ -95,7 +96,7 @@ COUNT_FIELDS = (
     "tickets",
     "withdrawn",
     "held",
-    *(name for fields in score_rules.RATES for name in (fields.met, fields.judged, fields.unknown)),
+    *(name for fields in RATES for name in (fields.met, fields.judged, fields.unknown)),
     "received",
     "bounces",
     "unreasonable_bounces",
@@ -105,11 +106,11 @@ COUNT_FIELDS = (
 def _apply(card: Scorecard, counts: dict[str, int]) -> None:
     for name in COUNT_FIELDS:
         setattr(card, name, counts.get(name, 0))
-    for fields in score_rules.RATES:
+    for fields in RATES:
         setattr(card, fields.value, _rate(getattr(card, fields.met), getattr(card, fields.judged)))
     card.bounce_rate = _rate(card.bounces, card.received) or Decimal(0)
     card.unreasonable_bounce_rate = _rate(card.unreasonable_bounces, card.bounces) or Decimal(0)
-    card.service_index = service_index(tuple(getattr(card, fields.value) for fields in score_rules.RATES))
+    card.service_index = service_index(tuple(getattr(card, fields.value) for fields in RATES))
 
 
 def _rank(cards: list[Scorecard]) -> None:

@@ -36,7 +36,7 @@ def _visible_or_404(request) -> None:
         raise Http404()
 
 
-def _chosen_period(request, kind: str, periods: list[ScorePeriod]) -> ScorePeriod | None:
+def _chosen_period(request, periods: list[ScorePeriod]) -> ScorePeriod | None:
     start = parse_date(request.GET.get("period_start", "") or "")
     if start is None:
         return periods[0] if periods else None
@@ -71,7 +71,7 @@ def scorecard_dashboard(request):
         return redirect(f"{reverse('supervision:scorecards')}?period_kind={kind}&period_start={first:%Y-%m-%d}")
     kind = request.GET.get("period_kind", PeriodKind.MONTH)
     periods = selectors.score_periods(kind)
-    period = _chosen_period(request, kind, periods)
+    period = _chosen_period(request, periods)
     cards = list(selectors.scorecards_for(access.scorecards_visible_to(request.user), period)) if period else []
     groups: dict[str, list] = {}
     for card in cards:

@@ -4,7 +4,8 @@ tickets and their events through `manage.py import_tickets`. Every expected coun
 The default tier: first response within 3 working hours, handled within 5 working days; March 2026 has no holiday,
 office hours 09:00–17:30. A ticket dispatched Monday 2026-03-02 09:00 is due to respond by 12:00 that day and to be
 handled by 2026-03-09 17:30. The feedback limit is 1 working day after handling. The month is computed "as of"
-Friday 2026-03-20 10:00 (AS_OF), so some deadlines are still ahead.
+Friday 2026-03-20 10:00 (AS_OF), so some deadlines are still ahead. The draft of AS_OF takes appeals until Friday
+2026-03-27 17:30; `lodge` and `decide` drive the appeal services within that window.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from arbitration.models import Department
+from supervision.models import ScoreAppeal
+from supervision.services.score_appeals import score_appeal_decide, score_appeal_lodge
 from tests.factories import at
 
 AS_OF = at(2026, 3, 20, 10)
+IN_WINDOW = at(2026, 3, 23, 10)  # the draft of AS_OF (Fri 03-20) takes appeals until Fri 03-27 17:30
 
 # code → (name, kind) of the fourth bureau the small city lacks
 ENVIRONMENT = ("HBJ", "市生态环境局")
@@ -172,3 +178,37 @@ def import_month(tmp_path: Path, records: list[dict] | None = None) -> None:
     )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     call_command("import_tickets", str(path), "--workers", "1")
+
+
+# --- appeals ---------------------------------------------------------------------------------------------------
+def evidence(name: str = "情况说明.pdf", content: bytes = b"%PDF-1.4 evidence") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def lodge(period, liaison, department_code: str, hotline_no: str, **changes) -> ScoreAppeal:
+    values = {
+        "period_id": period.pk,
+        "department_id": Department.objects.get(code=department_code).pk,
+        "hotline_no": hotline_no,
+        "actor": liaison,
+        "reason": "摊贩系流动经营，已移交属地街道，非我局超期",
+        "attachment": evidence(),
+        "now": IN_WINDOW,
+    }
+    values.update(changes)
+    return score_appeal_lodge(**values)
+
+
+def decide(
+    appeal: ScoreAppeal, supervisor, decision: str = "", target: str = "", reason: str = "经核实"
+) -> ScoreAppeal:
+    """Accept with `decision` (and the `target` department's code), or refuse when no decision is given."""
+    return score_appeal_decide(
+        appeal_id=appeal.pk,
+        actor=supervisor,
+        accept=bool(decision),
+        decision=decision,
+        target_department_id=Department.objects.get(code=target).pk if target else None,
+        reason=reason,
+        now=IN_WINDOW,
+    )

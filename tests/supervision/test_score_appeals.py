@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from arbitration.errors import InvalidInput, NotOfDepartment
@@ -20,21 +19,15 @@ from supervision.errors import (
     TicketNotCharged,
 )
 from supervision.models import ScoreAppeal, ScoreAppealTransition, Scorecard, ScoreEntry, ScorePeriod
-from supervision.services.score_appeals import score_appeal_decide, score_appeal_lodge
 from supervision.services.scorecards import scorecards_compute
 from tests import factories
 from tests.factories import at
 from tests.supervision import score_month
-from tests.supervision.score_month import AS_OF
+from tests.supervision.score_month import AS_OF, decide, evidence, lodge
 
 pytestmark = pytest.mark.django_db
 
 MARCH = dt.date(2026, 3, 1)
-IN_WINDOW = at(2026, 3, 23, 10)  # the draft of AS_OF (Fri 03-20) takes appeals until Fri 03-27 17:30
-
-
-def evidence(name: str = "情况说明.pdf", content: bytes = b"%PDF-1.4 evidence") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def client_for(user) -> Client:
@@ -59,20 +52,6 @@ def recompute() -> None:
     scorecards_compute(period_kind=PeriodKind.MONTH, period_start=MARCH, now=AS_OF)
 
 
-def lodge(period, liaison, department_code: str, hotline_no: str, **changes) -> ScoreAppeal:
-    values = {
-        "period_id": period.pk,
-        "department_id": Department.objects.get(code=department_code).pk,
-        "hotline_no": hotline_no,
-        "actor": liaison,
-        "reason": "摊贩系流动经营，已移交属地街道，非我局超期",
-        "attachment": evidence(),
-        "now": IN_WINDOW,
-    }
-    values.update(changes)
-    return score_appeal_lodge(**values)
-
-
 def test_the_window_is_counted_in_working_days_from_the_first_computation(draft):
     assert draft.appeal_closes_at == at(2026, 3, 27, 17, 30)
     recompute()
@@ -82,8 +61,7 @@ def test_the_window_is_counted_in_working_days_from_the_first_computation(draft)
 
 def test_an_accepted_appeal_leaves_the_ticket_out_from_the_next_computation(draft, liaison_urban, supervisor):
     appeal = lodge(draft, liaison_urban, "CGJ", "U3")
-    score_appeal_decide(appeal_id=appeal.pk, actor=supervisor, accept=True, decision=AppealDecision.EXCLUDE,
-                        reason="经核实系群众重复来电", now=IN_WINDOW)  # fmt: skip
+    decide(appeal, supervisor, AppealDecision.EXCLUDE, reason="经核实系群众重复来电")
     assert (card("CGJ").tickets, card("CGJ").response_judged) == (6, 4)  # the draft is what was computed
     recompute()
     urban = card("CGJ")
@@ -93,10 +71,9 @@ def test_an_accepted_appeal_leaves_the_ticket_out_from_the_next_computation(draf
 
 def test_an_appeal_can_charge_the_ticket_to_another_department_with_the_reason_kept(draft, liaison_urban, supervisor):
     appeal = lodge(draft, liaison_urban, "CGJ", "U2")
-    market = Department.objects.get(code="SJJ")
-    score_appeal_decide(appeal_id=appeal.pk, actor=supervisor, accept=True, decision=AppealDecision.REATTRIBUTE,
-                        target_department_id=market.pk, reason="食品摊点归市场监管", now=IN_WINDOW)  # fmt: skip
+    decide(appeal, supervisor, AppealDecision.REATTRIBUTE, target="SJJ", reason="食品摊点归市场监管")
     recompute()
+    market = Department.objects.get(code="SJJ")
     assert (card("CGJ").tickets, card("SJJ").tickets) == (5, 5)
     moved = ScoreEntry.objects.get(ticket__hotline_no="U2")
     assert (moved.department, moved.appeal_id) == (market, appeal.pk)
@@ -115,11 +92,11 @@ def test_an_appeal_can_charge_the_ticket_to_another_department_with_the_reason_k
 def test_a_refused_appeal_changes_nothing(draft, liaison_urban, supervisor):
     before = list(Scorecard.objects.order_by("pk").values_list("tickets", "service_index"))
     appeal = lodge(draft, liaison_urban, "CGJ", "U3")
-    score_appeal_decide(appeal_id=appeal.pk, actor=supervisor, accept=False, reason="理由不成立", now=IN_WINDOW)
+    decide(appeal, supervisor, reason="理由不成立")
     recompute()
     assert list(Scorecard.objects.order_by("pk").values_list("tickets", "service_index")) == before
     with pytest.raises(AppealNotPending):
-        score_appeal_decide(appeal_id=appeal.pk, actor=supervisor, accept=True, decision="exclude", reason="改判")
+        decide(appeal, supervisor, AppealDecision.EXCLUDE, reason="改判")
 
 
 @pytest.mark.parametrize(
@@ -148,17 +125,13 @@ def test_a_ticket_is_appealed_once_and_moved_on_only_once(draft, liaison_urban, 
     with pytest.raises(AppealAlreadyLodged):
         lodge(draft, liaison_urban, "CGJ", "U2")
     with pytest.raises(InvalidInput):  # charged to the department it is already charged to
-        score_appeal_decide(appeal_id=appeal.pk, actor=supervisor, accept=True, decision="reattribute",
-                            target_department_id=appeal.department_id, reason="—")  # fmt: skip
-    market = Department.objects.get(code="SJJ")
-    score_appeal_decide(appeal_id=appeal.pk, actor=supervisor, accept=True, decision="reattribute",
-                        target_department_id=market.pk, reason="食品摊点归市场监管", now=IN_WINDOW)  # fmt: skip
+        decide(appeal, supervisor, AppealDecision.REATTRIBUTE, target="CGJ")
+    decide(appeal, supervisor, AppealDecision.REATTRIBUTE, target="SJJ", reason="食品摊点归市场监管")
     recompute()
     onward = lodge(draft, liaison_market, "SJJ", "U2")  # now charged to the market bureau, which may object
     with pytest.raises(InvalidInput):
-        score_appeal_decide(appeal_id=onward.pk, actor=supervisor, accept=True, decision="reattribute",
-                            target_department_id=Department.objects.get(code="ZJJ").pk, reason="—")  # fmt: skip
-    score_appeal_decide(appeal_id=onward.pk, actor=supervisor, accept=True, decision="exclude", reason="确非两局职责")
+        decide(onward, supervisor, AppealDecision.REATTRIBUTE, target="ZJJ")
+    decide(onward, supervisor, AppealDecision.EXCLUDE, reason="确非两局职责")
     recompute()
     assert not ScoreEntry.objects.filter(ticket__hotline_no="U2").exists()
 
@@ -173,8 +146,9 @@ def live_draft(city, tmp_path, calendar_for_the_coming_weeks) -> ScorePeriod:
     return ScorePeriod.objects.get()
 
 
-def test_a_liaison_appeals_through_the_api_and_a_supervisor_decides(live_draft, liaison_urban, liaison_market,
-                                                                     supervisor):  # fmt: skip
+def test_a_liaison_appeals_through_the_api_and_a_supervisor_decides(
+    live_draft, liaison_urban, liaison_market, supervisor
+):
     urban = card("CGJ")
     api = client_for(liaison_urban)
     lodged = api.post(
@@ -194,8 +168,8 @@ def test_a_liaison_appeals_through_the_api_and_a_supervisor_decides(live_draft, 
     )  # not their card
     missing = api.post(f"/api/v1/supervision/scorecards/{urban.pk}/appeals/", {"hotline_no": "U2", "reason": "x"})
     assert missing.status_code == 400 and missing.json()["details"]["field"] == "attachment"
-    assert api.post(f"/api/v1/supervision/appeals/{appeal_id}/decide/", {"accept": True, "reason": "x"},
-                    content_type="application/json").status_code == 403  # fmt: skip
+    decide_url = f"/api/v1/supervision/appeals/{appeal_id}/decide/"
+    assert api.post(decide_url, {"accept": True, "reason": "x"}, content_type="application/json").status_code == 403
     decided = client_for(supervisor).post(
         f"/api/v1/supervision/appeals/{appeal_id}/decide/",
         {"accept": True, "decision": "exclude", "reason": "并案处理属实"},
@@ -208,8 +182,9 @@ def test_a_liaison_appeals_through_the_api_and_a_supervisor_decides(live_draft, 
     assert client_for(liaison_market).get(f"/api/v1/supervision/appeals/{appeal_id}/attachment/").status_code == 404
 
 
-def test_a_liaison_appeals_on_the_page_and_the_supervisor_decides_on_the_appeals_page(live_draft, liaison_urban,
-                                                                                      supervisor):  # fmt: skip
+def test_a_liaison_appeals_on_the_page_and_the_supervisor_decides_on_the_appeals_page(
+    live_draft, liaison_urban, supervisor
+):
     urban = card("CGJ")
     page = client_for(liaison_urban).get(f"/supervision/scorecards/{urban.pk}/tickets/?rate=on_time&outcome=missed")
     assert "申诉" in page.content.decode()

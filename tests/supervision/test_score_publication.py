@@ -16,13 +16,11 @@ from pypdf import PdfReader
 from supervision.choices import AppealDecision, LetterKind, PeriodKind, PeriodStatus
 from supervision.errors import AppealsPending, AppealWindowOpen, PeriodPublished
 from supervision.models import LetterDraft, ScoreAppeal, ScoreBulletin, Scorecard, ScoreEntry, ScorePeriod
-from supervision.services.score_appeals import score_appeal_decide, score_appeal_lodge
 from supervision.services.scorecards import scorecards_compute, scorecards_compute_last_month, scorecards_publish
 from tests import factories
 from tests.factories import at
 from tests.supervision import score_month
-from tests.supervision.score_month import AS_OF
-from tests.supervision.test_score_appeals import IN_WINDOW, evidence
+from tests.supervision.score_month import AS_OF, IN_WINDOW, decide, lodge
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +57,12 @@ def pdf_text(content: bytes) -> str:
 def test_publishing_waits_for_the_appeal_window_and_every_decision(draft, supervisor, liaison_urban):
     with pytest.raises(AppealWindowOpen):
         scorecards_publish(period_id=draft.pk, actor=supervisor, now=IN_WINDOW)
-    appeal = score_appeal_lodge(period_id=draft.pk, department_id=liaison_urban.departments.get().pk, hotline_no="U3",
-                                actor=liaison_urban, reason="并案办理", attachment=evidence(), now=IN_WINDOW)  # fmt: skip
+    appeal = lodge(draft, liaison_urban, "CGJ", "U3")
     with pytest.raises(AppealsPending):
         scorecards_publish(period_id=draft.pk, actor=supervisor, now=AFTER_WINDOW)
     draft.refresh_from_db()
     assert (draft.status, ScoreBulletin.objects.count(), LetterDraft.objects.count()) == (PeriodStatus.DRAFT, 0, 0)
-    score_appeal_decide(appeal_id=appeal.pk, actor=supervisor, accept=True, decision=AppealDecision.EXCLUDE,
-                        reason="并案属实", now=IN_WINDOW)  # fmt: skip
+    decide(appeal, supervisor, AppealDecision.EXCLUDE, reason="并案属实")
     published = scorecards_publish(period_id=draft.pk, actor=supervisor, now=AFTER_WINDOW)
     assert published.status == PeriodStatus.PUBLISHED
     assert Scorecard.objects.get(department__code="CGJ").tickets == 5  # the accepted appeal is honoured
@@ -77,15 +73,17 @@ def test_a_published_month_never_changes(draft, supervisor, liaison_urban, tmp_p
     scorecards_publish(period_id=draft.pk, actor=supervisor, now=AFTER_WINDOW)
     before = frozen(draft)
     # Late facts arrive: M2 is handled, U3 finally answered.
-    score_month.import_month(tmp_path, [score_month.replied("M2", at(2026, 4, 2, 10).isoformat()),
-                                        score_month.replied("U3", at(2026, 4, 3, 10).isoformat())])  # fmt: skip
+    late = [
+        score_month.replied("M2", at(2026, 4, 2, 10).isoformat()),
+        score_month.replied("U3", at(2026, 4, 3, 10).isoformat()),
+    ]
+    score_month.import_month(tmp_path, late)
     with pytest.raises(PeriodPublished):
         scorecards_compute(period_kind=PeriodKind.MONTH, period_start=MARCH)
     scorecards_compute_last_month(today=dt.date(2026, 4, 10))  # the beat task leaves a published month alone
     assert ScorePeriod.objects.filter(period_kind=PeriodKind.QUARTER).exists()  # (it did compute the quarter)
     with pytest.raises(PeriodPublished):
-        score_appeal_lodge(period_id=draft.pk, department_id=liaison_urban.departments.get().pk, hotline_no="U3",
-                           actor=liaison_urban, reason="已办结", attachment=evidence(), now=IN_WINDOW)  # fmt: skip
+        lodge(draft, liaison_urban, "CGJ", "U3")
     assert frozen(draft) == before
     assert not ScoreAppeal.objects.exists()
 
@@ -98,8 +96,9 @@ def test_publishing_computes_the_final_figures_as_of_publication(draft, supervis
     assert urban.service_index == Decimal("48.67")  # 15×.4 + 15×.4 + 10×.6667 + 60×.5
 
 
-def test_the_bulletin_is_a_numbered_pdf_with_the_ranking_the_last_three_and_the_perfect(draft, supervisor,
-                                                                                       liaison_urban):  # fmt: skip
+def test_the_bulletin_is_a_numbered_pdf_with_the_ranking_the_last_three_and_the_perfect(
+    draft, supervisor, liaison_urban
+):
     scorecards_publish(period_id=draft.pk, actor=supervisor, now=AFTER_WINDOW)
     bulletin = ScoreBulletin.objects.get()
     assert bulletin.document_number == "明责通〔2026〕1号"
@@ -107,9 +106,13 @@ def test_the_bulletin_is_a_numbered_pdf_with_the_ranking_the_last_three_and_the_
     assert response.status_code == 200
     text = pdf_text(b"".join(response.streaming_content))
     assert "明责通〔2026〕1号" in text and "关于2026年3月12345热线承办单位办理情况的通报" in text
-    ranking = [text.index(f"{rank}.{name}：服务指数{index}分") for rank, name, index in (
-        (1, "市生态环境局", "100.00"), (2, "市市场监督管理局", "68.75"), (3, "市城市管理局", "48.67"),
-        (4, "市住房和城乡建设局", "25.00"))]  # fmt: skip
+    ranked = [
+        ("1", "市生态环境局", "100.00"),
+        ("2", "市市场监督管理局", "68.75"),
+        ("3", "市城市管理局", "48.67"),
+        ("4", "市住房和城乡建设局", "25.00"),
+    ]
+    ranking = [text.index(f"{rank}.{name}：服务指数{index}分") for rank, name, index in ranked]
     assert ranking == sorted(ranking)
     assert "四项指标均达到100%的单位市生态环境局。" in text
     assert "市直部门：市市场监督管理局、市城市管理局、市住房和城乡建设局。" in text  # the last three of the group
