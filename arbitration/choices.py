@@ -85,6 +85,7 @@ class TicketStatus(models.TextChoices):
     HANDLING = "handling", _("Being handled")
     REPLIED = "replied", _("Replied")
     CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the citizen")
 
 
 OPEN_TICKET_STATUSES = (TicketStatus.RECEIVED, TicketStatus.DISPATCHED, TicketStatus.HANDLING)
@@ -141,6 +142,28 @@ class TicketEventKind(models.TextChoices):
     DISPUTE_OPENED = "dispute_opened", _("Dispute opened")
     DISPUTE_SETTLED = "dispute_settled", _("Dispute settled")
     LEGAL_ROUTE = "legal_route", _("Legal route")
+    # The hotline platform's events after dispatch (docs/platform-events.md).
+    SIGNED = "signed", _("Signed for")
+    FIRST_RESPONSE = "first_response", _("First response to the citizen")
+    REPLIED = "replied", _("Replied")
+    VISITED = "visited", _("Return visit")
+    REHANDLED = "rehandled", _("Re-handling")
+    REMINDED = "reminded", _("Reminder from the citizen")
+    SUPPLEMENTED = "supplemented", _("Supplement from the citizen")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the citizen")
+
+
+# The events the hotline platform reports (POST /api/v1/tickets/{hotline_no}/events/, import_tickets).
+PLATFORM_EVENT_KINDS = (
+    TicketEventKind.SIGNED,
+    TicketEventKind.FIRST_RESPONSE,
+    TicketEventKind.REPLIED,
+    TicketEventKind.VISITED,
+    TicketEventKind.REHANDLED,
+    TicketEventKind.REMINDED,
+    TicketEventKind.SUPPLEMENTED,
+    TicketEventKind.WITHDRAWN,
+)
 
 
 # --- Bounces, disputes, conference, rulings ---------------------------------------------------------

@@ -51,6 +51,22 @@ class IllegalMove(DomainError):
     code, http_status, message = "illegal_move", 409, _("A {thing} that is {current} cannot become {target}.")
 
 
+# --- Events from the hotline platform -------------------------------------------------------------------
+class TicketWithdrawn(DomainError):
+    code, http_status = "ticket_withdrawn", 409
+    message = _("Ticket {ticket} was withdrawn by the citizen; no further event can be recorded on it.")
+
+
+class EventNotAllowed(DomainError):
+    code, http_status = "event_not_allowed", 409
+    message = _("“{kind}” cannot be recorded on ticket {ticket} ({status}): {reason}.")
+
+
+class EventIdConflict(DomainError):
+    code, http_status = "event_id_conflict", 409
+    message = _("Event {event_id} was already received with different content; the platform may not reuse an event id.")
+
+
 # --- Bounces, disputes, conference, rulings -----------------------------------------------------------
 class BounceWindowClosed(DomainError):
     code, http_status = "bounce_window_closed", 409

@@ -34,9 +34,18 @@ from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from arbitration.choices import Channel, RequestType, Resolution, Satisfaction, TicketStatus
+from arbitration.choices import (
+    PLATFORM_EVENT_KINDS,
+    Channel,
+    RequestType,
+    Resolution,
+    Satisfaction,
+    TicketEventKind,
+    TicketStatus,
+)
 from arbitration.errors import InvalidInput, UnknownCode
 from arbitration.models import Department, Matter, Territory, Ticket, TimeLimitTier
+from arbitration.services.platform_events import PlatformEvent
 from arbitration.services.tickets import TicketIntake
 
 PAYLOAD_FIELDS = (
@@ -57,12 +66,17 @@ CHINESE_ALIASES: dict[type[models.TextChoices], dict[str, str]] = {
                    "已办结": "closed", "办结": "closed"},
     Resolution: {"解决": "resolved", "已解决": "resolved", "部分解决": "partly", "未解决": "unresolved"},
     Satisfaction: {"满意": "satisfied", "基本满意": "basically", "不满意": "dissatisfied", "未评价": "not_rated"},
+    TicketEventKind: {"签收": "signed", "首次响应": "first_response", "首次联系": "first_response",
+                      "答复": "replied", "办结": "replied", "回复": "replied", "回访": "visited", "重办": "rehandled",
+                      "催单": "reminded", "催办": "reminded", "补单": "supplemented", "补充": "supplemented",
+                      "撤单": "withdrawn", "撤销": "withdrawn"},
 }  # fmt: skip
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f"})
 
 HOTLINE_NO = re.compile(r"^[\w.-]+$")
+EVENT_ID = re.compile(r"^[\w.:-]{1,64}$")
 PHONE = re.compile(
     r"^(?:(?:\+?86)?1[3-9]\d{9}"  # mobile
     r"|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?"  # landline with area code (and extension)
@@ -222,6 +236,9 @@ def _optional_fields(payload: Mapping[str, Any], codes: CodeBook, fields: dict[s
         text = _text(payload, name)
         if text:
             fields[name] = codes.enum(name, choices, text)
+    if fields.get("status") == TicketStatus.WITHDRAWN:
+        # Withdrawal has a time and closes the ticket for good: it comes as an event (docs/platform-events.md).
+        raise InvalidInput(field="status", reason=_("a withdrawal is reported as a “withdrawn” event"))
     for name, choices in (("resolution", Resolution), ("satisfaction", Satisfaction)):
         text = _text(payload, name)
         if text is not None:
@@ -232,6 +249,58 @@ def _optional_fields(payload: Mapping[str, Any], codes: CodeBook, fields: dict[s
     confidential = payload.get("confidential")
     if confidential is not None and confidential != "":
         fields["confidential"] = _boolean("confidential", confidential)
+
+
+# --- events after intake (docs/platform-events.md) -------------------------------------------------------
+EVENT_FIELDS = ("event_id", "kind", "at", "text", "handled_at", "satisfaction", "resolution", "time_limit")
+_TEXT_REQUIRED = frozenset({TicketEventKind.REPLIED, TicketEventKind.SUPPLEMENTED})
+
+
+def is_event_record(record: Mapping[str, Any]) -> bool:
+    """An import record with an `event_id` is an event of the ticket it names; any other is a ticket."""
+    return bool(record.get("event_id"))
+
+
+def event_payload_parse(payload: Mapping[str, Any], codes: CodeBook, *, hotline_no: str | None = None) -> PlatformEvent:
+    """Validate one platform event; `hotline_no` comes from the URL (API) or from the record (import)."""
+    if not isinstance(payload, Mapping):
+        raise InvalidInput(field="payload", reason=_("must be an object of event fields"))
+    number = hotline_no if hotline_no is not None else _required(payload, "hotline_no")
+    event_id = _required(payload, "event_id")
+    if not EVENT_ID.match(event_id):
+        raise InvalidInput(field="event_id", reason=_("up to 64 letters, digits, '.', ':', '_' and '-'"))
+    kind = _event_kind(_required(payload, "kind"))
+    text = _text(payload, "text") or ""
+    if kind in _TEXT_REQUIRED and not text:
+        raise InvalidInput(field="text", reason=_("this field is required"))
+    facts: dict[str, Any] = {}
+    if kind == TicketEventKind.REPLIED:
+        handled_at = _text(payload, "handled_at")
+        facts["handled_at"] = _datetime("handled_at", handled_at) if handled_at else None
+    elif kind == TicketEventKind.VISITED:
+        facts["satisfaction"] = codes.enum("satisfaction", Satisfaction, _required(payload, "satisfaction"))
+        resolution = _text(payload, "resolution")
+        facts["resolution"] = codes.enum("resolution", Resolution, resolution) if resolution else ""
+    elif kind == TicketEventKind.REHANDLED:
+        tier = _text(payload, "time_limit")
+        if tier:
+            facts.update(time_limit=tier, time_limit_id=codes.resolve("time_limit", tier))
+    return PlatformEvent(
+        hotline_no=number,
+        event_id=event_id,
+        kind=kind,
+        at=_datetime("at", _required(payload, "at")),
+        text=text,
+        **facts,
+    )
+
+
+def _event_kind(value: str) -> str:
+    code = _enum_lookup(TicketEventKind).get(value.lower())
+    if code not in PLATFORM_EVENT_KINDS:
+        reason = format_lazy(_("not one of {choices}"), choices=", ".join(PLATFORM_EVENT_KINDS))
+        raise InvalidInput(field="kind", reason=reason)
+    return code
 
 
 # --- files: CSV or JSON Lines (tickets), CSV or JSON (the city), UTF-8 or GB18030 ------------------------
@@ -349,6 +418,6 @@ def error_field(error: InvalidInput) -> str:
 
 
 __all__ = [
-    "PAYLOAD_FIELDS", "REQUIRED_FIELDS", "CodeBook", "FileFacts", "error_field", "file_facts", "records_read",
-    "ticket_payload_parse",
+    "EVENT_FIELDS", "PAYLOAD_FIELDS", "REQUIRED_FIELDS", "CodeBook", "FileFacts", "error_field", "event_payload_parse",
+    "file_facts", "is_event_record", "records_read", "ticket_payload_parse",
 ]  # fmt: skip

@@ -18,7 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arbitration.access import mask_name, mask_phone
-from arbitration.choices import OPEN_TICKET_STATUSES, TicketEventKind, TicketStatus
+from arbitration.choices import (
+    OPEN_TICKET_STATUSES,
+    PLATFORM_EVENT_KINDS,
+    Resolution,
+    Satisfaction,
+    TicketEventKind,
+    TicketStatus,
+)
 from arbitration.models import Assignment, Department, Matter, Territory, Ticket, TicketEvent
 
 # A ticket is "due soon" this long before its limit (DOMAIN.md §3: the yellow card; local configuration).
@@ -160,6 +167,54 @@ def ticket_assignments(ticket: Ticket) -> list[Assignment]:
     """Every assignment the ticket ever had, active first, each with department and who made it."""
     rows = ticket.assignments.select_related("department", "assigned_by").order_by("assigned_at", "pk")
     return sorted(rows, key=lambda assignment: assignment.ended_at is not None)
+
+
+def ticket_platform_events(ticket: Ticket) -> QuerySet[TicketEvent]:
+    """The hotline platform's events of the ticket (docs/platform-events.md), oldest first."""
+    return ticket.events.filter(kind__in=PLATFORM_EVENT_KINDS).order_by("at", "pk")
+
+
+@dataclass(frozen=True)
+class PlatformEventRow:
+    """One platform event as the ticket page shows it: its kind, its facts in words, the text it carried."""
+
+    at: dt.datetime
+    kind: str
+    label: str
+    details: tuple[str, ...]
+    text: str
+
+
+def _local(value: str) -> str:
+    return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+
+
+def _event_details(data: dict) -> Iterable[str]:
+    for key, choices in (("satisfaction", Satisfaction), ("resolution", Resolution)):
+        if data.get(key):
+            yield str(dict(choices.choices).get(data[key], data[key]))
+    if data.get("handled_at"):
+        yield _("handled at %(time)s") % {"time": _local(data["handled_at"])}
+    if data.get("due_at"):
+        yield _("new due time %(time)s") % {"time": _local(data["due_at"])}
+
+
+def ticket_platform_event_rows(ticket: Ticket) -> list[PlatformEventRow]:
+    return [
+        PlatformEventRow(
+            at=event.at,
+            kind=event.kind,
+            label=event.get_kind_display(),
+            details=tuple(_event_details(event.data or {})),
+            text=event.reason,
+        )
+        for event in ticket_platform_events(ticket)
+    ]
+
+
+def ticket_supplements(ticket: Ticket) -> list[TicketEvent]:
+    """补单: what the citizen added after the ticket was received, oldest first (the text is the event's)."""
+    return list(ticket.events.filter(kind=TicketEventKind.SUPPLEMENTED).order_by("at", "pk"))
 
 
 def personal_data_shown(ticket: Ticket, *, visible: bool) -> dict[str, str]:

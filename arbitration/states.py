@@ -1,9 +1,13 @@
-"""Which dispute status moves are legal — the only place that knows. Pure: no queries."""
+"""Which status moves are legal — the only place that knows. Pure: no queries.
+
+Disputes move by their own services; tickets move by the hotline platform's events (docs/platform-events.md).
+"""
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from arbitration.choices import DisputeStatus
-from arbitration.errors import IllegalMove
+from arbitration.choices import DisputeStatus, TicketEventKind, TicketStatus
+from arbitration.errors import EventNotAllowed, IllegalMove
 
 D = DisputeStatus
 DISPUTE_MOVES: dict[str, frozenset[str]] = {
@@ -27,3 +31,38 @@ def may_move(current: str, target: str) -> bool:
 def ensure_move_allowed(current: str, target: str) -> None:
     if not may_move(current, target):
         raise IllegalMove(thing=gettext("dispute"), current=D(current).label, target=D(target).label)
+
+
+# --- tickets: which platform events a ticket accepts in each status ---------------------------------------
+T, K = TicketStatus, TicketEventKind
+_BEFORE_REPLY = frozenset({T.DISPATCHED, T.HANDLING})
+_NOT_CLOSED = frozenset({T.RECEIVED, T.DISPATCHED, T.HANDLING, T.REPLIED})
+# A withdrawn ticket accepts nothing (the service says so with the ticket's own error). A reply may come to a
+# ticket that was never dispatched: the hotline answered it itself.
+TICKET_EVENT_STATUSES: dict[str, frozenset[str]] = {
+    K.SIGNED: _BEFORE_REPLY,
+    K.FIRST_RESPONSE: _BEFORE_REPLY,
+    K.REPLIED: frozenset({T.RECEIVED, *_BEFORE_REPLY}),
+    K.VISITED: frozenset({T.REPLIED}),
+    K.REHANDLED: frozenset({T.REPLIED, T.CLOSED}),
+    K.REMINDED: _NOT_CLOSED,
+    K.SUPPLEMENTED: _NOT_CLOSED,
+    K.WITHDRAWN: _NOT_CLOSED,
+}
+
+
+def _why_not(kind: str, status: str) -> str:
+    if kind == K.VISITED:
+        return _("a return visit needs a reply first") if status != T.CLOSED else _("the return visit is recorded")
+    if kind == K.REHANDLED:
+        return _("only a replied or closed ticket can be sent back for re-handling")
+    if status == T.RECEIVED:
+        return _("the ticket has not been dispatched")
+    if status == T.CLOSED:
+        return _("the ticket is closed")
+    return _("the ticket has already been replied to")
+
+
+def ensure_event_allowed(kind: str, status: str, *, ticket: str) -> None:
+    if status not in TICKET_EVENT_STATUSES[kind]:
+        raise EventNotAllowed(kind=K(kind).label, ticket=ticket, status=T(status).label, reason=_why_not(kind, status))

@@ -2,6 +2,8 @@
 
 Supervisors see everything. A liaison sees the cases and letters addressed to their departments, and — for
 dual-handled tickets (双向联办) — the cases of tickets their department is copied on, which they may press.
+A liaison sees their departments' scorecards (draft and published) and the tickets behind them, and appeals
+them; supervisors compute, decide appeals and publish.
 The discipline liaison sees only the referrals granted to them (guardian, per referral). Anything a user may
 not see answers exactly like something that does not exist.
 """
@@ -15,7 +17,16 @@ from arbitration.access import tickets_visible_to
 from arbitration.choices import AssignmentRole, Role
 from arbitration.errors import NotFound, PermissionDenied
 from arbitration.models import Assignment, Ticket
-from supervision.models import DisciplineReferral, LetterDraft, Problem, SupervisionCase, SupervisionLetter
+from supervision.models import (
+    DisciplineReferral,
+    LetterDraft,
+    Problem,
+    ScoreAppeal,
+    Scorecard,
+    ScorePeriod,
+    SupervisionCase,
+    SupervisionLetter,
+)
 
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 OVERSEEING_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.CITY_LEADER)
@@ -170,3 +181,76 @@ def referral_get_for(*, user, referral_id: int) -> DisciplineReferral:
 
 def may_record_referral(user, referral: DisciplineReferral) -> bool:
     return user.is_authenticated and user.has_perm("supervision.record_referral", referral)
+
+
+# --- scorecards -------------------------------------------------------------------------------------------------
+def may_publish_scorecards(user) -> bool:
+    """Decide appeals and publish a period (supervisors and administrators)."""
+    return user.is_authenticated and user.has_perm("supervision.publish_scorecards")
+
+
+def _sees_all_scorecards(user) -> bool:
+    return user.has_role(*OVERSEEING_ROLES) or is_supervisor(user)
+
+
+def may_see_scorecards(user) -> bool:
+    return user.is_authenticated and (
+        _sees_all_scorecards(user) or bool(user.has_role(Role.LIAISON) and user.department_ids)
+    )
+
+
+def scorecards_visible_to(user) -> QuerySet[Scorecard]:
+    """Every card for overseers; a liaison's departments' cards (both the draft and the published ones)."""
+    queryset = Scorecard.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if _sees_all_scorecards(user):
+        return queryset
+    if user.has_role(Role.LIAISON) and user.department_ids:
+        return queryset.filter(department_id__in=user.department_ids)
+    return queryset.none()
+
+
+def scorecard_get_for(*, user, scorecard_id: int) -> Scorecard:
+    card = scorecards_visible_to(user).select_related("department", "period").filter(pk=scorecard_id).first()
+    if card is None:
+        raise NotFound()
+    return card
+
+
+def score_period_get_for(*, user, period_id: int) -> ScorePeriod:
+    """A period, for anyone who may see scorecards (its cards are filtered separately)."""
+    period = ScorePeriod.objects.filter(pk=period_id).first() if may_see_scorecards(user) else None
+    if period is None:
+        raise NotFound()
+    return period
+
+
+def appeals_visible_to(user) -> QuerySet[ScoreAppeal]:
+    """Overseers see every appeal; a liaison those of their departments and those that charged a ticket to them."""
+    queryset = ScoreAppeal.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if _sees_all_scorecards(user):
+        return queryset
+    if user.has_role(Role.LIAISON) and user.department_ids:
+        ids = user.department_ids
+        return queryset.filter(Q(department_id__in=ids) | Q(target_department_id__in=ids))
+    return queryset.none()
+
+
+def appeal_get_for(*, user, appeal_id: int) -> ScoreAppeal:
+    appeal = (
+        appeals_visible_to(user)
+        .select_related("period", "department", "ticket", "target_department")
+        .filter(pk=appeal_id)
+        .first()
+    )
+    if appeal is None:
+        raise NotFound()
+    return appeal
+
+
+def may_appeal(user, card: Scorecard) -> bool:
+    """A liaison of the card's department (the service refuses a published period or a closed window)."""
+    return user.is_authenticated and user.has_role(Role.LIAISON) and card.department_id in user.department_ids

@@ -16,7 +16,12 @@ from supervision.models import (
     Problem,
     ProblemTicket,
     Reminder,
+    ScoreAppeal,
+    ScoreAppealTransition,
+    ScoreBulletin,
     Scorecard,
+    ScorePeriod,
+    ScorePeriodTransition,
     SupervisionCase,
     SupervisionLetter,
 )
@@ -131,6 +136,50 @@ class SupervisionLetterAdmin(ReadOnlyAdmin):
 class ScorecardAdmin(ReadOnlyAdmin):
     list_display = ["department", "period_kind", "period_start", "group", "service_index", "rank", "in_bottom"]
     list_filter = ["period_kind", "group", "period_start"]
+    search_fields = ["department__name", "department__code"]
+
+
+class _TransitionInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "actor", "reason", "at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ScorePeriodTransitionInline(_TransitionInline):
+    model = ScorePeriodTransition
+
+
+@admin.register(ScorePeriod)
+class ScorePeriodAdmin(ReadOnlyAdmin):
+    """Periods are computed, appealed and published on the scorecard pages (services keep the snapshot whole)."""
+
+    list_display = ["__str__", "status", "computed_at", "appeal_closes_at", "published_at", "published_by"]
+    list_filter = ["status", "period_kind"]
+    inlines = [ScorePeriodTransitionInline]
+
+
+class ScoreAppealTransitionInline(_TransitionInline):
+    model = ScoreAppealTransition
+
+
+@admin.register(ScoreAppeal)
+class ScoreAppealAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "department", "period", "status", "decision", "target_department", "lodged_at"]
+    list_filter = ["status", "decision"]
+    search_fields = ["ticket__hotline_no", "department__name"]
+    raw_id_fields = ["ticket"]
+    inlines = [ScoreAppealTransitionInline]
+
+
+@admin.register(ScoreBulletin)
+class ScoreBulletinAdmin(ReadOnlyAdmin):
+    list_display = ["document_number", "period", "issued_at", "issued_by", "render_status"]
+    list_filter = ["render_status"]
+    search_fields = ["document_number"]
 
 
 @admin.register(DisciplineReferral)

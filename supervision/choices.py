@@ -110,3 +110,48 @@ class ReferralStatus(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review")
     CONCLUDED = "concluded", _("Concluded")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class PeriodStatus(models.TextChoices):
+    """A period's scorecards: a draft open to appeal, then published and frozen (docs/scorecards.md)."""
+
+    DRAFT = "draft", pgettext_lazy("scorecard period status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("scorecard period status", "Published")
+
+
+class ScoreRate(models.TextChoices):
+    """The four rates of the service index, in the order of settings.MINGZE_SCORE_WEIGHTS."""
+
+    RESPONSE = "response", _("On-time response")
+    ON_TIME = "on_time", _("On-time completion")
+    FEEDBACK = "feedback", _("Timely feedback")
+    SATISFACTION = "satisfaction", _("Satisfaction")
+
+
+class ScoreOutcome(models.TextChoices):
+    """How one ticket stands in one rate; a ticket the rate leaves alone has no outcome (blank)."""
+
+    MET = "met", _("Met")
+    MISSED = "missed", _("Missed")
+    UNKNOWN = "unknown", _("Not yet known")
+
+
+class ScoreBasis(models.TextChoices):
+    """Why a ticket is charged to a department (docs/scorecards.md)."""
+
+    HANDLED = "handled", _("Handling department")
+    COPIED = "copied", _("Copied regulator")
+    HELD = "held", _("Held before an upheld bounce")
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    ACCEPTED = "accepted", pgettext_lazy("appeal status", "Accepted")
+    REFUSED = "refused", pgettext_lazy("appeal status", "Refused")
+
+
+class AppealDecision(models.TextChoices):
+    """What an accepted appeal does to the ticket in the department's scorecard."""
+
+    EXCLUDE = "exclude", _("Leave the ticket out")
+    REATTRIBUTE = "reattribute", _("Charge it to another department")

@@ -4,14 +4,16 @@ and a referral sent with its dossier — so every supervision page has something
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.utils import timezone
 
 from arbitration.choices import Role
+from arbitration.errors import DomainError
 from arbitration.models import DepartmentMembership, Ticket
 from supervision.choices import CaseStatus, LetterKind, PeriodKind, Tier
-from supervision.models import LetterDraft, SupervisionCase
+from supervision.models import LetterDraft, ScorePeriod, SupervisionCase
 from supervision.services import cases, letters, referrals, scorecards
 from supervision.services.sweep import supervision_sweep
 from supervision.texts.facts import Interview
@@ -59,7 +61,7 @@ def demo_extend(*, context, rng, stdout, **kwargs) -> None:
         if liaison is not None:
             letters.letter_answer(letter_id=letter.pk, actor=liaison.user, text="已组织现场处置，群众诉求已解决。")
             answered += 1
-    cards = _scorecards(context.now.date())
+    cards = _scorecards(context.now, supervisor)
     warning = LetterDraft.objects.filter(kind=LetterKind.WARNING, status="draft").first()
     if warning is not None:
         letters.letter_issue(draft_id=warning.pk, actor=supervisor)
@@ -86,12 +88,23 @@ def _interview_arrangements(now: dt.datetime) -> Interview:
     )
 
 
-def _scorecards(today: dt.date) -> list:
-    cards, month = [], today.replace(day=1)
+def _scorecards(now: dt.datetime, supervisor) -> list:
+    """Three months of drafts and a quarter. The oldest month was first drafted a fortnight ago, so its appeal
+    window has closed and it is published (bulletin, warning and interview drafts): both states show."""
+    months, month = [], now.date().replace(day=1)
     for _ in range(3):
         month = (month - dt.timedelta(days=1)).replace(day=1)
-        cards += scorecards.scorecards_compute(period_kind=PeriodKind.MONTH, period_start=month)
-    cards += scorecards.scorecards_compute(period_kind=PeriodKind.QUARTER, period_start=month)
+        months.append(month)
+    oldest = months[-1]
+    cards = scorecards.scorecards_compute(
+        period_kind=PeriodKind.MONTH, period_start=oldest, now=now - dt.timedelta(days=15)
+    )
+    for month in months[:-1]:
+        cards += scorecards.scorecards_compute(period_kind=PeriodKind.MONTH, period_start=month, now=now)
+    cards += scorecards.scorecards_compute(period_kind=PeriodKind.QUARTER, period_start=oldest, now=now)
+    period = ScorePeriod.objects.get(period_kind=PeriodKind.MONTH, period_start=oldest)
+    with contextlib.suppress(DomainError):  # e.g. the calendar lacks a year: the month stays a draft
+        scorecards.scorecards_publish(period_id=period.pk, actor=supervisor, reason="演示数据", now=now)
     return cards
 
 

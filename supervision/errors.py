@@ -78,3 +78,44 @@ class NoDisciplineLiaison(DomainError):
 class DossierDocumentUnavailable(DomainError):
     code, http_status = "dossier_document_unavailable", 409
     message = _("The PDF of {number} could not be produced, so the dossier cannot verify it. Try again later.")
+
+
+# --- scorecards: draft, appeals, publication (docs/scorecards.md) ---------------------------------------------
+class PeriodPublished(DomainError):
+    code, http_status = "period_published", 409
+    message = _("The scorecards of {period} are published and frozen: they can no longer be recomputed or appealed.")
+
+
+class PeriodNotDrafted(DomainError):
+    code, http_status = "period_not_drafted", 409
+    message = _("The scorecards of {period} have not been computed yet: compute the draft first.")
+
+
+class AppealWindowOpen(DomainError):
+    code, http_status = "appeal_window_open", 409
+    message = _("Appeals against {period} are open until {closes_at}: publish after they close.")
+
+
+class AppealWindowClosed(DomainError):
+    code, http_status = "appeal_window_closed", 409
+    message = _("Appeals against {period} closed at {closes_at}.")
+
+
+class AppealsPending(DomainError):
+    code, http_status = "appeals_pending", 409
+    message = _("{count} appeal(s) against {period} still await a decision: decide them before publishing.")
+
+
+class TicketNotCharged(DomainError):
+    code, http_status = "ticket_not_charged", 409
+    message = _("Ticket {ticket} is not charged to {department} in the scorecards of {period}.")
+
+
+class AppealAlreadyLodged(DomainError):
+    code, http_status = "appeal_already_lodged", 409
+    message = _("{department} has already appealed ticket {ticket} for {period}; an appeal is decided once.")
+
+
+class AppealNotPending(DomainError):
+    code, http_status = "appeal_not_pending", 409
+    message = _("This appeal was already decided ({status}).")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -21,12 +21,14 @@ from arbitration.errors import CalendarYearMissing
 from arbitration.models import Assignment, Ticket
 from supervision.choices import (
     TIER_ORDER,
+    AppealStatus,
     CaseEventKind,
     CaseStatus,
     LetterKind,
     LetterStatus,
     PeriodKind,
     ReferralStatus,
+    ScoreRate,
     Tier,
 )
 from supervision.grouping import RepeatRow
@@ -35,10 +37,14 @@ from supervision.models import (
     DisciplineReferral,
     LadderRule,
     ProblemTicket,
+    ScoreAppeal,
     Scorecard,
+    ScoreEntry,
+    ScorePeriod,
     SupervisionCase,
     SupervisionLetter,
 )
+from supervision.rates import OUTCOME_FILTERS, RATES
 
 logger = logging.getLogger(__name__)
 
@@ -296,46 +302,91 @@ def letter_register_counts(visible: QuerySet[SupervisionLetter], *, today: dt.da
 
 
 # --- scorecards -----------------------------------------------------------------------------------------------
-def scorecard_periods(period_kind: str = PeriodKind.MONTH) -> list[dt.date]:
-    return list(
-        Scorecard.objects.filter(period_kind=period_kind)
-        .order_by("-period_start")
-        .values_list("period_start", flat=True)
-        .distinct()
-    )
+def score_periods(period_kind: str = PeriodKind.MONTH) -> list[ScorePeriod]:
+    return list(ScorePeriod.objects.filter(period_kind=period_kind).order_by("-period_start"))
 
 
-def scorecards_for(period_kind: str, period_start: dt.date) -> QuerySet[Scorecard]:
+def scorecards_for(visible: QuerySet[Scorecard], period: ScorePeriod) -> QuerySet[Scorecard]:
+    """A period's cards, group by group, ranked ones first (best first), unranked ones after them."""
     return (
-        Scorecard.objects.filter(period_kind=period_kind, period_start=period_start)
+        visible.filter(period=period)
         .select_related("department")
-        .order_by("group", "rank")
+        .annotate(unranked=Case(When(rank=0, then=Value(1)), default=Value(0)))
+        .order_by("group", "unranked", "rank", "department__code")
     )
+
+
+def rate_figures(card: Scorecard) -> list[dict]:
+    """Each rate of a card: numerator (met), denominator (judged), not yet known, and the rate itself."""
+    return [
+        {
+            "rate": fields.rate,
+            "label": ScoreRate(fields.rate).label,
+            "met": getattr(card, fields.met),
+            "judged": getattr(card, fields.judged),
+            "unknown": getattr(card, fields.unknown),
+            "value": getattr(card, fields.value),
+            "percent": "—" if getattr(card, fields.value) is None else f"{getattr(card, fields.value) * 100:.1f}%",
+        }
+        for fields in RATES
+    ]
+
+
+def scorecard_entries(card: Scorecard, *, rate: str = "", outcome: str = "") -> QuerySet[ScoreEntry]:
+    """The tickets behind one number of a card: a rate's met, missed, judged (the denominator) or not-yet-known
+    tickets, or every ticket charged when no rate is named; oldest first."""
+    entries = ScoreEntry.objects.filter(period_id=card.period_id, department_id=card.department_id)
+    if rate in ScoreRate.values and outcome in OUTCOME_FILTERS:
+        entries = entries.filter(**{f"{rate}__in": OUTCOME_FILTERS[outcome]})
+    return entries.select_related("ticket__matter", "ticket__territory", "appeal__department").order_by(
+        "ticket__received_at", "ticket_id", "basis"
+    )
+
+
+def appeals_of_period(
+    visible: QuerySet[ScoreAppeal], period: ScorePeriod, *, status: str = ""
+) -> QuerySet[ScoreAppeal]:
+    queryset = visible.filter(period=period)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("department", "ticket", "target_department", "lodged_by", "decided_by")
+
+
+def appeals_waiting_for_recompute(period: ScorePeriod) -> int:
+    """Appeals accepted since the draft was last computed: the draft does not show them yet."""
+    if period.is_published or period.computed_at is None:
+        return 0
+    return period.appeals.filter(status=AppealStatus.ACCEPTED, decided_at__gt=period.computed_at).count()
 
 
 def scorecard_trend(period_kind: str, *, limit: int = 12) -> dict:
-    """Service index per department over the last `limit` periods, for the trend chart (one query)."""
-    periods = sorted(scorecard_periods(period_kind)[:limit])
+    """Service index per department over the last `limit` periods, for the trend chart (one query).
+
+    A rate without judged tickets has no value and is left out of the average of its period.
+    """
+    periods = sorted(p.period_start for p in score_periods(period_kind)[:limit])
     rows = (
         Scorecard.objects.filter(period_kind=period_kind, period_start__in=periods)
         .select_related("department")
         .order_by("department__code", "period_start")
     )
-    series: dict[str, dict[str, float]] = {}
-    rates: dict[str, list[float]] = {
-        name: [0.0] * len(periods) for name in ("response_rate", "on_time_rate", "feedback_rate", "satisfaction_rate")
-    }
-    counts = [0] * len(periods)
+    names = ("response_rate", "on_time_rate", "feedback_rate", "satisfaction_rate")
+    series: dict[str, dict[str, float | None]] = {}
+    sums: dict[str, list[float]] = {name: [0.0] * len(periods) for name in names}
+    counts: dict[str, list[int]] = {name: [0] * len(periods) for name in names}
     index_of = {period: i for i, period in enumerate(periods)}
     for row in rows:
         position = index_of[row.period_start]
-        series.setdefault(row.department.name, {})[row.period_start.isoformat()] = float(row.service_index)
-        for name, values in rates.items():
-            values[position] += float(getattr(row, name))
-        counts[position] += 1
+        index = None if row.service_index is None else float(row.service_index)
+        series.setdefault(row.department.name, {})[row.period_start.isoformat()] = index
+        for name in names:
+            value = getattr(row, name)
+            if value is not None:
+                sums[name][position] += float(value)
+                counts[name][position] += 1
     averages = {
-        name: [round(v / counts[i], 4) if counts[i] else None for i, v in enumerate(values)]
-        for name, values in rates.items()
+        name: [round(total / counts[name][i], 4) if counts[name][i] else None for i, total in enumerate(totals)]
+        for name, totals in sums.items()
     }
     labels = [period.isoformat() for period in periods]
     return {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.views import pages
+from supervision.views import pages, scorecards
 
 app_name = "supervision"
 urlpatterns = [
@@ -16,7 +16,14 @@ urlpatterns = [
     path("letters/<int:letter_id>/pdf/", pages.letter_pdf, name="letter_pdf"),
     path("letters/<int:letter_id>/answer/", pages.letter_answer, name="letter_answer"),
     path("drafts/<int:draft_id>/", pages.draft_detail, name="draft"),
-    path("scorecards/", pages.scorecard_dashboard, name="scorecards"),
+    path("scorecards/", scorecards.scorecard_dashboard, name="scorecards"),
+    path("scorecards/<int:scorecard_id>/tickets/", scorecards.scorecard_tickets, name="scorecard_tickets"),
+    path("scorecards/<int:scorecard_id>/appeal/", scorecards.scorecard_appeal, name="scorecard_appeal"),
+    path("scorecards/periods/<int:period_id>/appeals/", scorecards.period_appeals, name="period_appeals"),
+    path("scorecards/periods/<int:period_id>/publish/", scorecards.period_publish, name="period_publish"),
+    path("scorecards/periods/<int:period_id>/bulletin/", scorecards.period_bulletin, name="period_bulletin"),
+    path("appeals/<int:appeal_id>/decide/", scorecards.appeal_decide, name="appeal_decide"),
+    path("appeals/<int:appeal_id>/attachment/", scorecards.appeal_attachment, name="appeal_attachment"),
     path("referrals/", pages.referral_list, name="referrals"),
     path("referrals/new/", pages.referral_create, name="referral_create"),
     path("referrals/<int:referral_id>/", pages.referral_detail, name="referral"),

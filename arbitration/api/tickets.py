@@ -5,6 +5,7 @@ GET  /api/v1/tickets/                          tickets visible to you, filtered 
 GET  /api/v1/tickets/export/                   the same list as a streamed CSV file (masked alike)
 GET  /api/v1/tickets/{hotline_no}/             one ticket with its assignments
 GET  /api/v1/tickets/{hotline_no}/history/     its audit history: who, when, what changed, why
+(The platform's later events of a ticket: `arbitration.api.platform_events`.)
 
 Visibility follows `access.tickets_visible_to`; a ticket you may not see answers exactly like a missing one.
 Citizens' names and phones are masked unless `access.personal_data_rule` allows them: for one ticket through
@@ -106,8 +107,9 @@ class TicketSerializer(serializers.ModelSerializer):
         fields = [
             "hotline_no", "received_at", "dispatched_at", "channel", "request_type", "matter", "territory",
             "address", "title", "content", "citizen_name", "citizen_phone", "confidential", "clock_started_at",
-            "due_at", "due_unknown_reason", "status", "resolution", "satisfaction", "result", "replied_at",
-            "closed_at", "updated_at",
+            "due_at", "due_unknown_reason", "status", "resolution", "satisfaction", "result", "replied_at", "closed_at",
+            "response_due_at", "signed_at", "first_response_at", "handled_at", "visited_at", "withdrawn_at",
+            "rehandle_count", "reminder_count", "updated_at",
         ]  # fmt: skip
 
     def to_representation(self, instance: Ticket) -> dict:
@@ -126,14 +128,23 @@ class TicketListItemSerializer(TicketSerializer):
         fields = [*TicketSerializer.Meta.fields, "assignments"]
 
 
+class SupplementSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    text = serializers.CharField(source="reason")
+
+
 class TicketDetailSerializer(TicketSerializer):
-    """One ticket with every assignment it ever had (set `all_assignments` on the instance first)."""
+    """One ticket with every assignment it ever had and the citizen's supplements (set `all_assignments` and
+    `supplements` on the instance first)."""
 
     time_limit = CodeNameSerializer(source="time_limit_tier")
     assignments = AssignmentSerializer(many=True, source="all_assignments", help_text="Active ones first.")
+    supplements = SupplementSerializer(
+        many=True, help_text="补单: what the citizen added after the ticket was received, oldest first."
+    )
 
     class Meta(TicketSerializer.Meta):
-        fields = [*TicketSerializer.Meta.fields, "time_limit", "assignments"]
+        fields = [*TicketSerializer.Meta.fields, "time_limit", "assignments", "supplements"]
 
 
 class IntakeResponseSerializer(TicketDetailSerializer):
@@ -166,6 +177,7 @@ DETAIL_RELATED = ("matter", "territory", "time_limit_tier")
 
 def _detail(request: Request, ticket: Ticket, **extra) -> dict:
     ticket.all_assignments = selectors.ticket_assignments(ticket)
+    ticket.supplements = selectors.ticket_supplements(ticket)
     context = {"request": request, "personal_data": access.may_see_personal_data(request.user, ticket)}
     data = TicketDetailSerializer(ticket, context=context).data
     return {**extra, **data}

@@ -5,6 +5,7 @@ urlpatterns: list = []
 
 
 # --- Tickets: intake from the hotline platform and reading them back ---------------------------------------
+from arbitration.api import platform_events as platform_event_api  # noqa: E402
 from arbitration.api import tickets as ticket_api  # noqa: E402
 
 urlpatterns += [
@@ -13,6 +14,7 @@ urlpatterns += [
     path("tickets/export/", ticket_api.TicketExport.as_view(), name="tickets-export"),
     path("tickets/<str:hotline_no>/", ticket_api.TicketDetail.as_view(), name="ticket"),
     path("tickets/<str:hotline_no>/history/", ticket_api.TicketHistory.as_view(), name="ticket-history"),
+    path("tickets/<str:hotline_no>/events/", platform_event_api.TicketEvents.as_view(), name="ticket-events"),
 ]
 
 

@@ -49,12 +49,18 @@ class CalendarDay(models.Model):
 
 
 class TimeLimitTier(models.Model):
-    """办理时限: a named time limit (即办, 3 hours, 5 working days…) counted from dispatch."""
+    """办理时限: a named time limit (即办, 3 hours, 5 working days…) counted from dispatch, and its response limit."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=50)
     amount = models.PositiveIntegerField(_("amount"))
     unit = models.CharField(_("unit"), max_length=16, choices=TimeUnit)
+    # The first-response limit (首次响应: first contact with the citizen), counted from dispatch like the
+    # handling limit. Local default: 3 working hours (docs/platform-events.md).
+    response_amount = models.PositiveIntegerField(_("first response within"), default=3)
+    response_unit = models.CharField(
+        _("first response unit"), max_length=16, choices=TimeUnit, default=TimeUnit.WORKING_HOURS
+    )
     is_default = models.BooleanField(_("default tier"), default=False)
     ordering = models.PositiveSmallIntegerField(_("ordering"), default=0)
     history = HistoricalRecords()

@@ -65,10 +65,20 @@ class Ticket(models.Model):
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
     due_unknown_reason = models.CharField(_("why the due time is unknown"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=TicketStatus, default=TicketStatus.RECEIVED)
+    # The platform's facts after dispatch (docs/platform-events.md): empty until the platform reports them, and an
+    # empty fact is "not yet known", never a failure.
+    signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("first response due at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     resolution = models.CharField(_("resolved"), max_length=16, choices=Resolution, blank=True)
     satisfaction = models.CharField(_("satisfied"), max_length=16, choices=Satisfaction, blank=True)
     result = models.TextField(_("result"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    visited_at = models.DateTimeField(_("return visit at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    rehandle_count = models.PositiveSmallIntegerField(_("times re-handled"), default=0)
+    reminder_count = models.PositiveSmallIntegerField(_("reminders"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Every index is paid for on each of the millions of rows an import writes. History is read per ticket (by id),
@@ -173,11 +183,22 @@ class TicketEvent(AttributedRecord):
     from_status = models.CharField(_("from"), max_length=32, blank=True)
     to_status = models.CharField(_("to"), max_length=32, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    # The hotline platform's own id of the event: the same event delivered twice is stored once. Empty for
+    # the events Mingze records itself.
+    platform_event_id = models.CharField(_("platform event id"), max_length=64, null=True, blank=True)
 
     class Meta(AttributedRecord.Meta):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
         indexes = [models.Index(fields=["ticket", "at"])]
+        constraints = [
+            # Partial: Mingze's own events (the many) carry no platform id and cost the index nothing.
+            models.UniqueConstraint(
+                fields=["platform_event_id"],
+                condition=models.Q(platform_event_id__isnull=False),
+                name="ticket_event_platform_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.get_kind_display()}"

@@ -87,7 +87,7 @@ class _Run:
     reason: str
     calendar: WorkingCalendar
     writer: Writer
-    tiers: dict[int, tuple[int, str]]  # id → (amount, unit)
+    tiers: dict[int, tuple[int, str, int, str]]  # id → (amount, unit, response amount, response unit)
     default_tier_id: int
     department_codes: dict[int, str]  # active departments only
     matters: dict[int, Matter]
@@ -116,7 +116,10 @@ class _Run:
             reason=reason,
             calendar=calendar or WorkingCalendar.load(),
             writer=Writer(),
-            tiers={row[0]: row[1:] for row in TimeLimitTier.objects.values_list("id", "amount", "unit")},
+            tiers={
+                row[0]: row[1:]
+                for row in TimeLimitTier.objects.values_list("id", "amount", "unit", "response_amount", "response_unit")
+            },
             default_tier_id=TimeLimitTier.objects.get(is_default=True).pk,
             department_codes=dict(Department.objects.filter(is_active=True).values_list("id", "code")),
             matters=Matter.objects.in_bulk(),
@@ -124,16 +127,24 @@ class _Run:
             ticket_shared=shared,
         )
 
-    def due(self, dispatched_at: dt.datetime | None, tier_id: int) -> tuple[dt.datetime | None, str]:
-        """Same answer as `services.tickets.due_time_for`; day-based limits are cached per local date."""
+    def due(
+        self, dispatched_at: dt.datetime | None, tier_id: int
+    ) -> tuple[dt.datetime | None, str, dt.datetime | None]:
+        """(due_at, why unknown, response_due_at): the answers of `services.tickets.due_time_for` and
+        `response_due_time_for`."""
         if dispatched_at is None:
-            return None, ""
-        amount, unit = self.tiers[tier_id]
-        key = (tier_id, dispatched_at.astimezone(self.calendar.tz).date()) if unit.endswith("_days") else None
+            return None, "", None
+        amount, unit, response_amount, response_unit = self.tiers[tier_id]
+        due_at, reason = self._limit(dispatched_at, amount, unit)
+        return due_at, reason, self._limit(dispatched_at, response_amount, response_unit)[0]
+
+    def _limit(self, start: dt.datetime, amount: int, unit: str) -> tuple[dt.datetime | None, str]:
+        """One limit from `start`; day-based limits are cached per local date."""
+        key = (amount, unit, start.astimezone(self.calendar.tz).date()) if unit.endswith("_days") else None
         if key is not None and key in self._due_cache:
             return self._due_cache[key]
         try:
-            answer = self.calendar.due_at(dispatched_at, amount, unit), ""
+            answer = self.calendar.due_at(start, amount, unit), ""
         except CalendarYearMissing as missing:
             answer = None, str(missing)
         if key is not None:
@@ -300,11 +311,15 @@ class BulkReceiver:
         self._writing[self._submitted] = (batch, tag, numbers)
         self._todo.put((self._submitted, prepared))
 
+    def wait(self) -> None:
+        """Return once every batch submitted so far is written (and reported)."""
+        while self._writing:
+            self._collect(block=True)
+
     def close(self) -> BulkResult:
         """Wait for every batch; returns the totals of the run."""
         self._stop(drop_waiting=False)
-        while self._writing:
-            self._collect(block=True)
+        self.wait()
         return self.result
 
     def _work(self) -> None:
@@ -539,7 +554,9 @@ def _ticket_values(ticket_id: int, intake: TicketIntake, run: _Run, now: dt.date
         values["dispatched_at"] = now  # as assignment_create: dispatch now starts the clock
     if values["dispatched_at"] is not None and values["status"] == TicketStatus.RECEIVED:
         values["status"] = TicketStatus.DISPATCHED
-    values["due_at"], values["due_unknown_reason"] = run.due(values["dispatched_at"], values["time_limit_tier_id"])
+    values["due_at"], values["due_unknown_reason"], values["response_due_at"] = run.due(
+        values["dispatched_at"], values["time_limit_tier_id"]
+    )
     return values
 
 

@@ -8,13 +8,16 @@ from arbitration.models import TimeLimitTier
 from arbitration.services.bounces import bounce_reasons_ensure
 from arbitration.services.calendar import calendar_seed_packaged
 
-# DOMAIN.md §3: one city's five-level standard. 即办 is given an hour so that it is not overdue at birth.
+# One city's five-level standard (docs/platform-events.md). 即办 is given an hour so that it is not overdue at birth.
+# The first response (contact with the citizen) is due within 3 hours, never later than the handling limit; urgent
+# tiers count natural hours, ordinary ones office hours.
+# (code, name, amount, unit, response amount, response unit, is default)
 DEFAULT_TIERS = [
-    ("immediate", "即办", 1, TimeUnit.NATURAL_HOURS, False),
-    ("3h", "3小时", 3, TimeUnit.NATURAL_HOURS, False),
-    ("24h", "24小时", 24, TimeUnit.NATURAL_HOURS, False),
-    ("3wd", "3个工作日", 3, TimeUnit.WORKING_DAYS, False),
-    ("5wd", "5个工作日", 5, TimeUnit.WORKING_DAYS, True),
+    ("immediate", "即办", 1, TimeUnit.NATURAL_HOURS, 1, TimeUnit.NATURAL_HOURS, False),
+    ("3h", "3小时", 3, TimeUnit.NATURAL_HOURS, 3, TimeUnit.NATURAL_HOURS, False),
+    ("24h", "24小时", 24, TimeUnit.NATURAL_HOURS, 3, TimeUnit.NATURAL_HOURS, False),
+    ("3wd", "3个工作日", 3, TimeUnit.WORKING_DAYS, 3, TimeUnit.WORKING_HOURS, False),
+    ("5wd", "5个工作日", 5, TimeUnit.WORKING_DAYS, 3, TimeUnit.WORKING_HOURS, True),
 ]
 
 # Model permissions each role's group holds (the admin reads them). Administrators are superusers.
@@ -77,9 +80,20 @@ def reference_data_ensure() -> None:
     role_permissions_ensure()
     hotline_platform_ensure()
     if not TimeLimitTier.objects.exists():
-        for ordering, (code, name, amount, unit, is_default) in enumerate(DEFAULT_TIERS):
+        for ordering, (code, name, amount, unit, response_amount, response_unit, is_default) in enumerate(
+            DEFAULT_TIERS
+        ):
             save_attributed(
-                TimeLimitTier(code=code, name=name, amount=amount, unit=unit, is_default=is_default, ordering=ordering),
+                TimeLimitTier(
+                    code=code,
+                    name=name,
+                    amount=amount,
+                    unit=unit,
+                    response_amount=response_amount,
+                    response_unit=response_unit,
+                    is_default=is_default,
+                    ordering=ordering,
+                ),
                 actor=None,
                 reason="default time-limit tiers (DOMAIN.md §3)",
             )

@@ -66,12 +66,29 @@ def due_time_for(ticket: Ticket, calendar: WorkingCalendar, tier: TimeLimitTier)
         return None, str(missing)
 
 
+def response_due_time_for(ticket: Ticket, calendar: WorkingCalendar, tier: TimeLimitTier) -> dt.datetime | None:
+    """When the first contact with the citizen is due: the tier's response limit, from dispatch like `due_at`.
+
+    None before dispatch, and when the calendar lacks the year (`due_unknown_reason` then says which)."""
+    if ticket.dispatched_at is None:
+        return None
+    try:
+        return calendar.due_at(ticket.dispatched_at, tier.response_amount, tier.response_unit)
+    except CalendarYearMissing:
+        return None
+
+
+DUE_FIELDS = ["due_at", "due_unknown_reason", "response_due_at"]
+
+
 def _apply_due_time(ticket: Ticket, calendar: WorkingCalendar) -> list[str]:
-    due_at, reason = due_time_for(ticket, calendar, ticket.time_limit_tier)
-    if (ticket.due_at, ticket.due_unknown_reason) == (due_at, reason):
+    tier = ticket.time_limit_tier
+    due_at, reason = due_time_for(ticket, calendar, tier)
+    response_due_at = response_due_time_for(ticket, calendar, tier)
+    if (ticket.due_at, ticket.due_unknown_reason, ticket.response_due_at) == (due_at, reason, response_due_at):
         return []
-    ticket.due_at, ticket.due_unknown_reason = due_at, reason
-    return ["due_at", "due_unknown_reason"]
+    ticket.due_at, ticket.due_unknown_reason, ticket.response_due_at = due_at, reason, response_due_at
+    return list(DUE_FIELDS)
 
 
 @transaction.atomic
@@ -116,6 +133,8 @@ def _ticket_update(
     ticket: Ticket, intake: TicketIntake, *, actor, reason: str, calendar: WorkingCalendar
 ) -> IntakeResult:
     changed = [name for name, value in intake.fields.items() if getattr(ticket, name) != value]
+    if ticket.status == TicketStatus.WITHDRAWN and "status" in changed:
+        changed.remove("status")  # the citizen withdrew it: a re-sent ticket does not reopen it
     if not changed:
         return IntakeResult(ticket=ticket, created=False)
     previous_status = ticket.status
@@ -257,6 +276,7 @@ def tickets_recompute_unknown_due(*, actor=None, reason: str) -> int:
     """Recompute every due time that waited for calendar data (called when a year is entered)."""
     calendar = WorkingCalendar.load()
     waiting = Ticket.objects.select_for_update().filter(due_at=None, dispatched_at__isnull=False)
+    # (An extension never clears due_at, so these are the tickets whose limits, both of them, waited.)
     updated = 0
     for ticket in waiting.select_related("time_limit_tier").iterator(chunk_size=500):
         fields = _apply_due_time(ticket, calendar)

@@ -88,6 +88,8 @@ def ticket_detail(request: HttpRequest, hotline_no: str) -> HttpResponse:
             "personal_data_visible": may_see,
             "assignments": selectors.ticket_assignments(ticket),
             "timeline": selectors.ticket_timeline(ticket, personal_data_visible=may_see),
+            "platform_events": selectors.ticket_platform_event_rows(ticket),
+            "supplements": selectors.ticket_supplements(ticket),
             "urgency": selectors.ticket_urgency(ticket),
             "side_panels": existing_templates(TICKET_SIDE_PANELS),
             "action_panels": existing_templates(TICKET_ACTION_PANELS),

@@ -179,15 +179,21 @@ _SCHEMA_ENUMS = [
     "arbitration.choices.TicketStatus",
     "arbitration.choices.TimeUnit",
     "supervision.choices.AnswerKind",
+    "supervision.choices.AppealDecision",
+    "supervision.choices.AppealStatus",
     "supervision.choices.CaseEventKind",
     "supervision.choices.CaseStatus",
     "supervision.choices.ExtensionDecision",
     "supervision.choices.LetterKind",
     "supervision.choices.LetterStatus",
     "supervision.choices.PeriodKind",
+    "supervision.choices.PeriodStatus",
     "supervision.choices.ReferralStatus",
     "supervision.choices.ReferralTrigger",
     "supervision.choices.ReminderStatus",
+    "supervision.choices.ScoreBasis",
+    "supervision.choices.ScoreOutcome",
+    "supervision.choices.ScoreRate",
     "supervision.choices.Tier",
     "supervision.choices.Trigger",
     "legal.choices.BodyKind",
@@ -253,6 +259,7 @@ MINGZE_DOCUMENT_ISSUERS = {
     "referral": "明责移",  # 移送函 to the discipline commission
     "legal_handoff": "明责法",  # the legal desk's hand-off letter
     "procuratorate_referral": "明责公",  # public-interest lead to the procuratorate
+    "bulletin": "明责通",  # 考核通报: the published scorecards of a month or quarter
 } | env.dict("MINGZE_DOCUMENT_ISSUERS", default={})
 MINGZE_ISSUER_NAME = env("MINGZE_ISSUER_NAME", default="明州市12345政务服务便民热线管理办公室")
 # A PDF that failed to render is retried by `render_pending_documents` until this many attempts.
@@ -298,6 +305,19 @@ MINGZE_SCORE_WEIGHTS = env.list("MINGZE_SCORE_WEIGHTS", cast=int, default=[15, 1
 # The last this-many of each comparable group get a drafted warning letter; an index below the bar, an interview.
 MINGZE_SCORE_BOTTOM_COUNT = env.int("MINGZE_SCORE_BOTTOM_COUNT", default=3)
 MINGZE_SCORE_INTERVIEW_BELOW = env.int("MINGZE_SCORE_INTERVIEW_BELOW", default=80)
+# Timely feedback: the reply must reach the citizen within this limit after the ticket is handled (docs/scorecards.md).
+# Units: working_days, calendar_days or natural_hours (working hours are refused: see supervision.services.score_rules).
+MINGZE_SCORE_FEEDBACK_AMOUNT = env.int("MINGZE_SCORE_FEEDBACK_AMOUNT", default=1)
+MINGZE_SCORE_FEEDBACK_UNIT = env("MINGZE_SCORE_FEEDBACK_UNIT", default="working_days")
+# A draft period's scorecards may be appealed until office closing on this many working days after it is first computed.
+MINGZE_SCORE_APPEAL_WORKING_DAYS = env.int("MINGZE_SCORE_APPEAL_WORKING_DAYS", default=5)
+# An appeal's evidence: one file, at most this many megabytes, of one of these types.
+MINGZE_SCORE_APPEAL_ATTACHMENT_MAX_MB = env.int("MINGZE_SCORE_APPEAL_ATTACHMENT_MAX_MB", default=10)
+MINGZE_SCORE_APPEAL_ATTACHMENT_TYPES = env.list(
+    "MINGZE_SCORE_APPEAL_ATTACHMENT_TYPES", default=["pdf", "ofd", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx"]
+)
+# Addressee of the monthly bulletin (通报).
+MINGZE_SCORE_BULLETIN_ADDRESSEE = env("MINGZE_SCORE_BULLETIN_ADDRESSEE", default="各承办单位")
 # Discipline referral rules: ping-pong (bounces, by departments), repeated with unsatisfied follow-ups.
 MINGZE_REFERRAL_PING_PONG_BOUNCES = env.int("MINGZE_REFERRAL_PING_PONG_BOUNCES", default=4)
 MINGZE_REFERRAL_PING_PONG_DEPARTMENTS = env.int("MINGZE_REFERRAL_PING_PONG_DEPARTMENTS", default=3)
@@ -313,7 +333,9 @@ CELERY_BEAT_SCHEDULE["supervision-sweep"] = {
 }
 CELERY_BEAT_SCHEDULE["supervision-scorecards"] = {
     "task": "supervision.tasks.scorecards_compute_last_month_task",
-    "schedule": 6 * 60 * 60,  # recomputing a closed month changes nothing, so running it often is harmless
+    # Recomputes last month's (and quarter's) draft with the facts that arrived since; a published period is left
+    # alone, so running it often is harmless.
+    "schedule": 6 * 60 * 60,
 }
 
 # --- Legal desk -----------------------------------------------------------------------------------

@@ -5,14 +5,13 @@ from rest_framework import serializers
 
 from arbitration.models import Ticket
 from supervision import access
-from supervision.choices import AnswerKind, LetterKind, PeriodKind, ProblemRule, ReferralStatus, Tier
+from supervision.choices import AnswerKind, LetterKind, ProblemRule, ReferralStatus, Tier
 from supervision.models import (
     CaseAnswer,
     CaseEvent,
     DisciplineReferral,
     LetterDraft,
     Problem,
-    Scorecard,
     SupervisionCase,
     SupervisionLetter,
 )
@@ -177,31 +176,6 @@ class LetterPreviewSerializer(serializers.Serializer):
     attachments = serializers.ListField(child=serializers.CharField())
 
 
-class ScorecardSerializer(serializers.ModelSerializer):
-    department = serializers.CharField(source="department.name")
-
-    class Meta:
-        model = Scorecard
-        fields = [
-            "id",
-            "department",
-            "period_kind",
-            "period_start",
-            "group",
-            "tickets",
-            "response_rate",
-            "on_time_rate",
-            "feedback_rate",
-            "satisfaction_rate",
-            "bounce_rate",
-            "unreasonable_bounce_rate",
-            "service_index",
-            "rank",
-            "group_size",
-            "in_bottom",
-        ]
-
-
 class ReferralSerializer(serializers.ModelSerializer):
     hotline_no = serializers.CharField(source="ticket.hotline_no")
 
@@ -292,11 +266,6 @@ class IssueInput(InterviewInput):
 
 class LetterAnswerInput(serializers.Serializer):
     text = serializers.CharField()
-
-
-class ScorecardComputeInput(serializers.Serializer):
-    period_kind = serializers.ChoiceField(choices=PeriodKind.choices, default=PeriodKind.MONTH)
-    period_start = serializers.DateField()
 
 
 class ReferralCreateInput(serializers.Serializer):

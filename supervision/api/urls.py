@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.api import views
+from supervision.api import scorecards, views
 
 app_name = "supervision-api"
 urlpatterns = [
@@ -22,8 +22,25 @@ urlpatterns = [
     path("drafts/<int:draft_id>/preview/", views.DraftPreview.as_view(), name="draft-preview"),
     path("drafts/<int:draft_id>/issue/", views.DraftIssue.as_view(), name="draft-issue"),
     path("drafts/<int:draft_id>/withdraw/", views.DraftWithdraw.as_view(), name="draft-withdraw"),
-    path("scorecards/", views.ScorecardList.as_view(), name="scorecards"),
-    path("scorecards/compute/", views.ScorecardCompute.as_view(), name="scorecards-compute"),
+    path("scorecards/", scorecards.ScorecardList.as_view(), name="scorecards"),
+    path("scorecards/compute/", scorecards.ScorecardCompute.as_view(), name="scorecards-compute"),
+    path("scorecards/<int:scorecard_id>/tickets/", scorecards.ScorecardTickets.as_view(), name="scorecard-tickets"),
+    path("scorecards/<int:scorecard_id>/appeals/", scorecards.ScorecardAppeal.as_view(), name="scorecard-appeal"),
+    path("score-periods/", scorecards.ScorePeriodList.as_view(), name="score-periods"),
+    path("score-periods/<int:period_id>/", scorecards.ScorePeriodDetail.as_view(), name="score-period"),
+    path(
+        "score-periods/<int:period_id>/publish/", scorecards.ScorePeriodPublish.as_view(), name="score-period-publish"
+    ),
+    path(
+        "score-periods/<int:period_id>/bulletin/",
+        scorecards.ScorePeriodBulletin.as_view(),
+        name="score-period-bulletin",
+    ),
+    path(
+        "score-periods/<int:period_id>/appeals/", scorecards.ScorePeriodAppeals.as_view(), name="score-period-appeals"
+    ),
+    path("appeals/<int:appeal_id>/decide/", scorecards.AppealDecide.as_view(), name="appeal-decide"),
+    path("appeals/<int:appeal_id>/attachment/", scorecards.AppealAttachment.as_view(), name="appeal-attachment"),
     path("sweep/", views.SweepRun.as_view(), name="sweep"),
     path("referrals/", views.ReferralList.as_view(), name="referrals"),
     path("referrals/progress/", views.ReferralProgress.as_view(), name="referral-progress"),

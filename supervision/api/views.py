@@ -12,8 +12,7 @@ from arbitration.documents.views import document_pdf_response
 from arbitration.errors import NotFound, PermissionDenied
 from supervision import access, selectors
 from supervision.api import serializers as s
-from supervision.choices import PeriodKind
-from supervision.services import cases, letters, referrals, scorecards, sweep
+from supervision.services import cases, letters, referrals, sweep
 from supervision.views.files import dossier_response
 
 
@@ -287,40 +286,6 @@ class DraftWithdraw(APIView):
             draft_id=draft_id, actor=request.user, reason=_input(s.ReasonInput, request)["reason"]
         )
         return Response(s.DraftSerializer(draft).data)
-
-
-class ScorecardList(APIView):
-    @extend_schema(
-        responses=s.ScorecardSerializer(many=True),
-        summary="Scorecards of one period",
-        parameters=[
-            OpenApiParameter("period_kind", str),
-            OpenApiParameter("period_start", str, description="YYYY-MM-DD"),
-        ],
-    )
-    def get(self, request):
-        if not access.is_supervisor(request.user):
-            raise NotFound()
-        kind = request.query_params.get("period_kind", PeriodKind.MONTH)
-        periods = selectors.scorecard_periods(kind)
-        start = request.query_params.get("period_start") or (periods[0].isoformat() if periods else None)
-        rows = selectors.scorecards_for(kind, start) if start else []
-        return Response(s.ScorecardSerializer(rows, many=True).data)
-
-
-class ScorecardCompute(APIView):
-    @extend_schema(
-        request=s.ScorecardComputeInput,
-        responses=s.ScorecardSerializer(many=True),
-        summary="Compute (or recompute) a period's scorecards",
-    )
-    def post(self, request):
-        _supervisor(request)
-        data = _input(s.ScorecardComputeInput, request)
-        cards = scorecards.scorecards_compute(
-            period_kind=data["period_kind"], period_start=data["period_start"], actor=request.user
-        )
-        return Response(s.ScorecardSerializer(cards, many=True).data)
 
 
 class SweepRun(APIView):

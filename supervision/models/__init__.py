@@ -1,8 +1,9 @@
+from .appeals import ScoreAppeal, ScoreAppealTransition
 from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
 from .letters import LetterDraft, LetterTemplate, SupervisionLetter
 from .problems import Problem, ProblemTicket
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
-from .scorecards import Scorecard
+from .scorecards import ScoreBulletin, Scorecard, ScoreEntry, ScorePeriod, ScorePeriodTransition
 
 __all__ = [
     "CaseAnswer",
@@ -17,6 +18,12 @@ __all__ = [
     "ReferralGroupObjectPermission",
     "ReferralUserObjectPermission",
     "Reminder",
+    "ScoreAppeal",
+    "ScoreAppealTransition",
+    "ScoreBulletin",
+    "ScoreEntry",
+    "ScorePeriod",
+    "ScorePeriodTransition",
     "Scorecard",
     "SupervisionCase",
     "SupervisionLetter",

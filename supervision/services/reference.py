@@ -19,6 +19,10 @@ GROUP_PERMISSIONS = {
         "view_supervisionletter",
         "view_scorecard",
         "view_disciplinereferral",
+        "publish_scorecards",
+        "view_scoreperiod",
+        "view_scoreappeal",
+        "view_scorebulletin",
     ),
     Role.ADMINISTRATOR: (
         "supervise_case",
@@ -26,6 +30,7 @@ GROUP_PERMISSIONS = {
         "refer_case",
         "view_lettertemplate",
         "change_lettertemplate",
+        "publish_scorecards",
     ),
     Role.LIAISON: ("answer_case",),
 }

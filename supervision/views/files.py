@@ -1,9 +1,10 @@
-"""Serving the referral dossier PDF (letters use arbitration.documents.views.document_pdf_response)."""
+"""Serving stored files: the referral dossier PDF and appeals' evidence (letters and bulletins use
+arbitration.documents.views.document_pdf_response). Callers check access first."""
 
 from django.http import FileResponse
 
 from arbitration.errors import NotFound
-from supervision.models import DisciplineReferral
+from supervision.models import DisciplineReferral, ScoreAppeal
 from supervision.services.referrals import referral_dossier_store
 
 
@@ -19,3 +20,8 @@ def dossier_response(referral: DisciplineReferral) -> FileResponse:
         as_attachment=True,
         filename=f"卷宗-{referral.ticket.hotline_no}.pdf",
     )
+
+
+def appeal_attachment_response(appeal: ScoreAppeal) -> FileResponse:
+    """The appeal's evidence, under the name it was uploaded with."""
+    return FileResponse(appeal.attachment.open("rb"), as_attachment=True, filename=appeal.attachment_name)

@@ -1,8 +1,7 @@
-"""Supervisors' desk, liaisons' desk and the discipline liaison's referrals."""
+"""Supervisors' desk, liaisons' desk and the discipline liaison's referrals (scorecards: views/scorecards.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 
@@ -16,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arbitration.access import may_see_personal_data, ticket_get_for
-from arbitration.choices import DepartmentKind, Role
+from arbitration.choices import Role
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import DomainError, NotFound, PermissionDenied
 from arbitration.models import User
 from supervision import access, selectors
-from supervision.choices import TIER_ORDER, AnswerKind, LetterKind, PeriodKind, ReferralStatus, Tier
+from supervision.choices import TIER_ORDER, AnswerKind, LetterKind, ReferralStatus, Tier
 from supervision.dossier import merged_timeline, referral_summary
-from supervision.services import cases, letters, referrals, scorecards, sweep
+from supervision.services import cases, letters, referrals, sweep
 from supervision.texts.facts import CASE_LETTER_KINDS, Interview
 from supervision.views.files import dossier_response
 
@@ -303,54 +302,6 @@ def draft_detail(request, draft_id: int):
         request,
         "supervision/draft.html",
         {"draft": draft, "preview": preview, "preview_error": preview_error, "choices": choices, "post": post},
-    )
-
-
-# --- scorecards ---------------------------------------------------------------------------------------------
-@login_required
-@domain_errors_as_messages
-def scorecard_dashboard(request):
-    _supervisor_only(request)
-    if request.method == "POST":
-        start = parse_date(request.POST.get("period_start", "") or "") or timezone.localdate().replace(day=1)
-        scorecards.scorecards_compute(
-            period_kind=request.POST.get("period_kind", PeriodKind.MONTH), period_start=start, actor=request.user
-        )
-        messages.success(request, _("Scorecards computed."))
-        return redirect(request.get_full_path())
-    kind = request.GET.get("period_kind", PeriodKind.MONTH)
-    periods = selectors.scorecard_periods(kind)
-    chosen = parse_date(request.GET.get("period_start", "") or "") or (periods[0] if periods else None)
-    rows = list(selectors.scorecards_for(kind, chosen)) if chosen else []
-    groups: dict[str, list] = {}
-    for row in rows:
-        groups.setdefault(str(DepartmentKind(row.group).label), []).append(row)
-    # Departments are ranked within their group (streets against streets), so the chart shows group by group,
-    # best first, one colour and one legend entry per group.
-    ranked = [(name, r) for name, members in groups.items() for r in sorted(members, key=lambda r: -r.service_index)]
-    charts = {
-        "ranking": {
-            "labels": [r.department.name for _name, r in ranked],
-            "groups": [
-                {"name": name, "values": [float(r.service_index) if g == name else None for g, r in ranked]}
-                for name in groups
-            ],
-        },
-        "trend": selectors.scorecard_trend(kind),
-    }
-    return render(
-        request,
-        "supervision/scorecards.html",
-        {
-            "period_kind": kind,
-            "periods": periods,
-            "chosen": chosen,
-            "groups": groups,
-            "rows": rows,
-            "charts": charts,
-            "kinds": PeriodKind.choices,
-            "default_start": (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1),
-        },
     )
 
 

@@ -1,101 +1,203 @@
-"""Scorecard arithmetic on a small known month: rates, index, dual scoring, groups, the last three, letters."""
+"""Scorecard arithmetic on a month of tickets loaded through `import_tickets` (tickets and the platform's events):
+every numerator, denominator and not-yet-known count, the rates and index, the ranking, the tickets behind each
+number, dual scoring, and the time a bouncer held a ticket."""
 
+from __future__ import annotations
+
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
-from arbitration.choices import DepartmentKind
-from arbitration.services.tickets import assignment_create
-from supervision.choices import LetterKind, PeriodKind
-from supervision.models import LetterDraft, Scorecard
-from supervision.services.scorecards import period_bounds, scorecards_compute
+from arbitration.choices import DutyRole, Role
+from arbitration.models import BounceReason, Department, Ticket
+from arbitration.services.bounces import bounce_create
+from supervision.choices import PeriodKind, ScoreBasis
+from supervision.models import LetterDraft, Scorecard, ScoreEntry
+from supervision.services.scorecards import period_bounds, scorecards_compute, service_index
 from tests import factories
 from tests.factories import at
-from tests.supervision.helpers import dispatched_ticket, rejected_bounce
+from tests.supervision import score_month
+from tests.supervision.score_month import AS_OF, EXPECTED
 
 pytestmark = pytest.mark.django_db
 
-ON_TIME, LATE = at(2026, 3, 5, 15), at(2026, 3, 12, 15)  # due 2026-03-09 17:30
+MARCH = dt.date(2026, 3, 1)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture
-def march(city, dispatcher):
-    city["environment"] = factories.department("HBJ", "市生态环境局")
-    replied = {"status": "replied", "result": "已处理", "satisfaction": "satisfied"}
-    dispatched_ticket(city, department=city["urban"], replied_at=ON_TIME, **replied)
-    dispatched_ticket(city, department=city["urban"], replied_at=ON_TIME, **replied)
-    dispatched_ticket(city, department=city["market"], replied_at=ON_TIME, **replied)
-    dispatched_ticket(city, department=city["market"])  # not taken up
-    late = dispatched_ticket(
-        city,
-        department=city["housing"],
-        status="replied",
-        result="已处理",
-        replied_at=LATE,
-        satisfaction="dissatisfied",
-    )
-    rejected_bounce(late, city["housing"], dispatcher, reviewed_at=at(2026, 3, 3, 10))
-    dispatched_ticket(city, department=city["environment"], status="handling")
-    dual = dispatched_ticket(city, department=city["gov_a"], replied_at=ON_TIME, **replied)
-    assignment_create(ticket=dual, department_id=city["urban"].pk, role="copied", method="dual", actor=None)
-    dispatched_ticket(city, department=city["urban"], received=at(2026, 4, 1, 9))  # April: not in March
-    return scorecards_compute(period_kind=PeriodKind.MONTH, period_start=at(2026, 3, 1).date())
+def march(city, tmp_path):
+    city["environment"] = factories.department(*score_month.ENVIRONMENT)
+    score_month.import_month(tmp_path)
+    return scorecards_compute(period_kind=PeriodKind.MONTH, period_start=MARCH, now=AS_OF)
 
 
-def card(city, name) -> Scorecard:
-    return Scorecard.objects.get(department=city[name], period_kind=PeriodKind.MONTH)
+def card(code: str) -> Scorecard:
+    return Scorecard.objects.get(department__code=code, period_start=MARCH, period_kind=PeriodKind.MONTH)
 
 
-def test_rates_and_service_index_follow_the_weights(march, city):
-    market = card(city, "market")
-    assert (market.tickets, market.responded, market.completed_on_time, market.rated) == (2, 1, 1, 1)
-    assert (market.response_rate, market.on_time_rate, market.satisfaction_rate) == (
+def numbers(code: str, rate: str, outcome: str) -> set[str]:
+    """The hotline numbers behind one figure, as the entries hold them."""
+    from supervision.selectors import scorecard_entries
+
+    return set(scorecard_entries(card(code), rate=rate, outcome=outcome).values_list("ticket__hotline_no", flat=True))
+
+
+def test_every_numerator_denominator_and_unknown_count_of_the_month(march):
+    for code, expected in EXPECTED.items():
+        got = {name: getattr(card(code), name) for name in expected}
+        assert got == expected, code
+    assert {c.department.code for c in march} == set(EXPECTED)  # April's and the undispatched ticket count nowhere
+
+
+def test_rates_leave_unknown_facts_out_and_the_index_follows_the_weights(march):
+    urban = card("CGJ")
+    assert (urban.response_rate, urban.on_time_rate, urban.feedback_rate, urban.satisfaction_rate) == (
         Decimal("0.5"),
         Decimal("0.5"),
-        Decimal("1"),
+        Decimal("0.6667"),
+        Decimal("0.5"),
     )
-    assert market.service_index == Decimal("80.00")  # 15×.5 + 15×.5 + 10×.5 + 60×1
-    housing = card(city, "housing")
-    assert housing.service_index == Decimal("25.00")  # responded and fed back, late, unsatisfied
-    assert (housing.bounces, housing.bounce_rate, housing.unreasonable_bounce_rate) == (1, Decimal("0.5"), Decimal("1"))
-    assert card(city, "environment").service_index == Decimal("75.00")  # nothing rated: satisfaction counts full
+    assert urban.service_index == Decimal("51.67")  # 15×.5 + 15×.5 + 10×.6667 + 60×.5
+    assert card("SJJ").service_index == Decimal("72.50")  # 15×.5 + 15×1 + 10×1 + 60×.6667
+    assert card("ZJJ").service_index == Decimal("25.00")  # 15×1 + 0 + 10×1 + 0
+    assert card("HBJ").service_index == Decimal("100.00")
+    assert [c.perfect for c in (card("HBJ"), card("SJJ"))] == [True, False]
 
 
-def test_dual_handled_tickets_score_both_territory_and_regulator(march, city):
-    assert card(city, "urban").tickets == 3  # two of its own and one it is copied on
-    assert card(city, "gov_a").tickets == 1
+def test_a_rate_without_judged_tickets_has_no_value_and_the_index_weighs_the_others():
+    assert service_index((None, Decimal(1), None, Decimal("0.5"))) == Decimal("60.00")  # (15×1 + 60×.5) / 75
+    assert service_index((None, None, None, None)) is None
 
 
-def test_departments_are_ranked_within_their_kind_and_the_last_three_marked(march, city):
-    bureaus = Scorecard.objects.filter(group=DepartmentKind.BUREAU).order_by("rank")
-    assert [(c.department.code, c.rank, c.in_bottom) for c in bureaus] == [
-        ("CGJ", 1, False),
-        ("SJJ", 2, True),
-        ("HBJ", 3, True),
-        ("ZJJ", 4, True),
-    ]
-    district = card(city, "gov_a")
-    assert (district.group, district.rank, district.group_size, district.in_bottom) == ("district", 1, 1, False)
+def test_bureaus_are_ranked_best_first_and_the_last_three_marked(march):
+    ranked = [(c.department.code, c.rank, c.group_size, c.in_bottom) for c in march]
+    assert ranked == [("HBJ", 1, 4, False), ("SJJ", 2, 4, True), ("CGJ", 3, 4, True), ("ZJJ", 4, 4, True)]
 
 
-def test_the_last_three_get_warning_drafts_and_an_index_below_80_an_interview(march, city):
-    drafts = {(d.department.code, d.kind) for d in LetterDraft.objects.all()}
-    assert drafts == {
-        ("SJJ", LetterKind.WARNING),
-        ("HBJ", LetterKind.WARNING),
-        ("ZJJ", LetterKind.WARNING),
-        ("HBJ", LetterKind.INTERVIEW),
-        ("ZJJ", LetterKind.INTERVIEW),
-    }
+def test_computing_a_draft_drafts_no_letter(march):
+    assert not LetterDraft.objects.exists()
 
 
-def test_recomputing_a_month_changes_nothing(march, city):
-    before = list(Scorecard.objects.order_by("pk").values_list("pk", "service_index", "rank"))
-    scorecards_compute(period_kind=PeriodKind.MONTH, period_start=at(2026, 3, 15).date())
-    assert list(Scorecard.objects.order_by("pk").values_list("pk", "service_index", "rank")) == before
-    assert LetterDraft.objects.count() == 5
+def test_the_tickets_behind_each_number_are_exactly_the_ones_counted(march):
+    assert numbers("CGJ", "response", "met") == {"U1", "U6"}
+    assert numbers("CGJ", "response", "judged") == {"U1", "U2", "U3", "U6"}
+    assert numbers("CGJ", "response", "unknown") == {"U4"}
+    assert numbers("CGJ", "on_time", "missed") == {"U2", "U3"}
+    assert numbers("CGJ", "feedback", "unknown") == {"U3", "U4"}
+    assert numbers("CGJ", "satisfaction", "unknown") == {"U3", "U4", "U5", "U6"}
+    assert numbers("SJJ", "response", "missed") == {"M3", "M4"}  # handled, never reported a first contact: late
+    assert numbers("ZJJ", "on_time", "missed") == {"H1", "H2"}
 
 
-def test_a_quarter_spans_three_months(city):
-    assert period_bounds(PeriodKind.QUARTER, at(2026, 5, 17).date()) == (at(2026, 4, 1).date(), at(2026, 7, 1).date())
-    assert period_bounds(PeriodKind.MONTH, at(2026, 12, 9).date()) == (at(2026, 12, 1).date(), at(2027, 1, 1).date())
+def test_a_liaison_checks_their_own_numbers_ticket_by_ticket_through_the_api(march, liaison_urban):
+    api = client_for(liaison_urban)
+    cards = api.get("/api/v1/supervision/scorecards/", {"period_start": "2026-03-01"}).json()
+    assert [c["department"] for c in cards] == ["市城市管理局"]  # their department only
+    (urban,) = cards
+    response = next(r for r in urban["rates"] if r["rate"] == "response")
+    assert (response["met"], response["judged"], response["unknown"], response["value"]) == (2, 4, 1, "0.5000")
+    listed = api.get(f"/api/v1/supervision/scorecards/{urban['id']}/tickets/", {"rate": "feedback", "outcome": "met"})
+    assert {row["hotline_no"] for row in listed.json()["results"]} == {"U1", "U2"}
+    other = card("SJJ")
+    assert api.get(f"/api/v1/supervision/scorecards/{other.pk}/tickets/").status_code == 404
+    assert api.get(f"/api/v1/supervision/scorecards/{urban['id']}/tickets/", {"rate": "speed"}).status_code == 400
+
+
+def test_the_scorecard_page_links_each_number_to_its_tickets(march, supervisor, liaison_urban):
+    page = client_for(supervisor).get("/supervision/scorecards/", {"period_start": "2026-03-01"}).content.decode()
+    urban = card("CGJ")
+    assert f"/supervision/scorecards/{urban.pk}/tickets/?rate=response&amp;outcome=judged" in page
+    mine = client_for(liaison_urban).get("/supervision/scorecards/", {"period_start": "2026-03-01"})
+    assert [row.department.code for row in mine.context["rows"]] == ["CGJ"]
+    listed = client_for(liaison_urban).get(f"/supervision/scorecards/{urban.pk}/tickets/?rate=response&outcome=unknown")
+    assert [entry.ticket.hotline_no for entry in listed.context["page"].object_list] == ["U4"]
+
+
+def test_a_late_event_changes_the_draft_when_it_is_recomputed(march, tmp_path):
+    score_month.import_month(tmp_path, [score_month.replied("M2", at(2026, 3, 19, 15).isoformat())])
+    assert card("SJJ").completed_on_time == 3  # the draft is what was computed
+    scorecards_compute(period_kind=PeriodKind.MONTH, period_start=MARCH, now=AS_OF)
+    assert (card("SJJ").completed_on_time, card("SJJ").completion_unknown) == (4, 0)
+
+
+def test_a_dual_handled_ticket_is_charged_to_the_territory_and_the_copied_regulator(city, dispatcher, tmp_path):
+    factories.duty(city["market"], city["stall"], city["city"], role=DutyRole.REGULATOR)
+    score_month.import_month(tmp_path, [score_month.ticket("D1", "DHQ", score_month.MON)])
+    dispatched = client_for(dispatcher).post(
+        "/api/v1/tickets/D1/dispatch/",
+        {"lead_department_id": city["gov_a"].pk, "reason": "属地管理", "override_reason": "属地街道先行处置"},
+        content_type="application/json",
+    )
+    assert dispatched.status_code == 201, dispatched.json()
+    scorecards_compute(period_kind=PeriodKind.MONTH, period_start=MARCH, now=AS_OF)
+    charged = set(ScoreEntry.objects.values_list("department__code", "basis"))
+    assert charged == {("DHQ", ScoreBasis.HANDLED), ("SJJ", ScoreBasis.COPIED)}
+    assert card("DHQ").on_time_rate == card("SJJ").on_time_rate == Decimal(0)  # both answer for the late ticket
+
+
+# --- the time a bouncer held the ticket ---------------------------------------------------------------------
+@pytest.fixture
+def housing_liaison(city):
+    return factories.user("liaison_housing", Role.LIAISON, departments=(city["housing"],))
+
+
+def _bounce_and_uphold(ticket: Ticket, liaison, dispatcher, *, lodged: dt.datetime) -> None:
+    assignment = ticket.assignments.get(ended_at=None, role="lead")
+    bounce = bounce_create(
+        assignment_id=assignment.pk,
+        actor=liaison,
+        reason_id=BounceReason.objects.get(code="not_our_duty").pk,
+        explanation="占道经营属城管职责",
+        basis="市住建局三定方案",
+        now=lodged,
+    )
+    upheld = client_for(dispatcher).post(
+        f"/api/v1/bounces/{bounce.pk}/uphold/",
+        {"lead_department_id": Department.objects.get(code="CGJ").pk, "note": "退单理由成立"},
+        content_type="application/json",
+    )
+    assert upheld.status_code == 200, upheld.json()
+
+
+def test_a_bouncer_that_held_a_ticket_past_its_limits_is_charged_the_time(city, dispatcher, housing_liaison, tmp_path):
+    score_month.import_month(tmp_path, [score_month.ticket("B1", "ZJJ", score_month.MON)])
+    ticket = Ticket.objects.get(hotline_no="B1")
+    _bounce_and_uphold(ticket, housing_liaison, dispatcher, lodged=at(2026, 3, 3, 10))  # upheld today, months on
+    scorecards_compute(period_kind=PeriodKind.MONTH, period_start=MARCH)
+    held = ScoreEntry.objects.get(department__code="ZJJ")
+    assert (held.basis, held.response, held.on_time, held.feedback, held.satisfaction) == (
+        ScoreBasis.HELD,
+        "missed",
+        "missed",
+        "",
+        "",
+    )
+    assert (card("ZJJ").held, card("ZJJ").response_judged, card("ZJJ").feedback_judged) == (1, 1, 0)
+    assert ScoreEntry.objects.get(department__code="CGJ").basis == ScoreBasis.HANDLED  # the new owner
+
+
+def test_a_bouncer_that_let_go_within_its_limits_is_not_blamed(city, dispatcher, housing_liaison, tmp_path):
+    dispatched = timezone.localtime() - dt.timedelta(minutes=30)
+    # The 3-hour tier counts natural hours: the test needs no calendar year beyond the one it runs in.
+    record = score_month.ticket("B2", "ZJJ", dispatched.isoformat(), time_limit="3h")
+    score_month.import_month(tmp_path, [record])
+    ticket = Ticket.objects.get(hotline_no="B2")
+    _bounce_and_uphold(ticket, housing_liaison, dispatcher, lodged=timezone.now())
+    first, _end = period_bounds(PeriodKind.MONTH, dispatched.date())
+    scorecards_compute(period_kind=PeriodKind.MONTH, period_start=first)
+    held = ScoreEntry.objects.get(department__code="ZJJ")
+    assert (held.basis, held.response, held.on_time) == (ScoreBasis.HELD, "met", "met")
+
+
+def test_a_quarter_spans_three_months():
+    assert period_bounds(PeriodKind.QUARTER, dt.date(2026, 5, 17)) == (dt.date(2026, 4, 1), dt.date(2026, 7, 1))
+    assert period_bounds(PeriodKind.MONTH, dt.date(2026, 12, 9)) == (dt.date(2026, 12, 1), dt.date(2027, 1, 1))

@@ -15,9 +15,20 @@ from tqdm import tqdm
 
 from arbitration.errors import DomainError
 from arbitration.history import CHANGE_REASON_LENGTH
-from arbitration.intake import PAYLOAD_FIELDS, CodeBook, error_field, file_facts, records_read, ticket_payload_parse
+from arbitration.intake import (
+    EVENT_FIELDS,
+    PAYLOAD_FIELDS,
+    CodeBook,
+    error_field,
+    event_payload_parse,
+    file_facts,
+    is_event_record,
+    records_read,
+    ticket_payload_parse,
+)
 from arbitration.models import User
 from arbitration.services.bulk import DEFAULT_BATCH_SIZE, BulkReceiver, BulkResult
+from arbitration.services.platform_events import EventBulkResult, PlatformEvent, ticket_events_bulk_apply
 from arbitration.services.reference import HOTLINE_PLATFORM_USER
 from arbitration.services.tickets import TicketIntake
 
@@ -31,6 +42,12 @@ detected. The fields are those of POST /api/v1/tickets/: {", ".join(PAYLOAD_FIEL
 Required: hotline_no, received_at, request_type, matter, territory, title, content. Codes for matter,
 territory, dispatched_to (department) and time_limit (tier); enum values by code or Chinese label
 (request_type "complaint" or "投诉"); times in ISO 8601, naive ones are Asia/Shanghai.
+
+A record with an `event_id` is an event of the ticket its `hotline_no` names, with the fields of
+POST /api/v1/tickets/{{hotline_no}}/events/: {", ".join(EVENT_FIELDS)}. Tickets and events may share one file
+(in CSV the header then holds both sets of columns; on a ticket row the event columns are left empty) or come
+in files of their own, tickets first. Events apply in file order, each after the tickets above it, so list each
+ticket's events in the order they happened. An event already in (the same event_id) is skipped.
 
 Bad rows are reported with their line number and reason (stderr, and --errors FILE as CSV); good rows
 are kept. Each batch commits on its own: after an interruption, run the same file again — tickets
@@ -68,18 +85,22 @@ class Command(BaseCommand):
         facts = file_facts(file)
         started = time.perf_counter()
         with _BadRows(self.stderr, errors) as bad, _rare_collections():
-            result = _Import(actor=actor, reason=reason, batch_size=batch_size, workers=workers, bad=bad).run(
+            result, events = _Import(actor=actor, reason=reason, batch_size=batch_size, workers=workers, bad=bad).run(
                 records_read(file, facts.encoding, format),
                 tqdm(total=facts.lines, unit=" rows", file=self.stderr._out, disable=not self.stderr.isatty()),
             )
         seconds = time.perf_counter() - started
-        rows = result.total + bad.count - len(result.failed)
+        rows = result.total + bad.count - len(result.failed) + events.applied + events.unchanged
         self.stdout.write(
             _("Created %(created)d, updated %(updated)d, unchanged %(unchanged)d, bad rows %(bad)d; "
               "%(rows)d rows in %(seconds).1f s (%(rate).0f rows/s).")
             % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
                "bad": bad.count, "rows": rows, "seconds": seconds, "rate": rows / seconds if seconds else 0}
         )  # fmt: skip
+        if events.applied or events.unchanged or events.failed:
+            self.stdout.write(_("Events: applied %(applied)d, already in %(unchanged)d, refused %(refused)d.")
+                              % {"applied": events.applied, "unchanged": events.unchanged,
+                                 "refused": len(events.failed)})  # fmt: skip
 
 
 @contextmanager
@@ -124,36 +145,86 @@ class _BadRows:
             self._writer.writerow([line, hotline_no, error.code, error_field(error), str(error)])
 
 
+# On a ticket row of a file that also holds events, an empty cell in these columns belongs to the event columns
+# (a visit's satisfaction…): it leaves the ticket's value alone instead of clearing what an event set.
+SHARED_EVENT_COLUMNS = ("satisfaction", "resolution")
+
+
 class _Import:
     def __init__(self, *, actor: User, reason: str, batch_size: int, workers: int, bad: _BadRows) -> None:
-        self.batch_size, self.bad = batch_size, bad
+        self.actor, self.reason, self.batch_size, self.bad = actor, reason, batch_size, bad
         self.codes = CodeBook.load()  # every code once, not per row
         self.receiver = BulkReceiver(actor=actor, reason=reason, workers=workers, on_batch=self._written)
         self.progress: tqdm | None = None
+        self.batch: list[TicketIntake] = []
+        self.lines: dict[str, int] = {}
+        self.events: list[tuple[PlatformEvent, int]] = []  # with their line numbers, in file order
+        self.event_numbers: set[str] = set()
+        self.event_result = EventBulkResult()
 
-    def run(self, records, progress: tqdm) -> BulkResult:
+    def run(self, records, progress: tqdm) -> tuple[BulkResult, EventBulkResult]:
         self.progress = progress
-        batch: list[TicketIntake] = []
-        lines: dict[str, int] = {}
         with progress, self.receiver:
             for line, record in records:
                 if isinstance(record, DomainError):
                     self.bad.add(line, "", record)
-                    continue
-                try:
-                    intake = ticket_payload_parse(record, self.codes)
-                except DomainError as error:
-                    self.bad.add(line, str(record.get("hotline_no") or ""), error)
-                    continue
-                batch.append(intake)
-                lines[intake.hotline_no] = line
-                if len(batch) >= self.batch_size:
-                    self.receiver.submit(batch, tag=lines)
-                    batch, lines = [], {}
-            self.receiver.submit(batch, tag=lines)
+                elif is_event_record(record):
+                    self._event(line, record)
+                else:
+                    self._ticket(line, record)
+            self._submit_tickets()
+            self._apply_events()
             self.receiver.close()
             progress.update(max(0, progress.total - progress.n) if progress.total else 0)
-        return self.receiver.result
+        return self.receiver.result, self.event_result
+
+    def _ticket(self, line: int, record: dict) -> None:
+        if "event_id" in record:
+            record = {k: v for k, v in record.items() if v != "" or k not in SHARED_EVENT_COLUMNS}
+        try:
+            intake = ticket_payload_parse(record, self.codes)
+        except DomainError as error:
+            self.bad.add(line, str(record.get("hotline_no") or ""), error)
+            return
+        if intake.hotline_no in self.event_numbers:
+            self._apply_events()  # the ticket's earlier events first: the file's order is the order of things
+        self.batch.append(intake)
+        self.lines[intake.hotline_no] = line
+        if len(self.batch) >= self.batch_size:
+            self._submit_tickets()
+
+    def _event(self, line: int, record: dict) -> None:
+        # The same parser as the API's, so an event the API refuses is refused here for the same reason.
+        try:
+            event = event_payload_parse(record, self.codes)
+        except DomainError as error:
+            self.bad.add(line, str(record.get("hotline_no") or ""), error)
+            return
+        self.events.append((event, line))
+        self.event_numbers.add(event.hotline_no)
+        if len(self.events) >= self.batch_size:
+            self._apply_events()
+
+    def _submit_tickets(self) -> None:
+        self.receiver.submit(self.batch, tag=self.lines)
+        self.batch, self.lines = [], {}
+
+    def _apply_events(self) -> None:
+        """Apply the waiting events once every ticket read before them is in."""
+        if not self.events:
+            return
+        self._submit_tickets()
+        self.receiver.wait()
+        events, lines = [event for event, _line in self.events], {id(event): line for event, line in self.events}
+        part = ticket_events_bulk_apply(events, actor=self.actor, reason=self.reason,
+                                        calendar=self.receiver.run.calendar)  # fmt: skip
+        self.event_result.applied += part.applied
+        self.event_result.unchanged += part.unchanged
+        self.event_result.failed += part.failed
+        for event, error in part.failed:
+            self.bad.add(lines[id(event)], event.hotline_no, error)
+        self.progress.update(len(events))
+        self.events, self.event_numbers = [], set()
 
     def _written(self, batch: list[TicketIntake], part: BulkResult, lines: dict[str, int]) -> None:
         for hotline_no, error in part.failed:
