@@ -119,7 +119,7 @@ def moment_text(moment: dt.datetime) -> str:
     return f"{date_text(local)}{clock}"
 
 
-def _figure(rate) -> str:
+def rate_figure(rate) -> str:
     return UNKNOWN_FIGURE if rate is None else f"{rate:.1%}"
 
 
@@ -211,10 +211,10 @@ def _scorecard_facts(card: Scorecard) -> dict[str, object]:
         "group_size": card.group_size,
         "rank": card.rank,
         "service_index": f"{card.service_index:.2f}",
-        "response_rate": _figure(card.response_rate),
-        "on_time_rate": _figure(card.on_time_rate),
-        "feedback_rate": _figure(card.feedback_rate),
-        "satisfaction_rate": _figure(card.satisfaction_rate),
+        "response_rate": rate_figure(card.response_rate),
+        "on_time_rate": rate_figure(card.on_time_rate),
+        "feedback_rate": rate_figure(card.feedback_rate),
+        "satisfaction_rate": rate_figure(card.satisfaction_rate),
     }
 
 
