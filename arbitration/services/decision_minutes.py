@@ -8,6 +8,7 @@ when its PDF happens to be rendered.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.utils import timezone
 
@@ -44,7 +45,7 @@ def decided_lines(
     ]
 
 
-def decision_items(decided: list[str], reasons: str, basis: str, tally: list[str] = ()) -> Items:
+def decision_items(decided: list[str], reasons: str, basis: str, tally: Sequence[str] = ()) -> Items:
     """The numbered sections of a ruling or leader decision."""
     items = [("一、议定事项", tuple(decided)), ("二、认定理由", (reasons,)), ("三、依据", (basis,))]
     if tally:
@@ -79,9 +80,9 @@ def minutes_data(
     meeting_line: str,
     items: Items,
     decided_at: dt.datetime,
-    present: list[str],
-    absent: list[str] = (),
-    attending: list[str] = (),
+    present: Sequence[str],
+    absent: Sequence[str] = (),
+    attending: Sequence[str] = (),
     mark: str = "",
 ) -> dict:
     """The minutes as stored JSON, copied to every party (抄送)."""

@@ -149,14 +149,12 @@ def _backlog_ticket_take(decision: Decision, ticket_id: int) -> bool:
         return False
     if Dispute.objects.filter(ticket=ticket, status__in=ACTIVE_DISPUTE_STATUSES).exists():
         return False
-    reason = _("in the scope of %(number)s") % {"number": decision.document_number}
-    ticket_dispatch(
+    ticket_dispatch(  # the decision is the authority: its method needs no dispatcher and no override reason
         ticket_id=ticket.pk,
         lead_department_id=decision.lead_id,
         co_handler_ids=[c.pk for c in decision.co_handlers.all()],
         actor=decision.issued_by,
-        reason=reason,
-        override_reason=reason,
+        reason=_("in the scope of %(number)s") % {"number": decision.document_number},
         method=decision.assignment_method,
     )
     sent = {"ticket": ticket, "document_number": decision.document_number, "actor": decision.issued_by}
