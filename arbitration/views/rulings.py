@@ -19,6 +19,7 @@ from arbitration.views._actions import act, found, optional_id
 
 KINDS = {"ruling": Ruling, "decision": LeaderDecision, "agreement": Agreement}
 REFUSABLE = ("ruling", "decision")  # an agreement is the parties' own: there is nothing to refuse
+BACKLOG_ROWS = 200  # a city-wide ruling may move thousands: the page lists the first ones and counts them all
 
 
 def _get(request, kind: str, pk: int):
@@ -45,6 +46,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 def decision_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     decision = _get(request, kind, pk)
     bound = {decision.lead_id, *decision.co_handlers.values_list("pk", flat=True)}
+    moved = selectors_conference.decision_backlog_moved(decision.document_number)
     return render(
         request,
         "arbitration/rulings/detail.html",
@@ -55,7 +57,8 @@ def decision_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "tally": decision.data.get("tally"),
             "refusals": decision.refusals.select_related("department") if kind in REFUSABLE else [],
             "my_bound": [d for d in request.user.departments.all() if d.pk in bound] if kind in REFUSABLE else [],
-            "backlog": selectors_conference.decision_backlog_moved(decision.document_number),
+            "backlog": moved[:BACKLOG_ROWS],
+            "backlog_count": moved.count(),
         },
     )
 
