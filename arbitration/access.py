@@ -234,6 +234,16 @@ def decision_get_for(*, user, model, pk: int):
     return decision
 
 
+def notices_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """A department's notices are for its liaisons (the overseeing roles see the tickets themselves)."""
+    from arbitration.models import Notice
+
+    queryset = Notice.objects.all() if queryset is None else queryset
+    if not (user.is_authenticated and user.has_role(Role.LIAISON)):
+        return queryset.none()
+    return queryset.filter(department_id__in=user.department_ids)
+
+
 def bounces_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     from arbitration.models import Bounce
 

@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from arbitration.models import (
     AgendaItem,
+    Agreement,
     Bounce,
     BounceReason,
     ConferenceSession,
@@ -14,6 +15,7 @@ from arbitration.models import (
     DisputeStatement,
     DisputeTransition,
     LeaderDecision,
+    Notice,
     Ruling,
     Seat,
     Vote,
@@ -93,9 +95,12 @@ class VoteAdmin(RecordAdmin):
     list_display = ("item", "seat", "lead", "changed_at")
 
 
-@admin.register(Ruling, LeaderDecision)
+@admin.register(Ruling, LeaderDecision, Agreement)
 class DecisionAdmin(RecordAdmin):
-    list_display = ("document_number", "ticket", "lead", "scope", "in_force", "issued_at", "render_status")
+    list_display = (
+        "document_number", "ticket", "lead", "scope", "territory", "in_force", "issued_at", "backlog_applied_at",
+        "render_status",
+    )  # fmt: skip
     list_filter = ("scope", "in_force", "render_status")
     search_fields = ("document_number", "ticket__hotline_no")
 
@@ -103,3 +108,11 @@ class DecisionAdmin(RecordAdmin):
 @admin.register(DecisionRefusal)
 class DecisionRefusalAdmin(RecordAdmin):
     list_display = ("department", "ruling", "leader_decision", "declared_at")
+
+
+@admin.register(Notice)
+class NoticeAdmin(RecordAdmin):
+    list_display = ("created_at", "department", "kind", "ticket", "document_number", "read_at")
+    list_filter = ("kind",)
+    list_select_related = ("department", "ticket")
+    search_fields = ("document_number", "ticket__hotline_no", "department__name")

@@ -60,6 +60,11 @@ class DutySource(models.TextChoices):
     CATALOGUE = "catalogue", _("Duty catalogue")
     RULING = "ruling", _("Conference ruling")
     LEADER_DECISION = "leader_decision", _("Leader decision")
+    AGREEMENT = "agreement", _("Negotiated agreement")
+
+
+# Duties whose source is one of these are precedents: they outrank the catalogue (see arbitration/graph/suggest.py).
+PRECEDENT_SOURCES = frozenset({DutySource.RULING, DutySource.LEADER_DECISION, DutySource.AGREEMENT})
 
 
 class Channel(models.TextChoices):
@@ -116,6 +121,7 @@ class AssignmentMethod(models.TextChoices):
     FIRST_RECEIVER = "first_receiver", _("First receiver")
     CONFERENCE_RULING = "conference_ruling", _("Conference ruling")
     LEADER_DECISION = "leader_decision", _("Leader decision")
+    AGREEMENT = "agreement", _("Negotiated agreement")
 
 
 class TimeUnit(models.TextChoices):
@@ -215,6 +221,26 @@ class AgendaOutcome(models.TextChoices):
 
 
 class RulingScope(models.TextChoices):
+    """Where a ruling, leader decision or agreement binds: the ticket alone, or its matter at one level of the
+    ticket's territory chain (docs/rulings.md)."""
+
     TICKET = "ticket", _("This ticket only")
-    MATTER_TERRITORY = "matter_territory", _("This matter in this territory")
-    MATTER_CITY = "matter_city", _("This matter city-wide")
+    COMMUNITY = "community", _("This matter in the ticket's community")
+    STREET = "street", _("This matter in the ticket's street")
+    DISTRICT = "district", _("This matter in the ticket's district")
+    CITY = "city", _("This matter city-wide")
+
+
+# The territory level each scope binds at; the ticket scope binds the ticket alone.
+SCOPE_LEVELS = {
+    RulingScope.COMMUNITY: TerritoryLevel.COMMUNITY,
+    RulingScope.STREET: TerritoryLevel.STREET,
+    RulingScope.DISTRICT: TerritoryLevel.DISTRICT,
+    RulingScope.CITY: TerritoryLevel.CITY,
+}
+DEFAULT_RULING_SCOPE = RulingScope.STREET
+
+
+class NoticeKind(models.TextChoices):
+    TICKET_GAINED = "ticket_gained", _("Ticket given to your department by a decision")
+    TICKET_LOST = "ticket_lost", _("Ticket taken from your department by a decision")

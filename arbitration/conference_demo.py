@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from arbitration.choices import AssignmentRole, Role, RulingScope, TicketStatus
+from arbitration.choices import AssignmentRole, Role, TicketStatus
 from arbitration.models import Assignment, Ticket
 from arbitration.services.bounces import bounce_create, bounce_uphold
 from arbitration.services.conferences import agenda_item_close, seat_grant, session_schedule, vote_cast
@@ -28,19 +28,19 @@ def demo_extend(context) -> None:
         if (d := _dispute(context, t, liaisons, reason_ids, dispatcher)) is not None
     ]
     members = [(u, min(u.department_ids)) for u in context.users_with_role(Role.CONFERENCE_MEMBER) if u.department_ids]
-    past = _session(context, dispatcher, members, days=-7, title="2026年联席会议第一次会议")
+    past = _session(context, dispatcher, members, starts=dt.timedelta(days=-7), title="2026年联席会议第一次会议")
     rulings = [_rule(context, d, past, dispatcher, members) for d in disputes[:PAST_RULINGS]]
-    upcoming = _session(context, dispatcher, members, days=1, title="2026年联席会议第二次会议")
+    # In session since an hour ago: an item can be closed only once its session has begun (docs/rulings.md).
+    sitting = _session(context, dispatcher, members, starts=dt.timedelta(hours=-1), title="2026年联席会议第二次会议")
     for dispute in disputes[PAST_RULINGS : PAST_RULINGS + 1]:
         dispute_put_on_agenda(
             dispute_id=dispute.pk,
-            session_id=upcoming.pk,
+            session_id=sitting.pk,
             actor=dispatcher,
             reason=context.reason,
-            scope=RulingScope.MATTER_TERRITORY,
         )
     context.stdout.write(
-        f"conference: {pending} bounces awaiting review, {len(disputes)} disputes, session “{upcoming.title}” with "
+        f"conference: {pending} bounces awaiting review, {len(disputes)} disputes, session “{sitting.title}” with "
         f"{len(members)} seats and an item open for votes (chair: {dispatcher.username}), "
         f"{sum(r is not None for r in rulings)} past rulings"
     )
@@ -103,10 +103,10 @@ def _dispute(context, ticket: Ticket, liaisons, reason_ids, dispatcher):
     return ticket.disputes.first()
 
 
-def _session(context, chair, members, *, days: int, title: str):
+def _session(context, chair, members, *, starts: dt.timedelta, title: str):
     session = session_schedule(
         title=title,
-        scheduled_for=context.now + dt.timedelta(days=days),
+        scheduled_for=context.now + starts,
         chair_id=chair.pk,
         actor=context.admin,
         location="市政务服务中心第一会议室",

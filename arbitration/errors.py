@@ -127,6 +127,24 @@ class SessionClosed(DomainError):
     message = _("This conference session is closed.")
 
 
+class SessionNotStarted(DomainError):
+    code, http_status = "session_not_started", 409
+    message = _("The session begins at {starts_at}: an item cannot be closed before its session has begun.")
+
+
+class CastingVoteRequired(DomainError):
+    code, http_status = "casting_vote_required", 409
+    message = _(
+        "The vote is tied between {leads}. Under the local rules the chair breaks a tie with a casting vote: "
+        "choose one of them."
+    )
+
+
+class ScopeBeyondPlace(DomainError):
+    code, http_status = "scope_beyond_place", 400
+    message = _("The ticket's place ({place}) is not known down to the {level}: choose a wider scope.")
+
+
 class ItemClosed(DomainError):
     code, http_status = "item_closed", 409
     message = _("Voting on this agenda item closed at {closed_at}; your vote was not recorded.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from arbitration.choices import AgendaItemStatus, BounceOutcome, DisputeStatus
-from arbitration.models import AgendaItem, Bounce, Department, Dispute, Seat
+from arbitration.choices import AgendaItemStatus, BounceOutcome, DisputeStatus, NoticeKind
+from arbitration.models import AgendaItem, Bounce, Department, Dispute, Notice, Seat
 from arbitration.services.conferences import item_tally
 
 
@@ -76,4 +76,13 @@ def leader_queue() -> QuerySet[Dispute]:
         .select_related("ticket__matter", "ticket__territory")
         .prefetch_related("parties")
         .order_by("opened_at")
+    )
+
+
+def decision_backlog_moved(document_number: str) -> QuerySet[Notice]:
+    """The tickets a decision took from its backlog: one notice to the new owner was sent for each."""
+    return (
+        Notice.objects.filter(document_number=document_number, kind=NoticeKind.TICKET_GAINED)
+        .select_related("ticket", "department")
+        .order_by("created_at", "pk")
     )

@@ -2,14 +2,15 @@
 
 Quorum counts every vote cast, abstentions included (an abstaining member took part); the base is the
 non-recused seats. Majority is strict: a lead needs MORE than `majority` of the votes cast, so abstentions
-weigh against every candidate, and a tie at the top is a deadlock whatever the threshold.
+weigh against every candidate, and a tie at the top is a deadlock whatever the threshold — unless the local rules
+give the chair a casting vote (决定票), which makes one of the leads tied at the top the lead (`casting_vote_apply`).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from arbitration.choices import AgendaOutcome
@@ -31,8 +32,10 @@ class TallyResult:
     counts: dict[int, int]  # lead department id → votes
     quorum_required: int
     majority_required: int  # the smallest count that is more than `majority` of the votes cast
-    leader_id: int | None  # the lead with a majority, if any
+    leader_id: int | None  # the lead with a majority (or chosen by the chair's casting vote), if any
     outcome: str
+    tied_ids: tuple[int, ...] = ()  # the leads tied at the top, when the outcome is a tie
+    casting_vote: bool = False  # the lead was chosen by the chair's casting vote
 
     @property
     def quorum_met(self) -> bool:
@@ -52,6 +55,7 @@ def tally(*, base: int, leads: list[int | None], quorum: Fraction, majority: Fra
     ranked = counts.most_common()
     top_id, top_count = ranked[0] if ranked else (None, 0)
     tied = len(ranked) > 1 and ranked[1][1] == top_count
+    tied_ids = tuple(sorted(lead for lead, count in ranked if count == top_count)) if tied else ()
     if base == 0 or cast < quorum_required:
         outcome, leader_id = AgendaOutcome.NO_QUORUM, None
     elif tied:
@@ -69,7 +73,15 @@ def tally(*, base: int, leads: list[int | None], quorum: Fraction, majority: Fra
         majority_required=majority_required,
         leader_id=leader_id,
         outcome=outcome,
+        tied_ids=tied_ids if outcome == AgendaOutcome.TIE else (),
     )
+
+
+def casting_vote_apply(result: TallyResult, lead_id: int) -> TallyResult:
+    """The chair's casting vote on a tie: `lead_id`, one of the leads tied at the top, becomes the lead."""
+    if result.outcome != AgendaOutcome.TIE or lead_id not in result.tied_ids:
+        raise ValueError("a casting vote chooses one of the leads tied at the top of a tied vote")
+    return replace(result, outcome=AgendaOutcome.RULING, leader_id=lead_id, casting_vote=True)
 
 
 def co_handlers_agreed(co_handler_sets: list[set[int]]) -> list[int]:

@@ -3,9 +3,22 @@
 from celery import shared_task
 
 from arbitration.services.disputes import disputes_put_overdue_on_agenda
+from arbitration.services.precedents import decision_backlog_apply, decision_backlogs_apply_pending
 
 
 @shared_task
 def disputes_put_overdue_on_agenda_task() -> int:
     """Beat: disputes whose negotiation deadline passed go on the next conference session's agenda."""
     return disputes_put_overdue_on_agenda()
+
+
+@shared_task(acks_late=True)
+def decision_backlog_apply_task(model_label: str, pk: int) -> int:
+    """Queued when a ruling, leader decision or agreement commits: re-dispatch the open tickets in its scope."""
+    return decision_backlog_apply(model_label=model_label, pk=pk)
+
+
+@shared_task
+def decision_backlogs_apply_pending_task() -> int:
+    """Beat: the sweep behind the per-decision task (a broker that was down, a worker that died)."""
+    return decision_backlogs_apply_pending()

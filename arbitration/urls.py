@@ -34,6 +34,14 @@ urlpatterns += [
     path("rulings/<slug:kind>/<int:pk>/refuse/", rulings.decision_refuse, name="decision-refuse"),
 ]
 
+# --- Notices to departments ----------------------------------------------------------------------------------------
+from arbitration.views import notices  # noqa: E402
+
+urlpatterns += [
+    path("notices/", notices.notice_list, name="notice-list"),
+    path("notices/<int:pk>/read/", notices.notice_read, name="notice-read"),
+]
+
 # --- The jurisdiction graph: dispatch with the suggestion, catalogue analysis, graph view ---------------------
 from arbitration.views import graph as graph_views  # noqa: E402
 

@@ -68,9 +68,18 @@ class VoteInput(serializers.Serializer):
 
 
 class CloseInput(serializers.Serializer):
-    scope = serializers.ChoiceField(choices=RulingScope.choices, required=False)
+    scope = serializers.ChoiceField(
+        choices=RulingScope.choices, required=False, help_text="Where the ruling binds; default: the item's scope."
+    )
     reasons = serializers.CharField(required=False, allow_blank=True, default="")
     basis = serializers.CharField(required=False, allow_blank=True, default="")
+    casting_vote_department_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The chair's casting vote (决定票) on a tie: one of the leads tied at the top. Only where the "
+        "local rules give the chair one (MINGZE_CONFERENCE_CASTING_VOTE); then a tie cannot close without it.",
+    )
 
 
 class TallySerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """API: disputes, negotiation statements, agreement, the agenda and the leader's sign-off."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -63,21 +63,46 @@ class StatementInput(serializers.Serializer):
     basis = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+SCOPE_HELP = "Where the decision binds along the ticket's territory chain; default: the ticket's street."
+
+
 class AgreementInput(serializers.Serializer):
     lead_department_id = serializers.IntegerField()
     co_handler_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    minutes = serializers.CharField()
+    minutes = serializers.CharField(help_text="What the parties agreed (协商情况), printed in the minutes.")
+    basis = serializers.CharField(required=False, allow_blank=True, default="")
+    scope = serializers.ChoiceField(
+        choices=RulingScope.choices,
+        default=RulingScope.TICKET,
+        help_text="Wider than `ticket` only when the parties agreed the agreement becomes a precedent for that scope.",
+    )
+
+
+class AgreementResultSerializer(DisputeSerializer):
+    agreement = serializers.SerializerMethodField(help_text="The numbered minutes (协商工作纪要) just issued.")
+
+    class Meta(DisputeSerializer.Meta):
+        fields = [*DisputeSerializer.Meta.fields, "agreement"]
+
+    @extend_schema_field(
+        inline_serializer(
+            "IssuedAgreement", {"id": serializers.IntegerField(), "document_number": serializers.CharField()}
+        )
+    )
+    def get_agreement(self, dispute: Dispute) -> dict:
+        agreement = dispute.agreements.order_by("-pk").first()
+        return {"id": agreement.pk, "document_number": agreement.document_number}
 
 
 class AgendaInput(serializers.Serializer):
     session_id = serializers.IntegerField()
-    scope = serializers.ChoiceField(choices=RulingScope.choices, default=RulingScope.MATTER_TERRITORY)
+    scope = serializers.ChoiceField(choices=RulingScope.choices, required=False, help_text=SCOPE_HELP)
 
 
 class LeaderDecisionInput(serializers.Serializer):
     lead_department_id = serializers.IntegerField()
     co_handler_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    scope = serializers.ChoiceField(choices=RulingScope.choices, default=RulingScope.MATTER_TERRITORY)
+    scope = serializers.ChoiceField(choices=RulingScope.choices, required=False, help_text=SCOPE_HELP)
     reasons = serializers.CharField()
     basis = serializers.CharField()
 
@@ -129,11 +154,13 @@ class DisputeStatementCreate(APIView):
 
 
 class DisputeAgreement(APIView):
-    @extend_schema(request=AgreementInput, responses=DisputeSerializer, summary="Record an agreement (dispatcher)")
+    @extend_schema(
+        request=AgreementInput, responses=AgreementResultSerializer, summary="Record an agreement (dispatcher)"
+    )
     def post(self, request, dispute_id: int):
         _dispatcher(request.user)
         dispute = dispute_agree(dispute_id=dispute_id, actor=request.user, **_valid(AgreementInput, request))
-        return Response(DisputeSerializer(dispute).data)
+        return Response(AgreementResultSerializer(dispute).data)
 
 
 class DisputeAgenda(APIView):

@@ -7,7 +7,7 @@ analysis is for the hotline's overseers and conference members (`access.may_anal
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -15,7 +15,16 @@ from rest_framework.views import APIView
 
 from arbitration import access
 from arbitration.errors import NotFound
-from arbitration.graph import current_graph, cycles, gaps, hotspots, lead_moves_load, overlaps, ticket_suggest
+from arbitration.graph import (
+    current_graph,
+    cycles,
+    gaps,
+    hotspots,
+    lead_moves_load,
+    overlaps,
+    settled_gaps,
+    ticket_suggest,
+)
 from arbitration.services.dispatch import ticket_dispatch
 
 
@@ -80,6 +89,9 @@ class GapSerializer(serializers.Serializer):
     territory_level = serializers.IntegerField()
     whole_subtree = serializers.BooleanField(help_text="The territory and everything under it lack a lead.")
     fallback_department = serializers.CharField()
+    settled_by = serializers.CharField(
+        help_text="With ?settled=1: the precedent (ruling, leader decision, agreement) that now settles this gap."
+    )
 
 
 class DepartmentRefSerializer(serializers.Serializer):
@@ -100,6 +112,19 @@ class OverlapSerializer(serializers.Serializer):
     departments = DepartmentRefSerializer(many=True)
     duty_ids = serializers.ListField(child=serializers.IntegerField())
     settled_by = serializers.CharField(help_text="A precedent that already overrides the tie, if any.")
+    settled_within = serializers.SerializerMethodField(
+        help_text="Precedents that settle the tie in part of the territory only, with the territory each covers."
+    )
+
+    @extend_schema_field(
+        inline_serializer(
+            "PartSettlement",
+            {"document_number": serializers.CharField(), "territory": serializers.CharField()},
+            many=True,
+        )
+    )
+    def get_settled_within(self, overlap) -> list[dict]:
+        return [{"document_number": number, "territory": name} for number, name in overlap.settled_within]
 
 
 class HotspotSerializer(serializers.Serializer):
@@ -168,12 +193,16 @@ def _paginated(request, view, rows, serializer_class) -> Response:
 class CatalogueGaps(APIView):
     @extend_schema(
         responses=GapSerializer(many=True),
-        summary="Catalogue gaps: matter × territory with no lead",
-        parameters=[OpenApiParameter("page", int)],
+        summary="Catalogue gaps: matter × territory with no lead (?settled=1: those a precedent now settles)",
+        parameters=[
+            OpenApiParameter("page", int),
+            OpenApiParameter("settled", bool, description="The catalogue's gaps that a precedent now settles."),
+        ],
     )
     def get(self, request):
         _analyst(request)
-        return _paginated(request, self, gaps(current_graph(), at=timezone.now()), GapSerializer)
+        listing = settled_gaps if request.query_params.get("settled") in ("1", "true", "True") else gaps
+        return _paginated(request, self, listing(current_graph(), at=timezone.now()), GapSerializer)
 
 
 class CatalogueOverlaps(APIView):

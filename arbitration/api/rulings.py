@@ -1,4 +1,5 @@
-"""API: rulings (认定书) and leader decisions (领导签批): read, download the stored PDF, declare a refusal."""
+"""API: rulings (认定书), leader decisions (领导签批) and agreements (协商纪要): read, download the stored PDF, and
+declare a refusal of a ruling or leader decision."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -9,7 +10,7 @@ from rest_framework.views import APIView
 from arbitration import access
 from arbitration.api.bounces import _valid
 from arbitration.documents.views import document_pdf_response
-from arbitration.models import LeaderDecision, Ruling
+from arbitration.models import Agreement, LeaderDecision, Ruling
 from arbitration.services.rulings import leader_decision_refuse, ruling_refuse
 
 
@@ -25,6 +26,10 @@ class DecisionSerializer(serializers.Serializer):
     reasons = serializers.CharField()
     basis = serializers.CharField()
     in_force = serializers.BooleanField()
+    territory = serializers.CharField(source="territory.name", help_text="The territory the scope covers.")
+    backlog_applied_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the open tickets already in the scope were re-dispatched (null: not yet)."
+    )
     render_status = serializers.CharField()
     tally = serializers.JSONField(source="data.tally", default=None)
 
@@ -37,7 +42,9 @@ class RefusalInput(serializers.Serializer):
 def _list(model, request):
     visible = access.disputes_visible_to(request.user).values("pk")
     decisions = (
-        model.objects.filter(dispute__in=visible).select_related("ticket", "lead").prefetch_related("co_handlers")
+        model.objects.filter(dispute__in=visible)
+        .select_related("ticket", "lead", "territory")
+        .prefetch_related("co_handlers")
     )
     return Response(DecisionSerializer(decisions[:200], many=True).data)
 
@@ -93,3 +100,21 @@ class LeaderDecisionRefusal(APIView):
         access.decision_get_for(user=request.user, model=LeaderDecision, pk=pk)
         refusal = leader_decision_refuse(decision_id=pk, actor=request.user, **_valid(RefusalInput, request))
         return Response({"id": refusal.pk}, status=201)
+
+
+class AgreementList(APIView):
+    @extend_schema(responses=DecisionSerializer(many=True), summary="Agreement minutes (协商纪要) visible to you")
+    def get(self, request):
+        return _list(Agreement, request)
+
+
+class AgreementDetail(APIView):
+    @extend_schema(responses=DecisionSerializer, summary="Agreement minutes")
+    def get(self, request, pk: int):
+        return Response(DecisionSerializer(access.decision_get_for(user=request.user, model=Agreement, pk=pk)).data)
+
+
+class AgreementPdf(APIView):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="The minutes' stored PDF")
+    def get(self, request, pk: int):
+        return document_pdf_response(access.decision_get_for(user=request.user, model=Agreement, pk=pk))

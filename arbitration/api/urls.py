@@ -58,6 +58,18 @@ urlpatterns += [
     path(
         "leader-decisions/<int:pk>/refusal/", ruling_api.LeaderDecisionRefusal.as_view(), name="leader-decision-refusal"
     ),
+    path("agreements/", ruling_api.AgreementList.as_view(), name="agreements"),
+    path("agreements/<int:pk>/", ruling_api.AgreementDetail.as_view(), name="agreement"),
+    path("agreements/<int:pk>/pdf/", ruling_api.AgreementPdf.as_view(), name="agreement-pdf"),
+]
+
+
+# --- Notices to departments (a ruling moved one of their tickets, …) ------------------------------------------------
+from arbitration.api import notices as notice_api  # noqa: E402
+
+urlpatterns += [
+    path("notices/", notice_api.NoticeList.as_view(), name="notices"),
+    path("notices/<int:pk>/read/", notice_api.NoticeRead.as_view(), name="notice-read"),
 ]
 
 

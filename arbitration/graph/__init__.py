@@ -16,6 +16,7 @@ from .analysis import (
     hotspots,
     lead_moves_load,
     overlaps,
+    settled_gaps,
 )
 from .build import (
     SOURCE_CATALOGUE,
@@ -65,6 +66,7 @@ __all__ = [
     "hotspots",
     "lead_moves_load",
     "overlaps",
+    "settled_gaps",
     "suggest",
     "ticket_suggest",
 ]

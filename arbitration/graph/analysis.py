@@ -5,9 +5,13 @@
   walked, since tickets are filed against them and a duty on a category covers its children. The report is
   compact: a row marked `whole_subtree` stands for the territory and everything under it; a row without the
   mark stands for that territory alone (something under it has a lead, and is walked separately).
+  **Settled gaps** (`settled_gaps`) are the catalogue's holes that a precedent (a ruling, a leader decision or an
+  agreement made a precedent) now fills: no catalogue lead, but a precedent lead scoped at that territory, which
+  `settled_by` names. They are no longer gaps for `suggest`, and the report shows them beside the open ones.
 - **Overlap**: two or more catalogue leads, of different departments, for the same matter in the same
   territory, valid at the same moment — a tie the suggestion cannot break. `settled_by` names a precedent
-  that already overrides the tie, if one applies.
+  that already overrides the tie, if one applies; `settled_within` the precedents that settle it in part of the
+  territory only (a street-scoped ruling on a city-wide overlap), with the territory each covers.
 - **Hot spot**: a pair of departments tickets travel between as lead, most often (in either direction),
   counting how many of those moves followed a bounce; and **cycles** A → B → A in a ticket's sequence of lead
   assignments. Bounces (`arbitration.Bounce`) mark which moves were bounces; the moves themselves come from
@@ -26,6 +30,8 @@ from dataclasses import dataclass
 
 from .build import LEAD, SOURCE_CATALOGUE, SOURCE_PRECEDENT, JurisdictionGraph
 
+TIERS = frozenset({SOURCE_CATALOGUE, SOURCE_PRECEDENT})
+
 
 @dataclass(frozen=True, slots=True)
 class Gap:
@@ -37,6 +43,7 @@ class Gap:
     territory_level: int
     whole_subtree: bool  # the territory and every territory under it lack a lead
     fallback_department: str  # the government that would take such a ticket (兜底), or ""
+    settled_by: str = ""  # for a settled gap: the precedent that now names the lead here
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,7 @@ class Overlap:
     departments: tuple[tuple[int, str, str], ...]  # (id, code, name) of each lead
     duty_ids: tuple[int, ...]
     settled_by: str  # document number of a precedent that overrides the tie, or ""
+    settled_within: tuple[tuple[str, str], ...] = ()  # (document number, territory name) settling part of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +98,36 @@ def _memo(graph: JurisdictionGraph, name: str, at: dt.datetime, compute):
     return graph.memo[key]
 
 
-def _lead_scopes(graph: JurisdictionGraph, matter_id: int, at: dt.datetime) -> set[str]:
-    """Territories where some valid lead duty on the matter or a category above it is scoped."""
+def _lead_duties(graph: JurisdictionGraph, matter_id: int, at: dt.datetime, tiers: frozenset[str] = TIERS):
+    """(territory code, duty) of every valid lead duty of an active department, in one of `tiers`, on the matter or
+    a category above it — the matter itself first."""
+    departments = graph.departments
+    for matter in graph.matter_chain.get(matter_id, ()):
+        for territory in graph.matter_scopes.get(matter, ()):
+            for duty in graph.duties_at[(matter, territory)]:
+                if (
+                    duty.role == LEAD
+                    and duty.tier in tiers
+                    and duty.valid_at(at)
+                    and departments[duty.department_id].is_active
+                ):
+                    yield territory, duty
+
+
+def _lead_scopes(graph: JurisdictionGraph, matter_id: int, at: dt.datetime, tiers: frozenset[str] = TIERS) -> set[str]:
+    """Territories where some valid lead duty (of one of `tiers`) on the matter or a category above it is scoped."""
     departments, scopes = graph.departments, set()
     for matter in graph.matter_chain.get(matter_id, ()):
         for territory in graph.matter_scopes.get(matter, ()):
             if territory in scopes:
-                continue
+                continue  # one lead is enough: the whole catalogue is walked, so stop at the first
             for duty in graph.duties_at[(matter, territory)]:
-                if duty.role == LEAD and duty.valid_at(at) and departments[duty.department_id].is_active:
+                if (
+                    duty.role == LEAD
+                    and duty.tier in tiers
+                    and duty.valid_at(at)
+                    and departments[duty.department_id].is_active
+                ):
                     scopes.add(territory)
                     break
     return scopes
@@ -155,6 +184,39 @@ def gaps(graph: JurisdictionGraph, *, at: dt.datetime) -> list[Gap]:
     )
 
 
+def _matter_settled_gaps(graph: JurisdictionGraph, matter_id: int, at: dt.datetime) -> list[Gap]:
+    catalogue = _lead_scopes(graph, matter_id, at, frozenset({SOURCE_CATALOGUE}))
+    above_catalogue = {code for scope in catalogue for code in graph.territory_chain[scope]}
+    precedents: dict[str, str] = {}
+    for territory, duty in _lead_duties(graph, matter_id, at, frozenset({SOURCE_PRECEDENT})):
+        precedents.setdefault(territory, duty.source_reference or str(duty.duty_id))
+    matter, rows = graph.matters[matter_id], []
+    for code, reference in precedents.items():
+        chain = graph.territory_chain[code]
+        if any(c in catalogue for c in chain) or any(c in precedents for c in chain[1:]):
+            continue  # the catalogue covers it (no gap), or a wider precedent's row stands for it
+        territory = graph.territories[code]
+        whole = code not in above_catalogue and bool(graph.territory_children.get(code))
+        fallback = _fallback_name(graph, code)
+        rows.append(
+            Gap(matter.id, matter.code, matter.name, code, territory.name, territory.level, whole, fallback, reference)
+        )
+    return rows
+
+
+def settled_gaps(graph: JurisdictionGraph, *, at: dt.datetime) -> list[Gap]:
+    """Every (leaf matter, territory) the catalogue leaves without a lead but a precedent now settles, with it."""
+    return _memo(
+        graph,
+        "settled_gaps",
+        at,
+        lambda: sorted(
+            (gap for matter_id in graph.leaf_matter_ids() for gap in _matter_settled_gaps(graph, matter_id, at)),
+            key=lambda g: (g.matter_code, g.territory_code),
+        ),
+    )
+
+
 def gap_pairs(graph: JurisdictionGraph, rows: Iterable[Gap]) -> set[tuple[int, str]]:
     """Expand compact gap rows into every (matter id, territory code) pair they stand for."""
     pairs = set()
@@ -183,6 +245,17 @@ def _settling_precedent(graph: JurisdictionGraph, matter_id: int, territory_code
     return ""
 
 
+def _settled_within(
+    graph: JurisdictionGraph, matter_id: int, territory_code: str, at: dt.datetime
+) -> tuple[tuple[str, str], ...]:
+    """Precedent leads on the matter (or a category above it) scoped strictly below the overlap's territory."""
+    found = {}
+    for territory, duty in _lead_duties(graph, matter_id, at, frozenset({SOURCE_PRECEDENT})):
+        if territory_code in graph.territory_chain[territory][1:]:
+            found.setdefault((duty.source_reference or str(duty.duty_id), territory), graph.territories[territory].name)
+    return tuple((reference, name) for (reference, _code), name in sorted(found.items(), key=lambda kv: kv[0][1]))
+
+
 def _overlaps(graph: JurisdictionGraph, at: dt.datetime) -> list[Overlap]:
     rows = []
     departments, matters, territories = graph.departments, graph.matters, graph.territories
@@ -200,6 +273,7 @@ def _overlaps(graph: JurisdictionGraph, at: dt.datetime) -> list[Overlap]:
             continue
         holders = sorted((departments[i] for i in leads), key=lambda d: d.code)
         matter, territory = matters[matter_id], territories[territory_code]
+        settled_by = _settling_precedent(graph, matter_id, territory_code, at)
         rows.append(
             Overlap(
                 matter_id,
@@ -209,7 +283,8 @@ def _overlaps(graph: JurisdictionGraph, at: dt.datetime) -> list[Overlap]:
                 territory.name,
                 tuple((d.id, d.code, d.name) for d in holders),
                 tuple(leads[d.id] for d in holders),
-                _settling_precedent(graph, matter_id, territory_code, at),
+                settled_by,
+                () if settled_by else _settled_within(graph, matter_id, territory_code, at),
             )
         )
     rows.sort(key=lambda o: (o.matter_code, o.territory_code))

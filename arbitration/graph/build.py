@@ -8,7 +8,8 @@ The graph is a networkx `MultiDiGraph` whose nodes are plain tuples and whose ed
 - ``("department", id)`` → ``("territory", code)``           kind="governs" (territorial governments)
 - ``("department", id)`` → ``("matter", id)``                kind="regulates" (`Department.regulated_sectors`)
 - ``("matter", id)`` → ``("department", id)``, key=duty id   kind="duty", duty=`DutyEdge` (one edge per duty row,
-  catalogue entries and precedents alike; precedents are duties whose source is a ruling or a leader decision)
+  catalogue entries and precedents alike; precedents are duties whose source is a ruling, a leader decision or an
+  agreement the parties made a precedent)
 
 Next to the networkx graph the build keeps a few plain indexes (territory and matter chains, duties by exact
 (matter, territory) scope, governments by territory) so that a suggestion is a dozen dict look-ups rather
@@ -28,14 +29,14 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from arbitration.choices import TERRITORIAL_KINDS, DutyRole, DutySource
+from arbitration.choices import PRECEDENT_SOURCES, TERRITORIAL_KINDS, DutyRole
 
 # Where a candidate comes from, strongest first (see suggest.py).
 SOURCE_PRECEDENT = "precedent"
 SOURCE_CATALOGUE = "catalogue"
 SOURCE_FALLBACK = "fallback"
 TIER_RANK = {SOURCE_PRECEDENT: 0, SOURCE_CATALOGUE: 1, SOURCE_FALLBACK: 2}
-PRECEDENT_SOURCES = frozenset({DutySource.RULING.value, DutySource.LEADER_DECISION.value})
+PRECEDENT_SOURCE_VALUES = frozenset(source.value for source in PRECEDENT_SOURCES)  # plain strings: faster set look-ups
 TERRITORIAL_KIND_VALUES = frozenset(kind.value for kind in TERRITORIAL_KINDS)
 
 Node = tuple[str, Hashable]
@@ -196,7 +197,7 @@ def _graph_build(rows: CatalogueRows, version: Hashable) -> JurisdictionGraph:
             or row.territory_code not in territories
         ):
             continue  # a dangling row cannot be suggested; the database's foreign keys make this rare
-        tier = SOURCE_PRECEDENT if row.source in PRECEDENT_SOURCES else SOURCE_CATALOGUE
+        tier = SOURCE_PRECEDENT if row.source in PRECEDENT_SOURCE_VALUES else SOURCE_CATALOGUE
         edge = DutyEdge(
             row.id,
             row.department_id,

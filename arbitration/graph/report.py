@@ -9,7 +9,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from .analysis import cycles, gaps, hotspots, lead_moves_load, overlaps
+from .analysis import Overlap, cycles, gaps, hotspots, lead_moves_load, overlaps, settled_gaps
 from .build import JurisdictionGraph
 
 REPORT_KINDS = ("gaps", "overlaps", "hotspots")
@@ -28,6 +28,7 @@ def gaps_table(graph: JurisdictionGraph, at: dt.datetime) -> tuple[list[str], li
         _("Level"),
         _("Whole subtree"),
         _("Fallback (兜底)"),
+        _("Settled by"),
     ]
     rows = [
         [
@@ -38,10 +39,22 @@ def gaps_table(graph: JurisdictionGraph, at: dt.datetime) -> tuple[list[str], li
             g.territory_level,
             _("yes") if g.whole_subtree else _("no"),
             g.fallback_department,
+            g.settled_by,
         ]
-        for g in gaps(graph, at=at)
+        for g in [*gaps(graph, at=at), *settled_gaps(graph, at=at)]  # the open ones first
     ]
     return headers, rows
+
+
+def _settled_words(overlap: Overlap) -> str:
+    """The precedent settling the whole overlap, or those settling part of it with the territory each covers."""
+    if overlap.settled_by:
+        return overlap.settled_by
+    parts = []
+    for reference, territory in overlap.settled_within:
+        where = _("only in %(territory)s") % {"territory": territory}
+        parts.append(f"{reference}（{where}）")
+    return "；".join(parts)
 
 
 def overlaps_table(graph: JurisdictionGraph, at: dt.datetime) -> tuple[list[str], list[list]]:
@@ -53,7 +66,7 @@ def overlaps_table(graph: JurisdictionGraph, at: dt.datetime) -> tuple[list[str]
             o.territory_code,
             o.territory_name,
             "、".join(_dept(d) for d in o.departments),
-            o.settled_by,
+            _settled_words(o),
         ]
         for o in overlaps(graph, at=at)
     ]

@@ -12,13 +12,15 @@ from .conferences import (
 from .disputes import Dispute, DisputeStatement, DisputeTransition
 from .documents import DocumentSequence, IssuedDocument
 from .graph import GraphVersion
-from .rulings import DecisionRefusal, LeaderDecision, Ruling
+from .notices import Notice
+from .rulings import Agreement, DecisionRefusal, LeaderDecision, Ruling
 from .tickets import Assignment, Ticket, TicketEvent
 from .transitions import StatusTransition
 from .users import DepartmentMembership, User
 
 __all__ = [
     "AgendaItem",
+    "Agreement",
     "Assignment",
     "Bounce",
     "BounceReason",
@@ -37,6 +39,7 @@ __all__ = [
     "IssuedDocument",
     "LeaderDecision",
     "Matter",
+    "Notice",
     "Ruling",
     "Seat",
     "SessionGroupObjectPermission",

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from arbitration.choices import AgendaItemStatus, AgendaOutcome, RulingScope, SessionStatus
+from arbitration.choices import DEFAULT_RULING_SCOPE, AgendaItemStatus, AgendaOutcome, RulingScope, SessionStatus
 from arbitration.history import HistoricalRecords
 
 
@@ -91,9 +91,7 @@ class AgendaItem(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     status = models.CharField(_("status"), max_length=16, choices=AgendaItemStatus, default=AgendaItemStatus.OPEN)
-    scope = models.CharField(
-        _("proposed scope"), max_length=20, choices=RulingScope, default=RulingScope.MATTER_TERRITORY
-    )
+    scope = models.CharField(_("proposed scope"), max_length=20, choices=RulingScope, default=DEFAULT_RULING_SCOPE)
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
     # Frozen at close.
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

@@ -10,13 +10,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from arbitration.choices import RulingScope
+from arbitration.choices import AssignmentMethod, DutySource, RulingScope
 from arbitration.history import HistoricalRecords
 from arbitration.models.documents import IssuedDocument
 
 
 class OwnershipDecision(IssuedDocument):
-    """What a ruling and a leader decision share: who owns what, for which tickets, and why."""
+    """What rulings, leader decisions and agreements share: who owns what, for which tickets, and why.
+
+    Each concrete kind says which duty source its precedents carry, by which method its re-dispatches go and
+    under which document kind it is numbered.
+    """
+
+    duty_source: str
+    assignment_method: str
+    document_kind: str
 
     dispute = models.ForeignKey(
         "arbitration.Dispute", verbose_name=_("dispute"), on_delete=models.PROTECT, related_name="%(class)ss"
@@ -46,6 +54,12 @@ class OwnershipDecision(IssuedDocument):
     in_force = models.BooleanField(
         _("in force"), default=True, help_text=_("False once a city leader's decision on the same dispute replaces it.")
     )
+    backlog_applied_at = models.DateTimeField(
+        _("backlog applied at"),
+        null=True,
+        blank=True,
+        help_text=_("When the open tickets already in the scope were re-dispatched to the owner decided on."),
+    )
 
     class Meta:
         abstract = True
@@ -70,6 +84,7 @@ class Ruling(OwnershipDecision):
     agenda_item = models.OneToOneField(
         "arbitration.AgendaItem", verbose_name=_("agenda item"), on_delete=models.PROTECT, related_name="ruling"
     )
+    duty_source, assignment_method, document_kind = DutySource.RULING, AssignmentMethod.CONFERENCE_RULING, "ruling"
     history = HistoricalRecords(m2m_fields=["co_handlers"])
 
     class Meta(OwnershipDecision.Meta):
@@ -89,11 +104,27 @@ class LeaderDecision(OwnershipDecision):
         on_delete=models.PROTECT,
         related_name="leader_decisions",
     )
+    duty_source, assignment_method = DutySource.LEADER_DECISION, AssignmentMethod.LEADER_DECISION
+    document_kind = "leader_decision"
     history = HistoricalRecords(m2m_fields=["co_handlers"])
 
     class Meta(OwnershipDecision.Meta):
         verbose_name = _("leader decision")
         verbose_name_plural = _("leader decisions")
+        indexes = [models.Index(fields=["matter", "scope", "in_force"])]
+
+
+class Agreement(OwnershipDecision):
+    """协商纪要: the minutes of a negotiation that ended in agreement (协商一致). It settles its dispute and, where
+    the parties agreed to it, is a precedent for its scope like a ruling (docs/rulings.md)."""
+
+    minutes = models.TextField(_("what was agreed"))
+    duty_source, assignment_method, document_kind = DutySource.AGREEMENT, AssignmentMethod.AGREEMENT, "agreement"
+    history = HistoricalRecords(m2m_fields=["co_handlers"])
+
+    class Meta(OwnershipDecision.Meta):
+        verbose_name = _("agreement minutes")
+        verbose_name_plural = _("agreement minutes")
         indexes = [models.Index(fields=["matter", "scope", "in_force"])]
 
 

@@ -130,7 +130,6 @@ def bounce_create(
     that denies the duty then needs `basis_document` (docs/bounces.md).
     """
     from arbitration.services.disputes import dispute_open_if_triggered
-    from arbitration.services.rulings import binding_decision_for
 
     now = now or timezone.now()
     # Lock the assignment: two liaisons of one department clicking at once must not both bounce it.
@@ -155,12 +154,7 @@ def bounce_create(
             days=settings.MINGZE_BOUNCE_WINDOW_WORKING_DAYS,
         )
     ticket = assignment.ticket
-    if reason.settled_by_ruling:
-        decision = binding_decision_for(ticket, assignment.department_id)
-        if decision is not None:
-            raise BoundByDecision(
-                document=decision.document_number, department=assignment.department.name, reason=reason.name
-            )
+    _ensure_not_bound(assignment, reason)
     basis_document = basis_document.strip()
     if len(basis_document) > Bounce._meta.get_field("basis_document").max_length:
         raise InvalidInput(field="basis_document", reason=_("too long"))
@@ -204,6 +198,20 @@ def bounce_create(
     bounce_created.send(sender=Bounce, bounce=bounce, actor=actor)
     dispute_open_if_triggered(ticket=ticket, bounce=bounce, actor=actor)
     return bounce
+
+
+def _ensure_not_bound(assignment: Assignment, reason: BounceReason) -> None:
+    """A ruling, leader decision or agreement whose scope covers the ticket and names the department settles the
+    ownership grounds: a bounce on one of them is refused, naming the document (docs/rulings.md)."""
+    from arbitration.services.precedents import binding_decision_for
+
+    if not reason.settled_by_ruling:
+        return
+    decision = binding_decision_for(assignment.ticket, assignment.department_id)
+    if decision is not None:
+        raise BoundByDecision(
+            document=decision.document_number, department=assignment.department.name, reason=reason.name
+        )
 
 
 def _lock_pending(bounce_id: int) -> Bounce:

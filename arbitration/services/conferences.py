@@ -20,11 +20,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from arbitration.choices import AgendaItemStatus, AgendaOutcome, DisputeStatus, RulingScope, SessionStatus
-from arbitration.errors import InvalidInput, ItemClosed, NotFound, RecusedMember, SessionClosed
+from arbitration.choices import AgendaItemStatus, AgendaOutcome, DisputeStatus, SessionStatus
+from arbitration.errors import (
+    CastingVoteRequired,
+    InvalidInput,
+    ItemClosed,
+    NotFound,
+    RecusedMember,
+    SessionClosed,
+    SessionNotStarted,
+)
 from arbitration.history import history_insert_select, real_user, save_attributed
 from arbitration.models import AgendaItem, ConferenceSession, Department, Dispute, Seat, User, Vote
-from arbitration.tally import TallyResult, co_handlers_agreed, parse_fraction, tally
+from arbitration.services.precedents import scope_territory
+from arbitration.tally import TallyResult, casting_vote_apply, co_handlers_agreed, parse_fraction, tally
 
 SIT = "arbitration.sit_conferencesession"
 CHAIR = "arbitration.chair_conferencesession"
@@ -280,11 +289,58 @@ def item_tally(item: AgendaItem) -> tuple[TallyResult, list[Seat], set[int], lis
     return result, seats, recused, votes
 
 
+def _casting_vote(result: TallyResult, department_id: int | None) -> TallyResult:
+    """Apply the chair's casting vote where the local rules give one (MINGZE_CONFERENCE_CASTING_VOTE). Refused: a
+    casting vote the rules do not give, one that breaks no tie, and a tie left unbroken where the rules give one."""
+    allowed = settings.MINGZE_CONFERENCE_CASTING_VOTE
+    if department_id is None:
+        if allowed and result.outcome == AgendaOutcome.TIE:
+            names = Department.objects.filter(pk__in=result.tied_ids).order_by("code").values_list("name", flat=True)
+            raise CastingVoteRequired(leads="、".join(names))
+        return result
+    field = "casting_vote_department_id"
+    if not allowed:
+        raise InvalidInput(field=field, reason=_("the local rules give the chair no casting vote"))
+    if result.outcome != AgendaOutcome.TIE:
+        raise InvalidInput(field=field, reason=_("the vote is not tied, so there is nothing to break"))
+    if department_id not in result.tied_ids:
+        raise InvalidInput(field=field, reason=_("choose one of the leads tied at the top"))
+    return casting_vote_apply(result, department_id)
+
+
+def _casting_vote_record(result: TallyResult, actor) -> dict | None:
+    if not result.casting_vote:
+        return None
+    names = dict(Department.objects.filter(pk__in=result.tied_ids).values_list("pk", "name"))
+    return {
+        "chair": str(actor),
+        "department_id": result.leader_id,
+        "department": names[result.leader_id],
+        "tied": [names[d] for d in result.tied_ids],
+    }
+
+
+def _ensure_session_begun(item: AgendaItem, now: dt.datetime) -> None:
+    if now < item.session.scheduled_for:
+        starts_at = timezone.localtime(item.session.scheduled_for).strftime("%Y-%m-%d %H:%M")
+        raise SessionNotStarted(starts_at=starts_at)
+
+
 @transaction.atomic
 def agenda_item_close(
-    *, item_id: int, actor, scope: str | None = None, reasons: str = "", basis: str = ""
+    *,
+    item_id: int,
+    actor,
+    scope: str | None = None,
+    reasons: str = "",
+    basis: str = "",
+    casting_vote_department_id: int | None = None,
 ) -> AgendaItem:
-    """The chair closes an item: the tally is frozen; a majority issues a ruling, a deadlock goes to a leader."""
+    """The chair closes an item: the tally is frozen; a majority (or the chair's casting vote on a tie, where the
+    local rules give one) issues a ruling dated by this moment, a deadlock goes to a leader.
+
+    An item cannot be closed before its session has begun.
+    """
     from arbitration.services.disputes import _move, dispute_refer_to_leader
     from arbitration.services.rulings import ruling_issue
 
@@ -292,18 +348,21 @@ def agenda_item_close(
     if dispute_id is None:
         raise NotFound()
     Dispute.objects.select_for_update().get(pk=dispute_id)  # parents before children (module docstring)
-    item = AgendaItem.objects.select_for_update().select_related("dispute__ticket").get(pk=item_id)
+    item = AgendaItem.objects.select_for_update().select_related("dispute__ticket", "session").get(pk=item_id)
     if item.status != AgendaItemStatus.OPEN:
         raise ItemClosed(closed_at=timezone.localtime(item.closed_at).strftime("%Y-%m-%d %H:%M:%S"))
-    if scope is not None and scope not in RulingScope.values:
-        raise InvalidInput(field="scope", reason=_("unknown scope"))
+    now = timezone.now()  # read under the lock: every vote counted was cast before this moment
+    _ensure_session_begun(item, now)
+    scope = scope or item.scope
+    scope_territory(item.dispute.ticket, scope)  # refuses an unknown scope, or one finer than the ticket's place
     result, seats, recused, votes = item_tally(item)
+    result = _casting_vote(result, casting_vote_department_id)
     winners = [v for v in votes if v.lead_id == result.leader_id] if result.leader_id else []
     co_handlers = co_handlers_agreed([set(v.co_handler_ids) for v in winners])
-    now = timezone.now()
     item.status, item.closed_at, item.closed_by, item.outcome = AgendaItemStatus.CLOSED, now, actor, result.outcome
-    item.scope = scope or item.scope
+    item.scope = scope
     item.result = _frozen_result(item, result, seats, recused, votes, co_handlers, now)
+    item.result["casting_vote"] = _casting_vote_record(result, actor)
     save_attributed(
         item,
         actor=actor,

@@ -15,7 +15,6 @@ from arbitration import states
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import (
     ACTIVE_DISPUTE_STATUSES,
-    AssignmentMethod,
     AssignmentRole,
     DisputeStatus,
     DisputeTrigger,
@@ -43,6 +42,8 @@ from arbitration.models import (
     Ticket,
     TicketEvent,
 )
+from arbitration.services.precedents import default_scope_for, scope_territory
+from arbitration.services.rulings import agreement_issue
 
 logger = logging.getLogger(__name__)
 
@@ -192,15 +193,30 @@ def redispatch_settled(
 
 @transaction.atomic
 def dispute_agree(
-    *, dispute_id: int, actor, lead_department_id: int, co_handler_ids: Iterable[int] = (), minutes: str
+    *,
+    dispute_id: int,
+    actor,
+    lead_department_id: int,
+    co_handler_ids: Iterable[int] = (),
+    minutes: str,
+    basis: str = "",
+    scope: str = RulingScope.TICKET,
 ) -> Dispute:
-    """The dispatcher records the parties' agreement (协商工作纪要): it ends the dispute and re-dispatches."""
+    """The dispatcher records the parties' agreement (协商一致): it ends the dispute, issues numbered minutes (协商工作
+    纪要) and re-dispatches. A scope wider than the ticket — only when the parties agreed to it — makes the agreement a
+    precedent for that scope, like a ruling (docs/rulings.md)."""
     dispute = _lock(dispute_id)
     if not minutes.strip():
         raise InvalidInput(field="minutes", reason=_("required"))
-    co_handler_ids = [c for c in co_handler_ids if c != lead_department_id]
     states.ensure_move_allowed(dispute.status, DisputeStatus.AGREED)
-    dispute.agreed_lead_id, dispute.agreement_minutes, dispute.settled_at = lead_department_id, minutes, timezone.now()
+    lead = Department.objects.filter(pk=lead_department_id, is_active=True).first()
+    if lead is None:
+        raise InvalidInput(field="lead", reason=_("unknown department"))
+    co_handlers = list(
+        Department.objects.filter(pk__in=set(co_handler_ids) - {lead.pk}, is_active=True).order_by("code")
+    )
+    territory = scope_territory(dispute.ticket, scope)
+    dispute.agreed_lead, dispute.agreement_minutes, dispute.settled_at = lead, minutes, timezone.now()
     _move(
         dispute,
         DisputeStatus.AGREED,
@@ -208,28 +224,34 @@ def dispute_agree(
         reason=_("agreement recorded"),
         extra_fields=["agreed_lead", "agreement_minutes", "settled_at"],
     )
-    dispute.agreed_co_handlers.set(co_handler_ids)
-    redispatch_settled(
+    dispute.agreed_co_handlers.set(co_handlers)
+    agreement_issue(
         dispute=dispute,
-        lead_id=lead_department_id,
-        co_handler_ids=co_handler_ids,
         actor=actor,
-        reason=_("negotiated agreement: %(minutes)s") % {"minutes": minutes[:200]},
-        method=AssignmentMethod.DIRECT,
+        lead=lead,
+        co_handlers=co_handlers,
+        minutes=minutes,
+        basis=basis,
+        scope=scope,
+        territory=territory,
     )
     return dispute
 
 
 @transaction.atomic
 def dispute_put_on_agenda(
-    *, dispute_id: int, session_id: int, actor, reason: str = "", scope: str = RulingScope.MATTER_TERRITORY
+    *, dispute_id: int, session_id: int, actor, reason: str = "", scope: str | None = None
 ) -> AgendaItem:
+    """Put the dispute before a session; the proposed scope defaults to the ticket's street (docs/rulings.md)."""
     dispute = _lock(dispute_id)
     session = ConferenceSession.objects.select_for_update().filter(pk=session_id).first()
     if session is None:
         raise NotFound()
     if session.status != SessionStatus.SCHEDULED:
         raise SessionClosed()
+    ticket = dispute.ticket
+    scope = scope or default_scope_for(ticket)
+    scope_territory(ticket, scope)  # refuses an unknown scope, or one finer than the ticket's place
     _move(dispute, DisputeStatus.ON_AGENDA, actor=actor, reason=reason or _("put on the conference agenda"))
     position = session.items.count() + 1
     return save_attributed(

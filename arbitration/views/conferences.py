@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -66,9 +67,18 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "statements": dispute.statements.select_related("department", "author"),
             "departments": Department.objects.filter(is_active=True).order_by("code"),
             "scopes": RulingScope.choices,
+            "casting_vote_choices": _casting_vote_choices(item),
             "ruling": getattr(item, "ruling", None),
         },
     )
+
+
+def _casting_vote_choices(item) -> list[Department]:
+    """Where the local rules give the chair a casting vote: the leads voted for so far (one breaks a tie at close)."""
+    if not (settings.MINGZE_CONFERENCE_CASTING_VOTE and item.is_open):
+        return []
+    leads = item.votes.exclude(lead=None).values("lead_id")
+    return list(Department.objects.filter(pk__in=leads).order_by("code"))
 
 
 @login_required
@@ -103,6 +113,7 @@ def item_close(request: HttpRequest, item_id: int) -> HttpResponse:
             scope=post.get("scope") or None,
             reasons=post.get("reasons", ""),
             basis=post.get("basis", ""),
+            casting_vote_department_id=optional_id(post.get("casting_vote_department_id")),
         ),
         success=_("The item is closed and its result frozen."),
         back=reverse("conference-item", args=[item_id]),

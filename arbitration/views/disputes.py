@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arbitration import access, selectors, selectors_conference
-from arbitration.choices import ACTIVE_DISPUTE_STATUSES, DisputeStatus, DutySource, RulingScope, SessionStatus
+from arbitration.choices import ACTIVE_DISPUTE_STATUSES, PRECEDENT_SOURCES, DisputeStatus, RulingScope, SessionStatus
 from arbitration.graph import ticket_suggest
 from arbitration.models import ConferenceSession, Department, Duty
 from arbitration.services.disputes import dispute_agree, dispute_put_on_agenda, dispute_statement_post
+from arbitration.services.precedents import default_scope_for
 from arbitration.services.rulings import leader_decision_issue
 from arbitration.views._actions import act, found, ids, optional_id
 
@@ -43,13 +43,10 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
 
 
 def _precedents(ticket) -> list[Duty]:
-    """Rulings and leader decisions in force for this ticket's matter (the ones the graph applies)."""
+    """Precedents in force for this ticket's matter (the rulings, leader decisions and agreements the graph applies)."""
     return list(
         Duty.objects.current()
-        .filter(
-            Q(source=DutySource.RULING) | Q(source=DutySource.LEADER_DECISION),
-            matter_id=ticket.matter_id,
-        )
+        .filter(source__in=PRECEDENT_SOURCES, matter_id=ticket.matter_id)
         .select_related("department", "territory")
         .order_by("-valid_from")[:20]
     )
@@ -79,8 +76,10 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
             "departments": Department.objects.filter(is_active=True).order_by("code"),
             "sessions": ConferenceSession.objects.filter(status=SessionStatus.SCHEDULED).order_by("scheduled_for"),
             "scopes": RulingScope.choices,
+            "default_scope": default_scope_for(ticket),
             "rulings": dispute.rulings.all(),
             "decisions": dispute.leaderdecisions.all(),
+            "agreements": dispute.agreements.all(),
             "item": getattr(dispute, "agenda_item", None),
         },
     )
@@ -121,8 +120,10 @@ def dispute_action(request: HttpRequest, dispute_id: int, action: str) -> HttpRe
                 lead_department_id=lead,
                 co_handler_ids=co,
                 minutes=post.get("minutes", ""),
+                basis=post.get("basis", ""),
+                scope=post.get("scope") or RulingScope.TICKET,
             ),
-            success=_("Agreement recorded; the ticket was re-dispatched."),
+            success=_("Agreement recorded, its minutes numbered; the ticket was re-dispatched."),
             back=back,
         )
     if action == "agenda" and access.may_dispatch(user):
@@ -132,7 +133,7 @@ def dispute_action(request: HttpRequest, dispute_id: int, action: str) -> HttpRe
                 dispute_id=dispute_id,
                 session_id=optional_id(post.get("session_id")) or 0,
                 actor=user,
-                scope=post.get("scope") or RulingScope.MATTER_TERRITORY,
+                scope=post.get("scope") or None,
             ),
             success=_("Put on the conference agenda."),
             back=back,
@@ -145,7 +146,7 @@ def dispute_action(request: HttpRequest, dispute_id: int, action: str) -> HttpRe
                 actor=user,
                 lead_department_id=lead,
                 co_handler_ids=co,
-                scope=post.get("scope") or RulingScope.MATTER_TERRITORY,
+                scope=post.get("scope") or None,
                 reasons=post.get("reasons", ""),
                 basis=post.get("basis", ""),
             ),

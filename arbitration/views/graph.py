@@ -76,11 +76,12 @@ TITLES = {
 EXPLANATIONS = {
     "gaps": gettext_lazy(
         "Matter × territory pairs for which neither the catalogue nor a precedent names a lead. "
-        "Tickets there go to the territorial government as a fallback (兜底)."
+        "Tickets there go to the territorial government as a fallback (兜底). Rows with “Settled by” are gaps of "
+        "the catalogue that a ruling, leader decision or agreement now settles."
     ),
     "overlaps": gettext_lazy(
         "Two or more catalogue leads for the same matter in the same territory: the suggestion "
-        "cannot choose between them."
+        "cannot choose between them, unless a precedent settles the tie (“Settled by”)."
     ),
     "hotspots": gettext_lazy(
         "Department pairs between which tickets move most as lead, and how many of those moves followed a bounce."

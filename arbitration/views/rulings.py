@@ -1,4 +1,5 @@
-"""Pages: a ruling or leader decision with its stored PDF, and a bound department's refusal."""
+"""Pages: a ruling, leader decision or agreement with its stored PDF and the backlog it took; a bound department's
+refusal of a ruling or leader decision."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from arbitration import access
+from arbitration import access, selectors_conference
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import DomainError
-from arbitration.models import LeaderDecision, Ruling
+from arbitration.models import Agreement, LeaderDecision, Ruling
 from arbitration.services.rulings import leader_decision_refuse, ruling_refuse
 from arbitration.views._actions import act, found, optional_id
 
-KINDS = {"ruling": Ruling, "decision": LeaderDecision}
+KINDS = {"ruling": Ruling, "decision": LeaderDecision, "agreement": Agreement}
+REFUSABLE = ("ruling", "decision")  # an agreement is the parties' own: there is nothing to refuse
+BACKLOG_ROWS = 200  # a city-wide ruling may move thousands: the page lists the first ones and counts them all
 
 
 def _get(request, kind: str, pk: int):
@@ -34,6 +37,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         {
             "rulings": Ruling.objects.filter(dispute__in=visible).select_related("ticket", "lead")[:100],
             "decisions": LeaderDecision.objects.filter(dispute__in=visible).select_related("ticket", "lead")[:100],
+            "agreements": Agreement.objects.filter(dispute__in=visible).select_related("ticket", "lead")[:100],
         },
     )
 
@@ -42,6 +46,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 def decision_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     decision = _get(request, kind, pk)
     bound = {decision.lead_id, *decision.co_handlers.values_list("pk", flat=True)}
+    moved = selectors_conference.decision_backlog_moved(decision.document_number)
     return render(
         request,
         "arbitration/rulings/detail.html",
@@ -50,8 +55,10 @@ def decision_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "kind": kind,
             "co_handlers": decision.co_handler_names,
             "tally": decision.data.get("tally"),
-            "refusals": decision.refusals.select_related("department"),
-            "my_bound": [d for d in request.user.departments.all() if d.pk in bound],
+            "refusals": decision.refusals.select_related("department") if kind in REFUSABLE else [],
+            "my_bound": [d for d in request.user.departments.all() if d.pk in bound] if kind in REFUSABLE else [],
+            "backlog": moved[:BACKLOG_ROWS],
+            "backlog_count": moved.count(),
         },
     )
 
@@ -68,6 +75,8 @@ def decision_pdf(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_refuse(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    if kind not in REFUSABLE:
+        raise Http404
     decision = _get(request, kind, pk)
     service = ruling_refuse if kind == "ruling" else leader_decision_refuse
     key = "ruling_id" if kind == "ruling" else "decision_id"

@@ -252,6 +252,7 @@ MINGZE_DUE_SOON_HOURS = env.int("MINGZE_DUE_SOON_HOURS", default=24)
 MINGZE_DOCUMENT_ISSUERS = {
     "ruling": "明责认",  # 认定书 of the joint conference
     "leader_decision": "明责签",  # 领导签批
+    "agreement": "明责协",  # 协商纪要 of a negotiation that ended in agreement
     "reminder": "明责催",  # 催办通知书
     "escalation": "明责督",  # 督办函
     "warning": "明责警",  # 预警函
@@ -279,11 +280,17 @@ MINGZE_DISPUTE_NEGOTIATION_WORKING_DAYS = env.int("MINGZE_DISPUTE_NEGOTIATION_WO
 # Quorum: share of non-recused seats that must vote; majority: a lead needs MORE than this share of votes cast.
 MINGZE_CONFERENCE_QUORUM = env("MINGZE_CONFERENCE_QUORUM", default="2/3")
 MINGZE_CONFERENCE_MAJORITY = env("MINGZE_CONFERENCE_MAJORITY", default="1/2")
+# Where the local rules give the chair a casting vote (决定票), a tie is broken by it; otherwise a city leader decides.
+MINGZE_CONFERENCE_CASTING_VOTE = env.bool("MINGZE_CONFERENCE_CASTING_VOTE", default=False)
 # Issuers named on rulings (the conference's minutes) and leader decisions; the codes are MINGZE_DOCUMENT_ISSUERS.
 MINGZE_CONFERENCE_ISSUER_NAME = env("MINGZE_CONFERENCE_ISSUER_NAME", default="明州市12345热线职责争议联席会议")
 CELERY_BEAT_SCHEDULE["arbitration-disputes-put-overdue-on-agenda"] = {
     "task": "arbitration.tasks.disputes_put_overdue_on_agenda_task",
     "schedule": 15 * 60,  # seconds; idempotent, so a missed or doubled run does no harm
+}
+CELERY_BEAT_SCHEDULE["arbitration-decision-backlogs"] = {
+    "task": "arbitration.tasks.decision_backlogs_apply_pending_task",
+    "schedule": 10 * 60,  # seconds; behind the task each decision queues on commit; a ticket is moved once
 }
 
 # --- Supervision: sweep, ladder, letters, scorecards, referrals (DOMAIN.md §3, §5) ---------------

@@ -82,8 +82,12 @@ def seat_members(session, departments, prefix="member"):
 
 @pytest.fixture
 def session(chair):
+    """A session in progress (it began an hour ago): its items may be closed."""
     return session_schedule(
-        title="2026年第1次联席会议", scheduled_for=timezone.now() + dt.timedelta(days=1), chair_id=chair.pk, actor=chair
+        title="2026年第1次联席会议",
+        scheduled_for=timezone.now() - dt.timedelta(hours=1),
+        chair_id=chair.pk,
+        actor=chair,
     )
 
 

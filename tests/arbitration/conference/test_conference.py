@@ -207,7 +207,7 @@ def test_the_ruling_pdf_shows_number_lead_scope_and_tally(ruling, city):
     assert ruling.render_status == "rendered"
     text = "".join(page.extract_text() for page in PdfReader(ruling.pdf.open("rb")).pages).replace("\n", "")
     assert ruling.document_number in text and city["urban"].name in text
-    assert "本属地同类事项" in text and "计票：市城市管理局4票；市市场监督管理局1票" in text
+    assert "本街道同类事项" in text and "计票：市城市管理局4票；市市场监督管理局1票" in text
 
 
 def test_a_ruling_becomes_a_precedent_and_binds_the_next_ticket(ruling, city, liaison_urban):

@@ -1,0 +1,44 @@
+"""Pages: a liaison's notices (通知) — e.g. a ruling moved one of the department's tickets — and marking one read."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from arbitration import access
+from arbitration.choices import Role
+from arbitration.services.notices import notice_mark_read
+from arbitration.views._actions import act
+from arbitration.views.home import home_card_register
+
+LIST_LIMIT = 200
+CARD_ROWS = 5
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    notices = access.notices_visible_to(request.user).select_related("department", "ticket")
+    return render(request, "arbitration/notices/list.html", {"notices": notices[:LIST_LIMIT]})
+
+
+@login_required
+@require_POST
+def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+    return act(
+        request,
+        lambda: notice_mark_read(notice_id=pk, actor=request.user),
+        success=_("Marked read."),
+        back=reverse("notice-list"),
+    )
+
+
+def unread_notices_card(request: HttpRequest) -> dict:
+    unread = access.notices_visible_to(request.user).filter(read_at=None).select_related("ticket")
+    return {"notices": list(unread[:CARD_ROWS]), "count": unread.count()}
+
+
+home_card_register(Role.LIAISON, "arbitration/home/_notices.html", context=unread_notices_card, order=5)
