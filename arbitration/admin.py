@@ -191,7 +191,7 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
 
 @admin.register(TimeLimitTier)
 class TimeLimitTierAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "amount", "unit", "is_default", "ordering")
+    list_display = ("code", "name", "amount", "unit", "response_amount", "response_unit", "is_default", "ordering")
     list_editable = ("ordering",)
 
 
@@ -255,7 +255,12 @@ class TicketAdmin(VisibleTicketsMixin, SimpleHistoryAdmin):
     list_select_related = ("matter", "territory")
     raw_id_fields = ("matter", "territory")
     show_full_result_count = False  # a count over a million rows on every page is not worth it
-    readonly_fields = ("hotline_no", "dispatched_at", "status", "due_at", "due_unknown_reason", "updated_at")
+    # What the platform's intake and events own (docs/platform-events.md): shown, never edited here.
+    readonly_fields = (
+        "hotline_no", "dispatched_at", "status", "due_at", "due_unknown_reason", "response_due_at", "signed_at",
+        "first_response_at", "handled_at", "replied_at", "visited_at", "withdrawn_at", "rehandle_count",
+        "reminder_count", "updated_at",
+    )  # fmt: skip
     MASKED_READONLY = ("citizen_name_shown", "citizen_phone_shown")
 
     # Masked values: shown in lists to everyone outside MINGZE_PERSONAL_DATA_ROLES (one rule, no query per

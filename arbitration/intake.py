@@ -1,7 +1,9 @@
-"""The one parser from a hotline-platform payload (a JSON object or a CSV row) to a `TicketIntake`.
+"""The one parser from a hotline-platform payload (a JSON object or a CSV row) to a `TicketIntake`, and from an
+event of the platform to a `PlatformEvent` (`event_payload_parse`, docs/platform-events.md).
 
-The API (`POST /api/v1/tickets/`) and `manage.py import_tickets` both come through `ticket_payload_parse`,
-so a row the API refuses is refused by the import for the same reason, with the same message.
+The API (`POST /api/v1/tickets/`, `POST /api/v1/tickets/{hotline_no}/events/`) and `manage.py import_tickets`
+both come through these parsers, so a row the API refuses is refused by the import for the same reason, with the
+same message.
 
 Payload fields (the public contract; keep them stable):
     hotline_no, received_at, dispatched_at, channel, request_type, matter, territory, address, title,

@@ -31,8 +31,10 @@ from arbitration.demo.city import (
 from arbitration.demo.context import DEMO_REASON, DemoContext
 from arbitration.demo.people import admin_create, password_hash, people_create
 from arbitration.demo.tickets import ExtraAssignment, TicketGenerator
+from arbitration.intake import CodeBook, event_payload_parse, ticket_payload_parse
 from arbitration.models import Assignment, Department, Ticket, TicketEvent, TimeLimitTier
 from arbitration.services.bulk import tickets_bulk_receive
+from arbitration.services.platform_events import ticket_events_bulk_apply
 from arbitration.signals import demo_seeded
 
 LOOKUP_CHUNK = 900  # hotline numbers per IN (…) query: under SQLite's bound-parameter limit on old builds
@@ -68,6 +70,7 @@ def demo_seed(
         days=days,
         tiers=dict(TimeLimitTier.objects.values_list("code", "id")),
         department_names=dict(Department.objects.values_list("id", "name")),
+        department_codes=dict(Department.objects.values_list("id", "code")),
     )
     context.ticket_count = tickets_write(generator, actor=context.admin, batch_size=batch_size, progress=progress)
     context.ping_pong, context.repeat_clusters = generator.ping_pong, generator.repeat_clusters
@@ -109,16 +112,28 @@ def _city_and_people(
 
 
 def tickets_write(generator: TicketGenerator, *, actor, batch_size: int, progress: Callable[[int], None]) -> int:
-    """Feed the generator to the bulk writer a batch at a time, then add that batch's extra assignments."""
+    """Feed the generator's tickets to the platform's own path a batch at a time: each payload and event through the
+    parser the API uses, the tickets through the bulk intake, then that batch's extra assignments, then its events
+    through the bulk event service."""
     calendar = WorkingCalendar.load()  # once for the run: the bulk writer would load it per call
-    intakes, written = generator.intakes(), 0
-    while batch := list(islice(intakes, batch_size)):
-        result = tickets_bulk_receive(batch, actor=actor, reason=DEMO_REASON, calendar=calendar, batch_size=batch_size)
+    codes = CodeBook.load()
+    tickets, written = generator.tickets(), 0
+    while batch := list(islice(tickets, batch_size)):
+        intakes = [ticket_payload_parse(ticket.payload, codes) for ticket in batch]
+        result = tickets_bulk_receive(
+            intakes, actor=actor, reason=DEMO_REASON, calendar=calendar, batch_size=batch_size
+        )
         if result.failed:
             number, error = result.failed[0]
             raise RuntimeError(f"demo ticket {number} was refused: {error}")
         extra_assignments_write(generator.extras, actor=actor)
         generator.extras.clear()
+        events = [event_payload_parse(event, codes, hotline_no=ticket.hotline_no) for ticket in batch
+                  for event in ticket.events]  # fmt: skip
+        applied = ticket_events_bulk_apply(events, actor=actor, reason=DEMO_REASON, calendar=calendar)
+        if applied.failed:
+            event, error = applied.failed[0]
+            raise RuntimeError(f"demo event {event.event_id} was refused: {error}")
         written += result.created
         progress(written)
     return written

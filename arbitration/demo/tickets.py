@@ -1,10 +1,12 @@
-"""Demo tickets: realistic text per matter, the DOMAIN.md §1 type mix, statuses plausible for their age.
+"""Demo tickets: realistic text per matter, the DOMAIN.md §1 type mix, lives plausible for their age.
 
-`TicketGenerator.intakes()` is a generator: tickets are produced one at a time as the bulk writer asks for
-them, so memory stays flat at a million. Beside each intake it records, per batch, the extra assignments the
-platform's dispatch does not carry (the regulator copied on dual-handled tickets, co-handlers); the command
-writes those after each batch. Notable tickets (repeat-request clusters, tickets that will ping-pong) are
-generated first, so their hotline numbers are known however many tickets follow.
+`TicketGenerator.tickets()` is a generator: tickets are produced one at a time as the bulk writer asks for
+them, so memory stays flat at a million. Each is what the hotline platform sends: the intake payload of
+POST /api/v1/tickets/ and the events of its life after that (`arbitration.demo.life`), which alone bring it to its
+state. Beside each ticket it records, per batch, the extra assignments the platform's dispatch does not carry
+(the regulator copied on dual-handled tickets, co-handlers); the command writes those after each batch. Notable
+tickets (repeat-request clusters, tickets that will ping-pong) are generated first, so their hotline numbers are
+known however many tickets follow.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from arbitration.choices import AssignmentRole, Channel, RequestType, Resolution, Satisfaction, TicketStatus
-from arbitration.demo import names
+from arbitration.demo import life, names
 from arbitration.demo.city import MatterPlan
 from arbitration.demo.context import DemoCity
-from arbitration.services.tickets import TicketIntake
 
 # DOMAIN.md §1: 咨询 47%, 求助 30%, 建议 15%, 投诉举报 5% (the rest spread in proportion).
 REQUEST_TYPES = [
@@ -129,6 +131,7 @@ class Place:
     """A community with the roads and housing estates its addresses are made of."""
 
     territory_id: int
+    territory_code: str
     community: str
     street_code: str
     district_code: str
@@ -136,6 +139,18 @@ class Place:
     roads: list[str]
     estates: list[str]
     village: bool
+
+
+@dataclass
+class DemoTicket:
+    """One ticket as the hotline platform sends it: the intake payload, then its events in the order they happened."""
+
+    payload: dict[str, Any]
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def hotline_no(self) -> str:
+        return self.payload["hotline_no"]
 
 
 @dataclass
@@ -158,6 +173,7 @@ class TicketGenerator:
     days: int
     tiers: dict[str, int]  # tier code → id
     department_names: dict[int, str]
+    department_codes: dict[int, str]
     extras: list[ExtraAssignment] = field(default_factory=list)  # drained by the command after each batch
     ping_pong: list[str] = field(default_factory=list)
     repeat_clusters: list[list[str]] = field(default_factory=list)
@@ -181,6 +197,7 @@ class TicketGenerator:
         rng = self.rng
         return Place(
             territory_id=community.pk,
+            territory_code=community.code,
             community=community.name,
             street_code=street.code,
             district_code=district.code,
@@ -191,16 +208,16 @@ class TicketGenerator:
         )
 
     # --- the stream ---------------------------------------------------------------------------------------
-    def intakes(self) -> Iterator[TicketIntake]:
+    def tickets(self) -> Iterator[DemoTicket]:
         """Notable tickets first (clusters, ping-pong), then ordinary ones, `count` in all."""
         # A few hundred at most: enough for every supervision rule to find, few enough for extenders to work on.
         clusters = min(max(3, self.count // 200), self.count // 10, 400)
         pingpongs = min(max(10, self.count // 300), self.count // 10, 200)
         emitted = 0
         for _ in range(clusters):
-            for intake in self._cluster():
+            for ticket in self._cluster():
                 emitted += 1
-                yield intake
+                yield ticket
         for _ in range(pingpongs):
             emitted += 1
             yield self._ping_pong_ticket()
@@ -216,20 +233,23 @@ class TicketGenerator:
         received: dt.datetime | None = None,
         address: str | None = None,
         status: str | None = None,
+        satisfaction: str | None = None,
         text_extra: str = "",
-    ) -> TicketIntake:
+    ) -> DemoTicket:
         rng = self.rng
         received = received or self.now - dt.timedelta(seconds=rng.random() * self.days * 86400)
         received = _office_hours(received, rng, self.now)
         request_type = self.types.pick(rng)
         channel = self.channels.pick(rng)
         address = address or self._address(place)  # the local part: road and number, or village and group
-        fields = {
-            "received_at": received,
+        hotline_no = self._hotline_no(received)
+        payload = {
+            "hotline_no": hotline_no,
+            "received_at": received.isoformat(),
             "channel": channel,
             "request_type": request_type,
-            "matter_id": plan.matter_id,
-            "territory_id": place.territory_id,
+            "matter": plan.code,
+            "territory": place.territory_code,
             "address": f"{place.prefix}{address}",
             "title": rng.choice(TITLES[request_type]).format(matter=plan.name, place=_short(address)),
             "content": (
@@ -239,23 +259,22 @@ class TicketGenerator:
             "citizen_name": names.person_name(rng),
             "citizen_phone": names.phone(rng),
             "confidential": rng.random() < (0.6 if request_type == RequestType.REPORT else 0.04),
-            "time_limit_tier_id": self.tiers.get(plan.tier),
         }
-        hotline_no = self._hotline_no(received)
+        if plan.tier in self.tiers:
+            payload["time_limit"] = plan.tier
         if request_type == RequestType.ENQUIRY and status is None and rng.random() < DIRECT_ANSWER_SHARE:
-            fields.update(self._answered_directly(received))
-            return TicketIntake(hotline_no=hotline_no, fields=fields)
+            return DemoTicket(payload, self._answered_directly(hotline_no, received))
         lead = rng.choice(plan.leads_for(place.street_code, place.district_code) or [self._fallback(place)])
         dispatched = min(received + dt.timedelta(minutes=rng.randint(10, 240)), self.now)
-        fields["dispatched_at"] = dispatched
-        fields.update(self._progress(dispatched, lead, status))
+        payload.update(dispatched_at=dispatched.isoformat(), dispatched_to=self.department_codes[lead])
+        events = self._progress(hotline_no, dispatched, lead, status, satisfaction)
         for regulator in plan.regulators:
             self.extras.append(ExtraAssignment(hotline_no, regulator, AssignmentRole.COPIED, dispatched))
         if plan.co_handlers and rng.random() < CO_HANDLED_SHARE:
             for co_handler in plan.co_handlers:
                 if co_handler != lead:
                     self.extras.append(ExtraAssignment(hotline_no, co_handler, AssignmentRole.CO_HANDLER, dispatched))
-        return TicketIntake(hotline_no=hotline_no, fields=fields, dispatched_to_id=lead)
+        return DemoTicket(payload, events)
 
     def _fallback(self, place: Place) -> int:
         """No lead in the catalogue: the district government of the place holds it (兜底, DOMAIN.md §2)."""
@@ -277,44 +296,58 @@ class TicketGenerator:
             return f"{road}{rng.randint(1, 400)}号{rng.choice(names.SHOP_KINDS)}"
         return f"{road}{rng.choice(names.LANDMARKS)}"
 
-    # --- how far a ticket got -------------------------------------------------------------------------------
-    def _answered_directly(self, received: dt.datetime) -> dict:
-        answered = min(received + dt.timedelta(minutes=self.rng.randint(3, 30)), self.now)
-        return {
-            "status": TicketStatus.CLOSED,
-            "resolution": Resolution.RESOLVED,
-            "satisfaction": self.satisfactions[Resolution.RESOLVED].pick(self.rng),
-            "result": "热线话务员根据知识库直接答复，市民表示清楚。",
-            "replied_at": answered,
-            "closed_at": answered,
-        }
+    # --- how far a ticket got: its events ---------------------------------------------------------------------
+    def _answered_directly(self, hotline_no: str, received: dt.datetime) -> list[dict]:
+        """The hotline answers from its knowledge base, never dispatching; the follow-up call comes later."""
+        rng = self.rng
+        line = life.Timeline(hotline_no, received, self.now)
+        life.replied(line, rng, at=received + dt.timedelta(minutes=rng.randint(3, 30)),
+                     text="热线话务员根据知识库直接答复，市民表示清楚。")  # fmt: skip
+        satisfaction = self.satisfactions[Resolution.RESOLVED].pick(rng)
+        life.visited(line, at=line.last + dt.timedelta(hours=rng.uniform(1, 48)), satisfaction=satisfaction,
+                     resolution=Resolution.RESOLVED)  # fmt: skip
+        return line.events
 
-    def _progress(self, dispatched: dt.datetime, lead: int, status: str | None) -> dict:
-        """Status and results plausible for the ticket's age; old open tickets are the overdue ones."""
+    def _progress(
+        self, hotline_no: str, dispatched: dt.datetime, lead: int, status: str | None, satisfaction: str | None
+    ) -> list[dict]:
+        """Events that take the ticket as far as is plausible for its age; old open tickets are the overdue ones."""
         rng = self.rng
         age_days = (self.now - dispatched) / DAY
-        status = status or _status_for_age(age_days, rng)
+        notable, status = status is not None, status or _status_for_age(age_days, rng)
+        line = life.Timeline(hotline_no, dispatched, self.now)
+        life.handling(line, rng, dispatched=dispatched, signed=status != TicketStatus.DISPATCHED)
         if status in (TicketStatus.DISPATCHED, TicketStatus.HANDLING):
-            return {"status": status}
-        replied = dispatched + dt.timedelta(hours=rng.uniform(2, min(age_days, 10) * 24 + 2))
-        replied = min(replied, self.now)
+            if not notable:  # a notable ticket stays open for the extenders that work on it
+                life.maybe_withdrawn(line, rng)
+            return line.events
         resolution = self.resolutions.pick(rng)
-        values = {
-            "status": status,
-            "resolution": resolution,
-            "replied_at": replied,
-            "result": f"经{self.department_names[lead]}办理：{rng.choice(RESULTS[resolution])}。"
-            f"已于{_chinese_date(replied.astimezone(self.now.tzinfo))}电话回复市民。",
-        }
-        closed = replied + dt.timedelta(hours=rng.uniform(4, 72))
-        if status == TicketStatus.CLOSED and closed <= self.now:
-            values.update(closed_at=closed, satisfaction=self.satisfactions[resolution].pick(rng))
-        else:
-            values["status"] = TicketStatus.REPLIED  # the follow-up call has not happened yet
-        return values
+        replied = dispatched + dt.timedelta(hours=rng.uniform(2, min(age_days, 10) * 24 + 2))
+        life.replied(line, rng, at=min(replied, self.now), text=self._result(lead, resolution))
+        if status != TicketStatus.CLOSED:
+            return line.events  # the follow-up call has not happened yet
+        satisfaction = satisfaction or self.satisfactions[resolution].pick(rng)
+        closed = line.last + dt.timedelta(hours=rng.uniform(4, 72))
+        if life.visited(line, at=closed, satisfaction=satisfaction, resolution=resolution) and (
+            satisfaction == Satisfaction.DISSATISFIED
+        ):
+            second = self.resolutions.pick(rng)
+            life.unsatisfied_round(
+                line, rng, text=self._result(lead, second), satisfaction=self.satisfactions[second].pick(rng),
+                resolution=second,
+            )  # fmt: skip
+        return line.events
+
+    def _result(self, lead: int, resolution: str) -> Callable[[dt.datetime], str]:
+        """How the department words its reply, dated the day it is sent."""
+        done = self.rng.choice(RESULTS[resolution])
+        return lambda replied: (
+            f"经{self.department_names[lead]}办理：{done}。"
+            f"已于{_chinese_date(replied.astimezone(self.now.tzinfo))}电话回复市民。"
+        )
 
     # --- notable tickets ------------------------------------------------------------------------------------
-    def _cluster(self) -> list[TicketIntake]:
+    def _cluster(self) -> list[DemoTicket]:
         """The same problem from the same address three to five times within weeks (重复诉求)."""
         rng = self.rng
         plan, place = rng.choice(self.repeatable), rng.choice(self.places)
@@ -325,29 +358,29 @@ class TicketGenerator:
         for index in range(size):
             received = min(first + dt.timedelta(days=index * rng.uniform(2, 6)), self.now)
             extra = f"这是第{index + 1}次反映此问题，之前的处理没有效果。" if index else ""
-            intake = self._ticket(
+            last = index == size - 1
+            ticket = self._ticket(
                 plan,
                 place,
                 received=received,
                 address=address,
                 text_extra=extra,
-                status=None if index < size - 1 else TicketStatus.HANDLING,
+                status=TicketStatus.HANDLING if last else None,
+                satisfaction=None if last else Satisfaction.DISSATISFIED,  # why the citizen called again
             )
-            if index < size - 1 and intake.fields.get("status") == TicketStatus.CLOSED:
-                intake.fields["satisfaction"] = Satisfaction.DISSATISFIED  # why the citizen called again
-            hotline_numbers.append(intake.hotline_no)
-            tickets.append(intake)
+            hotline_numbers.append(ticket.hotline_no)
+            tickets.append(ticket)
         self.repeat_clusters.append(hotline_numbers)
         return tickets
 
-    def _ping_pong_ticket(self) -> TicketIntake:
+    def _ping_pong_ticket(self) -> DemoTicket:
         """A recent, open ticket on a gap or overlap matter: the kind that bounces between departments."""
         rng = self.rng
         plan = rng.choice(self.contested or self.plans)
         received = self.now - dt.timedelta(hours=rng.uniform(4, 72))
-        intake = self._ticket(plan, rng.choice(self.places), received=received, status=TicketStatus.DISPATCHED)
-        self.ping_pong.append(intake.hotline_no)
-        return intake
+        ticket = self._ticket(plan, rng.choice(self.places), received=received, status=TicketStatus.DISPATCHED)
+        self.ping_pong.append(ticket.hotline_no)
+        return ticket
 
 
 def _status_for_age(age_days: float, rng: random.Random) -> str:

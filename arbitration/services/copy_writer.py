@@ -200,6 +200,30 @@ class Writer:
             self._types[table.name] = dict(cursor.fetchall())
         return self._types[table.name]
 
+    def update(self, table: Table, attnames: list[str], rows: list[tuple]) -> None:
+        """Set `attnames` on many rows by primary key: one UPDATE executed per row (executemany; psycopg pipelines
+        it). Each row holds the values of `attnames`, then the key. Datetime and plain columns only."""
+        if not rows:
+            return
+        positions = [table.attnames.index(attname) for attname in attnames]
+        sets = ", ".join(f"{self.quote(table.columns[i])} = %s" for i in positions)
+        sql = f"UPDATE {self.quote(table.name)} SET {sets} WHERE {self.quote(table.pk)} = %s"
+        if table.json_positions and set(positions) & set(table.json_positions):
+            raise TypeError("Writer.update does not write JSON columns")
+        if self.vendor != "postgresql":
+            at = [n for n, i in enumerate(positions) if i in table.datetime_positions]
+            rows = [self._adapt_positions(row, at) for row in rows] if at else rows
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+    @staticmethod
+    def _adapt_positions(row: tuple, positions: list[int]) -> tuple:
+        values = list(row)
+        for i in positions:
+            if values[i] is not None:
+                values[i] = values[i].astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+        return tuple(values)
+
     def insert(self, table: Table, rows: list[tuple]) -> None:
         """Elsewhere (SQLite): one executemany of value tuples."""
         if not rows:
@@ -215,10 +239,7 @@ class Writer:
     def _adapt(table: Table, row: tuple) -> tuple:
         """Values as Django stores them in SQLite: datetimes as naive UTC text (what
         `connection.ops.adapt_datetimefield_value` does, without its per-value overhead), JSON as text."""
-        values = list(row)
-        for i in table.datetime_positions:
-            if values[i] is not None:
-                values[i] = values[i].astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+        values = list(Writer._adapt_positions(row, table.datetime_positions))
         for i in table.json_positions:
             values[i] = json.dumps(values[i], ensure_ascii=False)
         return tuple(values)

@@ -409,3 +409,13 @@ def test_the_events_endpoint_is_in_the_openapi_schema_with_examples_and_without_
     properties = schema["components"]["schemas"]["PlatformEventRequest"]["properties"]
     assert set(properties) == {"event_id", "kind", "at", "text", "handled_at", "satisfaction", "resolution",
                                "time_limit"}  # fmt: skip
+
+
+def test_the_intake_refuses_a_withdrawal_which_comes_only_as_an_event(city, dispatcher):
+    client = APIClient()
+    client.force_login(dispatcher)
+
+    response = client.post(TICKETS, ticket_payload(status="withdrawn"), format="json")
+
+    assert (response.status_code, response.json()["details"]["field"]) == (400, "status")
+    assert not Ticket.objects.exists()

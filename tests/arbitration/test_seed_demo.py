@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 
-from arbitration.choices import DutyRole, Role, TerritoryLevel
+from arbitration.choices import DutyRole, Role, TerritoryLevel, TicketEventKind
 from arbitration.demo.context import DemoContext
-from arbitration.models import Assignment, Department, Duty, Matter, Territory, Ticket, User
+from arbitration.models import Assignment, Department, Duty, Matter, Territory, Ticket, TicketEvent, User
 from arbitration.signals import demo_seeded
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,22 @@ def test_another_seed_gives_another_city():
     assert second["territories"] != first["territories"]
     assert second["tickets"] != first["tickets"]
     assert len(second["matters"]) == len(first["matters"])  # the catalogue's matters are fixed data
+
+
+def test_the_demo_tickets_reach_their_state_only_through_the_platforms_events():
+    seed()
+    demo = Ticket.objects.filter(hotline_no__regex=r"^[0-9]{15}$")
+    events = TicketEvent.objects.filter(ticket__in=demo).exclude(platform_event_id=None)
+    replied = events.filter(kind=TicketEventKind.REPLIED).values("ticket")
+    visited = events.filter(kind=TicketEventKind.VISITED).values("ticket")
+
+    assert demo.filter(status__in=["replied", "closed"]).exists()
+    # every reply and every verdict on a demo ticket came as the platform's event
+    assert not demo.exclude(replied_at=None).exclude(pk__in=replied).exists()
+    assert not demo.exclude(satisfaction="").exclude(pk__in=visited).exists()
+    assert not demo.exclude(signed_at=None).exclude(pk__in=events.filter(kind="signed").values("ticket")).exists()
+    # and the facts the rates need are there, unknown ones included
+    dispatched = demo.exclude(dispatched_at=None)
+    assert not dispatched.filter(response_due_at=None).exists()
+    assert dispatched.filter(first_response_at=None, status__in=["replied", "closed"]).exists()
+    assert demo.filter(rehandle_count__gt=0).exists()
