@@ -67,13 +67,15 @@ def due_time_for(ticket: Ticket, calendar: WorkingCalendar, tier: TimeLimitTier)
 
 
 def response_due_time_for(ticket: Ticket, calendar: WorkingCalendar, tier: TimeLimitTier) -> dt.datetime | None:
-    """When the first contact with the citizen is due: the tier's response limit, from dispatch like `due_at`.
+    """When the first contact with the citizen is due: the tier's response limit, from `clock_start` like `due_at`
+    (so a new owner after an upheld bounce has its own response limit too).
 
     None before dispatch, and when the calendar lacks the year (`due_unknown_reason` then says which)."""
-    if ticket.dispatched_at is None:
+    start = clock_start(ticket)
+    if start is None:
         return None
     try:
-        return calendar.due_at(ticket.dispatched_at, tier.response_amount, tier.response_unit)
+        return calendar.due_at(start, tier.response_amount, tier.response_unit)
     except CalendarYearMissing:
         return None
 

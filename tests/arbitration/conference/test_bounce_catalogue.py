@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from arbitration.calendar import WorkingCalendar
 from arbitration.choices import TicketEventKind
 from arbitration.models import Bounce, Ticket
 from tests.arbitration.conference.conftest import STAFFING_OFFICE_NOTICE, lead_assignment, reason
@@ -156,6 +157,11 @@ def test_after_an_upheld_bounce_the_new_owners_time_limit_counts_from_its_own_di
     assert ticket.clock_started_at == new_lead.assigned_at
     assert ticket.due_at == new_lead.assigned_at + dt.timedelta(hours=24)
     assert ticket.due_at > first_due + dt.timedelta(hours=19)  # not the first dispatch's limit
+    # The first-response limit restarts with it: the new owner has its own time to contact the citizen.
+    tier = ticket.time_limit_tier
+    assert ticket.response_due_at == WorkingCalendar.load().due_at(
+        new_lead.assigned_at, tier.response_amount, tier.response_unit
+    )
     assert ticket.dispatched_at < new_lead.assigned_at  # the platform's dispatch stays on record
     restart = ticket.events.filter(kind=TicketEventKind.DUE_TIME_SET).get()
     assert restart.data["counted_from"] == new_lead.assigned_at.isoformat() and restart.data["department"] == "SJJ"
