@@ -1,7 +1,8 @@
 """Problems (同一诉求问题): the sweep's step that groups repeated requests and keeps each problem under one case.
 
-The rules are in docs/supervision.md ("Problems"). Two queries find the tickets of qualifying groups and a
-union-find in memory ties them into problems (`supervision.grouping`); a third reads who already belongs where.
+The rules are in docs/supervision.md ("Problems"). One query reads which tickets of the window already belong to a
+problem, four find the tickets of the groups that count, and a union-find in memory ties them into problems
+(`supervision.grouping`).
 Only problems that change — a new one, a new ticket, two found to be one — are written, in batches, each batch
 in one transaction holding the problems lock: two sweeps group one after the other, and each reads again under
 the lock who belongs where, so every problem, membership and case is written once, whatever runs at the same time.
@@ -42,11 +43,10 @@ def problems_gather(
 ) -> None:
     """Group the window's repeated requests into problems; open, extend or merge their cases."""
     since = now - dt.timedelta(days=settings.MINGZE_SUPERVISION_REPEAT_WINDOW_DAYS)
-    rows = selectors.repeated_request_rows(since=since, threshold=settings.MINGZE_SUPERVISION_REPEAT_THRESHOLD)
-    found = grouping.components(rows)
-    if not found:
-        return
-    membership = selectors.problem_memberships(since=since)
+    members = selectors.window_members(since=since)
+    threshold = settings.MINGZE_SUPERVISION_REPEAT_THRESHOLD
+    found = grouping.components(selectors.repeated_request_rows(since=since, threshold=threshold, members=members))
+    membership = {member.ticket_id: member.problem_id for member in members}
     changing = [component for component in found if not grouping.settled(component, membership)]
     for batch in batches(changing):
         problems_apply(batch, now=now, calendar=calendar, ladder=ladder, run=run, report=report)

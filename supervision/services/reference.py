@@ -35,5 +35,5 @@ def reference_data_ensure() -> None:
             save_attributed(
                 LadderRule(tier=tier, response_working_days=rung.response_working_days, letter_kind=rung.letter_kind),
                 actor=None,
-                reason="default ladder (DOMAIN.md §3)",
+                reason="default ladder (docs/supervision.md)",
             )
