@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from arbitration.calendar import WorkingCalendar
 from arbitration.history import history_insert_select, save_attributed
 from arbitration.models import Ticket
+from arbitration.services.copy_writer import Table, Writer
 from supervision import grouping, selectors
 from supervision.choices import TIER_ORDER, CaseEventKind, CaseStatus, ProblemRule, Trigger
 from supervision.grouping import Component
@@ -98,24 +99,25 @@ def _problems_lock() -> None:
 
 
 def _problems_create(components: list[Component], *, now: dt.datetime) -> list[tuple[int, Component]]:
-    """One problem per component, in one INSERT (keys come back: no other writer holds the lock)."""
+    """One problem per component, written at once (the bulk writer: COPY on PostgreSQL), history rows included."""
     if not components:
         return []
-    problems = Problem.objects.bulk_create([Problem(opened_at=now) for _component in components])
-    ids = [problem.pk for problem in problems]
+    writer, table = Writer(), Table.of(Problem, with_pk=True)
+    ids = writer.allocate_ids(table, len(components))
+    writer.write(table, [{"id": pk, "opened_at": now} for pk in ids])
     history_insert_select(Problem, "id", ids, at=now, reason=REASON)
     return list(zip(ids, components, strict=True))
 
 
 def _members_add(entries: list[tuple[int, Component, tuple[int, ...] | list[int]]], *, now: dt.datetime) -> None:
     rows = [
-        ProblemTicket(problem_id=problem_id, ticket_id=pk, rule=component.rules[pk], joined_at=now)
+        {"problem_id": problem_id, "ticket_id": pk, "rule": component.rules[pk], "joined_at": now}
         for problem_id, component, ticket_ids in entries
         for pk in ticket_ids
     ]
     if rows:
-        ProblemTicket.objects.bulk_create(rows)
-        history_insert_select(ProblemTicket, "ticket_id", [row.ticket_id for row in rows], at=now, reason=REASON)
+        Writer().write(Table.of(ProblemTicket, with_pk=False), rows)
+        history_insert_select(ProblemTicket, "ticket_id", [row["ticket_id"] for row in rows], at=now, reason=REASON)
 
 
 def _problem_merge(problem_id: int, *, into: int, now: dt.datetime) -> None:
