@@ -160,7 +160,9 @@ def main() -> None:
         cursor.execute(
             "TRUNCATE supervision_supervisioncase, supervision_historicalsupervisioncase, "
             "supervision_caseevent, supervision_reminder, supervision_historicalreminder, "
-            "supervision_disciplinereferral, supervision_historicaldisciplinereferral CASCADE"
+            "supervision_disciplinereferral, supervision_historicaldisciplinereferral, "
+            "supervision_problem, supervision_historicalproblem, supervision_problemticket, "
+            "supervision_historicalproblemticket CASCADE"
         )
 
     def floor():

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 
 class Tier(models.TextChoices):
-    """The rungs of the ladder, light to heavy (DOMAIN.md §5)."""
+    """The rungs of the ladder, light to heavy (docs/supervision.md, "The ladder")."""
 
     ROUTINE = "routine", _("Routine supervision")
     KEY = "key", _("Key supervision")

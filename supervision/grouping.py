@@ -1,10 +1,10 @@
-"""Grouping repeated requests into problems: a union-find over tickets. Pure: no queries.
+"""Grouping repeated requests into problems: which groups count, then a union-find over tickets. Pure: no queries.
 
-The rows come from `supervision.selectors.repeated_request_rows`, which already kept only the tickets of a
-qualifying group: a place (same matter, same territory) or a caller (same phone) with enough requests within
-the window, at least one of them unresolved, or a group that a ticket already in a problem shares with a new
-one. Here every two tickets of one group are tied together, so a ticket found by both rules ties the place's
-tickets to the caller's: what the two rules find together is one problem, never two (docs/supervision.md).
+A group is the tickets of the window about one matter at one place, or from one caller (one phone number). It
+counts when it reaches the threshold with at least one unresolved ticket, or when it holds a ticket already in a
+problem beside one that is not yet in any (a new request of a known problem). Every two tickets of a counting
+group are tied together, so a ticket found by both rules ties the place's tickets to the caller's: what the two
+rules find together is one problem, never two (docs/supervision.md, "Problems").
 """
 
 from __future__ import annotations
@@ -27,6 +27,60 @@ class RepeatRow:
     unsatisfied: bool
     place: tuple[int, int] | None = None  # (matter id, territory id)
     caller: str | None = None
+
+    @property
+    def group(self) -> tuple[str, object]:
+        return ("place", self.place) if self.place is not None else ("caller", self.caller)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A ticket of the window that already belongs to a problem, with the keys of its two groups."""
+
+    ticket_id: int
+    problem_id: int
+    place: tuple[int, int]
+    caller: str | None
+
+
+def groups_to_read(sizes: dict[str, dict], members: list[Member], threshold: int) -> tuple[set[tuple], set[tuple]]:
+    """(reaching, wanted). `sizes` holds, by kind ("place", "caller"), key → (tickets, unresolved tickets) of every
+    group of two or more in the window. Reaching: the groups that meet the threshold with an unresolved ticket.
+    Wanted: the groups whose tickets must be read — those reaching, and those holding a ticket already in a
+    problem — less the groups already settled (every ticket in one and the same problem), which can change
+    nothing. A settled group left out never splits a problem: joins and merges go by the problems' memberships."""
+    reaching = {
+        (kind, key) for kind, groups in sizes.items() for key, (n, unresolved) in groups.items()
+        if n >= threshold and unresolved
+    }  # fmt: skip
+    grouped: dict[tuple, list[int]] = defaultdict(list)
+    for member in members:
+        grouped[("place", member.place)].append(member.problem_id)
+        if member.caller:
+            grouped[("caller", member.caller)].append(member.problem_id)
+    wanted = {
+        group for group in reaching | grouped.keys()
+        if group[1] in sizes[group[0]] and not _settled_group(sizes[group[0]][group[1]][0], grouped.get(group, []))
+    }  # fmt: skip
+    return reaching, wanted
+
+
+def _settled_group(size: int, problems: list[int]) -> bool:
+    return len(problems) == size and len(set(problems)) == 1
+
+
+def counting(rows: Iterable[RepeatRow], *, reaching: set[tuple], grouped: set[int]) -> list[RepeatRow]:
+    """The rows of the groups that count: those in `reaching` (the threshold met, one ticket unresolved), and
+    those holding a ticket in `grouped` (already in a problem) beside one that is not."""
+    groups: dict[tuple, list[RepeatRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.group].append(row)
+    return [
+        row
+        for key, members in groups.items()
+        if key in reaching or any(row.ticket_id not in grouped for row in members)
+        for row in members
+    ]
 
 
 @dataclass(frozen=True)
@@ -74,17 +128,16 @@ def components(rows: Iterable[RepeatRow]) -> list[Component]:
     for row in rows:
         facts.setdefault(row.ticket_id, row)
         sets.add(row.ticket_id)
-        group = ("place", row.place) if row.place is not None else ("caller", row.caller)
         kinds[row.ticket_id].add(ProblemRule.PLACE if row.place is not None else ProblemRule.CALLER)
-        sets.union(first_of_group.setdefault(group, row.ticket_id), row.ticket_id)
-    members: dict[int, list[int]] = defaultdict(list)
-    for ticket_id in sets.parent:
-        members[sets.find(ticket_id)].append(ticket_id)
-    return [_component(members[root], facts, kinds) for root in sorted(members)]
+        sets.union(first_of_group.setdefault(row.group, row.ticket_id), row.ticket_id)
+    # One sort for all: each problem's tickets then come out oldest first.
+    members: dict[int, list[RepeatRow]] = defaultdict(list)
+    for row in sorted(facts.values(), key=lambda row: (row.received_at, row.ticket_id)):
+        members[sets.find(row.ticket_id)].append(row)
+    return [_component(members[root], kinds) for root in sorted(members)]
 
 
-def _component(ticket_ids: list[int], facts: dict[int, RepeatRow], kinds: dict[int, set[str]]) -> Component:
-    rows = sorted((facts[pk] for pk in ticket_ids), key=lambda row: (row.received_at, row.ticket_id))
+def _component(rows: list[RepeatRow], kinds: dict[int, set[str]]) -> Component:
     still_open = [row for row in rows if row.is_open]
     return Component(
         ticket_ids=tuple(row.ticket_id for row in rows),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from supervision.choices import (
     ScoreRate,
     Tier,
 )
-from supervision.grouping import RepeatRow
+from supervision.grouping import Member, RepeatRow, counting, groups_to_read
 from supervision.models import (
     CaseEvent,
     DisciplineReferral,
@@ -145,53 +145,71 @@ def ticket_copied_departments(ticket_id: int) -> list[int]:
 UNRESOLVED = Q(status__in=OPEN_TICKET_STATUSES) | Q(satisfaction=Satisfaction.DISSATISFIED)
 
 
-def repeated_request_rows(*, since: dt.datetime, threshold: int) -> list[RepeatRow]:
-    """The tickets received since `since` that belong to a qualifying group, by place and by caller (two queries).
+def window_members(*, since: dt.datetime) -> list[Member]:
+    """The tickets received since `since` that already belong to a problem, with their place and caller."""
+    rows = (
+        ProblemTicket.objects.filter(ticket__received_at__gte=since)
+        .order_by()
+        .values_list("ticket_id", "problem_id", "ticket__matter_id", "ticket__territory_id", "ticket__citizen_phone")
+    )
+    return [Member(ticket_id, problem_id, (m, t), phone or None) for ticket_id, problem_id, m, t, phone in rows]
 
-    A group (one matter at one territory, or one phone number) qualifies with `threshold` or more tickets of which
-    at least one is unresolved, or when it holds a ticket already in a problem beside one that is not yet: a new
-    request of a known problem. Both queries read only columns of the ticket index `ticket_recent_window`.
-    """
+
+def repeated_request_rows(*, since: dt.datetime, threshold: int, members: list[Member]) -> list[RepeatRow]:
+    """The tickets received since `since` of the groups that count (see `grouping.counting`), by place and by
+    caller: the size of every group of two or more (two grouped queries), then the tickets of the groups that may
+    change a problem (`grouping.groups_to_read`; one more query each, when there are any — none in a steady
+    state). All read only columns of the index `ticket_recent_window`: their cost follows the window."""
     recent = Ticket.objects.filter(received_at__gte=since).order_by()
+    sizes = {
+        "place": _group_sizes(recent, ("matter_id", "territory_id")),
+        "caller": _group_sizes(recent.exclude(citizen_phone=""), ("citizen_phone",)),
+    }
+    reaching, wanted = groups_to_read(sizes, members, threshold)
     facts = ("pk", "received_at", "status", "satisfaction")
     rows = [
-        RepeatRow(pk, received, status in OPEN_TICKET_STATUSES, satisfaction == Satisfaction.DISSATISFIED, (m, t))
-        for pk, received, status, satisfaction, m, t in _group_members(
-            recent, ("matter_id", "territory_id"), threshold
-        ).values_list(*facts, "matter_id", "territory_id")
+        RepeatRow(pk, at, status in OPEN_TICKET_STATUSES, satisfaction == Satisfaction.DISSATISFIED, (m, t))
+        for pk, at, status, satisfaction, m, t in _at_places(
+            recent, sorted(key for kind, key in wanted if kind == "place"), (*facts, "matter_id", "territory_id")
+        )
     ]
-    rows += [
-        RepeatRow(pk, received, status in OPEN_TICKET_STATUSES, satisfaction == Satisfaction.DISSATISFIED, None, phone)
-        for pk, received, status, satisfaction, phone in _group_members(
-            recent.exclude(citizen_phone=""), ("citizen_phone",), threshold
-        ).values_list(*facts, "citizen_phone")
-    ]
-    return rows
+    phones = sorted(key for kind, key in wanted if kind == "caller")
+    for start in range(0, len(phones), CHUNK):
+        rows += [
+            RepeatRow(pk, at, status in OPEN_TICKET_STATUSES, satisfaction == Satisfaction.DISSATISFIED, None, phone)
+            for pk, at, status, satisfaction, phone in recent.filter(
+                citizen_phone__in=phones[start : start + CHUNK]
+            ).values_list(*facts, "citizen_phone")
+        ]
+    return counting(rows, reaching=reaching, grouped={member.ticket_id for member in members})
 
 
-def _group_members(recent: QuerySet[Ticket], columns: tuple[str, ...], threshold: int) -> QuerySet[Ticket]:
-    """The tickets of `recent` whose `columns` name a qualifying group: `(columns) IN (grouped subquery)`.
+CHUNK = 2000  # keys per statement: well within both databases' limits on parameters and statement size
 
-    A row-value IN, which the ORM does not spell, so the grouped query is built by the ORM and wrapped; both
-    PostgreSQL and SQLite run it as one semi-join rather than a subquery per ticket.
-    """
-    groups = (
+
+def _group_sizes(recent: QuerySet[Ticket], columns: tuple[str, ...]) -> dict:
+    """Key → (tickets, unresolved tickets) of every group of two or more tickets."""
+    rows = (
         recent.values(*columns)
-        .annotate(n=Count("pk"), unresolved=Count("pk", filter=UNRESOLVED), known=Count("problem_membership"))
-        .filter(Q(n__gte=threshold, unresolved__gte=1) | Q(known__gte=1, n__gt=F("known")))
-        .values(*columns)
+        .annotate(n=Count("pk"), unresolved=Count("pk", filter=UNRESOLVED))
+        .filter(n__gte=2)
+        .values_list(*columns, "n", "unresolved")
     )
-    sql, params = groups.query.sql_with_params()
+    width = len(columns)
+    return {(row[:width] if width > 1 else row[0]): row[width:] for row in rows}
+
+
+def _at_places(recent: QuerySet[Ticket], places: list[tuple[int, int]], fields: tuple[str, ...]) -> list[tuple]:
+    """`fields` of the tickets of `recent` at any of `places`: a row-value IN over a VALUES list, which the ORM
+    does not spell (ids are integers from our own queries, so they are inlined)."""
     qn, table = connection.ops.quote_name, connection.ops.quote_name(Ticket._meta.db_table)
-    keys = ", ".join(f"{table}.{qn(Ticket._meta.get_field(name).column)}" for name in columns)
-    return recent.filter(RawSQL(f"({keys}) IN ({sql})", params, output_field=BooleanField()))
-
-
-def problem_memberships(*, since: dt.datetime) -> dict[int, int]:
-    """Ticket id → problem id for the tickets received since `since` that are in a problem (one query)."""
-    return dict(
-        ProblemTicket.objects.filter(ticket__received_at__gte=since).order_by().values_list("ticket_id", "problem_id")
-    )
+    columns = f"{table}.{qn('matter_id')}, {table}.{qn('territory_id')}"
+    rows = []
+    for start in range(0, len(places), CHUNK):
+        values = ", ".join(f"({int(m)}, {int(t)})" for m, t in places[start : start + CHUNK])
+        condition = RawSQL(f"({columns}) IN (VALUES {values})", [], output_field=BooleanField())
+        rows += recent.filter(condition).values_list(*fields)
+    return rows
 
 
 def problems_of_tickets(ticket_ids: list[int]) -> dict[int, int]:

@@ -5,6 +5,54 @@ import django.utils.timezone
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
+
+REASON = "migration 0004: repeated-request case linked to its problem"
+
+
+def _history(apps, model_name: str, row, *, kind: str, now) -> None:
+    """The history row django-simple-history would write for `row` (its signals do not run in migrations)."""
+    historical = apps.get_model("supervision", f"Historical{model_name}")
+    values = {
+        field.attname: getattr(row, field.attname)
+        for field in historical._meta.concrete_fields
+        if hasattr(row, field.attname) and not field.attname.startswith("history_")
+    }
+    historical.objects.create(
+        **values, history_date=now, history_type=kind, history_change_reason=REASON, history_user_id=None
+    )
+
+
+def link_repeated_cases(apps, schema_editor) -> None:
+    """Open repeated-request cases from before problems (keyed "place:…" or "caller:…") become the cases of
+    problems holding their ticket, so the first sweep after the upgrade extends them instead of opening a second
+    case beside each. A place case and a caller case on the same ticket were one problem: the later one closes."""
+    Case = apps.get_model("supervision", "SupervisionCase")
+    CaseEvent = apps.get_model("supervision", "CaseEvent")
+    Problem = apps.get_model("supervision", "Problem")
+    ProblemTicket = apps.get_model("supervision", "ProblemTicket")
+    now = timezone.now()
+    legacy = Case.objects.filter(status="open", trigger="repeated", problem=None, ticket__isnull=False)
+    for case in legacy.order_by("opened_at", "pk"):
+        member = ProblemTicket.objects.filter(ticket_id=case.ticket_id).first()
+        if member is None:
+            problem = Problem.objects.create(opened_at=case.opened_at)
+            _history(apps, "Problem", problem, kind="+", now=now)
+            rule = "caller" if case.subject_key.startswith("caller:") else "place"
+            member = ProblemTicket.objects.create(
+                problem=problem, ticket_id=case.ticket_id, rule=rule, joined_at=case.opened_at
+            )
+            _history(apps, "ProblemTicket", member, kind="+", now=now)
+        kept = Case.objects.filter(status="open", trigger="repeated", problem_id=member.problem_id).first()
+        if kept is None:
+            case.problem_id, case.subject_key = member.problem_id, f"problem:{member.problem_id}"
+            case.save(update_fields=["problem", "subject_key"])
+        else:
+            case.status, case.closed_at, case.step_due_at = "closed", now, None
+            case.close_reason = f"同一问题已并入督办件{kept.pk}"
+            case.save(update_fields=["status", "closed_at", "step_due_at", "close_reason"])
+            CaseEvent.objects.create(case=case, kind="closed", from_tier=case.tier, reason=case.close_reason, at=now)
+        _history(apps, "SupervisionCase", case, kind="~", now=now)
 
 
 class Migration(migrations.Migration):
@@ -130,4 +178,5 @@ class Migration(migrations.Migration):
             name='tickets',
             field=models.ManyToManyField(related_name='problems', through='supervision.ProblemTicket', to='arbitration.ticket', verbose_name='tickets'),
         ),
+        migrations.RunPython(link_repeated_cases, migrations.RunPython.noop),
     ]

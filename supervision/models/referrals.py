@@ -125,7 +125,7 @@ class ReferralEvent(StatusTransition):
 
 
 class ReferralUserObjectPermission(UserObjectPermissionBase):
-    """Direct foreign-key grant of a referral to a user (TECH.md: no generic object-permission rows)."""
+    """Direct foreign-key grant of a referral to a user: no generic object-permission rows, which scale badly."""
 
     content_object = models.ForeignKey(DisciplineReferral, on_delete=models.CASCADE)
 

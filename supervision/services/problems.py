@@ -1,7 +1,8 @@
 """Problems (同一诉求问题): the sweep's step that groups repeated requests and keeps each problem under one case.
 
-The rules are in docs/supervision.md ("Problems"). Two queries find the tickets of qualifying groups and a
-union-find in memory ties them into problems (`supervision.grouping`); a third reads who already belongs where.
+The rules are in docs/supervision.md ("Problems"). One query reads which tickets of the window already belong to a
+problem, four find the tickets of the groups that count, and a union-find in memory ties them into problems
+(`supervision.grouping`).
 Only problems that change — a new one, a new ticket, two found to be one — are written, in batches, each batch
 in one transaction holding the problems lock: two sweeps group one after the other, and each reads again under
 the lock who belongs where, so every problem, membership and case is written once, whatever runs at the same time.
@@ -17,6 +18,7 @@ from django.db import connection, transaction
 from arbitration.calendar import WorkingCalendar
 from arbitration.history import history_insert_select, save_attributed
 from arbitration.models import Ticket
+from arbitration.services.copy_writer import Table, Writer
 from supervision import grouping, selectors
 from supervision.choices import TIER_ORDER, CaseEventKind, CaseStatus, ProblemRule, Trigger
 from supervision.grouping import Component
@@ -42,11 +44,10 @@ def problems_gather(
 ) -> None:
     """Group the window's repeated requests into problems; open, extend or merge their cases."""
     since = now - dt.timedelta(days=settings.MINGZE_SUPERVISION_REPEAT_WINDOW_DAYS)
-    rows = selectors.repeated_request_rows(since=since, threshold=settings.MINGZE_SUPERVISION_REPEAT_THRESHOLD)
-    found = grouping.components(rows)
-    if not found:
-        return
-    membership = selectors.problem_memberships(since=since)
+    members = selectors.window_members(since=since)
+    threshold = settings.MINGZE_SUPERVISION_REPEAT_THRESHOLD
+    found = grouping.components(selectors.repeated_request_rows(since=since, threshold=threshold, members=members))
+    membership = {member.ticket_id: member.problem_id for member in members}
     changing = [component for component in found if not grouping.settled(component, membership)]
     for batch in batches(changing):
         problems_apply(batch, now=now, calendar=calendar, ladder=ladder, run=run, report=report)
@@ -98,24 +99,25 @@ def _problems_lock() -> None:
 
 
 def _problems_create(components: list[Component], *, now: dt.datetime) -> list[tuple[int, Component]]:
-    """One problem per component, in one INSERT (keys come back: no other writer holds the lock)."""
+    """One problem per component, written at once (the bulk writer: COPY on PostgreSQL), history rows included."""
     if not components:
         return []
-    problems = Problem.objects.bulk_create([Problem(opened_at=now) for _component in components])
-    ids = [problem.pk for problem in problems]
+    writer, table = Writer(), Table.of(Problem, with_pk=True)
+    ids = writer.allocate_ids(table, len(components))
+    writer.write(table, [{"id": pk, "opened_at": now} for pk in ids])
     history_insert_select(Problem, "id", ids, at=now, reason=REASON)
     return list(zip(ids, components, strict=True))
 
 
 def _members_add(entries: list[tuple[int, Component, tuple[int, ...] | list[int]]], *, now: dt.datetime) -> None:
     rows = [
-        ProblemTicket(problem_id=problem_id, ticket_id=pk, rule=component.rules[pk], joined_at=now)
+        {"problem_id": problem_id, "ticket_id": pk, "rule": component.rules[pk], "joined_at": now}
         for problem_id, component, ticket_ids in entries
         for pk in ticket_ids
     ]
     if rows:
-        ProblemTicket.objects.bulk_create(rows)
-        history_insert_select(ProblemTicket, "ticket_id", [row.ticket_id for row in rows], at=now, reason=REASON)
+        Writer().write(Table.of(ProblemTicket, with_pk=False), rows)
+        history_insert_select(ProblemTicket, "ticket_id", [row["ticket_id"] for row in rows], at=now, reason=REASON)
 
 
 def _problem_merge(problem_id: int, *, into: int, now: dt.datetime) -> None:

@@ -48,7 +48,7 @@ def reference_data_ensure() -> None:
             save_attributed(
                 LadderRule(tier=tier, response_working_days=rung.response_working_days, letter_kind=rung.letter_kind),
                 actor=None,
-                reason="default ladder (DOMAIN.md §3)",
+                reason="default ladder (docs/supervision.md)",
             )
     # The data migration seeds the texts; a flush (seed_demo, transactional tests) empties the table, and a kind
     # without a text could not be issued, so what is missing comes back here. Edited texts are left alone.

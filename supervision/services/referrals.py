@@ -143,11 +143,11 @@ def _ping_pong_hits() -> list[RuleHit]:
 
 
 def _repeated_unsatisfied_hits(*, now: dt.datetime) -> list[RuleHit]:
-    """A problem with ≥ N tickets rated unsatisfied, among the problems with a ticket within the window."""
+    """A problem with ≥ N tickets rated unsatisfied among those received within the window (the unsatisfied
+    tickets of the window are few: they are found first, through the ticket index, then their problems)."""
     since = now - dt.timedelta(days=settings.MINGZE_SUPERVISION_REPEAT_WINDOW_DAYS)
-    live = ProblemTicket.objects.filter(ticket__received_at__gte=since).values("problem_id")
     rows = (
-        ProblemTicket.objects.filter(problem_id__in=live, ticket__satisfaction=Satisfaction.DISSATISFIED)
+        ProblemTicket.objects.filter(ticket__received_at__gte=since, ticket__satisfaction=Satisfaction.DISSATISFIED)
         .order_by()
         .values("problem_id")
         .annotate(n=Count("pk"), latest=Max("ticket_id"))

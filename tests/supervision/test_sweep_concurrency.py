@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from supervision.choices import CaseStatus
-from supervision.models import CaseEvent, Reminder, SupervisionCase
+from supervision.models import CaseEvent, Problem, ProblemTicket, Reminder, SupervisionCase
 from supervision.services.sweep import supervision_sweep
 from tests import factories
 from tests.factories import at
@@ -44,6 +44,8 @@ def test_two_sweeps_at_once_open_each_case_once():
     overdue = Counter(opened.filter(trigger="overdue").values_list("ticket_id", flat=True))
     assert overdue == Counter({ticket.pk: 1 for ticket in tickets})
     assert opened.filter(trigger="repeated").count() == 1  # sixty requests about one matter at one place
+    assert Problem.objects.count() == 1 and ProblemTicket.objects.count() == len(tickets)
+    assert Problem.history.count() == 1 and ProblemTicket.history.count() == len(tickets)
     cases = len(tickets) + 1
     assert sum(sum(report.opened.values()) for report in reports) == cases
     assert Reminder.objects.count() == CaseEvent.objects.filter(kind="opened").count() == cases
