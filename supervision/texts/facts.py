@@ -142,8 +142,15 @@ def ensure_subject(kind: str, *, case=None, scorecard=None, referral=None, reaso
 
 
 def case_tickets(case: SupervisionCase) -> list[Ticket]:
-    """The tickets a case presses (none for a case about a department's conduct), with their time limits."""
-    return list(Ticket.objects.filter(pk=case.ticket_id).select_related("time_limit_tier")) if case.ticket_id else []
+    """The tickets a case presses, with their time limits: every ticket of its problem for repeated requests (one
+    problem, one case: docs/supervision.md), else its one ticket, none for a case about a department's conduct."""
+    if case.problem_id:
+        tickets = Ticket.objects.filter(problem_membership__problem_id=case.problem_id)
+    elif case.ticket_id:
+        tickets = Ticket.objects.filter(pk=case.ticket_id)
+    else:
+        return []
+    return list(tickets.select_related("time_limit_tier").order_by("received_at", "pk"))
 
 
 def _named(tickets: list[Ticket]) -> str:

@@ -10,12 +10,14 @@ import json
 import pytest
 from django.core.management import call_command
 
-from supervision.choices import CaseEventKind, CaseStatus, ProblemRule, Trigger
+from supervision.choices import CaseEventKind, CaseStatus, LetterKind, ProblemRule, Trigger
 from supervision.models import Problem, SupervisionCase
 from supervision.services import cases
+from supervision.services.letters import letter_issue_for_case
 from supervision.services.sweep import supervision_sweep
 from tests.factories import at
 from tests.supervision.helpers import platform, post_ticket, supervision_rows, ticket_payload
+from tests.supervision.letter_helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +185,20 @@ def test_the_case_page_and_api_list_every_ticket_of_the_problem(city, dispatcher
     assert [c["id"] for c in problem["cases"]] == [case.pk]
     # The market bureau's liaison sees neither the case nor the problem (its ticket PG1 is not the one pressed).
     assert platform(liaison_market).get(f"/api/v1/supervision/problems/{case.problem_id}/").status_code == 404
+
+
+def test_a_letter_about_the_problem_names_every_ticket_of_it(
+    city, dispatcher, supervisor, django_capture_on_commit_callbacks
+):
+    api = platform(dispatcher)
+    for day in (2, 3, 4):
+        post_ticket(api, f"PL{day}", day=day, citizen_phone="13700005555")
+    supervision_sweep(now=at(2026, 3, 5, 10))
+    [case] = open_cases()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the PDF is rendered after commit
+        letter = letter_issue_for_case(case_id=case.pk, kind=LetterKind.ESCALATION, actor=supervisor)
+    text = pdf_text(letter)
+
+    for number in ("PL2", "PL3", "PL4"):
+        assert number in text, number
