@@ -248,6 +248,7 @@ def facts_entries(period: ScorePeriod, *, now: dt.datetime, calendar: WorkingCal
             e_appeal=F("moved_by"),
         )
         .order_by()
+        # Since Django 5.2 the SELECT lists values() in the order given: the INSERT's column list relies on it.
         .values(*(f"e_{column.removesuffix('_id')}" for column in ENTRY_COLUMNS))
     )
 
