@@ -310,10 +310,10 @@ class Migration(migrations.Migration):
                 ('feedback', models.CharField(blank=True, choices=[('met', 'Met'), ('missed', 'Missed'), ('unknown', 'Not yet known')], max_length=8, verbose_name='timely feedback')),
                 ('satisfaction', models.CharField(blank=True, choices=[('met', 'Met'), ('missed', 'Missed'), ('unknown', 'Not yet known')], max_length=8, verbose_name='satisfaction')),
                 ('withdrawn', models.BooleanField(default=False, verbose_name='withdrawn')),
-                ('appeal', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.scoreappeal', verbose_name='re-attributed by appeal')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='arbitration.department', verbose_name='department')),
-                ('ticket', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='arbitration.ticket', verbose_name='ticket')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='supervision.scoreperiod', verbose_name='period')),
+                ('appeal', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.scoreappeal', verbose_name='re-attributed by appeal')),
+                ('department', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='arbitration.department', verbose_name='department')),
+                ('ticket', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='arbitration.ticket', verbose_name='ticket')),
+                ('period', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='supervision.scoreperiod', verbose_name='period')),
             ],
             options={
                 'verbose_name': 'scorecard entry',
@@ -444,10 +444,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='scoreentry',
             index=models.Index(fields=['period', 'department', 'ticket'], name='supervision_period__8e5d6e_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='scoreentry',
-            index=models.Index(fields=['period', 'ticket'], name='supervision_period__5bad4a_idx'),
         ),
         migrations.AddIndex(
             model_name='scoreappeal',

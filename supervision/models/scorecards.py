@@ -165,16 +165,32 @@ class ScoreEntry(models.Model):
     and a history copy would double the largest table of supervision.
     """
 
-    period = models.ForeignKey(ScorePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+")
+    # No database constraints on these keys: an entry is derived from the rows it names, which are never deleted
+    # (the ORM's on_delete still guards them), and a month's entries are rewritten in one statement — checking each
+    # key would lock every ticket of the month while the statement runs (bench/bench_scorecards.py: 3.5× slower).
+    period = models.ForeignKey(
+        ScorePeriod,
+        verbose_name=_("period"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # the index below starts with it
+    )
     department = models.ForeignKey(
-        "arbitration.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+        "arbitration.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # the (period, department, ticket) index serves it
     )
     ticket = models.ForeignKey(
         "arbitration.Ticket",
         verbose_name=_("ticket"),
         on_delete=models.PROTECT,
         related_name="+",
-        db_index=False,  # looked up through (period, department) and by appeals through (period, ticket)
+        db_constraint=False,
+        db_index=False,  # looked up through (period, department, ticket)
     )
     basis = models.CharField(_("charged as"), max_length=8, choices=ScoreBasis)
     response = models.CharField(_("on-time response"), max_length=8, choices=ScoreOutcome, blank=True)
@@ -189,16 +205,15 @@ class ScoreEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
         db_index=False,  # shown with the row, never searched by
     )
 
     class Meta:
         verbose_name = _("scorecard entry")
         verbose_name_plural = _("scorecard entries")
-        indexes = [
-            models.Index(fields=["period", "department", "ticket"]),  # a scorecard's lists; an appeal's check
-            models.Index(fields=["period", "ticket"]),  # the bulletin and appeals by ticket number
-        ]
+        # A scorecard's lists and an appeal's checks; every index costs each of the month's rows when it is written.
+        indexes = [models.Index(fields=["period", "department", "ticket"])]
 
     def __str__(self) -> str:
         return f"{self.period_id}/{self.department_id}/{self.ticket_id} {self.basis}"

@@ -131,7 +131,8 @@ def _feedback_due(tickets: QuerySet[Ticket], calendar: WorkingCalendar):
     """The feedback deadline of each ticket as an expression over `ticket__handled_at`.
 
     A limit in days ends at office closing of a day that depends only on the day the ticket was handled, so the
-    calendar is asked once per distinct handling day (one query finds them) and the answers become a CASE.
+    calendar is asked once per distinct handling day (one query finds them), runs of days with the same deadline
+    (a Friday and its weekend) are merged, and the answers become a CASE over plain time ranges.
     """
     amount, unit = feedback_limit()
     if unit == TimeUnit.NATURAL_HOURS:
@@ -139,19 +140,28 @@ def _feedback_due(tickets: QuerySet[Ticket], calendar: WorkingCalendar):
     days = (
         tickets.filter(handled_at__isnull=False)
         .annotate(day=TruncDate("handled_at", tzinfo=calendar.tz))
-        .order_by()
+        .order_by("day")
         .values_list("day", flat=True)
         .distinct()
     )
-    whens = []
+    spans: list[list] = []  # [from, until, deadline] of handling moments
     for day in days:
+        begins = dt.datetime.combine(day, dt.time(), tzinfo=calendar.tz)
+        ends = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=calendar.tz)
         try:
-            due = calendar.due_at(dt.datetime.combine(day, dt.time(12), tzinfo=calendar.tz), amount, unit)
+            due = calendar.due_at(begins, amount, unit)
         except CalendarYearMissing:
             continue  # no deadline: the feedback stays "not yet known" until the year is entered
-        whens.append(When(handled_day=day, then=Value(due, output_field=DateTimeField())))
-    if not whens:
+        if spans and spans[-1][1] == begins and spans[-1][2] == due:
+            spans[-1][1] = ends
+        else:
+            spans.append([begins, ends, due])
+    if not spans:
         return Value(None, output_field=DateTimeField())
+    whens = [
+        When(ticket__handled_at__gte=begins, ticket__handled_at__lt=ends, then=Value(due, output_field=DateTimeField()))
+        for begins, ends, due in spans
+    ]
     return Case(*whens, default=None, output_field=DateTimeField())
 
 
@@ -161,12 +171,32 @@ def period_tickets(start: dt.datetime, end: dt.datetime) -> QuerySet[Ticket]:
 
 
 def _accepted(period: ScorePeriod, decision: str, department: str) -> QuerySet[ScoreAppeal]:
+    """The accepted appeal of one decision about the outer row's ticket and `department` (at most one exists)."""
     return ScoreAppeal.objects.filter(
         period=period,
         status=AppealStatus.ACCEPTED,
         decision=decision,
         ticket_id=OuterRef("ticket_id"),
         department_id=OuterRef(department),
+    ).order_by()
+
+
+def _appealed(rows: QuerySet[Assignment], period: ScorePeriod) -> QuerySet[Assignment]:
+    """Rule 4 on the charged rows: `charged_to` (re-attributed or not) and `moved_by`, less the rows left out.
+
+    Most periods have no accepted appeal: then the per-row look-ups are left out of the statement altogether.
+    """
+    if not ScoreAppeal.objects.filter(period=period, status=AppealStatus.ACCEPTED).exists():
+        return rows.alias(charged_to=F("department_id"), moved_by=Value(None, output_field=IntegerField()))
+    moved = _accepted(period, AppealDecision.REATTRIBUTE, "department_id")
+    return (
+        rows.alias(
+            moved_to=Subquery(moved.values("target_department_id")[:1], output_field=IntegerField()),
+            moved_by=Subquery(moved.values("pk")[:1], output_field=IntegerField()),
+        )
+        .alias(charged_to=Coalesce("moved_to", "department_id", output_field=IntegerField()))
+        # Left out by an accepted appeal of the department it is charged to (re-attributed ones included).
+        .exclude(Exists(_accepted(period, AppealDecision.EXCLUDE, "charged_to")))
     )
 
 
@@ -192,21 +222,9 @@ def charged_assignments(start: dt.datetime, end: dt.datetime) -> QuerySet[Assign
 def facts_entries(period: ScorePeriod, *, now: dt.datetime, calendar: WorkingCalendar) -> QuerySet:
     """The "handled" and "copied" entries of the period as one SELECT producing ENTRY_COLUMNS."""
     start, end = period_span(period, calendar)
-    moved = _accepted(period, AppealDecision.REATTRIBUTE, "department_id")
-    rows = (
-        charged_assignments(start, end)
-        .alias(
-            responded_at=Coalesce("ticket__first_response_at", "ticket__handled_at"),
-            handled_day=TruncDate("ticket__handled_at", tzinfo=calendar.tz),
-            moved_to=Subquery(moved.values("target_department_id")[:1], output_field=IntegerField()),
-            moved_by=Subquery(moved.values("pk")[:1], output_field=IntegerField()),
-        )
-        .alias(
-            charged_to=Coalesce("moved_to", "department_id", output_field=IntegerField()),
-            feedback_due=_feedback_due(period_tickets(start, end), calendar),  # reads handled_day
-        )
-        # Left out by an accepted appeal of the department it is charged to (re-attributed ones included).
-        .exclude(Exists(_accepted(period, AppealDecision.EXCLUDE, "charged_to")))
+    rows = _appealed(charged_assignments(start, end), period).alias(
+        responded_at=Coalesce("ticket__first_response_at", "ticket__handled_at"),
+        feedback_due=_feedback_due(period_tickets(start, end), calendar),
     )
     return (
         rows.annotate(
@@ -230,6 +248,7 @@ def facts_entries(period: ScorePeriod, *, now: dt.datetime, calendar: WorkingCal
             e_appeal=F("moved_by"),
         )
         .order_by()
+        # Since Django 5.2 the SELECT lists values() in the order given: the INSERT's column list relies on it.
         .values(*(f"e_{column.removesuffix('_id')}" for column in ENTRY_COLUMNS))
     )
 
@@ -327,6 +346,10 @@ def entries_write(period: ScorePeriod, *, now: dt.datetime, calendar: WorkingCal
     quote = connection.ops.quote_name
     columns = ", ".join(quote(ScoreEntry._meta.get_field(name).column) for name in ENTRY_COLUMNS)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The statement runs once over a month of tickets: compiling its CASE expressions just in time cost more
+            # than it saved (bench/bench_scorecards.py). SET LOCAL ends with the caller's transaction.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(f"INSERT INTO {quote(ScoreEntry._meta.db_table)} ({columns}) {select}", params)
     ScoreEntry.objects.bulk_create(held_entries(period, calendar=calendar), batch_size=1000)
 
