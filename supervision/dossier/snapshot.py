@@ -33,7 +33,7 @@ def dossier_snapshot(referral: DisciplineReferral) -> dict:
             "timeline": [entry_line(position, line) for position, line in enumerate(timeline, start=1)],
             "documents": attached_documents(tickets, cases),
             "departments": [line for ticket in tickets for line in _departments(ticket)],
-            "people": sorted({line.entry.actor for line in timeline} - SYSTEM_ACTORS),
+            "people": sorted({line.actor for line in timeline} - SYSTEM_ACTORS),
             "built_at": timezone.now().isoformat(),
         }
 
