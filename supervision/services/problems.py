@@ -11,6 +11,7 @@ the lock who belongs where, so every problem, membership and case is written onc
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -80,13 +81,16 @@ def problems_apply(
         now=now,
     )
     wanted = [(problem_id, component) for problem_id, component in created if component.unresolved]
+    open_cases = _open_cases([problem for survivor, _c, _n, absorbed in joining for problem in (survivor, *absorbed)])
+    joined: list[tuple[SupervisionCase, int]] = []
     for survivor, component, newcomers, absorbed in joining:
-        case = _case_keep(survivor, absorbed, now=now)
+        case = _case_keep(survivor, absorbed, open_cases, now=now)
         if case is not None:
-            _joined_record(case, newcomers, now=now)
-            report.joined += len(newcomers)
+            joined += [(case, pk) for pk in newcomers]
         elif newcomers and component.unresolved:
             wanted.append((survivor, component))  # the problem came back after its case was closed
+    _joined_record(joined, now=now)
+    report.joined += len(joined)
     cases_open_batch(_candidates(wanted), now=now, calendar=calendar, ladder=ladder, run=run, report=report)
 
 
@@ -131,15 +135,26 @@ def _problem_merge(problem_id: int, *, into: int, now: dt.datetime) -> None:
     save_attributed(problem, actor=None, reason=reason, update_fields=["merged_into", "merged_at"])
 
 
-def _case_keep(survivor: int, absorbed: list[int], *, now: dt.datetime) -> SupervisionCase | None:
-    """The one open case of the (merged) problem, or None. Of several, the highest on the ladder stays (then the
-    survivor's own, then the oldest); the others close, naming it."""
+def _open_cases(problem_ids: list[int]) -> dict[int, list[SupervisionCase]]:
+    """The open repeated-request cases of these problems, by problem (one query)."""
     # Lock: the ladder or a supervisor may be moving these cases at this moment.
-    cases = list(
+    cases = (
         SupervisionCase.objects.select_for_update()
-        .filter(status=CaseStatus.OPEN, trigger=Trigger.REPEATED, problem_id__in=[survivor, *absorbed])
+        .filter(status=CaseStatus.OPEN, trigger=Trigger.REPEATED, problem_id__in=problem_ids)
         .order_by("pk")
     )
+    by_problem: dict[int, list[SupervisionCase]] = defaultdict(list)
+    for case in cases:
+        by_problem[case.problem_id].append(case)
+    return by_problem
+
+
+def _case_keep(
+    survivor: int, absorbed: list[int], open_cases: dict[int, list[SupervisionCase]], *, now: dt.datetime
+) -> SupervisionCase | None:
+    """The one open case of the (merged) problem, or None. Of several, the highest on the ladder stays (then the
+    survivor's own, then the oldest); the others close, naming it."""
+    cases = [case for problem_id in (survivor, *absorbed) for case in open_cases.get(problem_id, [])]
     if not cases:
         return None
     keep = max(cases, key=lambda case: (TIER_ORDER.index(case.tier), case.problem_id == survivor, -case.pk))
@@ -162,11 +177,12 @@ def _case_keep(survivor: int, absorbed: list[int], *, now: dt.datetime) -> Super
     return keep
 
 
-def _joined_record(case: SupervisionCase, ticket_ids: list[int], *, now: dt.datetime) -> None:
-    """One "ticket joined" event per new ticket on the problem's open case (its timeline names each ticket)."""
-    if not ticket_ids:
+def _joined_record(joined: list[tuple[SupervisionCase, int]], *, now: dt.datetime) -> None:
+    """One "ticket joined" event per new ticket on its problem's open case (the case timeline names each ticket);
+    two queries, however many joined."""
+    if not joined:
         return
-    numbers = dict(Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "hotline_no"))
+    numbers = dict(Ticket.objects.filter(pk__in=[pk for _case, pk in joined]).values_list("pk", "hotline_no"))
     CaseEvent.objects.bulk_create(
         [
             CaseEvent(
@@ -176,7 +192,7 @@ def _joined_record(case: SupervisionCase, ticket_ids: list[int], *, now: dt.date
                 data={"ticket": pk, "hotline_no": numbers[pk]},
                 at=now,
             )
-            for pk in ticket_ids
+            for case, pk in joined
         ]
     )
 

@@ -183,3 +183,30 @@ def test_the_case_page_and_api_list_every_ticket_of_the_problem(city, dispatcher
     assert [c["id"] for c in problem["cases"]] == [case.pk]
     # The market bureau's liaison sees neither the case nor the problem (its ticket PG1 is not the one pressed).
     assert platform(liaison_market).get(f"/api/v1/supervision/problems/{case.problem_id}/").status_code == 404
+
+
+def test_the_sweep_costs_the_same_queries_however_many_tickets_join(city, dispatcher):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = platform(dispatcher)
+    places = [
+        (matter, territory)
+        for matter in ("010101", "010102")
+        for territory in ("370802001001", "370811001001", "370802001")
+    ]
+    for n, (matter, territory) in enumerate(places):
+        for day in (2, 3, 4):
+            post_ticket(api, f"Q{n}-{day}", day=day, matter=matter, territory=territory)
+    supervision_sweep(now=at(2026, 3, 5, 9))
+    assert len(open_cases()) == len(places)
+
+    def sweep_after_newcomers(numbers: range, hour: int) -> int:
+        for n in numbers:
+            matter, territory = places[n]
+            post_ticket(api, f"Q{n}-new", day=5, hour=8, matter=matter, territory=territory)
+        with CaptureQueriesContext(connection) as queries:
+            assert supervision_sweep(now=at(2026, 3, 5, hour)).joined == len(numbers)
+        return len(queries)
+
+    assert sweep_after_newcomers(range(0, 1), 10) == sweep_after_newcomers(range(1, len(places)), 11)
