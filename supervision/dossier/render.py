@@ -1,7 +1,7 @@
 """The dossier PDF, rendered from its snapshot alone: A4 with the GB/T 9704 text block, a page number on every page.
 
-Sections are numbered as they appear; one a snapshot does not have (older snapshots lack the ladder and the
-documents) is left out, so a stored snapshot always renders the way it rendered when it was made.
+Sections are numbered as they appear; one a snapshot does not have (older snapshots lack the ladder, the letters
+and the rulings) is left out, so a stored snapshot always renders the way it rendered when it was made.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def render_dossier(data: dict) -> bytes:
         ("工单基本情况", "facts", _lines),
         ("督办层级", "ladder", _lines),
         ("办理过程", "timeline", _lines),
-        ("附件文书及核验信息", "documents", _documents),
+        ("督办文书及核验信息", "letters", _documents),
+        ("职责认定及领导签批文书及核验信息", "rulings", _documents),
         ("涉及单位", "departments", _lines),
         ("涉及人员", "people", lambda people: _lines(["、".join(people) or "—"])),
     )
