@@ -1,11 +1,11 @@
 """Problems (同一诉求问题): the sweep's step that groups repeated requests and keeps each problem under one case.
 
 The rules are in docs/supervision.md ("Problems"). One query reads which tickets of the window already belong to a
-problem, four find the tickets of the groups that count, and a union-find in memory ties them into problems
-(`supervision.grouping`).
-Only problems that change — a new one, a new ticket, two found to be one — are written, in batches, each batch
-in one transaction holding the problems lock: two sweeps group one after the other, and each reads again under
-the lock who belongs where, so every problem, membership and case is written once, whatever runs at the same time.
+problem, two grouped queries size the groups and at most two more read the tickets of the groups that may change
+something; a union-find in memory ties them into problems (`supervision.grouping`). Only problems that change — a
+new one, a new ticket, two found to be one — are written, in batches, each batch in one transaction holding the
+problems lock: two sweeps group one after the other, and each reads again under the lock who belongs where, so
+every problem, membership and case is written once, whatever runs at the same time.
 """
 
 from __future__ import annotations
@@ -60,20 +60,7 @@ def problems_apply(
 ) -> None:
     """Write one batch of components: new problems, new members, merges, and the cases they call for."""
     _problems_lock()
-    # Read again under the lock: a sweep that held it before us may have grouped some of these tickets.
-    membership = selectors.problems_of_tickets([pk for component in batch for pk in component.ticket_ids])
-    new_problems, joining = [], []
-    for component in batch:
-        problem_ids = sorted({membership[pk] for pk in component.ticket_ids if pk in membership})
-        if not problem_ids:
-            new_problems.append(component)
-            continue
-        survivor, *absorbed = problem_ids  # the oldest problem keeps the others' tickets
-        for problem_id in absorbed:
-            _problem_merge(problem_id, into=survivor, now=now)
-        newcomers = [pk for pk in component.ticket_ids if pk not in membership]
-        if newcomers or absorbed:
-            joining.append((survivor, component, newcomers, absorbed))
+    new_problems, joining = _match(batch, now=now)
     created = _problems_create(new_problems, now=now)
     _members_add(
         [(problem_id, component, component.ticket_ids) for problem_id, component in created]
@@ -92,6 +79,28 @@ def problems_apply(
     _joined_record(joined, now=now)
     report.joined += len(joined)
     cases_open_batch(_candidates(wanted), now=now, calendar=calendar, ladder=ladder, run=run, report=report)
+
+
+Joining = tuple[int, Component, list[int], list[int]]  # survivor, component, newcomers, problems merged into it
+
+
+def _match(batch: list[Component], *, now: dt.datetime) -> tuple[list[Component], list[Joining]]:
+    """The components that are new problems, and those that grow or merge known ones (merged here)."""
+    # Read again under the lock: a sweep that held it before us may have grouped some of these tickets.
+    membership = selectors.problems_of_tickets([pk for component in batch for pk in component.ticket_ids])
+    new_problems, joining = [], []
+    for component in batch:
+        problem_ids = sorted({membership[pk] for pk in component.ticket_ids if pk in membership})
+        if not problem_ids:
+            new_problems.append(component)
+            continue
+        survivor, *absorbed = problem_ids  # the oldest problem keeps the others' tickets
+        for problem_id in absorbed:
+            _problem_merge(problem_id, into=survivor, now=now)
+        newcomers = [pk for pk in component.ticket_ids if pk not in membership]
+        if newcomers or absorbed:
+            joining.append((survivor, component, newcomers, absorbed))
+    return new_problems, joining
 
 
 def _problems_lock() -> None:
