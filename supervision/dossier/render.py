@@ -6,13 +6,13 @@ and the rulings) is left out, so a stored snapshot always renders the way it ren
 
 from __future__ import annotations
 
-import io
-
+from django.conf import settings
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import BaseDocTemplate, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import PageTemplate, Paragraph, Spacer
 
 from arbitration.documents import layout
 from arbitration.documents.fonts import fonts_register
+from arbitration.documents.render import pdf_build
 from supervision.dossier.documents import AttachedDocument
 
 # A 64-digit SHA-256 does not fit a line of 3号 characters: it is printed smaller, on its own line.
@@ -63,18 +63,5 @@ def _build(story: list, *, title: str) -> bytes:
     def every_page(canvas, doc) -> None:
         layout.draw_page_number(canvas, doc.page)
 
-    buffer = io.BytesIO()
-    document = BaseDocTemplate(
-        buffer,
-        pagesize=(layout.PAGE_WIDTH, layout.PAGE_HEIGHT),
-        leftMargin=layout.MARGIN_LEFT,
-        rightMargin=layout.MARGIN_RIGHT,
-        topMargin=layout.MARGIN_TOP,
-        bottomMargin=layout.MARGIN_BOTTOM,
-        title=title,
-        creator="Mingze 明责",
-        invariant=True,
-    )
-    document.addPageTemplates([PageTemplate("every", [layout.body_frame()], onPage=every_page)])
-    document.build(story)
-    return buffer.getvalue()
+    every = PageTemplate("every", [layout.body_frame()], onPage=every_page)
+    return pdf_build(story, [every], title=title, author=settings.MINGZE_SUPERVISION_ISSUER_NAME)
