@@ -226,15 +226,6 @@ def problem_ticket_ids(problem_id: int) -> list[int]:
     )
 
 
-def problem_memberships_list(problem_id: int) -> list[ProblemTicket]:
-    """The problem's tickets with how each joined, oldest ticket first (pages, API, dossier)."""
-    return list(
-        ProblemTicket.objects.filter(problem_id=problem_id)
-        .select_related("ticket__matter", "ticket__territory")
-        .order_by("ticket__received_at", "ticket_id")
-    )
-
-
 # --- the ladder as climbed ------------------------------------------------------------------------------------
 # "Key supervision failed to move the case": it left the key rung upwards, or it reached the top and lapsed there.
 KEY_RUNG_LAPSED = Q(kind=CaseEventKind.RAISED, from_tier=Tier.KEY) | Q(kind=CaseEventKind.LADDER_TOP)

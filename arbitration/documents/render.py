@@ -126,7 +126,7 @@ def render_letter(data: LetterData) -> bytes:
         PageTemplate("first", [layout.body_frame(first_top)], onPage=first_page),
         PageTemplate("later", [layout.body_frame()], onPage=later_page),
     ]
-    return _build(story, templates, title=f"{data.document_number} {data.title}", author=data.issuer_name)
+    return pdf_build(story, templates, title=f"{data.document_number} {data.title}", author=data.issuer_name)
 
 
 def render_minutes(data: MinutesData) -> bytes:
@@ -161,7 +161,7 @@ def render_minutes(data: MinutesData) -> bytes:
     story.append(KeepTogether(closing))  # the signature never stands alone on a page
     story.append(layout.Imprint(data.cc, issuer_name=data.issuer_name, issued_on=issued_on, ruled=True))
     templates = [PageTemplate("every", [layout.body_frame()], onPage=every_page)]
-    return _build(story, templates, title=f"{data.document_number} {data.mark_text}", author=data.issuer_name)
+    return pdf_build(story, templates, title=f"{data.document_number} {data.mark_text}", author=data.issuer_name)
 
 
 def _attachments(attachments: tuple[str, ...]) -> list:
@@ -183,7 +183,8 @@ def _attendance(label: str, names: tuple[str, ...], *, always: bool = False) -> 
     return [Paragraph(f'<font name="{HEI}">{label}</font>：{listed}', layout.ATTENDANCE)]
 
 
-def _build(story: list, templates: list, *, title: str, author: str) -> bytes:
+def pdf_build(story: list, templates: list, *, title: str, author: str) -> bytes:
+    """The PDF bytes of `story` on A4 with the project's fonts, deterministic (for letters, minutes, dossiers)."""
     buffer = io.BytesIO()
     document = BaseDocTemplate(
         buffer,

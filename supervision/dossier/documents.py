@@ -32,29 +32,39 @@ class AttachedDocument:
         return f"{self.kind} {self.number}，{self.issued_on}印发，{self.description}"
 
 
-def attached_documents(tickets: list[Ticket], cases: list[SupervisionCase]) -> list[dict]:
-    """Every letter, ruling and leader decision of the dossier, in the order they were issued."""
-    ticket_ids = [ticket.pk for ticket in tickets]
+def attached_letters(tickets: list[Ticket], cases: list[SupervisionCase]) -> list[dict]:
+    """Every letter issued about the tickets or their cases, in the order they were issued."""
     letters = SupervisionLetter.objects.filter(
-        Q(ticket_id__in=ticket_ids) | Q(case_id__in=[case.pk for case in cases])
+        Q(ticket_id__in=[ticket.pk for ticket in tickets]) | Q(case_id__in=[case.pk for case in cases])
     ).order_by("issued_at", "pk")
-    documents = [(letter, letter.get_kind_display(), f"致{letter.addressee}") for letter in letters]
+    return [_attached(letter, letter.get_kind_display(), f"致{letter.addressee}") for letter in letters]
+
+
+def attached_rulings(tickets: list[Ticket]) -> list[dict]:
+    """Every ruling and leader decision on the tickets, in the order they were issued."""
+    found = []
     for model, kind in ((Ruling, "职责认定书"), (LeaderDecision, "领导签批意见")):
-        for decision in model.objects.filter(ticket_id__in=ticket_ids).select_related("lead", "ticket"):
-            documents.append((decision, kind, f"工单{decision.ticket.hotline_no}，主办单位{decision.lead.name}"))
-    documents.sort(key=lambda item: (item[0].issued_at, item[1], item[0].pk))
-    return [
-        asdict(
-            AttachedDocument(
-                kind=str(kind),
-                number=document.document_number,
-                issued_on=date_text(timezone.localtime(document.issued_at).date()),
-                description=description,
-                sha256=stored_pdf_sha256(document),
-            )
+        decisions = model.objects.filter(ticket_id__in=[ticket.pk for ticket in tickets]).select_related(
+            "lead", "ticket"
         )
-        for document, kind, description in documents
+        found += [(decision, kind) for decision in decisions]
+    found.sort(key=lambda item: (item[0].issued_at, item[0].pk))
+    return [
+        _attached(decision, kind, f"工单{decision.ticket.hotline_no}，主办单位{decision.lead.name}")
+        for decision, kind in found
     ]
+
+
+def _attached(document: IssuedDocument, kind: str, description: str) -> dict:
+    return asdict(
+        AttachedDocument(
+            kind=str(kind),
+            number=document.document_number,
+            issued_on=date_text(timezone.localtime(document.issued_at).date()),
+            description=description,
+            sha256=stored_pdf_sha256(document),
+        )
+    )
 
 
 def stored_pdf_sha256(document: IssuedDocument) -> str:

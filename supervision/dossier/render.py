@@ -1,18 +1,18 @@
 """The dossier PDF, rendered from its snapshot alone: A4 with the GB/T 9704 text block, a page number on every page.
 
-Sections are numbered as they appear; one a snapshot does not have (older snapshots lack the ladder and the
-documents) is left out, so a stored snapshot always renders the way it rendered when it was made.
+Sections are numbered as they appear; one a snapshot does not have (older snapshots lack the ladder, the letters
+and the rulings) is left out, so a stored snapshot always renders the way it rendered when it was made.
 """
 
 from __future__ import annotations
 
-import io
-
+from django.conf import settings
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import BaseDocTemplate, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import PageTemplate, Paragraph, Spacer
 
 from arbitration.documents import layout
 from arbitration.documents.fonts import fonts_register
+from arbitration.documents.render import pdf_build
 from supervision.dossier.documents import AttachedDocument
 
 # A 64-digit SHA-256 does not fit a line of 3号 characters: it is printed smaller, on its own line.
@@ -32,7 +32,8 @@ def render_dossier(data: dict) -> bytes:
         ("工单基本情况", "facts", _lines),
         ("督办层级", "ladder", _lines),
         ("办理过程", "timeline", _lines),
-        ("附件文书及核验信息", "documents", _documents),
+        ("督办文书及核验信息", "letters", _documents),
+        ("职责认定及领导签批文书及核验信息", "rulings", _documents),
         ("涉及单位", "departments", _lines),
         ("涉及人员", "people", lambda people: _lines(["、".join(people) or "—"])),
     )
@@ -62,18 +63,5 @@ def _build(story: list, *, title: str) -> bytes:
     def every_page(canvas, doc) -> None:
         layout.draw_page_number(canvas, doc.page)
 
-    buffer = io.BytesIO()
-    document = BaseDocTemplate(
-        buffer,
-        pagesize=(layout.PAGE_WIDTH, layout.PAGE_HEIGHT),
-        leftMargin=layout.MARGIN_LEFT,
-        rightMargin=layout.MARGIN_RIGHT,
-        topMargin=layout.MARGIN_TOP,
-        bottomMargin=layout.MARGIN_BOTTOM,
-        title=title,
-        creator="Mingze 明责",
-        invariant=True,
-    )
-    document.addPageTemplates([PageTemplate("every", [layout.body_frame()], onPage=every_page)])
-    document.build(story)
-    return buffer.getvalue()
+    every = PageTemplate("every", [layout.body_frame()], onPage=every_page)
+    return pdf_build(story, [every], title=title, author=settings.MINGZE_SUPERVISION_ISSUER_NAME)

@@ -13,7 +13,7 @@ from arbitration.models import Ticket
 from arbitration.selectors import ticket_assignments
 from supervision import selectors, states
 from supervision.choices import CaseEventKind, ReferralTrigger, Tier
-from supervision.dossier.documents import attached_documents
+from supervision.dossier.documents import attached_letters, attached_rulings
 from supervision.dossier.timeline import entry_line, merged_timeline, when
 from supervision.models import DisciplineReferral, SupervisionCase
 
@@ -31,9 +31,10 @@ def dossier_snapshot(referral: DisciplineReferral) -> dict:
             **_summary(referral, tickets, cases),
             "facts": [line for position, ticket in enumerate(tickets, 1) for line in _facts(position, ticket)],
             "timeline": [entry_line(position, line) for position, line in enumerate(timeline, start=1)],
-            "documents": attached_documents(tickets, cases),
+            "letters": attached_letters(tickets, cases),
+            "rulings": attached_rulings(tickets),
             "departments": [line for ticket in tickets for line in _departments(ticket)],
-            "people": sorted({line.entry.actor for line in timeline} - SYSTEM_ACTORS),
+            "people": sorted({line.actor for line in timeline} - SYSTEM_ACTORS),
             "built_at": timezone.now().isoformat(),
         }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db.models import Q
 from django.utils import timezone
@@ -20,11 +20,18 @@ from supervision.models import CaseEvent, SupervisionCase, SupervisionLetter
 
 
 @dataclass(frozen=True)
-class TicketEntry:
-    """A line of the merged timeline: the ticket it is about (its hotline number) and the entry itself."""
+class TicketEntry(TimelineEntry):
+    """A line of the merged timeline: an entry and the ticket it is about (its hotline number), so that the shared
+    timeline template (arbitration/_timeline.html) shows it as it shows any entry, naming the ticket."""
 
-    hotline_no: str
-    entry: TimelineEntry
+    hotline_no: str = ""
+
+    @classmethod
+    def of(cls, hotline_no: str, entry: TimelineEntry) -> TicketEntry:
+        return cls(**{name: getattr(entry, name) for name in ENTRY_FIELDS}, hotline_no=hotline_no)
+
+
+ENTRY_FIELDS = tuple(field.name for field in fields(TimelineEntry))
 
 
 def when(moment: dt.datetime) -> str:
@@ -40,13 +47,13 @@ def merged_timeline(
     """Every entry of every ticket, of the cases and of their letters, oldest first; at the same moment the domain
     event comes before the audit row, and tickets keep their order (oldest ticket first)."""
     entries = [
-        TicketEntry(ticket.hotline_no, entry)
+        TicketEntry.of(ticket.hotline_no, entry)
         for ticket in tickets
         for entry in ticket_timeline(ticket, personal_data_visible=personal_data_visible(ticket))
     ]
     entries += case_entries(cases)
     entries += letter_entries(tickets, cases)
-    return sorted(entries, key=lambda line: (line.entry.at, line.entry.source != "event"))
+    return sorted(entries, key=lambda line: (line.at, line.source != "event"))
 
 
 def case_entries(cases: Iterable[SupervisionCase]) -> list[TicketEntry]:
@@ -68,7 +75,7 @@ def case_entries(cases: Iterable[SupervisionCase]) -> list[TicketEntry]:
             actor=str(event.actor) if event.actor else "系统",
             reason=event.reason,
         )
-        lines.append(TicketEntry(number or (case.ticket.hotline_no if case.ticket_id else ""), entry))
+        lines.append(TicketEntry.of(number or (case.ticket.hotline_no if case.ticket_id else ""), entry))
     return lines
 
 
@@ -81,7 +88,7 @@ def letter_entries(tickets: list[Ticket], cases: list[SupervisionCase]) -> list[
     for letter in letters:
         number = letter.ticket.hotline_no if letter.ticket_id else ""
         lines.append(
-            TicketEntry(
+            TicketEntry.of(
                 number,
                 TimelineEntry(
                     at=letter.issued_at,
@@ -102,17 +109,16 @@ def letter_entries(tickets: list[Ticket], cases: list[SupervisionCase]) -> list[
                 actor=str(letter.answered_by),
                 reason=letter.answer_text,
             )
-            lines.append(TicketEntry(number, answer))
+            lines.append(TicketEntry.of(number, answer))
     return lines
 
 
 def entry_line(position: int, line: TicketEntry) -> str:
     """One numbered line of the dossier's timeline, as printed: when, which ticket, what, who, why, what changed."""
-    entry = line.entry
     ticket = f"【{line.hotline_no}】" if line.hotline_no else ""
-    text = f"{position}. {when(entry.at)} {ticket}{entry.subject}：{entry.action}（{entry.actor}）"
-    if entry.reason:
-        text += f" 理由：{entry.reason}"
-    if entry.changes:
-        text += " 变更：" + "；".join(f"{c.label} {c.old} → {c.new}" for c in entry.changes)
+    text = f"{position}. {when(line.at)} {ticket}{line.subject}：{line.action}（{line.actor}）"
+    if line.reason:
+        text += f" 理由：{line.reason}"
+    if line.changes:
+        text += " 变更：" + "；".join(f"{c.label} {c.old} → {c.new}" for c in line.changes)
     return text

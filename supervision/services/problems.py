@@ -1,16 +1,17 @@
 """Problems (同一诉求问题): the sweep's step that groups repeated requests and keeps each problem under one case.
 
 The rules are in docs/supervision.md ("Problems"). One query reads which tickets of the window already belong to a
-problem, four find the tickets of the groups that count, and a union-find in memory ties them into problems
-(`supervision.grouping`).
-Only problems that change — a new one, a new ticket, two found to be one — are written, in batches, each batch
-in one transaction holding the problems lock: two sweeps group one after the other, and each reads again under
-the lock who belongs where, so every problem, membership and case is written once, whatever runs at the same time.
+problem, two grouped queries size the groups and at most two more read the tickets of the groups that may change
+something; a union-find in memory ties them into problems (`supervision.grouping`). Only problems that change — a
+new one, a new ticket, two found to be one — are written, in batches, each batch in one transaction holding the
+problems lock: two sweeps group one after the other, and each reads again under the lock who belongs where, so
+every problem, membership and case is written once, whatever runs at the same time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -59,6 +60,32 @@ def problems_apply(
 ) -> None:
     """Write one batch of components: new problems, new members, merges, and the cases they call for."""
     _problems_lock()
+    new_problems, joining = _match(batch, now=now)
+    created = _problems_create(new_problems, now=now)
+    _members_add(
+        [(problem_id, component, component.ticket_ids) for problem_id, component in created]
+        + [(survivor, component, newcomers) for survivor, component, newcomers, _absorbed in joining],
+        now=now,
+    )
+    wanted = [(problem_id, component) for problem_id, component in created if component.unresolved]
+    open_cases = _open_cases([problem for survivor, _c, _n, absorbed in joining for problem in (survivor, *absorbed)])
+    joined: list[tuple[SupervisionCase, int]] = []
+    for survivor, component, newcomers, absorbed in joining:
+        case = _case_keep(survivor, absorbed, open_cases, now=now)
+        if case is not None:
+            joined += [(case, pk) for pk in newcomers]
+        elif newcomers and component.unresolved:
+            wanted.append((survivor, component))  # the problem came back after its case was closed
+    _joined_record(joined, now=now)
+    report.joined += len(joined)
+    cases_open_batch(_candidates(wanted), now=now, calendar=calendar, ladder=ladder, run=run, report=report)
+
+
+Joining = tuple[int, Component, list[int], list[int]]  # survivor, component, newcomers, problems merged into it
+
+
+def _match(batch: list[Component], *, now: dt.datetime) -> tuple[list[Component], list[Joining]]:
+    """The components that are new problems, and those that grow or merge known ones (merged here)."""
     # Read again under the lock: a sweep that held it before us may have grouped some of these tickets.
     membership = selectors.problems_of_tickets([pk for component in batch for pk in component.ticket_ids])
     new_problems, joining = [], []
@@ -73,21 +100,7 @@ def problems_apply(
         newcomers = [pk for pk in component.ticket_ids if pk not in membership]
         if newcomers or absorbed:
             joining.append((survivor, component, newcomers, absorbed))
-    created = _problems_create(new_problems, now=now)
-    _members_add(
-        [(problem_id, component, component.ticket_ids) for problem_id, component in created]
-        + [(survivor, component, newcomers) for survivor, component, newcomers, _absorbed in joining],
-        now=now,
-    )
-    wanted = [(problem_id, component) for problem_id, component in created if component.unresolved]
-    for survivor, component, newcomers, absorbed in joining:
-        case = _case_keep(survivor, absorbed, now=now)
-        if case is not None:
-            _joined_record(case, newcomers, now=now)
-            report.joined += len(newcomers)
-        elif newcomers and component.unresolved:
-            wanted.append((survivor, component))  # the problem came back after its case was closed
-    cases_open_batch(_candidates(wanted), now=now, calendar=calendar, ladder=ladder, run=run, report=report)
+    return new_problems, joining
 
 
 def _problems_lock() -> None:
@@ -131,15 +144,26 @@ def _problem_merge(problem_id: int, *, into: int, now: dt.datetime) -> None:
     save_attributed(problem, actor=None, reason=reason, update_fields=["merged_into", "merged_at"])
 
 
-def _case_keep(survivor: int, absorbed: list[int], *, now: dt.datetime) -> SupervisionCase | None:
-    """The one open case of the (merged) problem, or None. Of several, the highest on the ladder stays (then the
-    survivor's own, then the oldest); the others close, naming it."""
+def _open_cases(problem_ids: list[int]) -> dict[int, list[SupervisionCase]]:
+    """The open repeated-request cases of these problems, by problem (one query)."""
     # Lock: the ladder or a supervisor may be moving these cases at this moment.
-    cases = list(
+    cases = (
         SupervisionCase.objects.select_for_update()
-        .filter(status=CaseStatus.OPEN, trigger=Trigger.REPEATED, problem_id__in=[survivor, *absorbed])
+        .filter(status=CaseStatus.OPEN, trigger=Trigger.REPEATED, problem_id__in=problem_ids)
         .order_by("pk")
     )
+    by_problem: dict[int, list[SupervisionCase]] = defaultdict(list)
+    for case in cases:
+        by_problem[case.problem_id].append(case)
+    return by_problem
+
+
+def _case_keep(
+    survivor: int, absorbed: list[int], open_cases: dict[int, list[SupervisionCase]], *, now: dt.datetime
+) -> SupervisionCase | None:
+    """The one open case of the (merged) problem, or None. Of several, the highest on the ladder stays (then the
+    survivor's own, then the oldest); the others close, naming it."""
+    cases = [case for problem_id in (survivor, *absorbed) for case in open_cases.get(problem_id, [])]
     if not cases:
         return None
     keep = max(cases, key=lambda case: (TIER_ORDER.index(case.tier), case.problem_id == survivor, -case.pk))
@@ -162,11 +186,12 @@ def _case_keep(survivor: int, absorbed: list[int], *, now: dt.datetime) -> Super
     return keep
 
 
-def _joined_record(case: SupervisionCase, ticket_ids: list[int], *, now: dt.datetime) -> None:
-    """One "ticket joined" event per new ticket on the problem's open case (its timeline names each ticket)."""
-    if not ticket_ids:
+def _joined_record(joined: list[tuple[SupervisionCase, int]], *, now: dt.datetime) -> None:
+    """One "ticket joined" event per new ticket on its problem's open case (the case timeline names each ticket);
+    two queries, however many joined."""
+    if not joined:
         return
-    numbers = dict(Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "hotline_no"))
+    numbers = dict(Ticket.objects.filter(pk__in=[pk for _case, pk in joined]).values_list("pk", "hotline_no"))
     CaseEvent.objects.bulk_create(
         [
             CaseEvent(
@@ -176,7 +201,7 @@ def _joined_record(case: SupervisionCase, ticket_ids: list[int], *, now: dt.date
                 data={"ticket": pk, "hotline_no": numbers[pk]},
                 at=now,
             )
-            for pk in ticket_ids
+            for case, pk in joined
         ]
     )
 

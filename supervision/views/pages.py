@@ -100,10 +100,11 @@ def sweep_run(request):
 def case_detail(request, case_id: int):
     case = access.case_get_for(user=request.user, case_id=case_id)
     tickets = list(access.case_tickets_for(user=request.user, case=case))
+    about = selectors.cases_about(ticket_ids=[ticket.pk for ticket in tickets], problem_id=case.problem_id)
+    if case.pk not in {other.pk for other in about}:
+        about.append(case)  # a case on a department, or on tickets this reader may not see: its own events
     timeline = merged_timeline(
-        tickets,
-        selectors.cases_about(ticket_ids=[ticket.pk for ticket in tickets], problem_id=case.problem_id),
-        personal_data_visible=lambda ticket: may_see_personal_data(request.user, ticket),
+        tickets, about, personal_data_visible=lambda ticket: may_see_personal_data(request.user, ticket)
     )
     return render(
         request,

@@ -67,3 +67,34 @@ def test_the_scorecard_dashboard_draws_the_ranking_one_series_per_group(live_ser
         groups = {str(DepartmentKind(group).label) for group in Scorecard.objects.values_list("group", flat=True)}
     assert errors == []
     assert len(groups) >= 2 and sorted(series) == sorted(groups)
+
+
+def test_a_supervisor_reads_a_problem_case_listing_all_its_tickets_in_chinese(
+    live_server, page, login, city, supervisor, dispatcher
+):
+    import re
+
+    from supervision.models import SupervisionCase
+    from supervision.services.sweep import supervision_sweep
+    from tests.supervision.helpers import platform, post_ticket
+
+    api = platform(dispatcher)
+    for day in (2, 3, 4):  # the same matter at the same place three times: one problem
+        post_ticket(api, f"BP{day}", day=day)
+    supervision_sweep(now=at(2026, 3, 5, 10))
+    case = SupervisionCase.objects.get(trigger="repeated")
+
+    login(page, "supervisor", "pw-supervisor")
+    page.goto(f"{live_server.url}/supervision/")
+    page.click(f"a[href='/supervision/cases/{case.pk}/']")
+    page.wait_for_selector("#problem-tickets")
+
+    listed = page.locator("#problem-tickets tbody tr td:first-child").all_inner_texts()
+    assert listed == ["BP2", "BP3", "BP4"]
+    text = page.locator("h1").inner_text() + page.locator("#problem-tickets").inner_text()
+    assert "同一问题工单" in page.content() and "同一事项同一地点" in text
+    assert re.findall(r"[A-Za-z]{3,}", text) == []  # no English in what this page adds
+    badges = page.locator("ol.timeline .ticket").all_inner_texts()  # the timeline names each line's ticket
+    assert {"BP2", "BP3", "BP4"} <= set(badges)
+    page.click("#problem-tickets >> text=BP3")
+    page.wait_for_url(f"{live_server.url}/tickets/BP3/")

@@ -202,3 +202,30 @@ def test_a_letter_about_the_problem_names_every_ticket_of_it(
 
     for number in ("PL2", "PL3", "PL4"):
         assert number in text, number
+
+
+def test_the_sweep_costs_the_same_queries_however_many_tickets_join(city, dispatcher):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = platform(dispatcher)
+    places = [
+        (matter, territory)
+        for matter in ("010101", "010102")
+        for territory in ("370802001001", "370811001001", "370802001")
+    ]
+    for n, (matter, territory) in enumerate(places):
+        for day in (2, 3, 4):
+            post_ticket(api, f"Q{n}-{day}", day=day, matter=matter, territory=territory)
+    supervision_sweep(now=at(2026, 3, 5, 9))
+    assert len(open_cases()) == len(places)
+
+    def sweep_after_newcomers(numbers: range, hour: int) -> int:
+        for n in numbers:
+            matter, territory = places[n]
+            post_ticket(api, f"Q{n}-new", day=5, hour=8, matter=matter, territory=territory)
+        with CaptureQueriesContext(connection) as queries:
+            assert supervision_sweep(now=at(2026, 3, 5, hour)).joined == len(numbers)
+        return len(queries)
+
+    assert sweep_after_newcomers(range(0, 1), 10) == sweep_after_newcomers(range(1, len(places)), 11)

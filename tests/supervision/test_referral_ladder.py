@@ -81,7 +81,8 @@ def test_refusing_a_ruling_proposes_a_referral_without_the_key_rung(
     referrals.referral_send(referral_id=referral.pk, liaison_id=discipline_liaison.pk, actor=supervisor)
     referral.refresh_from_db()
     assert "不经重点督办即可提出" in referral.dossier_data["rule"]
-    [document] = [d for d in referral.dossier_data["documents"] if d["number"] == ruling.document_number]
+    [document] = referral.dossier_data["rulings"]
+    assert document["number"] == ruling.document_number
     ruling.refresh_from_db()
     assert document["sha256"] == hashlib.sha256(ruling.pdf.open("rb").read()).hexdigest()
 

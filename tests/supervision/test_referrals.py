@@ -79,11 +79,11 @@ def test_the_dossier_lists_every_event_of_the_ticket_in_order(
         referrals.referral_send(referral_id=referral.pk, liaison_id=discipline_liaison.pk, actor=supervisor)
 
     referral.refresh_from_db()
-    kinds = {line.entry.action for line in timeline}
+    kinds = {line.action for line in timeline}
     for event in worked_ticket.events.all():
         assert any(event.get_kind_display() in action for action in kinds)
-    assert len([line for line in timeline if line.entry.source == "history"]) >= worked_ticket.history.count()
-    assert [line.entry.at for line in timeline] == sorted(line.entry.at for line in timeline)
+    assert len([line for line in timeline if line.source == "history"]) >= worked_ticket.history.count()
+    assert [line.at for line in timeline] == sorted(line.at for line in timeline)
     lines = referral.dossier_data["timeline"]
     assert lines == [entry_line(i, e) for i, e in enumerate(timeline, start=1)]
     assert any("督办函" in line for line in lines) and any("正在协调处置" in line for line in lines)
