@@ -1,25 +1,16 @@
-"""Migration 0004: repeated-request cases opened before problems existed become the cases of problems."""
-
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+"""Migration 0005: repeated-request cases opened before problems existed become the cases of problems."""
 
 from supervision.choices import CaseEventKind, CaseStatus, Trigger
 from supervision.models import SupervisionCase
 from supervision.services.sweep import supervision_sweep
 from tests.factories import at
+from tests.migrating import migrate
 from tests.supervision.helpers import dispatched_ticket
 
-BEFORE, AFTER = ("supervision", "0003_who_columns_without_constraint"), ("supervision", "0004_problems")
+BEFORE, AFTER = ("supervision", "0004_letter_templates"), ("supervision", "0005_problems")
 
 
-def migrate(target) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    executor.loader.build_graph()
-    return executor
-
-
-def test_a_place_case_and_a_caller_case_on_one_ticket_become_one_problem_case(transactional_db, city):
+def test_a_place_case_and_a_caller_case_on_one_ticket_become_one_problem_case(back_to_the_latest_migrations, city):
     tickets = [dispatched_ticket(city, received=at(2026, 3, 2 + day, 9)) for day in range(3)]
     old = migrate(BEFORE).loader.project_state([BEFORE]).apps.get_model("supervision", "SupervisionCase")
     opened = {"trigger": "repeated", "ticket_id": tickets[-1].pk, "department_id": city["urban"].pk}

@@ -1,26 +1,17 @@
 """Migration 0011 renames the old scopes to levels of the territory chain: every decision binds where it did."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 from arbitration.models import AgendaItem, Ruling
 from arbitration.services.conferences import agenda_item_close
 from tests.arbitration.conference.conftest import seat_members
 from tests.arbitration.conference.test_conference import vote
+from tests.migrating import migrate
 
 BEFORE = ("arbitration", "0010_platform_ticket_events")
 AFTER = ("arbitration", "0011_rulings_bind_along_the_territory_chain")
 
 
-def migrate(target) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    executor.loader.build_graph()
-    return executor
-
-
 def test_a_street_ruling_is_matter_territory_before_and_street_again_after(
-    transactional_db, item, session, bodies, city
+    back_to_the_latest_migrations, item, session, bodies, city
 ):
     for member in seat_members(session, bodies[:3]):
         vote(item, member, city["market"])

@@ -1,29 +1,11 @@
 """Migration 0006 moves a vote's co-handlers from a many-to-many onto the vote row: nothing is lost either way."""
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 from arbitration.models import Vote
 from tests.arbitration.conference.conftest import seat_members
 from tests.arbitration.conference.test_conference import vote
+from tests.migrating import migrate
 
 BEFORE, AFTER = ("arbitration", "0005_fewer_ticket_indexes"), ("arbitration", "0006_vote_co_handler_ids")
-
-
-def migrate(target) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    executor.loader.build_graph()
-    return executor
-
-
-@pytest.fixture
-def back_to_the_latest_migrations(transactional_db):
-    """Later migrations add columns the test's teardown (a flush, then reference data) reads: end at the leaves."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_co_handlers_of_votes_and_of_their_history_survive_the_migration_both_ways(
