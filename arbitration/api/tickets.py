@@ -266,6 +266,10 @@ def _visible_list(request: Request, filters: selectors.TicketFilters):
 class TicketExport(APIView):
     """The ticket list as a CSV file, streamed: the same filters, visibility and masking as the list."""
 
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        # The file is not rendered by DRF: a client asking for text/csv must not get 406; errors stay JSON.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         summary="Export tickets visible to you as CSV (UTF-8 with BOM, for Excel)",
         description="Every ticket the list would show under the same filters, unpaginated and streamed. Citizens' "
@@ -273,10 +277,6 @@ class TicketExport(APIView):
         parameters=LIST_PARAMETERS,
         responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
     )
-    def perform_content_negotiation(self, request: Request, force: bool = False):
-        # The file is not rendered by DRF: a client asking for text/csv must not get 406; errors stay JSON.
-        return super().perform_content_negotiation(request, force=True)
-
     def get(self, request: Request):
         if not access.may_list_tickets(request.user):
             raise NotFound()
