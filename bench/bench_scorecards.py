@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import ensure_database, timed  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mingze_scores"
 
@@ -77,15 +79,6 @@ WHERE t.id %% 10 = 0
 CHUNK = 500_000
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def generate(cursor, tickets: int) -> None:
     cursor.execute("TRUNCATE arbitration_ticket, arbitration_assignment, arbitration_ticketevent CASCADE")
     cursor.execute("""
@@ -105,15 +98,6 @@ def generate(cursor, tickets: int) -> None:
         print(f"  tickets {start:,}–{end:,}: {time.perf_counter() - began:.1f} s", flush=True)
     cursor.execute(ASSIGNMENTS_SQL, {})  # with parameters, so that %% is one % as in TICKETS_SQL
     cursor.execute("VACUUM ANALYZE")
-
-
-def timed(function, repeat: int = 1) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        began = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times), result
 
 
 def main() -> None:

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import ensure_database, timed  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mingze_sweep"
 
@@ -28,15 +30,6 @@ FLOOR_SQL = (
     "AND due_at < now()"
 )
 CHUNK = 1_000_000
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def generate(cursor, tickets: int, open_tickets: int) -> None:
@@ -118,15 +111,6 @@ SELECT 'B' || lpad(g::text, 10, '0'), received, received + interval '1 hour', 'p
        CASE WHEN is_open THEN NULL ELSE received + interval '3 days' END, now()
 FROM rows, ref
 """
-
-
-def timed(function, repeat: int = 1) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        began = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times), result
 
 
 def main() -> None:
