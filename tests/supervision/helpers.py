@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+from django.test import Client
+
 from arbitration.choices import AssignmentMethod, AssignmentRole, BounceOutcome, Satisfaction, TicketStatus
 from arbitration.models import Assignment, Bounce, BounceReason, Ticket
 from supervision.models import CaseAnswer, CaseEvent, DisciplineReferral, LetterDraft, Reminder, SupervisionCase
@@ -88,6 +90,13 @@ def supervision_rows() -> dict[str, int]:
 
 # --- tickets as the hotline platform sends them ---------------------------------------------------------------
 TICKETS_URL = "/api/v1/tickets/"
+
+
+def client_for(user) -> Client:
+    """A browser-like client logged in as `user` (pages)."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def platform(user):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from django.test import Client
 from pypdf import PdfReader
 
 from arbitration.models import Ticket
@@ -12,6 +11,7 @@ from supervision.choices import Trigger
 from supervision.models import SupervisionCase, SupervisionLetter
 from supervision.services.sweep import supervision_sweep
 from tests.factories import at
+from tests.supervision.helpers import client_for
 
 ISSUED = at(2026, 3, 12, 10)  # Thursday; the ticket's limit ran out on Monday 2026-03-09 at 17:30
 
@@ -23,12 +23,6 @@ def squeeze(text: str) -> str:
 def pdf_text(letter: SupervisionLetter) -> str:
     letter.refresh_from_db()
     return squeeze("".join(page.extract_text() for page in PdfReader(letter.pdf.open("rb")).pages))
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def platform_ticket(dispatcher, hotline_no: str, *, department: str = "CGJ", title: str = "占道经营") -> Ticket:

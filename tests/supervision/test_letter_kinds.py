@@ -20,7 +20,8 @@ from supervision.services import cases, letters, referrals, scorecards
 from supervision.texts.facts import Interview, rate_figure
 from tests import factories
 from tests.factories import at
-from tests.supervision.letter_helpers import ISSUED, client_for, overdue_case_opened, pdf_text, platform_ticket, squeeze
+from tests.supervision.helpers import client_for
+from tests.supervision.letter_helpers import ISSUED, overdue_case_opened, pdf_text, platform_ticket, squeeze
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 """Pages render for each person; the API carries every action with the same rules (forbidden = 404)."""
 
 import pytest
-from django.test import Client
 
 from arbitration.choices import Role
 from supervision.choices import PeriodKind
@@ -9,15 +8,9 @@ from supervision.models import SupervisionCase, SupervisionLetter
 from supervision.services import cases, referrals, scorecards
 from tests import factories
 from tests.factories import at
-from tests.supervision.helpers import dispatched_ticket
+from tests.supervision.helpers import client_for, dispatched_ticket
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

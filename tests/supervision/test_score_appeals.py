@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from arbitration.errors import InvalidInput, NotOfDepartment
 from arbitration.models import Department
@@ -23,17 +22,12 @@ from supervision.services.scorecards import scorecards_compute
 from tests import factories
 from tests.factories import at
 from tests.supervision import score_month
+from tests.supervision.helpers import client_for
 from tests.supervision.score_month import AS_OF, decide, evidence, lodge
 
 pytestmark = pytest.mark.django_db
 
 MARCH = dt.date(2026, 3, 1)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

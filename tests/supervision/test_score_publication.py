@@ -10,7 +10,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from pypdf import PdfReader
 
 from supervision.choices import AppealDecision, LetterKind, PeriodKind, PeriodStatus
@@ -20,18 +19,13 @@ from supervision.services.scorecards import scorecards_compute, scorecards_compu
 from tests import factories
 from tests.factories import at
 from tests.supervision import score_month
+from tests.supervision.helpers import client_for
 from tests.supervision.score_month import AS_OF, IN_WINDOW, decide, lodge
 
 pytestmark = pytest.mark.django_db
 
 MARCH = dt.date(2026, 3, 1)
 AFTER_WINDOW = at(2026, 3, 30, 10)  # the window of the AS_OF draft closed Fri 03-27 17:30
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from arbitration.choices import DutyRole, Role
@@ -20,17 +19,12 @@ from supervision.services.scorecards import period_bounds, scorecards_compute, s
 from tests import factories
 from tests.factories import at
 from tests.supervision import score_month
+from tests.supervision.helpers import client_for
 from tests.supervision.score_month import AS_OF, EXPECTED
 
 pytestmark = pytest.mark.django_db
 
 MARCH = dt.date(2026, 3, 1)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
