@@ -3,9 +3,16 @@
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from arbitration.choices import Role
 from tests import factories
+
+# Timings live in bench/, never in tests: Hypothesis's own clocks (a deadline per example, "input generation is
+# slow") would fail a correct test on a busy machine.
+hypothesis_settings.register_profile("mingze", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("mingze")
 
 
 @pytest.fixture(autouse=True)
