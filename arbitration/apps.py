@@ -32,7 +32,19 @@ class ArbitrationConfig(AppConfig):
         from arbitration.graph import cache as graph_cache
         from arbitration.models import Department, Matter, Territory
 
+        from django.db.backends.signals import connection_created
+
+        from arbitration.audit import chain as audit_chain
+        from arbitration.audit import grants as audit_grants
+        from arbitration.audit import triggers as audit_triggers
+
         post_migrate.connect(_ensure_reference_data, sender=self)
+        # docs/audit.md: SQL functions of the SQLite triggers, the guard re-installed after every migrate, the
+        # chainer asked for after each commit that wrote audit rows, grants recorded whoever makes them.
+        connection_created.connect(audit_triggers.sqlite_functions, dispatch_uid="audit-sqlite-functions")
+        post_migrate.connect(audit_triggers._post_migrate, sender=self, dispatch_uid="audit-triggers")
+        audit_chain.connect_signals()
+        audit_grants.connect_signals()
         request_started.connect(graph_cache.request_started, dispatch_uid="graph-request-started")
         request_finished.connect(graph_cache.request_finished, dispatch_uid="graph-request-finished")
         for model in (Territory, Department, Matter):

@@ -97,11 +97,15 @@ class HistoricalRecords(simple_history.HistoricalRecords):
     """The `HistoricalRecords` every model of the project declares (the same tables and rows).
 
     Its `history_user` is a who-column: no database constraint (`WHO_COLUMN`); simple-history offers no way to
-    leave out its index.
+    leave out its index. Every history table is an audit table: its bases add the chain columns (docs/audit.md).
     """
 
     def __init__(self, *args, **kwargs) -> None:
+        from arbitration.audit.mixins import AuditHistory, AuditM2MHistory
+
         kwargs.setdefault("user_db_constraint", False)
+        kwargs["bases"] = (AuditHistory, *kwargs.get("bases", ()))
+        kwargs["m2m_bases"] = (AuditM2MHistory, *kwargs.get("m2m_bases", ()))
         super().__init__(*args, **kwargs)
 
     def finalize(self, sender, **kwargs) -> None:

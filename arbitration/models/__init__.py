@@ -1,3 +1,4 @@
+from .audit import AuditChainHead, AuditSeal, AuditVerification, GrantEvent
 from .bounces import Bounce, BounceReason
 from .calendar import CalendarDay, CalendarYear, TimeLimitTier
 from .city import Department, Duty, Matter, Territory
@@ -19,6 +20,10 @@ from .transitions import StatusTransition
 from .users import DepartmentMembership, User
 
 __all__ = [
+    "AuditChainHead",
+    "AuditSeal",
+    "AuditVerification",
+    "GrantEvent",
     "AgendaItem",
     "Agreement",
     "Assignment",

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.choices import ACTIVE_DISPUTE_STATUSES, DisputeStatus, DisputeTrigger
+from arbitration.audit.mixins import AuditChained
 from arbitration.history import HistoricalRecords
 
 from .transitions import StatusTransition
@@ -97,8 +98,12 @@ class DisputeTransition(StatusTransition):
         verbose_name_plural = _("dispute transitions")
 
 
-class DisputeStatement(models.Model):
-    """协商意见: a party's statement in negotiation (or a recused member's at the conference), with its basis."""
+class DisputeStatement(AuditChained):
+    """协商意见: a party's statement in negotiation (or a recused member's at the conference), with its basis.
+
+    An audit row (docs/audit.md): append-only, chained per dispute."""
+
+    subject_field = "dispute"
 
     dispute = models.ForeignKey(Dispute, verbose_name=_("dispute"), on_delete=models.PROTECT, related_name="statements")
     department = models.ForeignKey(

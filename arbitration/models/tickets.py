@@ -187,6 +187,8 @@ class TicketEvent(AttributedRecord):
     # the events Mingze records itself.
     platform_event_id = models.CharField(_("platform event id"), max_length=64, null=True, blank=True)
 
+    subject_field = "ticket"
+
     class Meta(AttributedRecord.Meta):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")

@@ -10,10 +10,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arbitration.audit.mixins import AuditChained
 from arbitration.history import WHO_COLUMN
 
 
-class AttributedRecord(models.Model):
+class AttributedRecord(AuditChained):
+    """An audit row (docs/audit.md): append-only, chained per subject (`subject_field`, set by each table)."""
+
+    subject_field = ""  # the name of the foreign key to the record the row is about: its chain
+
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
@@ -32,8 +37,6 @@ class AttributedRecord(models.Model):
 
 
 class StatusTransition(AttributedRecord):
-    subject_field = ""  # the name of the foreign key to the record that moved
-
     class Meta(AttributedRecord.Meta):
         abstract = True
 

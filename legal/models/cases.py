@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from arbitration.audit.mixins import AuditChained
 from arbitration.history import HistoricalRecords
 from arbitration.models.transitions import StatusTransition
 from legal.choices import CaseOrigin, CaseStatus, LegalRoute, ReadChannel
@@ -141,8 +142,12 @@ class Advice(models.Model):
         return f"{self.case_id} · {self.question}"
 
 
-class CaseRead(models.Model):
-    """阅卷记录: someone opened a legal case (legal files are sensitive, so every read is kept)."""
+class CaseRead(AuditChained):
+    """阅卷记录: someone opened a legal case (legal files are sensitive, so every read is kept).
+
+    An audit row (docs/audit.md): append-only, chained per case."""
+
+    subject_field = "case"
 
     case = models.ForeignKey(LegalCase, verbose_name=_("legal case"), on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(

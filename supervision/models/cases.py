@@ -153,6 +153,8 @@ class CaseEvent(AttributedRecord):
     to_tier = models.CharField(_("to"), max_length=16, choices=Tier, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
+    subject_field = "case"
+
     class Meta(AttributedRecord.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")

@@ -1,0 +1,210 @@
+"""The lazy chainer: per-object hash chains filled after the writers have committed.
+
+Why this chaining unit (one chain per historied object or per subject, numbered per table, filled lazily):
+
+- Writers never hash and never lock. A ticket import, a vote, a sweep writes its audit rows with the chain columns
+  empty; after its commit (`transaction.on_commit`, once per transaction), from a Celery beat task every minute
+  and at the end of the bulk paths, the chainer fills them. A single global chain would make every writer wait
+  for the previous row's hash, serialising concurrent writers and the bulk import on one lock.
+- The chainer takes ONE lock per table (`pg_try_advisory_xact_lock`) and only tries it: if another chainer holds
+  it, this one skips the table, since the holder (or the next run) will chain the rows. Never one lock per row or
+  per object: an earlier attempt with per-object advisory locks ran PostgreSQL out of shared memory.
+- A chain per object forks nothing: two transactions writing history of different objects touch different
+  chains, and rows of one object are chained in primary-key order by a single chainer at a time. `chain_seq` is
+  the table's order of chaining, so "which rows came after the last seal" is a range.
+- The daily seal (`arbitration.audit.seals`) ties all the chains of all tables together in one Merkle root,
+  chained to the previous seal: one value proves the day.
+
+A row's hash: chain_hash = sha256(chain_prev || row_digest || chain_seq), chain_prev the hash of the previous
+row of the same chain key (64 zeros for the first). The row digest is computed IN SQL (`digest_sql`) from the
+row's canonical text, by the chainer and the verifier alike, so there is no Python canonical form to drift.
+"""
+
+import hashlib
+import zlib
+
+from django.db import connection, transaction
+
+from arbitration.audit.registry import AuditTable, audit_tables, table_of
+
+GENESIS = "0" * 64
+BATCH = 20_000
+LOCK_CLASS = 1313  # first key of the chainer's advisory locks (the second: the table's crc32)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def canonical_sql(entry: AuditTable, alias: str = "") -> str:
+    """The row's canonical text: the table name, then `column=value` for every non-NULL column but the chain
+    columns, in field order, joined with chr(31). NULLs are left out rather than marked so that a nullable
+    column added later keeps the digests of the rows written before it (docs/audit.md)."""
+    prefix = f"{alias}." if alias else ""
+    if connection.vendor == "postgresql":
+        parts = [f"'{c}=' || {prefix}{_q(c)}::text" for c in entry.columns]
+        return f"concat_ws(chr(31), '{entry.table}', {', '.join(parts)})"
+    parts = [f"coalesce(char(31) || '{c}=' || CAST({prefix}{_q(c)} AS TEXT), '')" for c in entry.columns]
+    return f"'{entry.table}' || {' || '.join(parts)}"
+
+
+def digest_sql(entry: AuditTable, alias: str = "") -> str:
+    text = canonical_sql(entry, alias)
+    if connection.vendor == "postgresql":
+        return f"encode(sha256(convert_to({text}, 'UTF8')), 'hex')"
+    return f"sha256_hex({text})"
+
+
+def link_hash(prev: str, digest: str, seq: int) -> str:
+    return hashlib.sha256(f"{prev}{digest}{seq}".encode()).hexdigest()
+
+
+def _lock(entry: AuditTable) -> bool:
+    if connection.vendor != "postgresql":
+        return True  # SQLite writers are serialised by the database itself
+    key = zlib.crc32(entry.table.encode()) - 2**31
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_CLASS, key])
+        return cursor.fetchone()[0]
+
+
+def _heads(cursor, entry: AuditTable, keys: list) -> dict:
+    """The last chain_hash of each of `keys`' chains."""
+    table, key = _q(entry.table), _q(entry.key)
+    heads = {}
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start : start + 5000]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT DISTINCT ON ({key}) {key}, chain_hash FROM {table}"
+                f" WHERE {key} = ANY(%s) AND chain_hash IS NOT NULL ORDER BY {key}, chain_seq DESC",
+                [chunk],
+            )
+            heads.update(cursor.fetchall())
+        else:
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {key}, chain_hash, max(chain_seq) FROM {table}"
+                f" WHERE {key} IN ({marks}) AND chain_hash IS NOT NULL GROUP BY {key}",
+                chunk,
+            )
+            heads.update((k, h) for k, h, _ in cursor.fetchall())
+    return heads
+
+
+def chain_table_batch(entry: AuditTable) -> int | None:
+    """Chain up to BATCH unchained rows of one table in one transaction. None when the table's lock is busy."""
+    from arbitration.models import AuditChainHead
+
+    table, pk, key = _q(entry.table), _q(entry.pk), _q(entry.key)
+    with transaction.atomic():
+        if not _lock(entry):
+            return None
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL TimeZone = 'UTC'")  # timestamps' text is part of the digest
+            cursor.execute(
+                f"SELECT {pk}, {key}, {digest_sql(entry)} FROM {table} WHERE chain_hash IS NULL"
+                f" ORDER BY {pk} LIMIT {BATCH}"
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return 0
+            head, _ = AuditChainHead.objects.get_or_create(table=entry.table)
+            heads = _heads(cursor, entry, sorted({r[1] for r in rows if r[1] is not None}))
+            seq = head.last_seq
+            pks, seqs, prevs, hashes = [], [], [], []
+            for row_pk, row_key, digest in rows:
+                seq += 1
+                prev = heads.get(row_key, GENESIS)
+                heads[row_key] = link = link_hash(prev, digest, seq)
+                pks.append(row_pk), seqs.append(seq), prevs.append(prev), hashes.append(link)
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"UPDATE {table} AS t SET chain_seq = v.s, chain_prev = v.p, chain_hash = v.h"
+                    f" FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS v(k, s, p, h)"
+                    f" WHERE t.{pk} = v.k",
+                    [pks, seqs, prevs, hashes],
+                )
+            else:
+                cursor.executemany(
+                    f"UPDATE {table} SET chain_seq = %s, chain_prev = %s, chain_hash = %s WHERE {pk} = %s",
+                    list(zip(seqs, prevs, hashes, pks, strict=True)),
+                )
+            AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq)
+            return len(rows)
+
+
+def chain_table(entry: AuditTable) -> int:
+    done = 0
+    while True:
+        count = chain_table_batch(entry)
+        if not count:
+            return done
+        done += count
+        if count < BATCH:
+            return done
+
+
+def chain_all(tables=None) -> int:
+    """Chain every unchained row of `tables` (default: all audit tables). Returns the rows chained."""
+    entries = audit_tables() if tables is None else [t if isinstance(t, AuditTable) else table_of(t) for t in tables]
+    return sum(chain_table(entry) for entry in entries)
+
+
+# --- after commit ------------------------------------------------------------------------------------------
+class _Pending:
+    """The tables a transaction wrote audit rows to; chained once, after its commit."""
+
+    def __init__(self) -> None:
+        self.tables: set[str] = set()
+
+    def __call__(self) -> None:
+        from arbitration.audit.registry import audit_table
+
+        if getattr(connection, "_audit_pending", None) is self:
+            connection._audit_pending = None
+        try:
+            chain_all([audit_table(t) for t in sorted(self.tables)])
+        except Exception:  # the beat task chains them later: a writer's commit never fails on its chain
+            import logging
+
+            logging.getLogger(__name__).exception("audit chaining after commit failed")
+
+
+def chain_after_commit(model) -> None:
+    """Ask for `model`'s table to be chained after the current transaction commits (once per transaction)."""
+    from django.conf import settings
+
+    if not getattr(settings, "AUDIT_CHAIN_ON_COMMIT", True):
+        return
+    pending = getattr(connection, "_audit_pending", None)
+    # A rolled-back transaction drops its on_commit callbacks: a pending object no longer queued is stale.
+    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+        if not connection.in_atomic_block:
+            pending = _Pending()
+            pending.tables.add(model._meta.db_table)
+            pending()
+            return
+        pending = connection._audit_pending = _Pending()
+        transaction.on_commit(pending)
+    pending.tables.add(model._meta.db_table)
+
+
+def _saved(sender, instance=None, created=False, raw=False, **kwargs) -> None:
+    if created and not raw:
+        chain_after_commit(sender)
+
+
+def _history_created(sender, history_instance=None, **kwargs) -> None:
+    if history_instance is not None:
+        chain_after_commit(type(history_instance))
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_save
+    from simple_history.signals import post_create_historical_record
+
+    for entry in audit_tables():
+        post_save.connect(_saved, sender=entry.model, dispatch_uid=f"audit-chain-{entry.table}")
+    post_create_historical_record.connect(_history_created, dispatch_uid="audit-chain-history")

@@ -1,0 +1,72 @@
+"""Grants of per-object permissions keep their own history: a `GrantEvent` per permission row saved or deleted.
+
+Every guardian object-permission model (the generic ones and the project's direct foreign-key ones) is watched
+through its own post_save / post_delete, so a grant made by a service, the admin or a shell is recorded alike.
+`grant_context(actor=..., reason=...)` around `assign_perm` / `remove_perm` names who did it and why.
+"""
+
+import contextlib
+import contextvars
+
+from django.apps import apps
+
+_context: contextvars.ContextVar[tuple] = contextvars.ContextVar("audit_grant_context", default=(None, ""))
+
+
+@contextlib.contextmanager
+def grant_context(*, actor, reason: str):
+    from arbitration.history import real_user
+
+    token = _context.set((real_user(actor), reason))
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def _record(instance, action: str) -> None:
+    from arbitration.models import GrantEvent
+
+    actor, reason = _context.get()
+    target = instance.content_object if hasattr(instance, "content_object_id") else None
+    if target is not None:
+        object_key = f"{target._meta.label_lower}:{target.pk}"
+    else:
+        object_key = f"{instance.content_type.app_label}.{instance.content_type.model}:{instance.object_pk}"
+    permission = instance.permission
+    GrantEvent.objects.create(
+        action=action,
+        permission=f"{permission.content_type.app_label}.{permission.codename}",
+        object_key=object_key[:128],
+        user_id=getattr(instance, "user_id", None),
+        group=str(instance.group) if getattr(instance, "group_id", None) else "",
+        actor=actor,
+        reason=reason,
+    )
+
+
+def _saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    if created and not raw:
+        _record(instance, "grant")
+
+
+def _deleted(sender, instance, **kwargs) -> None:
+    _record(instance, "revoke")
+
+
+def permission_models() -> list:
+    from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+    return [
+        m
+        for m in apps.get_models()
+        if issubclass(m, UserObjectPermissionBase | GroupObjectPermissionBase) and not m._meta.abstract
+    ]
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for model in permission_models():
+        post_save.connect(_saved, sender=model, dispatch_uid=f"audit-grant-save-{model._meta.label}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"audit-grant-delete-{model._meta.label}")
