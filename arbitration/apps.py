@@ -29,14 +29,13 @@ class ArbitrationConfig(AppConfig):
     verbose_name = _("Arbitration")
 
     def ready(self) -> None:
-        from arbitration.graph import cache as graph_cache
-        from arbitration.models import Department, Matter, Territory
-
         from django.db.backends.signals import connection_created
 
         from arbitration.audit import chain as audit_chain
         from arbitration.audit import grants as audit_grants
         from arbitration.audit import triggers as audit_triggers
+        from arbitration.graph import cache as graph_cache
+        from arbitration.models import Department, Matter, Territory
 
         post_migrate.connect(_ensure_reference_data, sender=self)
         # docs/audit.md: SQL functions of the SQLite triggers, the guard re-installed after every migrate, the

@@ -62,6 +62,9 @@ def history_insert_select(
     in_list = ", ".join(str(int(pk)) for pk in ids)  # integers: safe to inline, and one statement whatever their number
     with connection.cursor() as cursor:
         cursor.execute(f"{_history_insert_select_sql(model, key)} ({in_list})", list(stamp.values()))
+    from arbitration.audit.chain import chain_after_commit  # written without simple-history's signal
+
+    chain_after_commit(model.history.model)
 
 
 @cache
@@ -70,7 +73,10 @@ def _history_insert_select_sql(model: type[models.Model], key: str) -> str:
     quote = connection.ops.quote_name
     history = model.history.model
     stamped = list(history_columns(at=None, reason="", user_id=None))
-    copied = [quote(f.column) for f in history._meta.concrete_fields if not f.primary_key and f.attname not in stamped]
+    from arbitration.audit.mixins import CHAIN_COLUMNS  # left empty for the chainer (docs/audit.md)
+
+    skipped = {*stamped, *CHAIN_COLUMNS}
+    copied = [quote(f.column) for f in history._meta.concrete_fields if not f.primary_key and f.attname not in skipped]
     return (
         f"INSERT INTO {quote(history._meta.db_table)} ({', '.join([*copied, *map(quote, stamped)])})"
         f" SELECT {', '.join(copied)}, {', '.join(['%s'] * len(stamped))} FROM {quote(model._meta.db_table)}"

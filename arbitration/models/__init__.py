@@ -20,13 +20,12 @@ from .transitions import StatusTransition
 from .users import DepartmentMembership, User
 
 __all__ = [
-    "AuditChainHead",
-    "AuditSeal",
-    "AuditVerification",
-    "GrantEvent",
     "AgendaItem",
     "Agreement",
     "Assignment",
+    "AuditChainHead",
+    "AuditSeal",
+    "AuditVerification",
     "Bounce",
     "BounceReason",
     "CalendarDay",
@@ -40,6 +39,7 @@ __all__ = [
     "DisputeTransition",
     "DocumentSequence",
     "Duty",
+    "GrantEvent",
     "GraphVersion",
     "IssuedDocument",
     "LeaderDecision",

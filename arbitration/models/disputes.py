@@ -5,8 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from arbitration.choices import ACTIVE_DISPUTE_STATUSES, DisputeStatus, DisputeTrigger
 from arbitration.audit.mixins import AuditChained
+from arbitration.choices import ACTIVE_DISPUTE_STATUSES, DisputeStatus, DisputeTrigger
 from arbitration.history import HistoricalRecords
 
 from .transitions import StatusTransition

@@ -32,6 +32,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arbitration.audit.chain import chain_after_commit
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import (
     AssignmentMethod,
@@ -389,6 +390,10 @@ def tickets_bulk_receive(
         iterator = iter(intakes)
         while batch := list(islice(iterator, batch_size)):
             receiver.submit(batch)
+    # The batches wrote their audit rows without a signal: chain them now (after the caller's commit if it holds
+    # a transaction), one pass per table for the whole import (docs/audit.md).
+    for model in (Ticket.history.model, Assignment.history.model, TicketEvent):
+        chain_after_commit(model)
     return receiver.result
 
 

@@ -270,6 +270,21 @@ CELERY_BEAT_SCHEDULE["documents-render-pending"] = {
     "schedule": 10 * 60,  # seconds; a stored PDF is never rendered again, so overlapping runs are harmless
 }
 
+# --- Audit trail (docs/audit.md) ------------------------------------------------------------------
+# Chain the audit rows a transaction wrote right after its commit (the beat task below catches the rest).
+AUDIT_CHAIN_ON_COMMIT = env.bool("MINGZE_AUDIT_CHAIN_ON_COMMIT", default=True)
+# Who the nightly verifier mails when a link is broken (comma-separated addresses).
+ADMINS = [("Mingze", address) for address in env.list("MINGZE_ADMINS", default=[])]
+CELERY_BEAT_SCHEDULE["audit-chain"] = {"task": "arbitration.audit.tasks.audit_chain_task", "schedule": 60}
+CELERY_BEAT_SCHEDULE["audit-seal"] = {
+    "task": "arbitration.audit.tasks.audit_seal_task",
+    "schedule": crontab(hour=0, minute=10),  # yesterday is over; the chainer runs first inside the task
+}
+CELERY_BEAT_SCHEDULE["audit-verify"] = {
+    "task": "arbitration.audit.tasks.audit_verify_task",
+    "schedule": crontab(hour=1, minute=30),  # after the seal; mails ADMINS when a link is broken
+}
+
 # --- Arbitration: bounces and conference ----------------------------------------------------------
 # A department may bounce an assignment within this many working days of dispatch (Shandong: 2).
 MINGZE_BOUNCE_WINDOW_WORKING_DAYS = env.int("MINGZE_BOUNCE_WINDOW_WORKING_DAYS", default=2)

@@ -1,0 +1,211 @@
+"""Recompute every chain and every seal; report the first broken link (docs/audit.md).
+
+Per table ONE query does the chain check: each chained row's hash recomputed from its content in SQL (the same
+`digest_sql` the chainer used) against the stored one, and its chain_prev against `lag(chain_hash) OVER
+(PARTITION BY key ORDER BY chain_seq)`. Only when something is wrong do further queries describe it. A deleted
+row shows as a gap in the table's chain_seq (numbers are dense from 1) or, at a chain's end, as fewer rows than
+the last seal's high-water mark; a rewritten row as a content mismatch; a row re-hashed by someone who rewrote
+the rest of its chain as a seal whose Merkle root no longer matches.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from arbitration.audit.chain import GENESIS, digest_sql
+from arbitration.audit.registry import AuditTable, audit_tables
+from arbitration.audit.seals import leaves_between, merkle_root, seal_hash
+
+
+@dataclass
+class Failure:
+    kind: str  # content changed / prev link broken / row missing / seal mismatch
+    table: str = ""
+    pk: object = None
+    key: object = None
+    detail: str = ""
+
+    def __str__(self) -> str:
+        where = f"table {self.table}" if self.table else "seals"
+        if self.pk is not None:
+            where += f", row pk={self.pk}"
+        if self.key is not None:
+            where += f", chain key={self.key}"
+        return f"{self.kind}: {where}" + (f" — {self.detail}" if self.detail else "")
+
+
+@dataclass
+class Result:
+    rows_checked: int = 0
+    seals_checked: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def first_failure(self) -> Failure | None:
+        return self.failures[0] if self.failures else None
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _checked_sql(entry: AuditTable, keys: list | None) -> tuple[str, list]:
+    """Every chained row with its recomputed hash and the hash its chain_prev should be."""
+    table, pk, key = _q(entry.table), _q(entry.pk), _q(entry.key)
+    if connection.vendor == "postgresql":
+        recomputed = f"encode(sha256(convert_to(chain_prev || {digest_sql(entry)} || chain_seq::text, 'UTF8')), 'hex')"
+    else:
+        recomputed = f"sha256_hex(chain_prev || {digest_sql(entry)} || CAST(chain_seq AS TEXT))"
+    where, params = "chain_hash IS NOT NULL", []
+    if keys is not None:
+        where += f" AND {key} IN ({', '.join(['%s'] * len(keys))})"
+        params = list(keys)
+    sql = (
+        f"SELECT {pk} AS pk, {key} AS key, chain_seq, chain_prev, chain_hash, {recomputed} AS recomputed,"
+        f" coalesce(lag(chain_hash) OVER (PARTITION BY {key} ORDER BY chain_seq), '{GENESIS}') AS expected_prev"
+        f" FROM {table} WHERE {where}"
+    )
+    return sql, params
+
+
+def verify_table(entry: AuditTable, *, after_seq: int = 0, keys: list | None = None, sealed_to: int = 0):
+    """(rows checked, first failure or None) for one table; `keys` limits it to those chains."""
+    sql, params = _checked_sql(entry, keys)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), coalesce(max(chain_seq), 0),"
+            f" min(CASE WHEN recomputed <> chain_hash OR expected_prev <> chain_prev THEN chain_seq END)"
+            f" FROM ({sql}) AS r WHERE chain_seq > %s",
+            [*params, after_seq],
+        )
+        count, top, bad_seq = cursor.fetchone()
+        failure = None
+        if keys is None:
+            # Numbers are dense from 1: a gap (or fewer rows than the last seal counted) is a deleted row.
+            total, top_all = count, top
+            if after_seq:  # the first query counted only the rows after it
+                cursor.execute(
+                    f"SELECT count(*), coalesce(max(chain_seq), 0) FROM {_q(entry.table)} WHERE chain_hash IS NOT NULL"
+                )
+                total, top_all = cursor.fetchone()
+            if total != top_all or top_all < sealed_to:
+                cursor.execute(
+                    f"SELECT s FROM (SELECT chain_seq,"
+                    f" coalesce(lag(chain_seq) OVER (ORDER BY chain_seq), 0) + 1 AS s"
+                    f" FROM {_q(entry.table)} WHERE chain_hash IS NOT NULL) AS g WHERE chain_seq <> s ORDER BY s LIMIT 1"
+                )
+                gap = cursor.fetchone()
+                missing = gap[0] if gap else top_all + 1  # no gap: rows after the last one were deleted
+                failure = Failure("row missing", entry.table, detail=f"chain_seq {missing} is absent")
+        if bad_seq is not None:
+            cursor.execute(f"SELECT pk, key, chain_hash, recomputed, chain_prev, expected_prev FROM ({sql}) AS r"
+                           f" WHERE chain_seq = %s", [*params, bad_seq])  # fmt: skip
+            pk, key, stored, recomputed, prev, expected = cursor.fetchone()
+            if stored != recomputed:
+                detail = f"chain_seq {bad_seq}: stored hash {stored[:12]}…, its content gives {recomputed[:12]}…"
+                kind = "content changed"
+            else:
+                detail = f"chain_prev {prev[:12]}… but the chain's previous row hashes to {expected[:12]}…"
+                kind = "prev link broken"
+                if failure is not None:  # the row before it in its chain was deleted
+                    kind, detail = "row missing", f"{failure.detail}; {detail}"
+            failure = Failure(kind, entry.table, pk, key, detail)
+    return count, failure
+
+
+def verify_seals(since: dt.date | None = None) -> tuple[int, Failure | None]:
+    from arbitration.models import AuditSeal
+
+    seals = list(AuditSeal.objects.order_by("day"))
+    checked = 0
+    previous = None
+    for seal in seals:
+        if since is None or seal.day >= since:
+            checked += 1
+            prev_hash = previous.seal_hash if previous else GENESIS
+            leaves = leaves_between(previous.high_water if previous else {}, seal.high_water)
+            merkle = merkle_root(leaves)
+            expected = seal_hash(
+                previous_hash=prev_hash, merkle=merkle, day=seal.day, row_count=len(leaves), high_water=seal.high_water
+            )
+            problem = ""
+            if seal.previous_hash != prev_hash:
+                problem = "its previous-seal hash is not the previous seal's"
+            elif len(leaves) != seal.row_count:
+                problem = f"{seal.row_count} rows sealed, {len(leaves)} found"
+            elif merkle != seal.merkle_root:
+                problem = "the Merkle root of its rows differs"
+            elif expected != seal.seal_hash:
+                problem = "its hash does not match its content"
+            if problem:
+                return checked, Failure("seal mismatch", detail=f"seal of {seal.day}: {problem}")
+        previous = seal
+    return checked, None
+
+
+def run_verification(since: dt.date | None = None) -> Result:
+    """Every chain (rows chained after the last seal before `since`, if given) and every seal from `since`."""
+    from arbitration.models import AuditSeal
+
+    result = Result()
+    before = AuditSeal.objects.filter(day__lt=since).order_by("-day").first() if since else None
+    last = AuditSeal.objects.order_by("-day").first()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL TimeZone = 'UTC'")  # as the chainer hashed it
+        for entry in audit_tables():
+            after = int(before.high_water.get(entry.table, 0)) if before else 0
+            sealed_to = int(last.high_water.get(entry.table, 0)) if last else 0
+            count, failure = verify_table(entry, after_seq=after, sealed_to=sealed_to)
+            result.rows_checked += count
+            if failure is not None:
+                result.failures.append(failure)
+                return result
+        result.seals_checked, failure = verify_seals(since)
+        if failure is not None:
+            result.failures.append(failure)
+    return result
+
+
+def verify_chains(model, keys: list) -> Result:
+    """Verify only the chains `keys` of `model`'s table (the dossier quotes these)."""
+    from arbitration.audit.registry import table_of
+
+    result = Result()
+    keys = list(keys)
+    if not keys:
+        return result
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL TimeZone = 'UTC'")
+        count, failure = verify_table(table_of(model), keys=keys)
+    result.rows_checked = count
+    if failure is not None:
+        result.failures.append(failure)
+    return result
+
+
+def record_verification(since: dt.date | None = None):
+    """Run the verifier and keep its result (the admin shows the last one)."""
+    from arbitration.models import AuditVerification
+
+    started = timezone.now()
+    result = run_verification(since)
+    verification = AuditVerification.objects.create(
+        started_at=started,
+        finished_at=timezone.now(),
+        since=since,
+        rows_checked=result.rows_checked,
+        seals_checked=result.seals_checked,
+        ok=result.ok,
+        first_failure=str(result.first_failure or ""),
+    )
+    return verification, result
