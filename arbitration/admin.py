@@ -419,6 +419,6 @@ def _register_the_rest() -> None:
         admin.site.register(model, model_admin)
 
 
-from arbitration import admin_conference  # noqa: E402, F401  (bounces, disputes, conference, rulings)
+from arbitration import admin_audit, admin_conference  # noqa: E402, F401  (audit trail; disputes, conference)
 
 _register_the_rest()

@@ -44,6 +44,13 @@ class ArbitrationConfig(AppConfig):
         post_migrate.connect(audit_triggers._post_migrate, sender=self, dispatch_uid="audit-triggers")
         audit_chain.connect_signals()
         audit_grants.connect_signals()
+        # The admin (listed before this app) has autodiscovered every app's admin by now: log models read-only.
+        from django.apps import apps
+
+        if apps.is_installed("django.contrib.admin"):
+            from arbitration.admin_audit import enforce_read_only_logs
+
+            enforce_read_only_logs()
         request_started.connect(graph_cache.request_started, dispatch_uid="graph-request-started")
         request_finished.connect(graph_cache.request_finished, dispatch_uid="graph-request-finished")
         for model in (Territory, Department, Matter):

@@ -98,7 +98,8 @@ def verify_table(entry: AuditTable, *, after_seq: int = 0, keys: list | None = N
                 cursor.execute(
                     f"SELECT s FROM (SELECT chain_seq,"
                     f" coalesce(lag(chain_seq) OVER (ORDER BY chain_seq), 0) + 1 AS s"
-                    f" FROM {_q(entry.table)} WHERE chain_hash IS NOT NULL) AS g WHERE chain_seq <> s ORDER BY s LIMIT 1"
+                    f" FROM {_q(entry.table)} WHERE chain_hash IS NOT NULL) AS g"
+                    f" WHERE chain_seq <> s ORDER BY s LIMIT 1"
                 )
                 gap = cursor.fetchone()
                 missing = gap[0] if gap else top_all + 1  # no gap: rows after the last one were deleted

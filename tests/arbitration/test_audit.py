@@ -105,7 +105,7 @@ def test_orm_and_raw_updates_and_deletes_are_refused(written):
             f"UPDATE {TicketEvent._meta.db_table} SET chain_hash = %s WHERE id = %s", ["0" * 64, event.pk]
         ),
     ):
-        with pytest.raises(DatabaseError, match="audit table .*refused"), transaction.atomic():
+        with pytest.raises(DatabaseError, match=r"audit table .*refused"), transaction.atomic():
             attempt()
     seal = seal_day(dt.date(2026, 3, 2))
     with pytest.raises(DatabaseError, match="refused"), transaction.atomic():
@@ -207,3 +207,45 @@ def test_seal_previous_day_and_dossier_chains(written):
     assert seal_day(dt.date(2026, 3, 1)) is None  # seals only move forward
     checked = verify_chains(HistoricalTicket, [written.pk])
     assert checked.ok and checked.rows_checked == HistoricalTicket.objects.filter(id=written.pk).count()
+
+
+def test_every_log_model_in_the_admin_is_read_only(administrator, rf):
+    from django.contrib import admin
+
+    from arbitration.admin_audit import is_log_model
+
+    request = rf.get("/admin/")
+    request.user = administrator
+    logs = [(m, a) for m, a in admin.site._registry.items() if is_log_model(m)]
+    labels = {m._meta.label for m, _ in logs}
+    assert {"arbitration.DisputeTransition", "arbitration.DisputeStatement", "arbitration.Seat",
+            "arbitration.SessionUserObjectPermission", "arbitration.GrantEvent", "arbitration.AuditSeal",
+            "arbitration.TicketEvent", "legal.CaseRead"} <= labels  # fmt: skip
+    for model, model_admin in logs:
+        assert not model_admin.has_add_permission(request), model
+        assert not model_admin.has_change_permission(request), model
+        assert not model_admin.has_delete_permission(request), model
+    for model_admin in admin.site._registry.values():
+        for inline in model_admin.get_inline_instances(request):
+            if is_log_model(inline.model):
+                assert not inline.has_add_permission(request, None) and not inline.has_delete_permission(request)
+
+
+def test_grants_keep_their_history(db, administrator, dispatcher):
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    from arbitration.audit.grants import grant_context
+    from arbitration.models import ConferenceSession
+
+    session = ConferenceSession.objects.create(title="会", scheduled_for=factories.at(2026, 3, 2), chair=administrator)
+    with grant_context(actor=administrator, reason="seat"):
+        assign_perm("arbitration.view_conferencesession", dispatcher, session)
+    remove_perm("arbitration.view_conferencesession", dispatcher, session)
+    events = list(GrantEvent.objects.order_by("pk"))
+    assert [(e.action, e.user, e.actor, e.reason) for e in events] == [
+        ("grant", dispatcher, administrator, "seat"),
+        ("revoke", dispatcher, None, ""),
+    ]
+    assert events[0].object_key == f"arbitration.conferencesession:{session.pk}"
+    chain_all()
+    assert run_verification().ok
