@@ -83,3 +83,12 @@ urlpatterns += [
     path("catalogue/overlaps/", graph_api.CatalogueOverlaps.as_view(), name="catalogue-overlaps"),
     path("catalogue/hotspots/", graph_api.DisputeHotspots.as_view(), name="catalogue-hotspots"),
 ]
+
+
+# --- The audit trail's seals (docs/audit.md) -------------------------------------------------------------
+from arbitration.api import audit as audit_api  # noqa: E402
+
+urlpatterns += [
+    path("audit/seals/", audit_api.AuditSealList.as_view(), name="audit-seals"),
+    path("audit/seals/export/", audit_api.AuditSealExport.as_view(), name="audit-seals-export"),
+]

@@ -249,3 +249,23 @@ def test_grants_keep_their_history(db, administrator, dispatcher):
     assert events[0].object_key == f"arbitration.conferencesession:{session.pk}"
     chain_all()
     assert run_verification().ok
+
+
+def test_the_seals_export_is_for_administrators_supervisors_and_the_discipline_liaison(written, supervisor, dispatcher):
+    from arbitration.choices import Role
+
+    seal = seal_day(dt.date(2026, 3, 2))
+    liaison = factories.user("discipline", Role.DISCIPLINE_LIAISON)
+    for user in (supervisor, liaison):
+        client = APIClient()
+        client.force_authenticate(user)
+        body = client.get("/api/v1/audit/seals/").json()
+        assert [(s["day"], s["seal_hash"]) for s in body] == [("2026-03-02", seal.seal_hash)]
+        csv_text = client.get("/api/v1/audit/seals/export/").content.decode()
+        assert seal.merkle_root in csv_text and csv_text.startswith("day,row_count")
+        assert client.get("/api/v1/audit/seals/?since=2026-03-03").json() == []
+        assert client.get("/api/v1/audit/seals/?since=nope").status_code == 400
+    client = APIClient()
+    client.force_authenticate(dispatcher)
+    assert client.get("/api/v1/audit/seals/").status_code == 403
+    assert client.get("/api/v1/audit/seals/export/").status_code == 403
