@@ -14,6 +14,7 @@ from arbitration.documents import layout
 from arbitration.documents.fonts import fonts_register
 from arbitration.documents.render import pdf_build
 from supervision.dossier.documents import AttachedDocument
+from supervision.dossier.integrity import audit_lines
 
 # A 64-digit SHA-256 does not fit a line of 3号 characters: it is printed smaller, on its own line.
 DIGEST = ParagraphStyle("digest", parent=layout.BODY_FLUSH, fontSize=9, leading=14, leftIndent=2 * layout.CHAR)
@@ -36,6 +37,7 @@ def render_dossier(data: dict) -> bytes:
         ("职责认定及领导签批文书及核验信息", "rulings", _documents),
         ("涉及单位", "departments", _lines),
         ("涉及人员", "people", lambda people: _lines(["、".join(people) or "—"])),
+        ("审计记录核验", "audit", _audit),
     )
     present = [(heading, build(data[key])) for heading, key, build in sections if key in data]
     for position, (heading, flowables) in enumerate(present, start=1):
@@ -56,6 +58,17 @@ def _documents(documents: list[dict]) -> list[Paragraph]:
         document = AttachedDocument(**fields)
         story.append(Paragraph(layout.markup(f"{position}. {document.line()}"), layout.BODY_FLUSH))
         story.append(Paragraph(layout.markup(f"SHA-256：{document.sha256}"), DIGEST))
+    return story
+
+
+def _audit(audit: dict) -> list[Paragraph]:
+    """The verification of the chains the dossier quotes, the seal they end in, and the seals since (audit.md)."""
+    story = _lines(audit_lines(audit))
+    if audit["seal"]:
+        story.append(Paragraph(layout.markup(audit["seal"]["hash"]), DIGEST))
+    if audit["seals"]:
+        story += _lines(["日封存值清单："])
+        story += [Paragraph(layout.markup(f"{seal['day']}　{seal['hash']}"), DIGEST) for seal in audit["seals"]]
     return story
 
 

@@ -14,6 +14,7 @@ from arbitration.selectors import ticket_assignments
 from supervision import selectors, states
 from supervision.choices import CaseEventKind, ReferralTrigger, Tier
 from supervision.dossier.documents import attached_letters, attached_rulings
+from supervision.dossier.integrity import audit_integrity
 from supervision.dossier.timeline import entry_line, merged_timeline, when
 from supervision.models import DisciplineReferral, SupervisionCase
 
@@ -35,6 +36,7 @@ def dossier_snapshot(referral: DisciplineReferral) -> dict:
             "rulings": attached_rulings(tickets),
             "departments": [line for ticket in tickets for line in _departments(ticket)],
             "people": sorted({line.actor for line in timeline} - SYSTEM_ACTORS),
+            "audit": audit_integrity(tickets, cases),  # docs/audit.md
             "built_at": timezone.now().isoformat(),
         }
 

@@ -88,3 +88,28 @@ def test_the_dossier_pdf_reads_back_every_line_in_order_with_the_letter_and_its_
     assert letter.document_number in text and digest in text and data["rulings"] == []
     assert "关于工单D1等3件同一诉求问题的移送卷宗" in text and "柳岸社区" in text
     assert "13700005551" not in text  # phones are masked in the dossier
+
+
+def test_the_dossier_verifies_the_chains_it_quotes_and_names_their_seal(sent_problem_referral):
+    import datetime as dt
+
+    from arbitration.audit.seals import seal_day
+    from supervision.dossier.snapshot import dossier_snapshot
+    from tests.arbitration.test_audit import _tamper
+
+    referral, _letter = sent_problem_referral
+    audit = referral.dossier_data["audit"]
+    assert audit["ok"] and audit["rows"] > 10 and audit["seal"] is None  # nothing sealed yet
+    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(referral.dossier_pdf.open("rb")).pages))
+    assert "审计记录核验" in text and f"本卷宗引用的审计记录共{audit['rows']}条" in text and "未发现改动" in text
+
+    seal = seal_day(dt.date(2026, 3, 5))
+    audit = dossier_snapshot(referral)["audit"]
+    assert audit["ok"] and audit["seal"] == {"day": "2026-03-05", "hash": seal.seal_hash}
+    assert audit["seals"] == [{"day": "2026-03-05", "hash": seal.seal_hash}]
+
+    history = Ticket.history.model
+    row = history.objects.filter(id=Ticket.objects.get(hotline_no="D2").pk).first()
+    _tamper(f"UPDATE {history._meta.db_table} SET title = %s WHERE history_id = %s", ["改过", row.pk])
+    audit = dossier_snapshot(referral)["audit"]
+    assert not audit["ok"] and history._meta.db_table in audit["failure"] and f"pk={row.pk}" in audit["failure"]
