@@ -114,7 +114,7 @@ def bench_verify(rows: int) -> None:
     found = re.search(r"(\d+) rows in ([\d.]+) s", out)
     checked, seconds = int(found.group(1)), float(found.group(2))
     print(f"audit_verify: {out.strip()} → {checked / seconds:,.0f} rows/s (goal ≥ 200,000)")
-    print(manage(url, "shell", "-c", EXPLAIN))
+    print(manage(url, "shell", "--no-imports", "-c", EXPLAIN))
 
 
 def main() -> None:

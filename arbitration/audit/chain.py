@@ -122,9 +122,11 @@ def chain_table_batch(entry: AuditTable) -> int | None:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     f"UPDATE {table} AS t SET chain_seq = v.s, chain_prev = v.p, chain_hash = v.h"
-                    f" FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS v(k, s, p, h)"
-                    f" WHERE t.{pk} = v.k",
-                    [pks, seqs, prevs, hashes],
+                    f" FROM unnest(%s::bigint[], %s::bigint[], string_to_array(%s, ','), string_to_array(%s, ','))"
+                    f" AS v(k, s, p, h) WHERE t.{pk} = v.k",
+                    # Hashes as one comma-joined string: psycopg quotes each element of a text array with a
+                    # regular expression, which was a third of the chainer's time.
+                    [pks, seqs, ",".join(prevs), ",".join(hashes)],
                 )
             else:
                 cursor.executemany(

@@ -66,10 +66,14 @@ def _checked_sql(entry: AuditTable, keys: list | None) -> tuple[str, list]:
     if keys is not None:
         where += f" AND {key} IN ({', '.join(['%s'] * len(keys))})"
         params = list(keys)
+    # The digests are computed in an inner query (OFFSET 0 keeps the planner from flattening it): the window's
+    # sort then moves narrow rows (keys, sequence, three hashes) rather than whole audit rows, and PostgreSQL
+    # can hash in its parallel workers during the scan.
     sql = (
-        f"SELECT {pk} AS pk, {key} AS key, chain_seq, chain_prev, chain_hash, {recomputed} AS recomputed,"
-        f" coalesce(lag(chain_hash) OVER (PARTITION BY {key} ORDER BY chain_seq), '{GENESIS}') AS expected_prev"
-        f" FROM {table} WHERE {where}"
+        f"SELECT pk, key, chain_seq, chain_prev, chain_hash, recomputed,"
+        f" coalesce(lag(chain_hash) OVER (PARTITION BY key ORDER BY chain_seq), '{GENESIS}') AS expected_prev"
+        f" FROM (SELECT {pk} AS pk, {key} AS key, chain_seq, chain_prev, chain_hash, {recomputed} AS recomputed"
+        f" FROM {table} WHERE {where} OFFSET 0) AS d"
     )
     return sql, params
 
