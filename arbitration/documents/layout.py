@@ -16,9 +16,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Frame, Paragraph
+from reportlab.platypus import Flowable, Frame
 
 from .fonts import HEI, KAI, SONG
+from .linebreak import CJKParagraph
 
 # --- Geometry (GB/T 9704-2012 §5.2) ---------------------------------------------------------------
 PAGE_WIDTH, PAGE_HEIGHT = A4  # 595.28 × 841.89 pt
@@ -105,7 +106,7 @@ def markup(text: str) -> str:
     return escape(text).replace("\n", "<br/>")
 
 
-def body_paragraph(text: str) -> Paragraph:
+def body_paragraph(text: str) -> CJKParagraph:
     """A body paragraph; one opening with "一、" or "（一）" is a heading in 黑体 or 楷体.
 
     When the heading sentence is followed by more text in the same paragraph, only the sentence up to
@@ -115,9 +116,9 @@ def body_paragraph(text: str) -> Paragraph:
         if pattern.match(text):
             head, stop, rest = text.partition("。")
             if stop and rest.strip():
-                return Paragraph(f'<font name="{face}">{markup(head + stop)}</font>{markup(rest)}', BODY)
-            return Paragraph(markup(text), HEADING_1 if face == HEI else HEADING_2)
-    return Paragraph(markup(text), BODY)
+                return CJKParagraph(f'<font name="{face}">{markup(head + stop)}</font>{markup(rest)}', BODY)
+            return CJKParagraph(markup(text), HEADING_1 if face == HEI else HEADING_2)
+    return CJKParagraph(markup(text), BODY)
 
 
 def chinese_numeral(n: int) -> str:
@@ -213,7 +214,7 @@ def draw_letter_header(canvas: Canvas, *, issuer_name: str, document_number: str
 
 
 # --- Flowables ------------------------------------------------------------------------------------------
-class Title(Paragraph):
+class Title(CJKParagraph):
     """The 2号 title, centred, stroked like the issuer mark so the light Ming face reads as 小标宋."""
 
     def __init__(self, text: str) -> None:
@@ -295,7 +296,7 @@ class Imprint(Flowable):
     def __init__(self, cc: tuple[str, ...], *, issuer_name: str, issued_on: str, ruled: bool) -> None:
         super().__init__()
         self.ruled = ruled
-        self.cc = Paragraph(f"抄送：{markup('，'.join(cc))}。", IMPRINT) if cc else None
+        self.cc = CJKParagraph(f"抄送：{markup('，'.join(cc))}。", IMPRINT) if cc else None
         self.issued = f"{issuer_name}", f"{issued_on}印发"
 
     def _content_height(self, avail_width: float) -> float:

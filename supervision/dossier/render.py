@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import PageTemplate, Paragraph, Spacer
+from reportlab.platypus import PageTemplate, Spacer
 
 from arbitration.documents import layout
 from arbitration.documents.fonts import fonts_register
+from arbitration.documents.linebreak import CJKParagraph
 from arbitration.documents.render import pdf_build
 from supervision.dossier.documents import AttachedDocument
 
@@ -24,10 +25,10 @@ def render_dossier(data: dict) -> bytes:
     story = [
         layout.Title(data["title"]),
         Spacer(0, layout.LINE / 2),
-        Paragraph(layout.markup(data["reason"]), layout.BODY),
+        CJKParagraph(layout.markup(data["reason"]), layout.BODY),
     ]
     if data.get("rule"):
-        story.append(Paragraph(layout.markup(data["rule"]), layout.BODY))
+        story.append(CJKParagraph(layout.markup(data["rule"]), layout.BODY))
     sections = (
         ("工单基本情况", "facts", _lines),
         ("督办层级", "ladder", _lines),
@@ -39,23 +40,23 @@ def render_dossier(data: dict) -> bytes:
     )
     present = [(heading, build(data[key])) for heading, key, build in sections if key in data]
     for position, (heading, flowables) in enumerate(present, start=1):
-        story.append(Paragraph(layout.heading_numbered(heading, position), layout.HEADING_1))
+        story.append(CJKParagraph(layout.heading_numbered(heading, position), layout.HEADING_1))
         story += flowables
     return _build(story, title=data["title"])
 
 
-def _lines(lines: list[str]) -> list[Paragraph]:
-    return [Paragraph(layout.markup(line), layout.BODY_FLUSH) for line in lines]
+def _lines(lines: list[str]) -> list[CJKParagraph]:
+    return [CJKParagraph(layout.markup(line), layout.BODY_FLUSH) for line in lines]
 
 
-def _documents(documents: list[dict]) -> list[Paragraph]:
+def _documents(documents: list[dict]) -> list[CJKParagraph]:
     if not documents:
         return _lines(["无。"])
     story = []
     for position, fields in enumerate(documents, start=1):
         document = AttachedDocument(**fields)
-        story.append(Paragraph(layout.markup(f"{position}. {document.line()}"), layout.BODY_FLUSH))
-        story.append(Paragraph(layout.markup(f"SHA-256：{document.sha256}"), DIGEST))
+        story.append(CJKParagraph(layout.markup(f"{position}. {document.line()}"), layout.BODY_FLUSH))
+        story.append(CJKParagraph(layout.markup(f"SHA-256：{document.sha256}"), DIGEST))
     return story
 
 
