@@ -7,6 +7,7 @@ The frame of the body text is exactly the standard's text block (版心): 28 mm 
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor, black
@@ -56,6 +57,16 @@ LETTER_RULE_GAP = 4 * mm
 LETTER_BOTTOM_RULE = 20 * mm
 RULE_LENGTH = 170 * mm
 PAGE_NUMBER_GAP = 7 * mm  # page number's top edge below the text block (§7.5)
+
+# Official header (版头, §7.2 and the 纪要 format §10.3): the mark's top edge 35 mm below the top of the text block,
+# the number two blank lines under the mark, the red separator as wide as the text block 4 mm under the number,
+# the title two blank lines under the separator. See docs/layout.md.
+HEADER_MARK_BELOW_TEXT_TOP = 35 * mm
+HEADER_NUMBER_GAP = 2 * LINE
+HEADER_RULE_GAP = 4 * mm
+HEADER_RULE_WIDTH = 1.0  # pt
+HEADER_TITLE_GAP = 2 * LINE
+HEADER_MARK_MAX_SIZE = MARK_MAX_SIZE + 6  # the 纪要 mark is the largest text of the document
 
 # --- Styles -----------------------------------------------------------------------------------------
 BODY = ParagraphStyle(
@@ -142,6 +153,11 @@ def ascent(font: str, size: float) -> float:
     return pdfmetrics.getAscent(font, size)
 
 
+def descent(font: str, size: float) -> float:
+    """Negative: how far the glyph box reaches under the baseline."""
+    return pdfmetrics.getDescent(font, size)
+
+
 def fit_size(text: str, font: str, width: float, largest: float) -> float:
     """The largest size up to `largest` at which `text` fits in `width`."""
     natural = pdfmetrics.stringWidth(text, font, 1)
@@ -213,6 +229,48 @@ def draw_letter_header(canvas: Canvas, *, issuer_name: str, document_number: str
     draw_double_rule(canvas, LETTER_BOTTOM_RULE + 2.5, thick_on_top=False)
 
 
+# --- Official header (版头) -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OfficialHeader:
+    """Where the parts of an official header sit on page 1, as baselines and rule positions in points."""
+
+    mark: str
+    number: str
+    mark_size: float
+    mark_baseline: float
+    number_baseline: float | None
+    rule_y: float  # the centre of the red separator
+    body_top: float  # where the first page's frame begins
+
+    @classmethod
+    def measure(cls, mark: str, number: str = "") -> "OfficialHeader":
+        size = fit_size(mark, SONG, TEXT_WIDTH, HEADER_MARK_MAX_SIZE)
+        mark_top = TEXT_TOP - HEADER_MARK_BELOW_TEXT_TOP
+        mark_baseline = mark_top - ascent(SONG, size)
+        bottom = mark_baseline + descent(SONG, size)  # the mark's lower edge
+        number_baseline = None
+        if number:
+            # The number's line starts two blank lines under the mark; its glyphs sit as a body line's do.
+            number_baseline = bottom - HEADER_NUMBER_GAP - BODY_SIZE
+            bottom = number_baseline + descent(SONG, BODY_SIZE)
+        rule_y = bottom - HEADER_RULE_GAP
+        body_top = rule_y - HEADER_RULE_WIDTH / 2 - HEADER_TITLE_GAP
+        return cls(mark, number, size, mark_baseline, number_baseline, rule_y, body_top)
+
+    def draw(self, canvas: Canvas) -> None:
+        """Red mark centred, number centred under it, red separator across the text block."""
+        centre = TEXT_LEFT + TEXT_WIDTH / 2
+        draw_heavy(canvas, centre, self.mark_baseline, self.mark, font=SONG, size=self.mark_size, centre=True)
+        canvas.saveState()
+        if self.number_baseline is not None:
+            canvas.setFont(SONG, BODY_SIZE)
+            canvas.drawCentredString(centre, self.number_baseline, self.number)
+        canvas.setStrokeColor(RED)
+        canvas.setLineWidth(HEADER_RULE_WIDTH)
+        canvas.line(TEXT_LEFT, self.rule_y, TEXT_RIGHT, self.rule_y)
+        canvas.restoreState()
+
+
 # --- Flowables ------------------------------------------------------------------------------------------
 class Title(CJKParagraph):
     """The 2号 title, centred, stroked like the issuer mark so the light Ming face reads as 小标宋."""
@@ -228,37 +286,6 @@ class Title(CJKParagraph):
         super().draw()
         canvas._code.append("0 Tr")
         canvas.restoreState()
-
-
-class RedMark(Flowable):
-    """The red issuer mark of the minutes format ("…会议纪要"), centred, shrunk to fit the width."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.size = fit_size(self.text, SONG, avail_width, MARK_MAX_SIZE + 6)
-        self.width = avail_width
-        return avail_width, self.size * 1.4
-
-    def draw(self) -> None:
-        draw_heavy(self.canv, self.width / 2, self.size * 0.35, self.text, font=SONG, size=self.size, centre=True)
-
-
-class RedRule(Flowable):
-    """The red separator under the minutes mark and number, as wide as the text block."""
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        return avail_width, 4 * mm
-
-    def draw(self) -> None:
-        self.canv.saveState()
-        self.canv.setStrokeColor(RED)
-        self.canv.setLineWidth(1)
-        self.canv.line(0, 4 * mm - 1, self.width, 4 * mm - 1)
-        self.canv.restoreState()
 
 
 class Signature(Flowable):

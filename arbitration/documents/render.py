@@ -131,20 +131,19 @@ def render_letter(data: LetterData) -> bytes:
 
 
 def render_minutes(data: MinutesData) -> bytes:
-    """Minutes in the 纪要格式: red mark, number, rule, decided items, attendance, page numbers throughout."""
+    """Minutes in the 纪要格式: the official header on page 1, decided items, attendance, page numbers throughout."""
     fonts_register()
     issued_on = layout.date_text(data.issue_date)
+    header = layout.OfficialHeader.measure(data.mark_text, data.document_number)
 
-    def every_page(canvas, doc) -> None:
+    def first_page(canvas, doc) -> None:
+        header.draw(canvas)
         layout.draw_page_number(canvas, doc.page)
 
-    story = [
-        layout.RedMark(data.mark_text),
-        Spacer(0, layout.LINE / 2),
-        CJKParagraph(layout.markup(data.document_number), layout.NUMBER_CENTRED),
-        layout.RedRule(),
-        Spacer(0, layout.LINE / 2),
-    ]
+    def later_page(canvas, doc) -> None:
+        layout.draw_page_number(canvas, doc.page)
+
+    story = [NextPageTemplate("later")]
     if data.title:
         story += [layout.Title(data.title), Spacer(0, layout.LINE / 2)]
     story.append(layout.body_paragraph(data.meeting_line))
@@ -161,7 +160,10 @@ def render_minutes(data: MinutesData) -> bytes:
     ]
     story.append(KeepTogether(closing))  # the signature never stands alone on a page
     story.append(layout.Imprint(data.cc, issuer_name=data.issuer_name, issued_on=issued_on, ruled=True))
-    templates = [PageTemplate("every", [layout.body_frame()], onPage=every_page)]
+    templates = [
+        PageTemplate("first", [layout.body_frame(header.body_top)], onPage=first_page),
+        PageTemplate("later", [layout.body_frame()], onPage=later_page),
+    ]
     return pdf_build(story, templates, title=f"{data.document_number} {data.mark_text}", author=data.issuer_name)
 
 
