@@ -77,6 +77,9 @@ BODY = ParagraphStyle(
     firstLineIndent=2 * CHAR,
     alignment=TA_JUSTIFY,
     wordWrap="CJK",
+    # The grid is 22 lines a page: a paragraph's first line may be the last of a page (no orphan control), as in
+    # the standard's own examples; otherwise a page would end a line short. See docs/layout.md.
+    allowOrphans=1,
 )
 BODY_FLUSH = ParagraphStyle("body_flush", parent=BODY, firstLineIndent=0, alignment=TA_LEFT)
 HEADING_1 = ParagraphStyle("heading_1", parent=BODY, fontName=HEI)  # "一、" 黑体
@@ -226,7 +229,8 @@ def draw_letter_header(canvas: Canvas, *, issuer_name: str, document_number: str
     canvas.setFont(SONG, BODY_SIZE)
     canvas.drawRightString(TEXT_RIGHT, rule_y - LINE + (LINE - BODY_SIZE) / 2, document_number)
     canvas.restoreState()
-    draw_double_rule(canvas, LETTER_BOTTOM_RULE + 2.5, thick_on_top=False)
+    # The pair is 0.5 + 1.5 + 1.5 pt deep: its lower edge lies 20 mm above the foot of the page.
+    draw_double_rule(canvas, LETTER_BOTTOM_RULE + 3.5, thick_on_top=False)
 
 
 # --- Official header (版头) -------------------------------------------------------------------------------
@@ -253,7 +257,7 @@ class OfficialHeader:
             # The number's line starts two blank lines under the mark; its glyphs sit as a body line's do.
             number_baseline = bottom - HEADER_NUMBER_GAP - BODY_SIZE
             bottom = number_baseline + descent(SONG, BODY_SIZE)
-        rule_y = bottom - HEADER_RULE_GAP
+        rule_y = bottom - HEADER_RULE_GAP - HEADER_RULE_WIDTH / 2  # its upper edge 4 mm under the number
         body_top = rule_y - HEADER_RULE_WIDTH / 2 - HEADER_TITLE_GAP
         return cls(mark, number, size, mark_baseline, number_baseline, rule_y, body_top)
 

@@ -23,7 +23,8 @@ from arbitration.documents.render import pdf_build
 from supervision.dossier.documents import AttachedDocument
 
 # A 64-digit SHA-256 does not fit a line of 3号 characters: it is printed smaller, on its own line.
-DIGEST = ParagraphStyle("digest", parent=layout.BODY_FLUSH, fontSize=9, leading=14, leftIndent=2 * layout.CHAR)
+# Its leading is a full line so that the text after it stays on the 22-line grid.
+DIGEST = ParagraphStyle("digest", parent=layout.BODY_FLUSH, fontSize=9, leading=layout.LINE, leftIndent=2 * layout.CHAR)
 
 
 def render_dossier(data: dict) -> bytes:
