@@ -19,7 +19,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame
 
-from .fonts import HEI, KAI, SONG
+from .fonts import HEI, KAI, SONG, title_is_stand_in
+from .fonts import TITLE as TITLE_FACE
 from .linebreak import CJKParagraph
 
 # --- Geometry (GB/T 9704-2012 §5.2) ---------------------------------------------------------------
@@ -87,7 +88,7 @@ HEADING_2 = ParagraphStyle("heading_2", parent=BODY, fontName=KAI)  # "（一）
 TITLE = ParagraphStyle(
     "title",
     parent=BODY,
-    fontName=SONG,  # 小标宋 role; drawn heavier with a stroke, see `Title`
+    fontName=TITLE_FACE,  # 小标宋 role; the free stand-in is drawn heavier with a stroke, see `Title`
     fontSize=TITLE_SIZE,
     leading=TITLE_LEADING,
     firstLineIndent=0,
@@ -168,13 +169,13 @@ def fit_size(text: str, font: str, width: float, largest: float) -> float:
 
 
 def draw_heavy(canvas: Canvas, x: float, y: float, text: str, *, font: str, size: float, centre: bool) -> None:
-    """Red text drawn fill+stroke: the free Ming face is light; the stroke gives it a 小标宋 weight."""
+    """Red text; the free Ming face is light, so it is drawn fill+stroke to a 小标宋 weight (a licensed one is not)."""
     canvas.saveState()
     canvas.setFillColor(RED)
     canvas.setStrokeColor(RED)
     canvas.setLineWidth(size * 0.035)
     text_object = canvas.beginText()
-    text_object.setTextRenderMode(2)
+    text_object.setTextRenderMode(2 if title_is_stand_in() else 0)
     text_object.setFont(font, size)
     width = pdfmetrics.stringWidth(text, font, size)
     text_object.setTextOrigin(x - width / 2 if centre else x, y)
@@ -213,17 +214,19 @@ def draw_page_number(canvas: Canvas, number: int) -> None:
 # --- Letter format first page -------------------------------------------------------------------------
 def letter_header_height(issuer_name: str) -> float:
     """From the top of the page down to where the first page's text may begin."""
-    mark_size = fit_size(issuer_name, SONG, TEXT_WIDTH, MARK_MAX_SIZE)
-    rule_y = LETTER_MARK_TOP + mark_size + LETTER_RULE_GAP
+    mark_size = fit_size(issuer_name, TITLE_FACE, TEXT_WIDTH, MARK_MAX_SIZE)
+    mark_depth = ascent(TITLE_FACE, mark_size) - descent(TITLE_FACE, mark_size)  # top edge to lower edge
+    rule_y = LETTER_MARK_TOP + mark_depth + LETTER_RULE_GAP
     return rule_y + 2 * LINE  # the rule, then the document number line, then a line's space
 
 
 def draw_letter_header(canvas: Canvas, *, issuer_name: str, document_number: str) -> None:
     """Issuer mark 30 mm from the top, red double rule, number flush right, bottom double rule."""
-    mark_size = fit_size(issuer_name, SONG, TEXT_WIDTH, MARK_MAX_SIZE)
-    mark_baseline = PAGE_HEIGHT - LETTER_MARK_TOP - ascent(SONG, mark_size)
-    draw_heavy(canvas, TEXT_LEFT + TEXT_WIDTH / 2, mark_baseline, issuer_name, font=SONG, size=mark_size, centre=True)
-    rule_y = PAGE_HEIGHT - LETTER_MARK_TOP - mark_size - LETTER_RULE_GAP
+    mark_size = fit_size(issuer_name, TITLE_FACE, TEXT_WIDTH, MARK_MAX_SIZE)
+    mark_baseline = PAGE_HEIGHT - LETTER_MARK_TOP - ascent(TITLE_FACE, mark_size)
+    centre = TEXT_LEFT + TEXT_WIDTH / 2
+    draw_heavy(canvas, centre, mark_baseline, issuer_name, font=TITLE_FACE, size=mark_size, centre=True)
+    rule_y = mark_baseline + descent(TITLE_FACE, mark_size) - LETTER_RULE_GAP
     draw_double_rule(canvas, rule_y, thick_on_top=True)
     canvas.saveState()
     canvas.setFont(SONG, BODY_SIZE)
@@ -248,10 +251,10 @@ class OfficialHeader:
 
     @classmethod
     def measure(cls, mark: str, number: str = "") -> "OfficialHeader":
-        size = fit_size(mark, SONG, TEXT_WIDTH, HEADER_MARK_MAX_SIZE)
+        size = fit_size(mark, TITLE_FACE, TEXT_WIDTH, HEADER_MARK_MAX_SIZE)
         mark_top = TEXT_TOP - HEADER_MARK_BELOW_TEXT_TOP
-        mark_baseline = mark_top - ascent(SONG, size)
-        bottom = mark_baseline + descent(SONG, size)  # the mark's lower edge
+        mark_baseline = mark_top - ascent(TITLE_FACE, size)
+        bottom = mark_baseline + descent(TITLE_FACE, size)  # the mark's lower edge
         number_baseline = None
         if number:
             # The number's line starts two blank lines under the mark; its glyphs sit as a body line's do.
@@ -264,7 +267,7 @@ class OfficialHeader:
     def draw(self, canvas: Canvas) -> None:
         """Red mark centred, number centred under it, red separator across the text block."""
         centre = TEXT_LEFT + TEXT_WIDTH / 2
-        draw_heavy(canvas, centre, self.mark_baseline, self.mark, font=SONG, size=self.mark_size, centre=True)
+        draw_heavy(canvas, centre, self.mark_baseline, self.mark, font=TITLE_FACE, size=self.mark_size, centre=True)
         canvas.saveState()
         if self.number_baseline is not None:
             canvas.setFont(SONG, BODY_SIZE)
@@ -277,12 +280,15 @@ class OfficialHeader:
 
 # --- Flowables ------------------------------------------------------------------------------------------
 class Title(CJKParagraph):
-    """The 2号 title, centred, stroked like the issuer mark so the light Ming face reads as 小标宋."""
+    """The 2号 title in the 小标宋 role, centred; the free stand-in is stroked like the issuer mark."""
 
     def __init__(self, text: str) -> None:
         super().__init__(markup(text), TITLE)
 
     def draw(self) -> None:
+        if not title_is_stand_in():
+            super().draw()
+            return
         canvas = self.canv
         canvas.saveState()
         canvas.setLineWidth(TITLE_SIZE * 0.03)
