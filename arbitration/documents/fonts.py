@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import translation
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -112,18 +113,23 @@ def configured_font(role: str) -> tuple[Path, int] | None:
 
 
 def font_file_problem(path: Path, index: int) -> str:
-    """Why a configured font file cannot serve ("" when it can, as far as its header tells)."""
+    """Why a configured font file cannot serve, in the reader's language ("" when it can, as far as its header
+    tells): it must exist, have TrueType outlines, and hold the face `index`."""
+    from django.utils.translation import gettext as _
+
     try:
         with path.open("rb") as handle:
-            magic = handle.read(4)
+            header = handle.read(12)
     except OSError as error:
-        return f"cannot be read ({error.strerror or error})"
+        return _("cannot be read (%(error)s)") % {"error": error.strerror or error}
+    magic = header[:4]
     if magic == b"OTTO":
-        return "has CFF (PostScript) outlines, which reportlab cannot embed; use a TrueType-outline file"
+        return _("has CFF (PostScript) outlines, which cannot be embedded; use a file with TrueType outlines")
     if magic not in TRUETYPE_MAGIC:
-        return "is not a TrueType font or collection"
-    if index < 0:
-        return f"has no face {index}"
+        return _("is not a TrueType font or font collection")
+    faces = int.from_bytes(header[8:12], "big") if magic == b"ttcf" else 1
+    if not 0 <= index < faces:
+        return _("has no face %(index)s (it holds %(faces)s)") % {"index": index, "faces": faces}
     return ""
 
 
@@ -132,12 +138,13 @@ def _register_role(source: FontSource) -> ChosenFont:
     wanted = configured_font(source.role)
     if wanted is not None:
         path, index = wanted
-        problem = font_file_problem(path, index)
+        with translation.override("en"):  # the log is in English whatever the site's language
+            problem = font_file_problem(path, index)
         if not problem:
             try:
                 pdfmetrics.registerFont(TTFont(source.role, str(path), subfontIndex=index))
             except Exception as error:  # reportlab raises TTFError, IndexError, struct.error… for a bad file
-                problem = f"cannot be embedded ({error})"
+                problem = f"cannot be embedded ({error})"  # a log line, in English like the rest of the log
             else:
                 return ChosenFont(path, index, configured=True)
         logger.warning(
@@ -183,8 +190,13 @@ def title_is_stand_in() -> bool:
 
 
 def fonts_reset_for_tests() -> None:
-    """Forget the registration so that a test can register again under other settings."""
+    """Forget the registration so that a test can register again under other settings.
+
+    Reportlab ignores a second registration under a name it knows, so the role names are dropped from its table.
+    """
     global _registered
     with _lock:
         _registered = False
         _chosen.clear()
+        for role in SETTINGS:
+            pdfmetrics._fonts.pop(role, None)
