@@ -261,6 +261,7 @@ MINGZE_DOCUMENT_ISSUERS = {
     "legal_handoff": "明责法",  # the legal desk's hand-off letter
     "procuratorate_referral": "明责公",  # public-interest lead to the procuratorate
     "bulletin": "明责通",  # 考核通报: the published scorecards of a month or quarter
+    "dossier": "明责卷",  # 移送卷宗: the dossier sent to the discipline commission with the referral
 } | env.dict("MINGZE_DOCUMENT_ISSUERS", default={})
 MINGZE_ISSUER_NAME = env("MINGZE_ISSUER_NAME", default="明州市12345政务服务便民热线管理办公室")
 # The office's licensed 公文 fonts, one file per role (TrueType outlines: .ttf, .ttc, or a TrueType-flavoured
