@@ -11,6 +11,7 @@ See docs/layout.md.
 
 from collections.abc import Sequence
 
+from reportlab.platypus import paragraph
 from reportlab.platypus.paragraph import (
     Paragraph,
     ParaLines,
@@ -98,12 +99,40 @@ def cjk_frag_split(frags: list, max_widths: Sequence[float], calc_bounds: bool) 
     widths = [_width(glyph, max_widths[0]) for glyph in glyphs]
     hard = frozenset(i for i, glyph in enumerate(glyphs) if hasattr(glyph.frag, "lineBreak"))
     lines = []
-    for number, (start, end) in enumerate(line_spans(glyphs, widths, max_widths, hard)):
+    spans = line_spans(glyphs, widths, max_widths, hard)
+    for number, (start, end) in enumerate(spans):
         max_width = max_widths[min(number, len(max_widths) - 1)]
         used = sum(widths[start:end])
         line_break = end - 1 in hard
-        lines.append(makeCJKParaLine(glyphs[start:end], max_width, used, max_width - used, line_break, calc_bounds))
+        line = makeCJKParaLine(glyphs[start:end], max_width, used, max_width - used, line_break, calc_bounds)
+        if not line_break and number < len(spans) - 1 and end - start > 1 and max_width - used > _FUZZ:
+            # A line ended early (a mark moved down with its neighbour) is spread to the right edge when the
+            # style justifies: the gap between glyphs grows by an equal share (see _justify_cjk).
+            line.cjkCharSpace = (max_width - used) / (end - start - 1)
+        lines.append(line)
     return ParaLines(kind=1, lines=lines)
+
+
+_justify_plain = paragraph._justifyDrawParaLineX
+
+
+def _justify_cjk(tx, offset, line, last=0):
+    """Reportlab justifies by widening spaces, and Chinese has none: set character spacing for the line instead.
+
+    Installed once over reportlab's justified-line drawer; lines without `cjkCharSpace` (all but ours) and last
+    lines of paragraphs are drawn exactly as before.
+    """
+    spacing = getattr(line, "cjkCharSpace", 0)
+    if not spacing or last:
+        return _justify_plain(tx, offset, line, last)
+    tx.setCharSpace(spacing)
+    try:
+        return _justify_plain(tx, offset, line, last)
+    finally:
+        tx.setCharSpace(0)
+
+
+paragraph._justifyDrawParaLineX = _justify_cjk
 
 
 def _width(glyph, max_width: float) -> float:

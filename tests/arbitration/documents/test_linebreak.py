@@ -1,14 +1,21 @@
 """避头尾 line breaking: property tests over random Chinese text with punctuation, on the pure rule and on the
 reportlab Paragraph that uses it."""
 
+import io
+
+import pdfplumber
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import PageTemplate
 from reportlab.platypus.paragraph import Paragraph
 
 from arbitration.documents import layout
 from arbitration.documents.fonts import SONG, fonts_register
 from arbitration.documents.linebreak import CANNOT_END, CANNOT_START, CJKParagraph, line_spans
+from arbitration.documents.render import pdf_build
 
 HANZI = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而"
 CLOSING = ("，", "。", "、", "；", "：", "？", "！", "）", "》", "”", "’", "」", "】", "……", "——", "。”", "！”", "）。")
@@ -104,3 +111,20 @@ def test_body_paragraphs_obey_the_rule_at_the_real_font_and_width(text):
         assert stringWidth(line, SONG, layout.BODY_SIZE) <= layout.TEXT_WIDTH - indent + 1e-6
         assert number == 0 or line[0] not in CANNOT_START
         assert number == len(lines) - 1 or line[-1] not in CANNOT_END
+
+
+def test_a_line_ended_early_is_spread_to_the_right_edge_of_a_justified_paragraph():
+    # 27 characters, then "五，": the comma may not start line 2, so "五" moves down with it and line 1 holds 27.
+    text = "一二三四五六七八九十" * 2 + "一二三四五六七" + "五，" + "六七八九十" * 3
+    story = [CJKParagraph(text, ParagraphStyle("flush_justified", parent=layout.BODY, firstLineIndent=0))]
+    template = PageTemplate("only", [layout.body_frame()])
+
+    pdf = pdf_build(story, [template], title="t", author="a")
+    rows: dict[float, list] = {}
+    for char in pdfplumber.open(io.BytesIO(pdf)).pages[0].chars:
+        rows.setdefault(round(char["top"], 1), []).append(char)
+    first, second = (sorted(rows[top], key=lambda c: c["x0"]) for top in sorted(rows)[:2])
+
+    assert len(first) == 27 and second[0]["text"] == "五"
+    assert first[0]["x0"] == pytest.approx(layout.TEXT_LEFT, abs=0.01)
+    assert first[-1]["x1"] == pytest.approx(layout.TEXT_RIGHT, abs=0.05)  # flush right, not a character short
