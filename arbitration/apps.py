@@ -34,6 +34,7 @@ class ArbitrationConfig(AppConfig):
         from arbitration.audit import chain as audit_chain
         from arbitration.audit import grants as audit_grants
         from arbitration.audit import triggers as audit_triggers
+        from arbitration.documents import checks  # noqa: F401 (registers the font check)
         from arbitration.graph import cache as graph_cache
         from arbitration.models import Department, Matter, Territory
 

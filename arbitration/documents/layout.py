@@ -7,6 +7,7 @@ The frame of the body text is exactly the standard's text block (版心): 28 mm 
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor, black
@@ -16,9 +17,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Frame, Paragraph
+from reportlab.platypus import Flowable, Frame
 
-from .fonts import HEI, KAI, SONG
+from .fonts import HEI, KAI, SONG, title_is_stand_in
+from .fonts import TITLE as TITLE_FACE
+from .linebreak import CJKParagraph
 
 # --- Geometry (GB/T 9704-2012 §5.2) ---------------------------------------------------------------
 PAGE_WIDTH, PAGE_HEIGHT = A4  # 595.28 × 841.89 pt
@@ -56,6 +59,16 @@ LETTER_BOTTOM_RULE = 20 * mm
 RULE_LENGTH = 170 * mm
 PAGE_NUMBER_GAP = 7 * mm  # page number's top edge below the text block (§7.5)
 
+# Official header (版头, §7.2 and the 纪要 format §10.3): the mark's top edge 35 mm below the top of the text block,
+# the number two blank lines under the mark, the red separator as wide as the text block 4 mm under the number,
+# the title two blank lines under the separator. See docs/layout.md.
+HEADER_MARK_BELOW_TEXT_TOP = 35 * mm
+HEADER_NUMBER_GAP = 2 * LINE
+HEADER_RULE_GAP = 4 * mm
+HEADER_RULE_WIDTH = 1.0  # pt
+HEADER_TITLE_GAP = 2 * LINE
+HEADER_MARK_MAX_SIZE = MARK_MAX_SIZE + 6  # the 纪要 mark is the largest text of the document
+
 # --- Styles -----------------------------------------------------------------------------------------
 BODY = ParagraphStyle(
     "body",
@@ -65,6 +78,9 @@ BODY = ParagraphStyle(
     firstLineIndent=2 * CHAR,
     alignment=TA_JUSTIFY,
     wordWrap="CJK",
+    # The grid is 22 lines a page: a paragraph's first line may be the last of a page (no orphan control), as in
+    # the standard's own examples; otherwise a page would end a line short. See docs/layout.md.
+    allowOrphans=1,
 )
 BODY_FLUSH = ParagraphStyle("body_flush", parent=BODY, firstLineIndent=0, alignment=TA_LEFT)
 HEADING_1 = ParagraphStyle("heading_1", parent=BODY, fontName=HEI)  # "一、" 黑体
@@ -72,7 +88,7 @@ HEADING_2 = ParagraphStyle("heading_2", parent=BODY, fontName=KAI)  # "（一）
 TITLE = ParagraphStyle(
     "title",
     parent=BODY,
-    fontName=SONG,  # 小标宋 role; drawn heavier with a stroke, see `Title`
+    fontName=TITLE_FACE,  # 小标宋 role; the free stand-in is drawn heavier with a stroke, see `Title`
     fontSize=TITLE_SIZE,
     leading=TITLE_LEADING,
     firstLineIndent=0,
@@ -105,7 +121,7 @@ def markup(text: str) -> str:
     return escape(text).replace("\n", "<br/>")
 
 
-def body_paragraph(text: str) -> Paragraph:
+def body_paragraph(text: str) -> CJKParagraph:
     """A body paragraph; one opening with "一、" or "（一）" is a heading in 黑体 or 楷体.
 
     When the heading sentence is followed by more text in the same paragraph, only the sentence up to
@@ -115,9 +131,9 @@ def body_paragraph(text: str) -> Paragraph:
         if pattern.match(text):
             head, stop, rest = text.partition("。")
             if stop and rest.strip():
-                return Paragraph(f'<font name="{face}">{markup(head + stop)}</font>{markup(rest)}', BODY)
-            return Paragraph(markup(text), HEADING_1 if face == HEI else HEADING_2)
-    return Paragraph(markup(text), BODY)
+                return CJKParagraph(f'<font name="{face}">{markup(head + stop)}</font>{markup(rest)}', BODY)
+            return CJKParagraph(markup(text), HEADING_1 if face == HEI else HEADING_2)
+    return CJKParagraph(markup(text), BODY)
 
 
 def chinese_numeral(n: int) -> str:
@@ -141,6 +157,11 @@ def ascent(font: str, size: float) -> float:
     return pdfmetrics.getAscent(font, size)
 
 
+def descent(font: str, size: float) -> float:
+    """Negative: how far the glyph box reaches under the baseline."""
+    return pdfmetrics.getDescent(font, size)
+
+
 def fit_size(text: str, font: str, width: float, largest: float) -> float:
     """The largest size up to `largest` at which `text` fits in `width`."""
     natural = pdfmetrics.stringWidth(text, font, 1)
@@ -148,13 +169,13 @@ def fit_size(text: str, font: str, width: float, largest: float) -> float:
 
 
 def draw_heavy(canvas: Canvas, x: float, y: float, text: str, *, font: str, size: float, centre: bool) -> None:
-    """Red text drawn fill+stroke: the free Ming face is light; the stroke gives it a 小标宋 weight."""
+    """Red text; the free Ming face is light, so it is drawn fill+stroke to a 小标宋 weight (a licensed one is not)."""
     canvas.saveState()
     canvas.setFillColor(RED)
     canvas.setStrokeColor(RED)
     canvas.setLineWidth(size * 0.035)
     text_object = canvas.beginText()
-    text_object.setTextRenderMode(2)
+    text_object.setTextRenderMode(2 if title_is_stand_in() else 0)
     text_object.setFont(font, size)
     width = pdfmetrics.stringWidth(text, font, size)
     text_object.setTextOrigin(x - width / 2 if centre else x, y)
@@ -193,33 +214,81 @@ def draw_page_number(canvas: Canvas, number: int) -> None:
 # --- Letter format first page -------------------------------------------------------------------------
 def letter_header_height(issuer_name: str) -> float:
     """From the top of the page down to where the first page's text may begin."""
-    mark_size = fit_size(issuer_name, SONG, TEXT_WIDTH, MARK_MAX_SIZE)
-    rule_y = LETTER_MARK_TOP + mark_size + LETTER_RULE_GAP
+    mark_size = fit_size(issuer_name, TITLE_FACE, TEXT_WIDTH, MARK_MAX_SIZE)
+    mark_depth = ascent(TITLE_FACE, mark_size) - descent(TITLE_FACE, mark_size)  # top edge to lower edge
+    rule_y = LETTER_MARK_TOP + mark_depth + LETTER_RULE_GAP
     return rule_y + 2 * LINE  # the rule, then the document number line, then a line's space
 
 
 def draw_letter_header(canvas: Canvas, *, issuer_name: str, document_number: str) -> None:
     """Issuer mark 30 mm from the top, red double rule, number flush right, bottom double rule."""
-    mark_size = fit_size(issuer_name, SONG, TEXT_WIDTH, MARK_MAX_SIZE)
-    mark_baseline = PAGE_HEIGHT - LETTER_MARK_TOP - ascent(SONG, mark_size)
-    draw_heavy(canvas, TEXT_LEFT + TEXT_WIDTH / 2, mark_baseline, issuer_name, font=SONG, size=mark_size, centre=True)
-    rule_y = PAGE_HEIGHT - LETTER_MARK_TOP - mark_size - LETTER_RULE_GAP
+    mark_size = fit_size(issuer_name, TITLE_FACE, TEXT_WIDTH, MARK_MAX_SIZE)
+    mark_baseline = PAGE_HEIGHT - LETTER_MARK_TOP - ascent(TITLE_FACE, mark_size)
+    centre = TEXT_LEFT + TEXT_WIDTH / 2
+    draw_heavy(canvas, centre, mark_baseline, issuer_name, font=TITLE_FACE, size=mark_size, centre=True)
+    rule_y = mark_baseline + descent(TITLE_FACE, mark_size) - LETTER_RULE_GAP
     draw_double_rule(canvas, rule_y, thick_on_top=True)
     canvas.saveState()
     canvas.setFont(SONG, BODY_SIZE)
     canvas.drawRightString(TEXT_RIGHT, rule_y - LINE + (LINE - BODY_SIZE) / 2, document_number)
     canvas.restoreState()
-    draw_double_rule(canvas, LETTER_BOTTOM_RULE + 2.5, thick_on_top=False)
+    # The pair is 0.5 + 1.5 + 1.5 pt deep: its lower edge lies 20 mm above the foot of the page.
+    draw_double_rule(canvas, LETTER_BOTTOM_RULE + 3.5, thick_on_top=False)
+
+
+# --- Official header (版头) -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OfficialHeader:
+    """Where the parts of an official header sit on page 1, as baselines and rule positions in points."""
+
+    mark: str
+    number: str
+    mark_size: float
+    mark_baseline: float
+    number_baseline: float | None
+    rule_y: float  # the centre of the red separator
+    body_top: float  # where the first page's frame begins
+
+    @classmethod
+    def measure(cls, mark: str, number: str = "") -> "OfficialHeader":
+        size = fit_size(mark, TITLE_FACE, TEXT_WIDTH, HEADER_MARK_MAX_SIZE)
+        mark_top = TEXT_TOP - HEADER_MARK_BELOW_TEXT_TOP
+        mark_baseline = mark_top - ascent(TITLE_FACE, size)
+        bottom = mark_baseline + descent(TITLE_FACE, size)  # the mark's lower edge
+        number_baseline = None
+        if number:
+            # The number's line starts two blank lines under the mark; its glyphs sit as a body line's do.
+            number_baseline = bottom - HEADER_NUMBER_GAP - BODY_SIZE
+            bottom = number_baseline + descent(SONG, BODY_SIZE)
+        rule_y = bottom - HEADER_RULE_GAP - HEADER_RULE_WIDTH / 2  # its upper edge 4 mm under the number
+        body_top = rule_y - HEADER_RULE_WIDTH / 2 - HEADER_TITLE_GAP
+        return cls(mark, number, size, mark_baseline, number_baseline, rule_y, body_top)
+
+    def draw(self, canvas: Canvas) -> None:
+        """Red mark centred, number centred under it, red separator across the text block."""
+        centre = TEXT_LEFT + TEXT_WIDTH / 2
+        draw_heavy(canvas, centre, self.mark_baseline, self.mark, font=TITLE_FACE, size=self.mark_size, centre=True)
+        canvas.saveState()
+        if self.number_baseline is not None:
+            canvas.setFont(SONG, BODY_SIZE)
+            canvas.drawCentredString(centre, self.number_baseline, self.number)
+        canvas.setStrokeColor(RED)
+        canvas.setLineWidth(HEADER_RULE_WIDTH)
+        canvas.line(TEXT_LEFT, self.rule_y, TEXT_RIGHT, self.rule_y)
+        canvas.restoreState()
 
 
 # --- Flowables ------------------------------------------------------------------------------------------
-class Title(Paragraph):
-    """The 2号 title, centred, stroked like the issuer mark so the light Ming face reads as 小标宋."""
+class Title(CJKParagraph):
+    """The 2号 title in the 小标宋 role, centred; the free stand-in is stroked like the issuer mark."""
 
     def __init__(self, text: str) -> None:
         super().__init__(markup(text), TITLE)
 
     def draw(self) -> None:
+        if not title_is_stand_in():
+            super().draw()
+            return
         canvas = self.canv
         canvas.saveState()
         canvas.setLineWidth(TITLE_SIZE * 0.03)
@@ -227,37 +296,6 @@ class Title(Paragraph):
         super().draw()
         canvas._code.append("0 Tr")
         canvas.restoreState()
-
-
-class RedMark(Flowable):
-    """The red issuer mark of the minutes format ("…会议纪要"), centred, shrunk to fit the width."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.size = fit_size(self.text, SONG, avail_width, MARK_MAX_SIZE + 6)
-        self.width = avail_width
-        return avail_width, self.size * 1.4
-
-    def draw(self) -> None:
-        draw_heavy(self.canv, self.width / 2, self.size * 0.35, self.text, font=SONG, size=self.size, centre=True)
-
-
-class RedRule(Flowable):
-    """The red separator under the minutes mark and number, as wide as the text block."""
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        return avail_width, 4 * mm
-
-    def draw(self) -> None:
-        self.canv.saveState()
-        self.canv.setStrokeColor(RED)
-        self.canv.setLineWidth(1)
-        self.canv.line(0, 4 * mm - 1, self.width, 4 * mm - 1)
-        self.canv.restoreState()
 
 
 class Signature(Flowable):
@@ -295,7 +333,7 @@ class Imprint(Flowable):
     def __init__(self, cc: tuple[str, ...], *, issuer_name: str, issued_on: str, ruled: bool) -> None:
         super().__init__()
         self.ruled = ruled
-        self.cc = Paragraph(f"抄送：{markup('，'.join(cc))}。", IMPRINT) if cc else None
+        self.cc = CJKParagraph(f"抄送：{markup('，'.join(cc))}。", IMPRINT) if cc else None
         self.issued = f"{issuer_name}", f"{issued_on}印发"
 
     def _content_height(self, avail_width: float) -> float:

@@ -9,11 +9,12 @@ import datetime
 import io
 from typing import Any, Self
 
-from reportlab.platypus import BaseDocTemplate, KeepTogether, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, KeepTogether, PageTemplate, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
 
 from . import layout
 from .fonts import HEI, SONG, fonts_register
+from .linebreak import CJKParagraph
 
 
 class _Snapshot:
@@ -108,12 +109,12 @@ def render_letter(data: LetterData) -> bytes:
         layout.Signature(data.issuer_name, layout.date_text(data.issue_date)),
     ]
     if data.contact:
-        closing.append(Paragraph(f"（{layout.markup(data.contact)}）", layout.NOTE))
+        closing.append(CJKParagraph(f"（{layout.markup(data.contact)}）", layout.NOTE))
     story = [
         NextPageTemplate("later"),
         layout.Title(data.title),
         Spacer(0, layout.LINE),
-        Paragraph(f"{layout.markup(data.addressee)}：", layout.BODY_FLUSH),
+        CJKParagraph(f"{layout.markup(data.addressee)}：", layout.BODY_FLUSH),
         *body[:-1],
         # GB/T 9704 §7.3.5: the seal never stands on a page without body text, so the last paragraph
         # moves with the signature.
@@ -130,25 +131,24 @@ def render_letter(data: LetterData) -> bytes:
 
 
 def render_minutes(data: MinutesData) -> bytes:
-    """Minutes in the 纪要格式: red mark, number, rule, decided items, attendance, page numbers throughout."""
+    """Minutes in the 纪要格式: the official header on page 1, decided items, attendance, page numbers throughout."""
     fonts_register()
     issued_on = layout.date_text(data.issue_date)
+    header = layout.OfficialHeader.measure(data.mark_text, data.document_number)
 
-    def every_page(canvas, doc) -> None:
+    def first_page(canvas, doc) -> None:
+        header.draw(canvas)
         layout.draw_page_number(canvas, doc.page)
 
-    story = [
-        layout.RedMark(data.mark_text),
-        Spacer(0, layout.LINE / 2),
-        Paragraph(layout.markup(data.document_number), layout.NUMBER_CENTRED),
-        layout.RedRule(),
-        Spacer(0, layout.LINE / 2),
-    ]
+    def later_page(canvas, doc) -> None:
+        layout.draw_page_number(canvas, doc.page)
+
+    story = [NextPageTemplate("later")]
     if data.title:
         story += [layout.Title(data.title), Spacer(0, layout.LINE / 2)]
     story.append(layout.body_paragraph(data.meeting_line))
     for position, (heading, paragraphs) in enumerate(data.items, start=1):
-        story.append(Paragraph(layout.markup(layout.heading_numbered(heading, position)), layout.HEADING_1))
+        story.append(CJKParagraph(layout.markup(layout.heading_numbered(heading, position)), layout.HEADING_1))
         story += [layout.body_paragraph(text) for text in paragraphs]
     story.append(Spacer(0, layout.LINE))
     closing = [
@@ -160,7 +160,10 @@ def render_minutes(data: MinutesData) -> bytes:
     ]
     story.append(KeepTogether(closing))  # the signature never stands alone on a page
     story.append(layout.Imprint(data.cc, issuer_name=data.issuer_name, issued_on=issued_on, ruled=True))
-    templates = [PageTemplate("every", [layout.body_frame()], onPage=every_page)]
+    templates = [
+        PageTemplate("first", [layout.body_frame(header.body_top)], onPage=first_page),
+        PageTemplate("later", [layout.body_frame()], onPage=later_page),
+    ]
     return pdf_build(story, templates, title=f"{data.document_number} {data.mark_text}", author=data.issuer_name)
 
 
@@ -168,11 +171,11 @@ def _attachments(attachments: tuple[str, ...]) -> list:
     if not attachments:
         return []
     if len(attachments) == 1:
-        return [Spacer(0, layout.LINE), Paragraph(f"附件：{layout.markup(attachments[0])}", layout.ATTACHMENT)]
+        return [Spacer(0, layout.LINE), CJKParagraph(f"附件：{layout.markup(attachments[0])}", layout.ATTACHMENT)]
     lines = [Spacer(0, layout.LINE)]
     for position, name in enumerate(attachments, start=1):
         prefix, style = ("附件：", layout.ATTACHMENT) if position == 1 else ("", layout.ATTACHMENT_NEXT)
-        lines.append(Paragraph(f"{prefix}{position}. {layout.markup(name)}", style))
+        lines.append(CJKParagraph(f"{prefix}{position}. {layout.markup(name)}", style))
     return lines
 
 
@@ -180,7 +183,7 @@ def _attendance(label: str, names: tuple[str, ...], *, always: bool = False) -> 
     if not names and not always:
         return []
     listed = layout.markup("、".join(names)) if names else "无"
-    return [Paragraph(f'<font name="{HEI}">{label}</font>：{listed}', layout.ATTENDANCE)]
+    return [CJKParagraph(f'<font name="{HEI}">{label}</font>：{listed}', layout.ATTENDANCE)]
 
 
 def pdf_build(story: list, templates: list, *, title: str, author: str) -> bytes:

@@ -261,8 +261,20 @@ MINGZE_DOCUMENT_ISSUERS = {
     "legal_handoff": "明责法",  # the legal desk's hand-off letter
     "procuratorate_referral": "明责公",  # public-interest lead to the procuratorate
     "bulletin": "明责通",  # 考核通报: the published scorecards of a month or quarter
+    "dossier": "明责卷",  # 移送卷宗: the dossier sent to the discipline commission with the referral
 } | env.dict("MINGZE_DOCUMENT_ISSUERS", default={})
 MINGZE_ISSUER_NAME = env("MINGZE_ISSUER_NAME", default="明州市12345政务服务便民热线管理办公室")
+# The office's licensed 公文 fonts, one file per role (TrueType outlines: .ttf, .ttc, or a TrueType-flavoured
+# .otf), with the face index inside a .ttc. Empty: the free Debian stand-ins (docs/layout.md). A file that cannot
+# be used falls back with a warning in the log and in `manage.py check`.
+MINGZE_FONT_TITLE = env("MINGZE_FONT_TITLE", default="")  # 小标宋: issuer marks and titles
+MINGZE_FONT_TITLE_INDEX = env.int("MINGZE_FONT_TITLE_INDEX", default=0)
+MINGZE_FONT_BODY = env("MINGZE_FONT_BODY", default="")  # 仿宋: body text
+MINGZE_FONT_BODY_INDEX = env.int("MINGZE_FONT_BODY_INDEX", default=0)
+MINGZE_FONT_HEI = env("MINGZE_FONT_HEI", default="")  # 黑体: "一、" headings, attendance labels
+MINGZE_FONT_HEI_INDEX = env.int("MINGZE_FONT_HEI_INDEX", default=0)
+MINGZE_FONT_KAI = env("MINGZE_FONT_KAI", default="")  # 楷体: "（一）" headings
+MINGZE_FONT_KAI_INDEX = env.int("MINGZE_FONT_KAI_INDEX", default=0)
 # A PDF that failed to render is retried by `render_pending_documents` until this many attempts.
 MINGZE_DOCUMENT_RENDER_MAX_ATTEMPTS = env.int("MINGZE_DOCUMENT_RENDER_MAX_ATTEMPTS", default=10)
 CELERY_BEAT_SCHEDULE["documents-render-pending"] = {

@@ -16,6 +16,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from arbitration.choices import OPEN_TICKET_STATUSES, Role, Satisfaction
+from arbitration.documents.numbering import document_number_issue
 from arbitration.errors import NotFound
 from arbitration.history import real_user, save_attributed
 from arbitration.models import Assignment, Bounce, DecisionRefusal, Ticket, User
@@ -27,6 +28,7 @@ from supervision.models import DisciplineReferral, ProblemTicket, ReferralEvent
 from supervision.services.letters import letter_issue_for_referral
 
 logger = logging.getLogger(__name__)
+DOSSIER_KIND = "dossier"  # the document kind of the dossier's 文号 (settings.MINGZE_DOCUMENT_ISSUERS)
 
 # What the discipline liaison is granted on each referral sent to them (guardian, direct foreign keys).
 LIAISON_PERMISSIONS = ("supervision.view_disciplinereferral", "supervision.record_referral")
@@ -208,7 +210,9 @@ def referral_send(*, referral_id: int, liaison_id: int, actor, reason: str = "")
     reason = reason.strip() or referral.reason
     _move(referral, ReferralStatus.SENT, actor=actor, reason=reason)
     referral.sent_at, referral.sent_by, referral.liaison = timezone.now(), actor, liaison
-    referral.dossier_data = dossier_snapshot(referral)
+    # The dossier is numbered like every document it goes out with: its header shows the number (docs/layout.md).
+    number = document_number_issue(kind=DOSSIER_KIND)
+    referral.dossier_data = dossier_snapshot(referral) | {"document_number": number}
     save_attributed(
         referral, actor=actor, reason=reason, update_fields=["sent_at", "sent_by", "liaison", "dossier_data"]
     )
