@@ -10,7 +10,7 @@ from .conferences import (
     Vote,
 )
 from .disputes import Dispute, DisputeStatement, DisputeTransition
-from .documents import DocumentSequence, IssuedDocument
+from .documents import DocumentRegistration, DocumentSequence, IssuedDocument
 from .graph import GraphVersion
 from .notices import Notice
 from .rulings import Agreement, DecisionRefusal, LeaderDecision, Ruling
@@ -33,6 +33,7 @@ __all__ = [
     "Dispute",
     "DisputeStatement",
     "DisputeTransition",
+    "DocumentRegistration",
     "DocumentSequence",
     "Duty",
     "GraphVersion",

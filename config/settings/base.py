@@ -265,6 +265,18 @@ MINGZE_DOCUMENT_ISSUERS = {
 MINGZE_ISSUER_NAME = env("MINGZE_ISSUER_NAME", default="明州市12345政务服务便民热线管理办公室")
 # A PDF that failed to render is retried by `render_pending_documents` until this many attempts.
 MINGZE_DOCUMENT_RENDER_MAX_ATTEMPTS = env.int("MINGZE_DOCUMENT_RENDER_MAX_ATTEMPTS", default=10)
+
+# Verification of issued documents (docs/documents.md): the HMAC key behind the codes, the address the QR code
+# points to, and the centre's signing certificate and key (PEM files; unset: documents are issued unsigned).
+# An empty key is derived from SECRET_KEY when used (production sets SECRET_KEY after this file).
+MINGZE_VERIFICATION_KEY = env("MINGZE_VERIFICATION_KEY", default="")
+MINGZE_PUBLIC_BASE_URL = env("MINGZE_PUBLIC_BASE_URL", default="http://localhost:8000")
+MINGZE_VERIFY_UPLOAD_MAX_MB = env.int("MINGZE_VERIFY_UPLOAD_MAX_MB", default=20)
+_DEMO_SIGNING_CERT, _DEMO_SIGNING_KEY = VAR_DIR / "signing" / "demo-cert.pem", VAR_DIR / "signing" / "demo-key.pem"
+_demo_signing = _DEMO_SIGNING_CERT.exists() and _DEMO_SIGNING_KEY.exists()
+MINGZE_SIGNING_CERT = env("MINGZE_SIGNING_CERT", default=str(_DEMO_SIGNING_CERT) if _demo_signing else "")
+MINGZE_SIGNING_KEY = env("MINGZE_SIGNING_KEY", default=str(_DEMO_SIGNING_KEY) if _demo_signing else "")
+MINGZE_SIGNING_KEY_PASSPHRASE = env("MINGZE_SIGNING_KEY_PASSPHRASE", default="")
 CELERY_BEAT_SCHEDULE["documents-render-pending"] = {
     "task": "arbitration.documents.tasks.documents_render_pending_task",
     "schedule": 10 * 60,  # seconds; a stored PDF is never rendered again, so overlapping runs are harmless
