@@ -83,3 +83,11 @@ urlpatterns += [
     path("catalogue/overlaps/", graph_api.CatalogueOverlaps.as_view(), name="catalogue-overlaps"),
     path("catalogue/hotspots/", graph_api.DisputeHotspots.as_view(), name="catalogue-hotspots"),
 ]
+
+
+# --- The public register of issued documents (no login) -----------------------------------------------------
+from arbitration.api import verify as verify_api  # noqa: E402
+
+urlpatterns += [
+    path("verify/<str:code>/", verify_api.VerifyDetail.as_view(), name="verify"),
+]
