@@ -29,6 +29,7 @@ class ArbitrationConfig(AppConfig):
     verbose_name = _("Arbitration")
 
     def ready(self) -> None:
+        from arbitration import checks  # noqa: F401  (registers the system checks)
         from arbitration.graph import cache as graph_cache
         from arbitration.models import Department, Matter, Territory
 

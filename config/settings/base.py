@@ -272,7 +272,12 @@ MINGZE_DOCUMENT_RENDER_MAX_ATTEMPTS = env.int("MINGZE_DOCUMENT_RENDER_MAX_ATTEMP
 MINGZE_VERIFICATION_KEY = env("MINGZE_VERIFICATION_KEY", default="")
 MINGZE_PUBLIC_BASE_URL = env("MINGZE_PUBLIC_BASE_URL", default="http://localhost:8000")
 MINGZE_VERIFY_UPLOAD_MAX_MB = env.int("MINGZE_VERIFY_UPLOAD_MAX_MB", default=20)
-_DEMO_SIGNING_CERT, _DEMO_SIGNING_KEY = VAR_DIR / "signing" / "demo-cert.pem", VAR_DIR / "signing" / "demo-key.pem"
+# seed_demo and signing_demo_certificate write a self-signed demo certificate here; when it exists, it is the default.
+MINGZE_SIGNING_DEMO_DIR = VAR_DIR / "signing"
+_DEMO_SIGNING_CERT, _DEMO_SIGNING_KEY = (
+    MINGZE_SIGNING_DEMO_DIR / "demo-cert.pem",
+    MINGZE_SIGNING_DEMO_DIR / "demo-key.pem",
+)
 _demo_signing = _DEMO_SIGNING_CERT.exists() and _DEMO_SIGNING_KEY.exists()
 MINGZE_SIGNING_CERT = env("MINGZE_SIGNING_CERT", default=str(_DEMO_SIGNING_CERT) if _demo_signing else "")
 MINGZE_SIGNING_KEY = env("MINGZE_SIGNING_KEY", default=str(_DEMO_SIGNING_KEY) if _demo_signing else "")
