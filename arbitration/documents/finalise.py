@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models
+from django.utils import translation
 
 from arbitration.models import DocumentRegistration
 
@@ -49,7 +50,9 @@ class FinalPdf:
         Call it inside the transaction that saves the document, so the register and the stored file's row
         commit together. `facts` defaults to the document's `registration_facts()`.
         """
-        facts = document.registration_facts() if facts is None else facts
+        with translation.override("zh-hans"):  # the register is read on a Chinese page, whoever rendered the PDF
+            facts = document.registration_facts() if facts is None else facts
+            kind_name = str(facts["kind_name"])
         issue_date = facts["issue_date"]
         if isinstance(issue_date, str):
             issue_date = datetime.date.fromisoformat(issue_date)
@@ -58,7 +61,7 @@ class FinalPdf:
             content_type=ContentType.objects.get_for_model(document),
             object_id=document.pk,
             kind=facts["kind"],
-            kind_name=str(facts["kind_name"])[:48],
+            kind_name=kind_name[:48],
             document_number=getattr(document, "document_number", "") or facts.get("document_number", ""),
             issuer=facts["issuer"][:100],
             issue_date=issue_date,
