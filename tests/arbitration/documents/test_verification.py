@@ -139,8 +139,12 @@ def test_a_bad_upload_is_a_form_error_in_chinese_not_a_500(issued, upload, messa
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html and "不一致" not in html
+    if upload:
+        upload.seek(0)
     api = Client().post(f"/api/v1/verify/{code}/", {"file": upload} if upload else {})
     assert api.status_code == 400
+    if upload:
+        assert message in api.content.decode()
 
 
 def test_an_oversized_upload_is_refused(issued, settings):
