@@ -31,10 +31,10 @@ class ArbitrationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from arbitration import checks  # noqa: F401  (registers the system checks)
         from arbitration.audit import chain as audit_chain
         from arbitration.audit import grants as audit_grants
         from arbitration.audit import triggers as audit_triggers
-        from arbitration.documents import checks  # noqa: F401 (registers the font check)
         from arbitration.graph import cache as graph_cache
         from arbitration.models import Department, Matter, Territory
 

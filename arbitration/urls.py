@@ -51,3 +51,11 @@ urlpatterns += [
     path("graph/neighbourhood.json", graph_views.graph_neighbourhood, name="graph-neighbourhood"),
     path("graph/<slug:kind>/", graph_views.catalogue_report_view, name="catalogue-report"),
 ]
+
+# --- Public verification of issued documents (no login; docs/documents.md) --------------------------------------
+from arbitration.views import verify  # noqa: E402
+
+urlpatterns += [
+    path("verify/<str:code>", verify.verify, name="verify"),
+    path("verify/<str:code>/", verify.verify),
+]

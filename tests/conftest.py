@@ -69,3 +69,19 @@ def back_to_the_latest_migrations(transactional_db):
     yield
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture(scope="session")
+def signing_certificate(tmp_path_factory):
+    """A self-signed certificate and key made once, by the code behind `manage.py signing_demo_certificate`."""
+    from arbitration.documents.signing import demo_certificate_create
+
+    return demo_certificate_create(tmp_path_factory.mktemp("signing"))
+
+
+@pytest.fixture
+def signing(settings, signing_certificate):
+    """Issued PDFs are signed with the session's certificate; returns the certificate's path."""
+    cert, key = signing_certificate
+    settings.MINGZE_SIGNING_CERT, settings.MINGZE_SIGNING_KEY = str(cert), str(key)
+    return cert

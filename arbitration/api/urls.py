@@ -92,3 +92,11 @@ urlpatterns += [
     path("audit/seals/", audit_api.AuditSealList.as_view(), name="audit-seals"),
     path("audit/seals/export/", audit_api.AuditSealExport.as_view(), name="audit-seals-export"),
 ]
+
+
+# --- The public register of issued documents (no login) -----------------------------------------------------
+from arbitration.api import verify as verify_api  # noqa: E402
+
+urlpatterns += [
+    path("verify/<str:code>/", verify_api.VerifyDetail.as_view(), name="verify"),
+]

@@ -14,7 +14,6 @@ from celery import shared_task
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +21,8 @@ from django.utils import timezone
 from arbitration.choices import RenderStatus
 from arbitration.history import save_attributed
 from arbitration.models import IssuedDocument
+
+from .finalise import pdf_finalise
 
 logger = logging.getLogger(__name__)
 
@@ -39,34 +40,35 @@ def issued_document_models() -> list[type[IssuedDocument]]:
 
 
 def document_pdf_store(model_label: str, pk: int) -> IssuedDocument:
-    """Render the document's PDF from its snapshot and store it, unless a PDF is already stored."""
+    """Render the document's PDF from its snapshot, finalise it (stamp, sign, register: `finalise`) and store it,
+    unless a PDF is already stored."""
     model = apps.get_model(model_label)
     document = model.objects.get(pk=pk)
     if document.render_status == RenderStatus.RENDERED:
         return document
-    # Render outside the transaction: holding a row lock (on SQLite, the whole database) for the
-    # tenth of a second reportlab needs would make every other writer wait.
+    # Render, stamp and sign outside the transaction: holding a row lock (on SQLite, the whole database) for
+    # the tenth of a second reportlab and the signature need would make every other writer wait.
     try:
-        pdf, error = document.build_pdf(), ""
+        final, error = pdf_finalise(document, document.build_pdf()), ""
     except Exception as exc:
         logger.exception("Rendering %s %s failed", model_label, document.document_number)
-        pdf, error = None, f"{type(exc).__name__}: {exc}"
+        final, error = None, f"{type(exc).__name__}: {exc}"
     with transaction.atomic():
         # A worker's retry and the sweep may render the same document at once; the lock lets one store it.
         document = model.objects.select_for_update().get(pk=pk)
         if document.render_status == RenderStatus.RENDERED:
             return document
         document.render_attempts += 1
-        if pdf is None:
+        if final is None:
             document.render_status, document.render_error = RenderStatus.FAILED, error[:2000]
             reason = "PDF rendering failed"
         else:
-            document.pdf.save(f"{model._meta.model_name}-{document.pk}.pdf", ContentFile(pdf), save=False)
+            final.register_and_store(document, field_name="pdf", filename=f"{model._meta.model_name}-{document.pk}.pdf")
             document.render_status, document.render_error = RenderStatus.RENDERED, ""
             reason = "PDF rendered"
         fields = ["pdf", "render_status", "render_attempts", "render_error"]
         save_attributed(document, actor=None, reason=reason, update_fields=fields)
-    if pdf is None:
+    if final is None:
         raise DocumentRenderFailed(error)
     return document
 

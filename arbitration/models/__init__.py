@@ -11,7 +11,7 @@ from .conferences import (
     Vote,
 )
 from .disputes import Dispute, DisputeStatement, DisputeTransition
-from .documents import DocumentSequence, IssuedDocument
+from .documents import DocumentRegistration, DocumentSequence, IssuedDocument
 from .graph import GraphVersion
 from .notices import Notice
 from .rulings import Agreement, DecisionRefusal, LeaderDecision, Ruling
@@ -37,6 +37,7 @@ __all__ = [
     "Dispute",
     "DisputeStatement",
     "DisputeTransition",
+    "DocumentRegistration",
     "DocumentSequence",
     "Duty",
     "GrantEvent",

@@ -1,11 +1,14 @@
 """Gapless document numbering (文号) and the issued-document base shared by every app that issues documents."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.choices import RenderStatus
+from arbitration.history import HistoricalRecords
 
 
 class DocumentSequence(models.Model):
@@ -65,7 +68,58 @@ class IssuedDocument(models.Model):
         """The PDF bytes of this document, built from `self.data` only (never from live records)."""
         raise NotImplementedError(f"{type(self).__name__} must say how its data becomes a PDF")
 
+    def registration_facts(self) -> dict:
+        """What the public register (DocumentRegistration) says about this document: kind, issuer, issue date
+        and addressee body, from the frozen snapshot. A kind whose snapshot has no addressee overrides this."""
+        issue_date = self.data.get("issue_date") or timezone.localtime(self.issued_at).date().isoformat()
+        return {
+            "kind": self._meta.model_name,
+            "kind_name": str(self._meta.verbose_name),
+            "issuer": self.data.get("issuer_name", ""),
+            "issue_date": issue_date,
+            "addressee": self.data.get("addressee", ""),
+        }
+
     @property
     def pdf_filename(self) -> str:
         """The download name: the document number itself, e.g. 明责督〔2026〕12号.pdf."""
         return f"{self.document_number}.pdf"
+
+
+class DocumentRegistration(models.Model):
+    """发文登记: the public register of every issued PDF, looked up by its verification code (核验码).
+
+    Written in the transaction that stores the final (stamped, possibly signed) PDF; `sha256` is that stored
+    file's digest, which a reader's copy is compared with. It names bodies only — the issuing office and the
+    addressed department or body — never a person (docs/documents.md).
+    """
+
+    code = models.CharField(_("verification code"), max_length=24, unique=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    document = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=48)
+    kind_name = models.CharField(_("kind name"), max_length=48, help_text=_("The kind as printed on the page."))
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=100)
+    issue_date = models.DateField(_("issue date"))
+    addressee = models.CharField(_("addressee"), max_length=100, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    signed = models.BooleanField(_("signed"), default=False)
+    signer_fingerprint = models.CharField(
+        _("signer certificate fingerprint"), max_length=64, blank=True, help_text=_("SHA-256 of the certificate.")
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document registration")
+        verbose_name_plural = _("document registrations")
+        ordering = ["-registered_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_registration_per_document")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.document_number}"

@@ -72,6 +72,10 @@ class OwnershipDecision(IssuedDocument):
     def co_handler_names(self) -> list[str]:
         return [department.name for department in self.co_handlers.all()]
 
+    def registration_facts(self) -> dict:
+        """Minutes have no addressee line: the register names the lead department the decision binds."""
+        return super().registration_facts() | {"kind": self.document_kind, "addressee": self.lead.name}
+
     def build_pdf(self) -> bytes:
         from arbitration.documents.render import MinutesData, render_minutes
 

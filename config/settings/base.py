@@ -277,6 +277,23 @@ MINGZE_FONT_KAI = env("MINGZE_FONT_KAI", default="")  # 楷体: "（一）" head
 MINGZE_FONT_KAI_INDEX = env.int("MINGZE_FONT_KAI_INDEX", default=0)
 # A PDF that failed to render is retried by `render_pending_documents` until this many attempts.
 MINGZE_DOCUMENT_RENDER_MAX_ATTEMPTS = env.int("MINGZE_DOCUMENT_RENDER_MAX_ATTEMPTS", default=10)
+
+# Verification of issued documents (docs/documents.md): the HMAC key behind the codes, the address the QR code
+# points to, and the centre's signing certificate and key (PEM files; unset: documents are issued unsigned).
+# An empty key is derived from SECRET_KEY when used (production sets SECRET_KEY after this file).
+MINGZE_VERIFICATION_KEY = env("MINGZE_VERIFICATION_KEY", default="")
+MINGZE_PUBLIC_BASE_URL = env("MINGZE_PUBLIC_BASE_URL", default="http://localhost:8000")
+MINGZE_VERIFY_UPLOAD_MAX_MB = env.int("MINGZE_VERIFY_UPLOAD_MAX_MB", default=20)
+# seed_demo and signing_demo_certificate write a self-signed demo certificate here; when it exists, it is the default.
+MINGZE_SIGNING_DEMO_DIR = VAR_DIR / "signing"
+_DEMO_SIGNING_CERT, _DEMO_SIGNING_KEY = (
+    MINGZE_SIGNING_DEMO_DIR / "demo-cert.pem",
+    MINGZE_SIGNING_DEMO_DIR / "demo-key.pem",
+)
+_demo_signing = _DEMO_SIGNING_CERT.exists() and _DEMO_SIGNING_KEY.exists()
+MINGZE_SIGNING_CERT = env("MINGZE_SIGNING_CERT", default=str(_DEMO_SIGNING_CERT) if _demo_signing else "")
+MINGZE_SIGNING_KEY = env("MINGZE_SIGNING_KEY", default=str(_DEMO_SIGNING_KEY) if _demo_signing else "")
+MINGZE_SIGNING_KEY_PASSPHRASE = env("MINGZE_SIGNING_KEY_PASSPHRASE", default="")
 CELERY_BEAT_SCHEDULE["documents-render-pending"] = {
     "task": "arbitration.documents.tasks.documents_render_pending_task",
     "schedule": 10 * 60,  # seconds; a stored PDF is never rendered again, so overlapping runs are harmless

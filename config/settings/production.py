@@ -18,3 +18,8 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Never the demo certificate a seed_demo may have left under var/: the centre's own, or unsigned with a deploy
+# warning (docs/documents.md, "Signing").
+MINGZE_SIGNING_CERT = env("MINGZE_SIGNING_CERT", default="")
+MINGZE_SIGNING_KEY = env("MINGZE_SIGNING_KEY", default="")

@@ -7,3 +7,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 LANGUAGE_CODE = "zh-hans"
+# Unsigned unless a test asks for the `signing` fixture, whatever certificate a developer's var/ holds.
+MINGZE_SIGNING_CERT = MINGZE_SIGNING_KEY = ""
+MINGZE_PUBLIC_BASE_URL = "https://mingze.example.gov.cn"
+MINGZE_SIGNING_DEMO_DIR = BASE_DIR / "var" / "test-signing"  # noqa: F405

@@ -197,6 +197,9 @@ class SupervisionLetter(IssuedDocument):
             models.Index(fields=["department", "status"]),  # the liaison's letters to answer
         ]
 
+    def registration_facts(self) -> dict:
+        return super().registration_facts() | {"kind": f"letter_{self.kind}", "kind_name": self.get_kind_display()}
+
     def build_pdf(self) -> bytes:
         from arbitration.documents.render import LetterData, render_letter
 

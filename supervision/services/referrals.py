@@ -9,19 +9,19 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from arbitration.choices import OPEN_TICKET_STATUSES, Role, Satisfaction
+from arbitration.documents.finalise import pdf_finalise
 from arbitration.documents.numbering import document_number_issue
 from arbitration.errors import NotFound
 from arbitration.history import real_user, save_attributed
 from arbitration.models import Assignment, Bounce, DecisionRefusal, Ticket, User
 from supervision import selectors, states
-from supervision.choices import ReferralStatus, ReferralTrigger
+from supervision.choices import LetterKind, ReferralStatus, ReferralTrigger
 from supervision.dossier import dossier_snapshot, render_dossier
 from supervision.errors import NoDisciplineLiaison, ReasonRequired
 from supervision.models import DisciplineReferral, ProblemTicket, ReferralEvent
@@ -238,13 +238,33 @@ def referral_dossier_store(referral_id: int) -> DisciplineReferral:
     referral = DisciplineReferral.objects.get(pk=referral_id)
     if referral.dossier_pdf or not referral.dossier_data:
         return referral
-    pdf = render_dossier(referral.dossier_data)  # outside the lock: reportlab takes a moment
+    # Outside the lock: reportlab, the stamp and the signature take a moment. finalise: docs/documents.md.
+    final = pdf_finalise(referral, render_dossier(referral.dossier_data))
     with transaction.atomic():
         referral = DisciplineReferral.objects.select_for_update().get(pk=referral_id)
         if not referral.dossier_pdf:
-            referral.dossier_pdf.save(f"dossier-{referral.pk}.pdf", ContentFile(pdf), save=False)
+            final.register_and_store(
+                referral,
+                field_name="dossier_pdf",
+                filename=f"dossier-{referral.pk}.pdf",
+                facts=_dossier_facts(referral),
+            )
             save_attributed(referral, actor=None, reason="dossier rendered", update_fields=["dossier_pdf"])
     return referral
+
+
+def _dossier_facts(referral: DisciplineReferral) -> dict:
+    """The register's line for a dossier: it travels as the attachment of the referral's 移送函, whose number it
+    carries; it is addressed to the discipline commission."""
+    letter = referral.letters.filter(kind=LetterKind.REFERRAL).order_by("pk").first()
+    return {
+        "kind": "referral_dossier",
+        "kind_name": "移送卷宗",
+        "document_number": f"{letter.document_number}附件" if letter else "",
+        "issuer": settings.MINGZE_SUPERVISION_ISSUER_NAME,
+        "issue_date": timezone.localtime(referral.sent_at or timezone.now()).date(),
+        "addressee": settings.MINGZE_DISCIPLINE_COMMISSION_NAME,
+    }
 
 
 @transaction.atomic

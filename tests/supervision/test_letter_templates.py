@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
+from arbitration.documents.finalise import pdf_finalise
 from arbitration.models import DocumentSequence
 from supervision.choices import LetterKind
 from supervision.errors import LetterTemplateInvalid
@@ -104,7 +105,9 @@ def test_editing_the_template_after_issue_leaves_the_issued_letter_and_its_pdf_u
     second.refresh_from_db()
     assert first.data == stored_data
     assert first.pdf.read() == stored_pdf
-    assert first.build_pdf() == stored_pdf  # even rendered again, the snapshot gives the same letter
+    # Even rendered again, the snapshot gives the same letter: finalised the same way (stamp; unsigned in tests),
+    # the same bytes as the stored file.
+    assert pdf_finalise(first, first.build_pdf()).content == stored_pdf
     old_text = squeeze("".join(p.extract_text() for p in PdfReader(first.pdf.open("rb")).pages))
     assert "现予督办" in old_text and "特此督办" not in old_text
     assert first.data["template"]["body"] == template.body  # the exact text it was issued from

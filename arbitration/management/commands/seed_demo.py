@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from contextlib import nullcontext
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -24,6 +28,7 @@ from arbitration.choices import Role
 from arbitration.demo.build import demo_seed
 from arbitration.demo.context import DEMO_PASSWORD
 from arbitration.demo.people import ADMIN_USERNAME, PEOPLE
+from arbitration.documents.signing import demo_certificate_create, signing_configured
 from arbitration.models import Department, Matter, Territory, Ticket, User
 
 
@@ -64,7 +69,7 @@ class Command(BaseCommand):
             return
         self._make_room(reset=options["reset"])
         started = time.monotonic()
-        with tqdm(total=options["tickets"], unit=" tickets", disable=not self.stdout.isatty()) as bar:
+        with self._signing(), tqdm(total=options["tickets"], unit=" tickets", disable=not self.stdout.isatty()) as bar:
             context, logins = demo_seed(
                 seed=options["seed"],
                 tickets=options["tickets"],
@@ -78,6 +83,15 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self._summary(context, elapsed)
         self._logins(logins)
+
+    def _signing(self):
+        """The demo signs what it issues: without a configured certificate, a self-signed demo one is made under
+        MINGZE_SIGNING_DEMO_DIR (the settings use it from the next start) and used for this run."""
+        if signing_configured():
+            return nullcontext()
+        cert, key = demo_certificate_create(Path(settings.MINGZE_SIGNING_DEMO_DIR))
+        self.stdout.write(_("Demo signing certificate: %(cert)s") % {"cert": cert})
+        return override_settings(MINGZE_SIGNING_CERT=str(cert), MINGZE_SIGNING_KEY=str(key))
 
     def _now(self, text: str | None) -> dt.datetime:
         if text is None:

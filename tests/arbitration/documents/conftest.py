@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from arbitration.documents.render import LetterData, MinutesData, render_letter
@@ -62,6 +63,10 @@ def sample_letter_model(django_db_setup, django_db_blocker) -> type[IssuedDocume
         def build_pdf(self) -> bytes:
             return render_letter(LetterData.from_dict(self.data))
 
-    with django_db_blocker.unblock(), connection.schema_editor() as editor:
-        editor.create_model(SampleLetter)
+    with django_db_blocker.unblock():
+        with connection.schema_editor() as editor:
+            editor.create_model(SampleLetter)
+        # Its content type (which the register points to) committed once too: one made inside a test would be
+        # rolled back while ContentType's cache keeps its id.
+        ContentType.objects.get_for_model(SampleLetter)
     return SampleLetter

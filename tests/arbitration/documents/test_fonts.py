@@ -10,7 +10,7 @@ from django.utils import translation
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
-from arbitration.documents.checks import fonts_check
+from arbitration.checks import fonts_check
 from arbitration.documents.fonts import (
     HEI,
     KAI,
@@ -101,7 +101,7 @@ def test_a_bad_font_setting_falls_back_with_a_warning_and_the_system_check_says_
 
     assert pdfmetrics.getFont(KAI).face.name == b"UKaiCN"  # the free 楷体 serves instead
     assert f"MINGZE_FONT_KAI={path} {problem}" in caplog.text and "falls back to the free font" in caplog.text
-    assert warning.id == "mingze.W001" and problem in warning.msg and "MINGZE_FONT_KAI" in warning.msg
+    assert warning.id == "mingze.W002" and problem in warning.msg and "MINGZE_FONT_KAI" in warning.msg
 
 
 def test_the_system_check_is_silent_when_the_settings_name_usable_files_or_none(settings):
