@@ -203,6 +203,16 @@ def leader_decision() -> bytes:
     )
 
 
+def agreement() -> bytes:
+    return minutes(
+        issuer_name=ISSUER,
+        mark=f"{ISSUER}协商工作纪要",
+        document_number="明责协〔2026〕4号",
+        title="关于“占道经营”职责归属的协商纪要",
+        meeting_line="2026年3月4日，市12345热线管理办公室组织争议各方协商，达成一致意见，现纪要如下：",
+    )
+
+
 def dossier() -> bytes:
     timeline = [
         f"{n}. 2026-03-0{n % 9 + 1} 09:3{n % 10} 【MZ2026030100{n % 3 + 1}】工单：已派单→已答复（市城市管理局，张三）"
@@ -246,7 +256,7 @@ LETTERS = {
     "procuratorate_referral": procuratorate_referral,
     "bulletin": bulletin,
 }
-OFFICIAL = {"ruling": minutes, "leader_decision": leader_decision, "dossier": dossier}
+OFFICIAL = {"ruling": minutes, "leader_decision": leader_decision, "agreement": agreement, "dossier": dossier}
 KINDS = LETTERS | OFFICIAL
 
 
