@@ -78,6 +78,21 @@ def escalation() -> bytes:
     return letter("关于督促办理12345热线工单的督办函", "市城市管理局", paragraphs(12), attachments=("工单详情",))
 
 
+def reminder() -> bytes:
+    body = tuple(f"{n}. 工单MZ2026030100{n}：{text}" for n, text in enumerate(paragraphs(6), start=1))
+    return letter("关于催办12345热线工单的通知", "市市场监管局", body, document_number="明责催〔2026〕8号")
+
+
+def interview() -> bytes:
+    body = (
+        *paragraphs(6),
+        "约谈时间：2026年3月10日（星期二）上午9:30；地点：市政务服务中心三楼第二会议室。",
+        "参加人员：你单位主要负责同志、分管负责同志及承办科室负责人（不得委托他人参加）。",
+        "请携带：整改方案、问题清单及整改台账（纸质版一式三份）。",
+    )
+    return letter("关于约谈市城市管理局主要负责同志的通知", "市城市管理局", body, document_number="明责谈〔2026〕1号")
+
+
 def warning() -> bytes:
     body = ("一、预警事项。", *paragraphs(5), "二、工作要求。", "（一）立即核实。", *paragraphs(6))
     return letter("关于海曙区占道经营问题的预警函", "海曙区人民政府", body, document_number="明责警〔2026〕3号")
@@ -249,8 +264,10 @@ def dossier() -> bytes:
 
 
 LETTERS = {
+    "reminder": reminder,
     "escalation": escalation,
     "warning": warning,
+    "interview": interview,
     "discipline_referral": discipline_referral,
     "legal_handoff": legal_handoff,
     "procuratorate_referral": procuratorate_referral,
