@@ -2,7 +2,8 @@
 
 Coordinates are PDF points with the origin at the bottom-left of the page, as reportlab draws.
 The frame of the body text is exactly the standard's text block (版心): 28 mm from the left
-(binding) edge, 37 mm from the top, 156 mm × 225 mm, 22 lines of 28 characters.
+(binding) edge, 37 mm from the top, 156 mm × 225 mm, 22 lines of 28 characters. What each part
+promises, and how the tests measure it, is in docs/layout.md.
 """
 
 import re
@@ -94,7 +95,6 @@ TITLE = ParagraphStyle(
     firstLineIndent=0,
     alignment=TA_CENTER,
 )
-NUMBER_CENTRED = ParagraphStyle("number_centred", parent=BODY_FLUSH, alignment=TA_CENTER)
 # "附件：1. …": later items align under the first item's number, 2 + 3 characters in.
 ATTACHMENT = ParagraphStyle("attachment", parent=BODY_FLUSH, leftIndent=5 * CHAR, firstLineIndent=-3 * CHAR)
 ATTACHMENT_NEXT = ParagraphStyle("attachment_next", parent=BODY_FLUSH, leftIndent=5 * CHAR)

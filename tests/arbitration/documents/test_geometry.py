@@ -78,6 +78,21 @@ def escalation() -> bytes:
     return letter("关于督促办理12345热线工单的督办函", "市城市管理局", paragraphs(12), attachments=("工单详情",))
 
 
+def reminder() -> bytes:
+    body = tuple(f"{n}. 工单MZ2026030100{n}：{text}" for n, text in enumerate(paragraphs(6), start=1))
+    return letter("关于催办12345热线工单的通知", "市市场监管局", body, document_number="明责催〔2026〕8号")
+
+
+def interview() -> bytes:
+    body = (
+        *paragraphs(6),
+        "约谈时间：2026年3月10日（星期二）上午9:30；地点：市政务服务中心三楼第二会议室。",
+        "参加人员：你单位主要负责同志、分管负责同志及承办科室负责人（不得委托他人参加）。",
+        "请携带：整改方案、问题清单及整改台账（纸质版一式三份）。",
+    )
+    return letter("关于约谈市城市管理局主要负责同志的通知", "市城市管理局", body, document_number="明责谈〔2026〕1号")
+
+
 def warning() -> bytes:
     body = ("一、预警事项。", *paragraphs(5), "二、工作要求。", "（一）立即核实。", *paragraphs(6))
     return letter("关于海曙区占道经营问题的预警函", "海曙区人民政府", body, document_number="明责警〔2026〕3号")
@@ -203,6 +218,16 @@ def leader_decision() -> bytes:
     )
 
 
+def agreement() -> bytes:
+    return minutes(
+        issuer_name=ISSUER,
+        mark=f"{ISSUER}协商工作纪要",
+        document_number="明责协〔2026〕4号",
+        title="关于“占道经营”职责归属的协商纪要",
+        meeting_line="2026年3月4日，市12345热线管理办公室组织争议各方协商，达成一致意见，现纪要如下：",
+    )
+
+
 def dossier() -> bytes:
     timeline = [
         f"{n}. 2026-03-0{n % 9 + 1} 09:3{n % 10} 【MZ2026030100{n % 3 + 1}】工单：已派单→已答复（市城市管理局，张三）"
@@ -239,14 +264,16 @@ def dossier() -> bytes:
 
 
 LETTERS = {
+    "reminder": reminder,
     "escalation": escalation,
     "warning": warning,
+    "interview": interview,
     "discipline_referral": discipline_referral,
     "legal_handoff": legal_handoff,
     "procuratorate_referral": procuratorate_referral,
     "bulletin": bulletin,
 }
-OFFICIAL = {"ruling": minutes, "leader_decision": leader_decision, "dossier": dossier}
+OFFICIAL = {"ruling": minutes, "leader_decision": leader_decision, "agreement": agreement, "dossier": dossier}
 KINDS = LETTERS | OFFICIAL
 
 

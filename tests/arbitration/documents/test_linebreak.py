@@ -5,7 +5,7 @@ import io
 
 import pdfplumber
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -128,3 +128,22 @@ def test_a_line_ended_early_is_spread_to_the_right_edge_of_a_justified_paragraph
     assert len(first) == 27 and second[0]["text"] == "五"
     assert first[0]["x0"] == pytest.approx(layout.TEXT_LEFT, abs=0.01)
     assert first[-1]["x1"] == pytest.approx(layout.TEXT_RIGHT, abs=0.05)  # flush right, not a character short
+
+
+@settings(max_examples=25)
+@given(texts=st.lists(prose, min_size=1, max_size=4))
+def test_in_the_rendered_pdf_every_glyph_stays_in_the_block_and_every_line_obeys_the_rule(texts):
+    story = [layout.body_paragraph(text) for text in texts]
+    pdf = pdf_build(story, [PageTemplate("only", [layout.body_frame()])], title="t", author="a")
+
+    for page in pdfplumber.open(io.BytesIO(pdf)).pages:
+        rows: dict[float, list] = {}
+        for char in page.chars:
+            rows.setdefault(round(char["top"], 1), []).append(char)
+        for chars in rows.values():
+            line = "".join(char["text"] for char in sorted(chars, key=lambda c: c["x0"]))
+            assert min(c["x0"] for c in chars) >= layout.TEXT_LEFT - 0.01, line
+            assert max(c["x1"] for c in chars) <= layout.TEXT_RIGHT + 0.05, line
+            assert line[-1] not in CANNOT_END, line
+            # a paragraph may open with a mark ("（一）"); any other line may not
+            assert line[0] not in CANNOT_START or any(text.startswith(line[:2]) for text in texts), line
