@@ -29,6 +29,7 @@ from arbitration.models import (
     CalendarYear,
     Department,
     DepartmentMembership,
+    DocumentRegistration,
     DocumentSequence,
     Duty,
     GraphVersion,
@@ -332,6 +333,16 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(DocumentRegistration)
+class DocumentRegistrationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """发文登记: written only when a PDF is finalised (docs/documents.md); nobody edits the register by hand."""
+
+    list_display = ("code", "kind_name", "document_number", "issuer", "issue_date", "addressee", "signed")
+    list_filter = ("kind", "signed")
+    search_fields = ("code", "document_number")
+    date_hierarchy = "issue_date"
 
 
 @admin.register(Assignment)

@@ -169,3 +169,16 @@ def test_the_demo_tickets_reach_their_state_only_through_the_platforms_events():
     assert not dispatched.filter(response_due_at=None).exists()
     assert dispatched.filter(first_response_at=None, status__in=["replied", "closed"]).exists()
     assert demo.filter(rehandle_count__gt=0).exists()
+
+
+def test_the_demo_signs_what_it_issues_with_a_demo_certificate(settings, tmp_path):
+    """Inside the test's transaction nothing commits, so the after-commit renders never run: the command finalises
+    the pending documents itself while its certificate is in force (a real run renders them as it commits)."""
+    from arbitration.models import DocumentRegistration
+
+    settings.MINGZE_SIGNING_DEMO_DIR = tmp_path
+    out = seed()
+    assert (tmp_path / "demo-cert.pem").exists() and str(tmp_path / "demo-cert.pem") in out
+    registrations = DocumentRegistration.objects.all()
+    assert {"ruling", "letter_escalation", "scorebulletin", "handoff"} <= {r.kind for r in registrations}
+    assert [r.kind for r in registrations if not r.signed] == []

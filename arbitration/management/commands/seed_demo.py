@@ -29,6 +29,7 @@ from arbitration.demo.build import demo_seed
 from arbitration.demo.context import DEMO_PASSWORD
 from arbitration.demo.people import ADMIN_USERNAME, PEOPLE
 from arbitration.documents.signing import demo_certificate_create, signing_configured
+from arbitration.documents.tasks import documents_render_pending
 from arbitration.models import Department, Matter, Territory, Ticket, User
 
 
@@ -80,6 +81,9 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"],
                 progress=lambda written: _advance(bar, written),
             )
+            # Whatever is still waiting for its after-commit render is finalised now, while the demo certificate
+            # is in force (after a real run's commits there is nothing left; inside a caller's transaction there is).
+            documents_render_pending()
         elapsed = time.monotonic() - started
         self._summary(context, elapsed)
         self._logins(logins)

@@ -179,3 +179,16 @@ def test_signing_demo_certificate_writes_a_certificate_and_prints_the_settings(t
     printed = capsys.readouterr().out
     assert (tmp_path / "demo-cert.pem").exists() and (tmp_path / "demo-key.pem").exists()
     assert f"MINGZE_SIGNING_CERT={tmp_path / 'demo-cert.pem'}" in printed
+
+
+def test_the_register_is_read_only_in_the_admin(issued, administrator, client):
+    document = issued()
+    registration = DocumentRegistration.objects.get(object_id=document.pk, kind="sampleletter")
+    client.force_login(administrator)
+    assert client.get("/admin/arbitration/documentregistration/").status_code == 200
+    page = client.get(f"/admin/arbitration/documentregistration/{registration.pk}/change/")
+    assert page.status_code == 200 and registration.code in page.content.decode()
+    client.post(f"/admin/arbitration/documentregistration/{registration.pk}/change/", {"sha256": "0" * 64})
+    registration.refresh_from_db()
+    assert registration.sha256 != "0" * 64
+    assert client.get("/admin/arbitration/documentregistration/add/").status_code == 403
