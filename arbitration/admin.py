@@ -336,7 +336,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(DocumentRegistration)
-class DocumentRegistrationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class DocumentRegistrationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """发文登记: written only when a PDF is finalised (docs/documents.md); nobody edits the register by hand."""
 
     list_display = ("code", "kind_name", "document_number", "issuer", "issue_date", "addressee", "signed")

@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import translation
 
+from arbitration.audit.seals import seal_previous_day
 from arbitration.models import DocumentRegistration
 
 from .signing import pdf_sign
@@ -75,9 +76,18 @@ class FinalPdf:
         return registration
 
 
+def _previous_seal(document: models.Model) -> str:
+    """The audit seal of the day before the document's issue date, printed on it (docs/audit.md): empty when that
+    day cannot be sealed (it is not over, or a later day is sealed already, as for a back-dated document)."""
+    issue_date = document.registration_facts()["issue_date"]
+    if isinstance(issue_date, str):
+        issue_date = datetime.date.fromisoformat(issue_date)
+    seal = seal_previous_day(issue_date)
+    return seal.seal_hash if seal is not None else ""
+
+
 def pdf_finalise(document: models.Model, pdf: bytes) -> FinalPdf:
     """Stamp the rendered PDF with the document's verification code and sign it (when a certificate is set)."""
     code = verification_code(document._meta.label, document.pk)
-    seal = ""  # wired to arbitration.audit.seals.seal_previous_day by the integrator
-    signed = pdf_sign(pdf_stamp(pdf, code, seal=seal))
+    signed = pdf_sign(pdf_stamp(pdf, code, seal=_previous_seal(document)))
     return FinalPdf(code=code, content=signed.content, signed=signed.signed, signer_fingerprint=signed.fingerprint)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.choices import RenderStatus
-from arbitration.history import HistoricalRecords
+from arbitration.audit.mixins import AuditChained
 
 
 class DocumentSequence(models.Model):
@@ -86,7 +86,7 @@ class IssuedDocument(models.Model):
         return f"{self.document_number}.pdf"
 
 
-class DocumentRegistration(models.Model):
+class DocumentRegistration(AuditChained):
     """发文登记: the public register of every issued PDF, looked up by its verification code (核验码).
 
     Written in the transaction that stores the final (stamped, possibly signed) PDF; `sha256` is that stored
@@ -111,7 +111,9 @@ class DocumentRegistration(models.Model):
         _("signer certificate fingerprint"), max_length=64, blank=True, help_text=_("SHA-256 of the certificate.")
     )
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
-    history = HistoricalRecords()
+
+    # An audit table (docs/audit.md): never updated or deleted, hash-chained per document kind.
+    audit_chain_key = "content_type"
 
     class Meta:
         verbose_name = _("document registration")

@@ -7,10 +7,11 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.test import Client
 from pypdf import PdfReader
 
+from arbitration.audit.chain import chain_all
 from arbitration.checks import signing_configured_in_production
 from arbitration.documents.layout import PAGE_WIDTH, TEXT_BOTTOM, TEXT_LEFT
 from arbitration.documents.tasks import document_render_after_commit
@@ -65,7 +66,12 @@ def test_a_signed_letter_is_verifiable_end_to_end(issued, signing):
     assert registration.issuer == "明州市12345政务服务便民热线管理办公室"
     assert registration.addressee == "市城市管理局"
     assert registration.issue_date.isoformat() == "2026-03-05"
-    assert registration.history.count() == 1
+    # The register is an audit table (docs/audit.md): chained, and refused any change.
+    chain_all()
+    registration.refresh_from_db()
+    assert registration.chain_hash and registration.chain_seq
+    with pytest.raises(DatabaseError), transaction.atomic():
+        DocumentRegistration.objects.filter(pk=registration.pk).update(addressee="市公安局")
 
 
 def test_without_a_certificate_the_document_is_stamped_registered_and_unsigned(issued):
