@@ -7,8 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from arbitration.choices import RenderStatus
 from arbitration.audit.mixins import AuditChained
+from arbitration.choices import RenderStatus
 
 
 class DocumentSequence(models.Model):
