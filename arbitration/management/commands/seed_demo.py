@@ -75,6 +75,10 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"],
                 progress=lambda written: _advance(bar, written),
             )
+        # The demo's bulk writers send no signals: chain their audit rows now (docs/audit.md).
+        from arbitration.audit.chain import chain_all
+
+        chain_all()
         elapsed = time.monotonic() - started
         self._summary(context, elapsed)
         self._logins(logins)
