@@ -11,3 +11,10 @@ def migrate(target: tuple[str, str]) -> MigrationExecutor:
     executor.migrate([target])
     executor.loader.build_graph()
     return executor
+
+
+def migrate_to_leaves() -> None:
+    """Back to the latest migrations, for assertions that read through the live models (whose tables may have
+    gained columns in later migrations, like the audit chain's)."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

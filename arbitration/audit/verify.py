@@ -73,7 +73,7 @@ def _checked_sql(entry: AuditTable, keys: list | None) -> tuple[str, list]:
         f"SELECT pk, key, chain_seq, chain_prev, chain_hash, recomputed,"
         f" coalesce(lag(chain_hash) OVER (PARTITION BY key ORDER BY chain_seq), '{GENESIS}') AS expected_prev"
         f" FROM (SELECT {pk} AS pk, {key} AS key, chain_seq, chain_prev, chain_hash, {recomputed} AS recomputed"
-        f" FROM {table} WHERE {where} OFFSET 0) AS d"
+        f" FROM {table} WHERE {where} {'OFFSET 0' if connection.vendor == 'postgresql' else 'LIMIT -1 OFFSET 0'}) AS d"
     )
     return sql, params
 
