@@ -76,18 +76,22 @@ class FinalPdf:
         return registration
 
 
-def _previous_seal(document: models.Model) -> str:
+def _previous_seal(facts: dict) -> str:
     """The audit seal of the day before the document's issue date, printed on it (docs/audit.md): empty when that
     day cannot be sealed (it is not over, or a later day is sealed already, as for a back-dated document)."""
-    issue_date = document.registration_facts()["issue_date"]
+    issue_date = facts["issue_date"]
     if isinstance(issue_date, str):
         issue_date = datetime.date.fromisoformat(issue_date)
     seal = seal_previous_day(issue_date)
     return seal.seal_hash if seal is not None else ""
 
 
-def pdf_finalise(document: models.Model, pdf: bytes) -> FinalPdf:
-    """Stamp the rendered PDF with the document's verification code and sign it (when a certificate is set)."""
+def pdf_finalise(document: models.Model, pdf: bytes, *, facts: dict | None = None) -> FinalPdf:
+    """Stamp the rendered PDF with the document's verification code and sign it (when a certificate is set).
+
+    `facts` (what the register will say, default `document.registration_facts()`) give the issue date whose
+    previous day's seal is printed."""
     code = verification_code(document._meta.label, document.pk)
-    signed = pdf_sign(pdf_stamp(pdf, code, seal=_previous_seal(document)))
+    seal = _previous_seal(document.registration_facts() if facts is None else facts)
+    signed = pdf_sign(pdf_stamp(pdf, code, seal=seal))
     return FinalPdf(code=code, content=signed.content, signed=signed.signed, signer_fingerprint=signed.fingerprint)

@@ -239,28 +239,29 @@ def referral_dossier_store(referral_id: int) -> DisciplineReferral:
     if referral.dossier_pdf or not referral.dossier_data:
         return referral
     # Outside the lock: reportlab, the stamp and the signature take a moment. finalise: docs/documents.md.
-    final = pdf_finalise(referral, render_dossier(referral.dossier_data))
+    facts = _dossier_facts(referral)
+    final = pdf_finalise(referral, render_dossier(referral.dossier_data), facts=facts)
     with transaction.atomic():
         referral = DisciplineReferral.objects.select_for_update().get(pk=referral_id)
         if not referral.dossier_pdf:
             final.register_and_store(
-                referral,
-                field_name="dossier_pdf",
-                filename=f"dossier-{referral.pk}.pdf",
-                facts=_dossier_facts(referral),
+                referral, field_name="dossier_pdf", filename=f"dossier-{referral.pk}.pdf", facts=facts
             )
             save_attributed(referral, actor=None, reason="dossier rendered", update_fields=["dossier_pdf"])
     return referral
 
 
 def _dossier_facts(referral: DisciplineReferral) -> dict:
-    """The register's line for a dossier: it travels as the attachment of the referral's 移送函, whose number it
-    carries; it is addressed to the discipline commission."""
-    letter = referral.letters.filter(kind=LetterKind.REFERRAL).order_by("pk").first()
+    """The register's line for a dossier, addressed to the discipline commission: its own number (明责卷), or for
+    a dossier frozen before dossiers were numbered, that of the 移送函 it travels with as the attachment."""
+    number = referral.dossier_data.get("document_number", "")
+    if not number:
+        letter = referral.letters.filter(kind=LetterKind.REFERRAL).order_by("pk").first()
+        number = f"{letter.document_number}附件" if letter else ""
     return {
         "kind": "referral_dossier",
         "kind_name": "移送卷宗",
-        "document_number": f"{letter.document_number}附件" if letter else "",
+        "document_number": number,
         "issuer": settings.MINGZE_SUPERVISION_ISSUER_NAME,
         "issue_date": timezone.localtime(referral.sent_at or timezone.now()).date(),
         "addressee": settings.MINGZE_DISCIPLINE_COMMISSION_NAME,

@@ -86,7 +86,8 @@ def test_the_referral_letter_and_the_dossier_are_verifiable(
 
     dossier = assert_verifiable(referral, field="dossier_pdf", cert_path=signing, private=CITIZEN)
     assert (dossier.kind, dossier.kind_name) == ("referral_dossier", "移送卷宗")
-    assert dossier.document_number == f"{letter.document_number}附件"
+    assert dossier.document_number == referral.dossier_data["document_number"]  # its own 明责卷 number
+    assert dossier.document_number.startswith("明责卷〔")
     assert dossier.addressee == "明州市纪委监委"
 
 
