@@ -1,20 +1,24 @@
 """A referral's dossier covers the whole problem: every ticket, every event of each in one timeline, the letters with
 their verification details — in the stored snapshot and in the PDF read back."""
 
+import datetime as dt
 import hashlib
 import re
 
 import pytest
 from pypdf import PdfReader
 
+from arbitration.audit.seals import seal_day
 from arbitration.choices import Role
-from arbitration.models import Ticket
+from arbitration.models import AuditSeal, Ticket
 from supervision.choices import LetterKind, Trigger
+from supervision.dossier.snapshot import dossier_snapshot
 from supervision.dossier.timeline import when
 from supervision.models import SupervisionCase
 from supervision.services import letters, referrals
 from supervision.services.sweep import supervision_sweep
 from tests import factories
+from tests.arbitration.test_audit import _tamper
 from tests.factories import at
 from tests.supervision.helpers import platform, post_ticket
 
@@ -93,22 +97,23 @@ def test_the_dossier_pdf_reads_back_every_line_in_order_with_the_letter_and_its_
 
 
 def test_the_dossier_verifies_the_chains_it_quotes_and_names_their_seal(sent_problem_referral):
-    import datetime as dt
-
-    from arbitration.audit.seals import seal_day
-    from supervision.dossier.snapshot import dossier_snapshot
-    from tests.arbitration.test_audit import _tamper
-
     referral, _letter = sent_problem_referral
     audit = referral.dossier_data["audit"]
-    assert audit["ok"] and audit["rows"] > 10 and audit["seal"] is None  # nothing sealed yet
+    assert audit["ok"] and audit["rows"] > 10
     text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(referral.dossier_pdf.open("rb")).pages))
     assert "审计记录核验" in text and f"本卷宗引用的审计记录共{audit['rows']}条" in text and "未发现改动" in text
 
-    seal = seal_day(dt.date(2026, 3, 5))
+    # Issuing the case's letters sealed the day before their issue date (the seal each letter prints), after the
+    # rows the dossier quotes: that seal covers them. A later seal is listed too, and the first still covers them.
+    first = AuditSeal.objects.order_by("day").first()
+    assert first is not None and audit["seal"] == {"day": first.day.isoformat(), "hash": first.seal_hash}
+    later = seal_day(first.day + dt.timedelta(days=1))
     audit = dossier_snapshot(referral)["audit"]
-    assert audit["ok"] and audit["seal"] == {"day": "2026-03-05", "hash": seal.seal_hash}
-    assert audit["seals"] == [{"day": "2026-03-05", "hash": seal.seal_hash}]
+    assert audit["ok"] and audit["seal"] == {"day": first.day.isoformat(), "hash": first.seal_hash}
+    assert audit["seals"] == [
+        {"day": first.day.isoformat(), "hash": first.seal_hash},
+        {"day": later.day.isoformat(), "hash": later.seal_hash},
+    ]
 
     history = Ticket.history.model
     row = history.objects.filter(id=Ticket.objects.get(hotline_no="D2").pk).first()
