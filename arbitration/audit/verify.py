@@ -9,6 +9,7 @@ the rest of its chain as a seal whose Merkle root no longer matches.
 """
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -40,6 +41,8 @@ class Failure:
 class Result:
     rows_checked: int = 0
     seals_checked: int = 0
+    chain_seconds: float = 0.0
+    seal_seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
 
     @property
@@ -161,6 +164,7 @@ def run_verification(since: dt.date | None = None) -> Result:
     result = Result()
     before = AuditSeal.objects.filter(day__lt=since).order_by("-day").first() if since else None
     last = AuditSeal.objects.order_by("-day").first()
+    began = time.perf_counter()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -173,7 +177,9 @@ def run_verification(since: dt.date | None = None) -> Result:
             if failure is not None:
                 result.failures.append(failure)
                 return result
+        result.chain_seconds = time.perf_counter() - began
         result.seals_checked, failure = verify_seals(since)
+        result.seal_seconds = time.perf_counter() - began - result.chain_seconds
         if failure is not None:
             result.failures.append(failure)
     return result

@@ -321,6 +321,10 @@ class BulkReceiver:
         """Wait for every batch; returns the totals of the run."""
         self._stop(drop_waiting=False)
         self.wait()
+        # The batches wrote their audit rows without a signal: chain them now (after the caller's commit if it
+        # holds a transaction), one pass per table for the whole import (docs/audit.md).
+        for model in (Ticket.history.model, Assignment.history.model, TicketEvent):
+            chain_after_commit(model)
         return self.result
 
     def _work(self) -> None:
@@ -390,10 +394,6 @@ def tickets_bulk_receive(
         iterator = iter(intakes)
         while batch := list(islice(iterator, batch_size)):
             receiver.submit(batch)
-    # The batches wrote their audit rows without a signal: chain them now (after the caller's commit if it holds
-    # a transaction), one pass per table for the whole import (docs/audit.md).
-    for model in (Ticket.history.model, Assignment.history.model, TicketEvent):
-        chain_after_commit(model)
     return receiver.result
 
 

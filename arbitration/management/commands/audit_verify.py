@@ -16,7 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, since=None, **options):
         verification, result = record_verification(since)
         seconds = (verification.finished_at - verification.started_at).total_seconds()
-        summary = f"{result.rows_checked} rows in {seconds:.2f} s, {result.seals_checked} seals"
+        summary = (
+            f"{result.rows_checked} rows in {seconds:.2f} s, {result.seals_checked} seals"
+            f" (chains {result.chain_seconds:.2f} s, seals {result.seal_seconds:.2f} s)"
+        )
         if not result.ok:
             raise CommandError(f"audit trail BROKEN: {result.first_failure} ({summary})", returncode=1)
         self.stdout.write(self.style.SUCCESS(f"audit trail intact: {summary}"))
