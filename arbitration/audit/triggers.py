@@ -11,9 +11,9 @@ nothing but the three chain columns changes (PostgreSQL: nothing else is even na
 SQLite: a WHEN listing every column, `OLD.c IS NOT NEW.c`).
 
 The one door: `audit_bypass(connection)`, used by `manage.py flush` (seed_demo --reset, pytest's transactional
-tests on SQLite, where a flush is a DELETE per table; on PostgreSQL a flush is a TRUNCATE, which row triggers
-do not see). It is a session setting (PostgreSQL) or a flag of the Django connection (SQLite): anyone who can
-use it could as well drop a trigger, which is why the triggers stop the application and mistakes while the hash
+tests on SQLite, where a flush is a DELETE per table). It is a flag of the Django connection (SQLite only; on
+PostgreSQL a flush is a TRUNCATE, which row triggers do not see, so there is no door there): anyone who can use
+it could as well drop a trigger, which is why the triggers stop the application and mistakes while the hash
 chain is what proves nothing changed.
 """
 
@@ -28,9 +28,6 @@ from arbitration.audit.registry import audit_tables, guarded_models
 PG_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF current_setting('mingze.audit_bypass', true) = 'on' THEN
-        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-    END IF;
     RAISE EXCEPTION 'audit table %: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 """
@@ -172,15 +169,12 @@ def _post_migrate(sender, using: str = "default", **kwargs) -> None:
 
 @contextlib.contextmanager
 def audit_bypass(connection: BaseDatabaseWrapper):
-    """Let this connection delete and change audit rows for the block: only `manage.py flush` uses it."""
+    """Let this connection delete and change audit rows for the block: only `manage.py flush` uses it.
+
+    On PostgreSQL it does nothing: a flush is a TRUNCATE, which row triggers do not see, and a door the
+    application could open with a session setting is one an injected statement could open too."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('mingze.audit_bypass', 'on', false)")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('mingze.audit_bypass', '', false)")
+        yield
         return
     connection.audit_bypass_depth = getattr(connection, "audit_bypass_depth", 0) + 1
     try:

@@ -5,7 +5,7 @@ import io
 
 import pdfplumber
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -132,14 +132,24 @@ def test_a_line_ended_early_is_spread_to_the_right_edge_of_a_justified_paragraph
 
 @settings(max_examples=25)
 @given(texts=st.lists(prose, min_size=1, max_size=4))
+@example(  # found on a CI run: the third paragraph's lines end in a space glyph past the block (no ink)
+    texts=[
+        "一一一一，一，他，以不的，为人，于来MZ20260301001。”分子……时分……一一一以来可子发出年……一一一一，一一一一一……一一一一一一一一一一一一一一一一一一一一一一一一，一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一一MZ20260301001，一一一一一一一一一一一一（一，一，一12345，（一，（一一一12345，（一，（一一一一一（一一一一一一一一一MZ20260301001",
+        "一一一一一一一一一一一一一……一一一一一一一……一一一一一一一一一一一一一一一一一一一一一一一（一一一12345，",
+        "一12345一一一MZ20260301001……一一一一一一一一一一一一MZ20260301001，一一一一一一一一一一一一12345，一一一一一一一一一一一一……（一一一一一一一一一MZ20260301001（一一一12345（一一一12345（一一一一一一MZ20260301001……一，一一12345，一一一一……一一一12345，（一一一一一一12345，（一一一一一一MZ20260301001，一一一，一一一一MZ20260301001，（一一一（一一一一MZ20260301001（一一一一一一一一一MZ20260301001，（一一一一一一一一一一一12345，（一一一一一一一，（一一一一一一一一一一一一MZ20260301001，（一一一",
+    ]
+)
 def test_in_the_rendered_pdf_every_glyph_stays_in_the_block_and_every_line_obeys_the_rule(texts):
     story = [layout.body_paragraph(text) for text in texts]
     pdf = pdf_build(story, [PageTemplate("only", [layout.body_frame()])], title="t", author="a")
 
     for page in pdfplumber.open(io.BytesIO(pdf)).pages:
         rows: dict[float, list] = {}
+        # Glyphs with ink only: reportlab's CJK line assembly can leave a space glyph after a line's last
+        # character once a document is long enough; it draws nothing, so it neither overflows nor ends a line.
         for char in page.chars:
-            rows.setdefault(round(char["top"], 1), []).append(char)
+            if not char["text"].isspace():
+                rows.setdefault(round(char["top"], 1), []).append(char)
         for chars in rows.values():
             line = "".join(char["text"] for char in sorted(chars, key=lambda c: c["x0"]))
             assert min(c["x0"] for c in chars) >= layout.TEXT_LEFT - 0.01, line
