@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from arbitration.audit.grants import grant_context
 from arbitration.choices import AgendaItemStatus, AgendaOutcome, DisputeStatus, SessionStatus
 from arbitration.errors import (
     CastingVoteRequired,
@@ -58,8 +59,9 @@ def session_schedule(
         reason="session scheduled",
     )
     # Grants are made in the transaction that creates the object (STYLE.md §3).
-    assign_perm(VIEW, chair, session)
-    assign_perm(CHAIR, chair, session)
+    with grant_context(actor=actor, reason="session scheduled"):  # recorded as grant events (docs/audit.md)
+        assign_perm(VIEW, chair, session)
+        assign_perm(CHAIR, chair, session)
     return session
 
 
@@ -82,8 +84,9 @@ def seat_grant(*, session_id: int, member_id: int, department_id: int, actor) ->
     if seat.department_id != department_id:
         seat.department_id = department_id
         save_attributed(seat, actor=actor, reason="seat moved to another body", update_fields=["department"])
-    assign_perm(VIEW, member, session)
-    assign_perm(SIT, member, session)
+    with grant_context(actor=actor, reason="seat granted"):
+        assign_perm(VIEW, member, session)
+        assign_perm(SIT, member, session)
     return seat
 
 
@@ -94,9 +97,10 @@ def seat_revoke(*, seat_id: int, actor) -> None:
         raise NotFound()
     if seat.votes.exists():
         raise InvalidInput(field="seat", reason=_("a seat that has voted stays on the record"))
-    remove_perm(SIT, seat.member, seat.session)
-    if seat.session.chair_id != seat.member_id:
-        remove_perm(VIEW, seat.member, seat.session)
+    with grant_context(actor=actor, reason="seat revoked"):
+        remove_perm(SIT, seat.member, seat.session)
+        if seat.session.chair_id != seat.member_id:
+            remove_perm(VIEW, seat.member, seat.session)
     seat._history_user, seat._change_reason = actor, "seat revoked"
     seat.delete()
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from arbitration.audit.grants import grant_context
 from arbitration.choices import Role, TicketEventKind
 from arbitration.errors import NotFound
 from arbitration.history import history_columns, real_user, save_attributed
@@ -124,11 +125,12 @@ def legal_case_assign(*, case_id: int, lawyer_id: int, actor, reason: str = "") 
     if lawyer is None or not lawyer.has_role(Role.LAWYER):
         raise NotALawyer(user=str(lawyer) if lawyer else lawyer_id)
     previous = case.lawyer
-    if previous is not None and previous.pk != lawyer.pk:
+    with grant_context(actor=actor, reason=reason or f"assigned to {lawyer}"):  # grant events (docs/audit.md)
+        if previous is not None and previous.pk != lawyer.pk:
+            for perm in (VIEW_CASE, ADVISE_CASE):
+                remove_perm(perm, previous, case)
         for perm in (VIEW_CASE, ADVISE_CASE):
-            remove_perm(perm, previous, case)
-    for perm in (VIEW_CASE, ADVISE_CASE):
-        assign_perm(perm, lawyer, case)
+            assign_perm(perm, lawyer, case)
     case.lawyer, case.assigned_at = lawyer, timezone.now()
     why = reason or f"assigned to {lawyer}"
     if case.status == CaseStatus.OPEN:

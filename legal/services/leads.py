@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from guardian.shortcuts import assign_perm
 
+from arbitration.audit.grants import grant_context
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import Role
 from arbitration.documents.render import LetterData
@@ -154,9 +155,10 @@ def lead_handoff(*, lead_id: int, actor, liaison_ids: list[int] | None = None) -
         actor=actor,
         reason=f"handed to {procuratorate}",
     )
-    for liaison in liaisons:
-        assign_perm(VIEW_LEAD, liaison, lead)
-        assign_perm(FEEDBACK_LEAD, liaison, lead)
+    with grant_context(actor=actor, reason=f"handed to {procuratorate}"):  # grant events (docs/audit.md)
+        for liaison in liaisons:
+            assign_perm(VIEW_LEAD, liaison, lead)
+            assign_perm(FEEDBACK_LEAD, liaison, lead)
     _move(lead, LeadStatus.HANDED_OFF, actor=actor, reason=f"{number} → {procuratorate}")
     document_render_after_commit(referral)
     return referral

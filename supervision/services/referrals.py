@@ -14,6 +14,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from arbitration.audit.grants import grant_context
 from arbitration.choices import OPEN_TICKET_STATUSES, Role, Satisfaction
 from arbitration.documents.finalise import pdf_finalise
 from arbitration.documents.numbering import document_number_issue
@@ -216,8 +217,9 @@ def referral_send(*, referral_id: int, liaison_id: int, actor, reason: str = "")
     save_attributed(
         referral, actor=actor, reason=reason, update_fields=["sent_at", "sent_by", "liaison", "dossier_data"]
     )
-    for permission in LIAISON_PERMISSIONS:
-        assign_perm(permission, liaison, referral)
+    with grant_context(actor=actor, reason=reason):  # recorded as grant events (docs/audit.md)
+        for permission in LIAISON_PERMISSIONS:
+            assign_perm(permission, liaison, referral)
     letter_issue_for_referral(referral=referral, actor=actor, reason=reason)
     transaction.on_commit(partial(_dossier_render_queued, referral.pk))
     return referral

@@ -269,3 +269,14 @@ def test_the_seals_export_is_for_administrators_supervisors_and_the_discipline_l
     client.force_authenticate(dispatcher)
     assert client.get("/api/v1/audit/seals/").status_code == 403
     assert client.get("/api/v1/audit/seals/export/").status_code == 403
+
+
+def test_a_seat_grant_names_its_actor_and_reason(city, administrator, dispatcher):
+    from arbitration.models import ConferenceSession
+    from arbitration.services.conferences import seat_grant
+
+    session = ConferenceSession.objects.create(title="会", scheduled_for=factories.at(2026, 3, 2), chair=administrator)
+    seat_grant(session_id=session.pk, member_id=dispatcher.pk, department_id=city["urban"].pk, actor=administrator)
+    assert {(e.action, e.user, e.actor, e.reason) for e in GrantEvent.objects.all()} == {
+        ("grant", dispatcher, administrator, "seat granted")
+    }
