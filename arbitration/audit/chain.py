@@ -21,11 +21,15 @@ row's canonical text, by the chainer and the verifier alike, so there is no Pyth
 """
 
 import hashlib
+import logging
 import zlib
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from arbitration.audit.registry import AuditTable, audit_tables, table_of
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 BATCH = 20_000
@@ -169,16 +173,12 @@ class _Pending:
         try:
             chain_all([audit_table(t) for t in sorted(self.tables)])
         except Exception:  # the beat task chains them later: a writer's commit never fails on its chain
-            import logging
-
-            logging.getLogger(__name__).exception("audit chaining after commit failed")
+            logger.exception("audit chaining after commit failed")
 
 
 def chain_after_commit(model) -> None:
     """Ask for `model`'s table to be chained after the current transaction commits (once per transaction)."""
-    from django.conf import settings
-
-    if not getattr(settings, "AUDIT_CHAIN_ON_COMMIT", True):
+    if not settings.MINGZE_AUDIT_CHAIN_ON_COMMIT:
         return
     pending = getattr(connection, "_audit_pending", None)
     # A rolled-back transaction drops its on_commit callbacks: a pending object no longer queued is stale.

@@ -301,7 +301,7 @@ CELERY_BEAT_SCHEDULE["documents-render-pending"] = {
 
 # --- Audit trail (docs/audit.md) ------------------------------------------------------------------
 # Chain the audit rows a transaction wrote right after its commit (the beat task below catches the rest).
-AUDIT_CHAIN_ON_COMMIT = env.bool("MINGZE_AUDIT_CHAIN_ON_COMMIT", default=True)
+MINGZE_AUDIT_CHAIN_ON_COMMIT = env.bool("MINGZE_AUDIT_CHAIN_ON_COMMIT", default=True)
 # Who the nightly verifier mails when a link is broken (comma-separated addresses).
 ADMINS = [("Mingze", address) for address in env.list("MINGZE_ADMINS", default=[])]
 CELERY_BEAT_SCHEDULE["audit-chain"] = {"task": "arbitration.audit.tasks.audit_chain_task", "schedule": 60}
