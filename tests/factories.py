@@ -132,3 +132,17 @@ ROLE_PERSONAS = {
     "lawyer": (Role.LAWYER,),
     "outsider": (),
 }
+
+
+def intake(city, number: str, dispatched_to=None, **fields) -> TicketIntake:
+    """A plain help request in the test city (stall matter, community A1), as the platform would send it."""
+    values = {
+        "received_at": at(2026, 3, 2),
+        "request_type": "help",
+        "matter_id": city["stall"].pk,
+        "territory_id": city["community_a1"].pk,
+        "title": "求助",
+        "content": "路灯不亮",
+    }
+    values.update(fields)
+    return TicketIntake(hotline_no=number, fields=values, dispatched_to_id=dispatched_to.pk if dispatched_to else None)

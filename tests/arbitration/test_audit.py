@@ -24,23 +24,10 @@ from arbitration.models import (
     Ticket,
     TicketEvent,
 )
-from arbitration.services.tickets import TicketIntake, ticket_receive
+from arbitration.services.tickets import ticket_receive
 from tests import factories
 
 HistoricalTicket = Ticket.history.model
-
-
-def _intake(city, number: str, **fields) -> TicketIntake:
-    values = {
-        "received_at": factories.at(2026, 3, 2),
-        "request_type": "help",
-        "matter_id": city["stall"].pk,
-        "territory_id": city["community_a1"].pk,
-        "title": "求助",
-        "content": "路灯不亮",
-    }
-    values.update(fields)
-    return TicketIntake(hotline_no=number, fields=values, dispatched_to_id=city["urban"].pk)
 
 
 def _tamper(sql: str, params=()) -> None:
@@ -64,8 +51,14 @@ def _tamper(sql: str, params=()) -> None:
 def written(city, dispatcher):
     """Real writes through the services: tickets with their history and events, chained."""
     for number in ("A1", "A2", "A3"):
-        ticket_receive(intake=_intake(city, number), actor=dispatcher, reason="intake")
-    ticket_receive(intake=_intake(city, "A1", title="求助（补充）"), actor=dispatcher, reason="intake")
+        ticket_receive(
+            intake=factories.intake(city, number, dispatched_to=city["urban"]), actor=dispatcher, reason="intake"
+        )
+    ticket_receive(
+        intake=factories.intake(city, "A1", dispatched_to=city["urban"], title="求助（补充）"),
+        actor=dispatcher,
+        reason="intake",
+    )
     chain_all()
     return Ticket.objects.get(hotline_no="A1")
 
@@ -144,7 +137,7 @@ def test_chains_and_seals_verify_after_writes_through_service_api_and_import(wri
     assert chain_all() == 0
     assert not HistoricalTicket.objects.filter(chain_hash__isnull=True).exists()
     first = seal_day(dt.date(2026, 3, 2))
-    ticket_receive(intake=_intake(city, "A9"), actor=dispatcher, reason="intake")
+    ticket_receive(intake=factories.intake(city, "A9", dispatched_to=city["urban"]), actor=dispatcher, reason="intake")
     second = seal_day(dt.date(2026, 3, 3))
     assert first.row_count > 0 and second.row_count > 0 and second.previous_hash == first.seal_hash
     result = run_verification()

@@ -19,24 +19,11 @@ from rest_framework.test import APIClient
 from arbitration.models import Assignment, Ticket
 from arbitration.services.bulk import tickets_bulk_receive
 from arbitration.services.reference import HOTLINE_PLATFORM_USER
-from arbitration.services.tickets import TicketIntake, ticket_receive
+from arbitration.services.tickets import ticket_receive
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIRS = ("arbitration", "supervision", "legal", "config")
-
-
-def _intake(city, number: str, dispatched_to=None, **fields) -> TicketIntake:
-    values = {
-        "received_at": factories.at(2026, 3, 2),
-        "request_type": "help",
-        "matter_id": city["stall"].pk,
-        "territory_id": city["community_a1"].pk,
-        "title": "求助",
-        "content": "路灯不亮",
-    }
-    values.update(fields)
-    return TicketIntake(hotline_no=number, fields=values, dispatched_to_id=dispatched_to.pk if dispatched_to else None)
 
 
 def _assert_attributed(hotline_no: str, user, reason: str) -> None:
@@ -48,9 +35,9 @@ def _assert_attributed(hotline_no: str, user, reason: str) -> None:
 
 @pytest.mark.django_db
 def test_the_service_path_names_user_and_reason_on_create_update_and_dispatch(city, dispatcher):
-    ticket_receive(intake=_intake(city, "S1"), actor=dispatcher, reason="per-row")
+    ticket_receive(intake=factories.intake(city, "S1"), actor=dispatcher, reason="per-row")
     ticket_receive(
-        intake=_intake(city, "S1", dispatched_to=city["urban"], title="求助（补充）"),
+        intake=factories.intake(city, "S1", dispatched_to=city["urban"], title="求助（补充）"),
         actor=dispatcher,
         reason="per-row",
     )
@@ -62,10 +49,12 @@ def test_the_service_path_names_user_and_reason_on_create_update_and_dispatch(ci
 @pytest.mark.django_db
 def test_the_bulk_path_names_user_and_reason_for_new_and_existing_tickets(city, dispatcher):
     tickets_bulk_receive(
-        [_intake(city, "B1", dispatched_to=city["urban"]), _intake(city, "B2")], actor=dispatcher, reason="bulk"
+        [factories.intake(city, "B1", dispatched_to=city["urban"]), factories.intake(city, "B2")],
+        actor=dispatcher,
+        reason="bulk",
     )
     tickets_bulk_receive(
-        [_intake(city, "B2", title="改", dispatched_to=city["market"])], actor=dispatcher, reason="bulk"
+        [factories.intake(city, "B2", title="改", dispatched_to=city["market"])], actor=dispatcher, reason="bulk"
     )
 
     _assert_attributed("B1", dispatcher, "bulk")
@@ -117,9 +106,9 @@ def test_the_import_commands_name_their_user_and_reason(city, administrator, tmp
 
 @pytest.mark.django_db
 def test_every_ticket_has_exactly_one_creation_row_whatever_path_wrote_it(city, dispatcher):
-    ticket_receive(intake=_intake(city, "P1", dispatched_to=city["urban"]), actor=dispatcher)
+    ticket_receive(intake=factories.intake(city, "P1", dispatched_to=city["urban"]), actor=dispatcher)
     tickets_bulk_receive(
-        [_intake(city, f"P{n}", dispatched_to=city["urban"]) for n in range(2, 30)],
+        [factories.intake(city, f"P{n}", dispatched_to=city["urban"]) for n in range(2, 30)],
         actor=dispatcher,
         reason="bulk",
         batch_size=7,
@@ -243,7 +232,7 @@ def test_no_source_file_writes_tracked_models_without_history():
 @pytest.mark.django_db
 def test_a_user_who_acted_cannot_be_deleted_so_no_record_loses_its_who(city, dispatcher):
     # The who-columns carry no database constraint (arbitration.history.WHO_COLUMN): the ORM's rules guard them.
-    tickets_bulk_receive([_intake(city, "W1", dispatched_to=city["urban"])], actor=dispatcher, reason="bulk")
+    tickets_bulk_receive([factories.intake(city, "W1", dispatched_to=city["urban"])], actor=dispatcher, reason="bulk")
     with pytest.raises(ProtectedError):
         dispatcher.delete()
     ticket = Ticket.objects.get(hotline_no="W1")
