@@ -3,9 +3,13 @@
 Why this chaining unit (one chain per historied object or per subject, numbered per table, filled lazily):
 
 - Writers never hash and never lock. A ticket import, a vote, a sweep writes its audit rows with the chain columns
-  empty; after its commit (`transaction.on_commit`, once per transaction), from a Celery beat task every minute
-  and at the end of the bulk paths, the chainer fills them. A single global chain would make every writer wait
-  for the previous row's hash, serialising concurrent writers and the bulk import on one lock.
+  empty; after its commit (`transaction.on_commit`, once per transaction) it asks a Celery worker to chain the
+  tables it wrote (`audit_chain_task`; at most one such request per table waits in the queue, see
+  `request_chaining`), a beat task every minute catches anything missed, and the bulk paths finish what is left
+  at their end. The request's own cost is a cache lookup: fifty votes at one instant share one chainer run in
+  the worker instead of each paying for its own in the request (docs/audit.md). A single global chain would
+  make every writer wait for the previous row's hash, serialising concurrent writers and the bulk import on one
+  lock.
 - The chainer takes ONE lock per table (`pg_try_advisory_xact_lock`) and only tries it: if another chainer holds
   it, this one skips the table, since the holder (or the next run) will chain the rows. Never one lock per row or
   per object: an earlier attempt with per-object advisory locks ran PostgreSQL out of shared memory.
@@ -25,6 +29,7 @@ import logging
 import zlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from arbitration.audit.registry import AuditTable, audit_tables, table_of
@@ -34,6 +39,8 @@ logger = logging.getLogger(__name__)
 GENESIS = "0" * 64
 BATCH = 20_000
 LOCK_CLASS = 1313  # first key of the chainer's advisory locks (the second: the table's crc32)
+# A request mark outlives a lost task by this long at most; the beat task chains in the meantime.
+REQUEST_TIMEOUT = 120
 
 
 def _q(name: str) -> str:
@@ -63,11 +70,14 @@ def link_hash(prev: str, digest: str, seq: int) -> str:
     return hashlib.sha256(f"{prev}{digest}{seq}".encode()).hexdigest()
 
 
-def _lock(entry: AuditTable) -> bool:
+def _lock(entry: AuditTable, wait: bool) -> bool:
     if connection.vendor != "postgresql":
         return True  # SQLite writers are serialised by the database itself
     key = zlib.crc32(entry.table.encode()) - 2**31
     with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, key])
+            return True
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_CLASS, key])
         return cursor.fetchone()[0]
 
@@ -96,13 +106,14 @@ def _heads(cursor, entry: AuditTable, keys: list) -> dict:
     return heads
 
 
-def chain_table_batch(entry: AuditTable) -> int | None:
-    """Chain up to BATCH unchained rows of one table in one transaction. None when the table's lock is busy."""
+def chain_table_batch(entry: AuditTable, wait: bool = False) -> int | None:
+    """Chain up to BATCH unchained rows of one table in one transaction. None when the table's lock is busy
+    (`wait`: wait for it instead)."""
     from arbitration.models import AuditChainHead
 
     table, pk, key = _q(entry.table), _q(entry.pk), _q(entry.key)
     with transaction.atomic():
-        if not _lock(entry):
+        if not _lock(entry, wait):
             return None
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -141,10 +152,10 @@ def chain_table_batch(entry: AuditTable) -> int | None:
             return len(rows)
 
 
-def chain_table(entry: AuditTable) -> int:
+def chain_table(entry: AuditTable, wait: bool = False) -> int:
     done = 0
     while True:
-        count = chain_table_batch(entry)
+        count = chain_table_batch(entry, wait)
         if not count:
             return done
         done += count
@@ -152,13 +163,39 @@ def chain_table(entry: AuditTable) -> int:
             return done
 
 
-def chain_all(tables=None) -> int:
-    """Chain every unchained row of `tables` (default: all audit tables). Returns the rows chained."""
+def chain_all(tables=None, wait: bool = False) -> int:
+    """Chain every unchained row of `tables` (default: all audit tables). Returns the rows chained.
+
+    A table another chainer holds is skipped (that one, or the next run, chains its rows) unless `wait`: then
+    this one waits for it and chains what it left, so that every row committed before the call is chained when
+    it returns (the bulk paths' promise, docs/audit.md)."""
     entries = audit_tables() if tables is None else [t if isinstance(t, AuditTable) else table_of(t) for t in tables]
-    return sum(chain_table(entry) for entry in entries)
+    return sum(chain_table(entry, wait) for entry in entries)
 
 
 # --- after commit ------------------------------------------------------------------------------------------
+def request_mark(table: str) -> str:
+    return f"mingze:audit-chain-requested:{table}"
+
+
+def request_chaining(tables: set[str]) -> None:
+    """Ask a worker to chain `tables`, unless a request for each is already waiting in the queue.
+
+    The task clears a table's mark when it starts, before it reads the unchained rows (`chaining_started`): a
+    commit that finds the mark set is chained by the waiting task, one that comes later sets it again. A lost
+    request costs at most a minute (the beat task). In the embedded default Celery runs tasks eagerly, so this
+    chains in-process as the commit's last step."""
+    from arbitration.audit.tasks import audit_chain_task
+
+    wanted = sorted(t for t in tables if cache.add(request_mark(t), 1, timeout=REQUEST_TIMEOUT))
+    if wanted:
+        audit_chain_task.delay(wanted)
+
+
+def chaining_started(tables) -> None:
+    cache.delete_many([request_mark(t) for t in tables])
+
+
 class _Pending:
     """The tables a transaction wrote audit rows to; chained once, after its commit."""
 
@@ -166,12 +203,10 @@ class _Pending:
         self.tables: set[str] = set()
 
     def __call__(self) -> None:
-        from arbitration.audit.registry import audit_table
-
         if getattr(connection, "_audit_pending", None) is self:
             connection._audit_pending = None
         try:
-            chain_all([audit_table(t) for t in sorted(self.tables)])
+            request_chaining(self.tables)
         except Exception:  # the beat task chains them later: a writer's commit never fails on its chain
             logger.exception("audit chaining after commit failed")
 

@@ -18,15 +18,15 @@ from arbitration.audit.chain import GENESIS, chain_all
 from arbitration.audit.registry import audit_tables
 
 
-def merkle_root(leaves: list[str]) -> str:
+def merkle_root(leaves: list[bytes]) -> str:
     if not leaves:
         return hashlib.sha256(b"").hexdigest()
-    level = [bytes.fromhex(h) for h in leaves]
+    level = leaves
     while len(level) > 1:
         if len(level) % 2:
-            level.append(level[-1])
+            level = [*level, level[-1]]
         level = [hashlib.sha256(level[i] + level[i + 1]).digest() for i in range(0, len(level), 2)]
-    return level[0].hex()
+    return bytes(level[0]).hex()
 
 
 def seal_hash(*, previous_hash: str, merkle: str, day: dt.date, row_count: int, high_water: dict) -> str:
@@ -34,19 +34,24 @@ def seal_hash(*, previous_hash: str, merkle: str, day: dt.date, row_count: int, 
     return hashlib.sha256(f"{previous_hash}{merkle}{day.isoformat()}{row_count}{marks}".encode()).hexdigest()
 
 
-def leaves_between(low: dict, high: dict) -> list[str]:
-    """The chain hashes of every row with low[table] < chain_seq <= high[table], by table then chain_seq."""
-    leaves: list[str] = []
+def leaves_between(low: dict, high: dict) -> list[bytes]:
+    """The chain hashes (as 32 bytes) of every row with low[table] < chain_seq <= high[table], by table then
+    chain_seq. PostgreSQL sends them as bytes: a million leaves cost no hex parsing here."""
+    leaves: list[bytes] = []
+    hashed = "decode(chain_hash, 'hex')" if connection.vendor == "postgresql" else "chain_hash"
     with connection.cursor() as cursor:
         for entry in audit_tables():
             lo, hi = int(low.get(entry.table, 0)), int(high.get(entry.table, 0))
             if hi <= lo:
                 continue
             cursor.execute(
-                f'SELECT chain_hash FROM "{entry.table}" WHERE chain_seq > %s AND chain_seq <= %s ORDER BY chain_seq',
+                f'SELECT {hashed} FROM "{entry.table}" WHERE chain_seq > %s AND chain_seq <= %s ORDER BY chain_seq',
                 [lo, hi],
             )
-            leaves.extend(row[0] for row in cursor.fetchall())
+            if connection.vendor == "postgresql":
+                leaves.extend(bytes(row[0]) for row in cursor.fetchall())
+            else:
+                leaves.extend(bytes.fromhex(row[0]) for row in cursor.fetchall())
     return leaves
 
 
@@ -65,7 +70,7 @@ def seal_day(day: dt.date):
     existing = AuditSeal.objects.filter(day=day).first()
     if existing is not None:
         return existing
-    chain_all()
+    chain_all(wait=True)
     previous = AuditSeal.objects.order_by("-day").first()
     if previous is not None and previous.day > day:
         return None

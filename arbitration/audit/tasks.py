@@ -12,11 +12,16 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task
-def audit_chain_task() -> int:
-    """Every minute: chain what the after-commit chainer missed (a crash, a busy lock, a bulk path)."""
-    from arbitration.audit.chain import chain_all
+def audit_chain_task(tables: list[str] | None = None) -> int:
+    """Chain `tables` after the commits that asked for it (`request_chaining`); every minute, with no tables,
+    chain whatever is left everywhere (a crash, a busy lock, a lost request)."""
+    from arbitration.audit.chain import chain_all, chaining_started
+    from arbitration.audit.registry import audit_table
 
-    return chain_all()
+    if tables is None:
+        return chain_all()
+    chaining_started(tables)
+    return chain_all([audit_table(t) for t in tables])
 
 
 @shared_task

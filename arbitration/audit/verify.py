@@ -19,6 +19,22 @@ from arbitration.audit.chain import GENESIS, digest_sql
 from arbitration.audit.registry import AuditTable, audit_tables
 from arbitration.audit.seals import leaves_between, merkle_root, seal_hash
 
+# The verifier's window sorts a table's chained rows (about 90 bytes each) by chain: enough memory to sort a few
+# million rows without spilling to disk, for its own transaction only.
+WORK_MEM = "512MB"
+# PostgreSQL prices sha256() like an addition, so it sees no gain in scanning with parallel workers; the hashing is
+# nearly all of the verifier's work, and the workers halve it on two cores. Free parallelism for its transaction.
+VERIFIER_SETTINGS = {"TimeZone": "UTC", "work_mem": WORK_MEM, "parallel_setup_cost": "0", "parallel_tuple_cost": "0"}
+
+
+def _apply_verifier_settings() -> None:
+    """Inside the verifier's transaction: timestamps as the chainer hashed them (UTC), and the settings above."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for name, value in VERIFIER_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
 
 @dataclass
 class Failure:
@@ -58,39 +74,76 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _checked_sql(entry: AuditTable, keys: list | None) -> tuple[str, list]:
-    """Every chained row with its recomputed hash and the hash its chain_prev should be."""
-    table, pk, key = _q(entry.table), _q(entry.pk), _q(entry.key)
+def _recomputed_sql(entry: AuditTable) -> str:
     if connection.vendor == "postgresql":
-        recomputed = f"encode(sha256(convert_to(chain_prev || {digest_sql(entry)} || chain_seq::text, 'UTF8')), 'hex')"
-    else:
-        recomputed = f"sha256_hex(chain_prev || {digest_sql(entry)} || CAST(chain_seq AS TEXT))"
+        return f"encode(sha256(convert_to(chain_prev || {digest_sql(entry)} || chain_seq::text, 'UTF8')), 'hex')"
+    return f"sha256_hex(chain_prev || {digest_sql(entry)} || CAST(chain_seq AS TEXT))"
+
+
+def _checked_sql(entry: AuditTable, keys: list | None) -> tuple[str, list]:
+    """Every chained row: its key and sequence, whether its content still gives its hash (`content_ok`), and
+    whether its chain_prev is the hash of the row before it in its chain (`link_ok`)."""
+    table, pk, key = _q(entry.table), _q(entry.pk), _q(entry.key)
     where, params = "chain_hash IS NOT NULL", []
     if keys is not None:
         where += f" AND {key} IN ({', '.join(['%s'] * len(keys))})"
         params = list(keys)
-    # The digests are computed in an inner query (OFFSET 0 keeps the planner from flattening it): the window's
-    # sort then moves narrow rows (keys, sequence, three hashes) rather than whole audit rows, and PostgreSQL
-    # can hash in its parallel workers during the scan.
+    if connection.vendor == "postgresql":
+        # The content check is made in the inner query, where PostgreSQL's parallel workers can hash during the
+        # scan (OFFSET 0 keeps the planner from flattening it); the window's sort then moves narrow rows: keys,
+        # sequence and the two hashes as 32 bytes each rather than 64 hex characters, which keeps the sort of a
+        # million rows in memory (`WORK_MEM`). Measured in bench/bench_audit.py --only verify.
+        prev, digest = "decode(chain_prev, 'hex')", "decode(chain_hash, 'hex')"
+        genesis, cut = f"decode('{GENESIS}', 'hex')", "OFFSET 0"
+    else:
+        prev, digest, genesis, cut = "chain_prev", "chain_hash", f"'{GENESIS}'", "LIMIT -1 OFFSET 0"
     sql = (
-        f"SELECT pk, key, chain_seq, chain_prev, chain_hash, recomputed,"
-        f" coalesce(lag(chain_hash) OVER (PARTITION BY key ORDER BY chain_seq), '{GENESIS}') AS expected_prev"
-        f" FROM (SELECT {pk} AS pk, {key} AS key, chain_seq, chain_prev, chain_hash, {recomputed} AS recomputed"
-        f" FROM {table} WHERE {where} {'OFFSET 0' if connection.vendor == 'postgresql' else 'LIMIT -1 OFFSET 0'}) AS d"
+        f"SELECT pk, key, chain_seq, content_ok,"
+        f" prev = coalesce(lag(hash) OVER (PARTITION BY key ORDER BY chain_seq), {genesis}) AS link_ok"
+        f" FROM (SELECT {pk} AS pk, {key} AS key, chain_seq, {prev} AS prev, {digest} AS hash,"
+        f" {_recomputed_sql(entry)} = chain_hash AS content_ok FROM {table} WHERE {where} {cut}) AS d"
     )
     return sql, params
 
 
+def _describe(cursor, entry: AuditTable, bad_seq: int, gap: "Failure | None") -> "Failure":
+    """What is wrong with the row at `bad_seq` (found by the one checking query)."""
+    table, pk, key = _q(entry.table), _q(entry.pk), _q(entry.key)
+    cursor.execute(
+        f"SELECT {pk}, {key}, chain_prev, chain_hash, {_recomputed_sql(entry)} FROM {table} WHERE chain_seq = %s",
+        [bad_seq],
+    )
+    row_pk, row_key, prev, stored, recomputed = cursor.fetchone()
+    if stored != recomputed:
+        detail = f"chain_seq {bad_seq}: stored hash {stored[:12]}…, its content gives {recomputed[:12]}…"
+        return Failure("content changed", entry.table, row_pk, row_key, detail)
+    cursor.execute(
+        f"SELECT chain_hash FROM {table} WHERE {key} = %s AND chain_seq < %s AND chain_hash IS NOT NULL"
+        f" ORDER BY chain_seq DESC LIMIT 1",
+        [row_key, bad_seq],
+    )
+    before = cursor.fetchone()
+    expected = before[0] if before else GENESIS
+    detail = f"chain_prev {prev[:12]}… but the chain's previous row hashes to {expected[:12]}…"
+    if gap is not None:  # the row before it in its chain was deleted
+        return Failure("row missing", entry.table, row_pk, row_key, f"{gap.detail}; {detail}")
+    return Failure("prev link broken", entry.table, row_pk, row_key, detail)
+
+
+def summary_sql(entry: AuditTable, *, after_seq: int = 0, keys: list | None = None) -> tuple[str, list]:
+    """The one checking query: rows checked, the highest chain_seq, the first chain_seq that fails."""
+    sql, params = _checked_sql(entry, keys)
+    return (
+        f"SELECT count(*), coalesce(max(chain_seq), 0), min(CASE WHEN NOT (content_ok AND link_ok) THEN chain_seq END)"
+        f" FROM ({sql}) AS r WHERE chain_seq > %s",
+        [*params, after_seq],
+    )
+
+
 def verify_table(entry: AuditTable, *, after_seq: int = 0, keys: list | None = None, sealed_to: int = 0):
     """(rows checked, first failure or None) for one table; `keys` limits it to those chains."""
-    sql, params = _checked_sql(entry, keys)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*), coalesce(max(chain_seq), 0),"
-            f" min(CASE WHEN recomputed <> chain_hash OR expected_prev <> chain_prev THEN chain_seq END)"
-            f" FROM ({sql}) AS r WHERE chain_seq > %s",
-            [*params, after_seq],
-        )
+        cursor.execute(*summary_sql(entry, after_seq=after_seq, keys=keys))
         count, top, bad_seq = cursor.fetchone()
         failure = None
         if keys is None:
@@ -112,18 +165,7 @@ def verify_table(entry: AuditTable, *, after_seq: int = 0, keys: list | None = N
                 missing = gap[0] if gap else top_all + 1  # no gap: rows after the last one were deleted
                 failure = Failure("row missing", entry.table, detail=f"chain_seq {missing} is absent")
         if bad_seq is not None:
-            cursor.execute(f"SELECT pk, key, chain_hash, recomputed, chain_prev, expected_prev FROM ({sql}) AS r"
-                           f" WHERE chain_seq = %s", [*params, bad_seq])  # fmt: skip
-            pk, key, stored, recomputed, prev, expected = cursor.fetchone()
-            if stored != recomputed:
-                detail = f"chain_seq {bad_seq}: stored hash {stored[:12]}…, its content gives {recomputed[:12]}…"
-                kind = "content changed"
-            else:
-                detail = f"chain_prev {prev[:12]}… but the chain's previous row hashes to {expected[:12]}…"
-                kind = "prev link broken"
-                if failure is not None:  # the row before it in its chain was deleted
-                    kind, detail = "row missing", f"{failure.detail}; {detail}"
-            failure = Failure(kind, entry.table, pk, key, detail)
+            failure = _describe(cursor, entry, bad_seq, failure)
     return count, failure
 
 
@@ -166,9 +208,7 @@ def run_verification(since: dt.date | None = None) -> Result:
     last = AuditSeal.objects.order_by("-day").first()
     began = time.perf_counter()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL TimeZone = 'UTC'")  # as the chainer hashed it
+        _apply_verifier_settings()
         for entry in audit_tables():
             after = int(before.high_water.get(entry.table, 0)) if before else 0
             sealed_to = int(last.high_water.get(entry.table, 0)) if last else 0
@@ -194,9 +234,7 @@ def verify_chains(model, keys: list) -> Result:
     if not keys:
         return result
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL TimeZone = 'UTC'")
+        _apply_verifier_settings()
         count, failure = verify_table(table_of(model), keys=keys)
     result.rows_checked = count
     if failure is not None:

@@ -31,7 +31,7 @@ def quoted_chains(tickets: list[Ticket], cases: list[SupervisionCase]) -> list[t
 
 def audit_integrity(tickets: list[Ticket], cases: list[SupervisionCase]) -> dict:
     chains = [(model, keys) for model, keys in quoted_chains(tickets, cases) if keys]
-    chain_all([model for model, _ in chains])
+    chain_all([model for model, _ in chains], wait=True)
     rows, failure, top, bottom = 0, None, {}, {}
     for model, keys in chains:
         result = verify_chains(model, keys)

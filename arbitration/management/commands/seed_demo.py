@@ -86,7 +86,7 @@ class Command(BaseCommand):
             # is in force (after a real run's commits there is nothing left; inside a caller's transaction there is).
             documents_render_pending()
         # The demo's bulk writers send no signals: chain their audit rows now (docs/audit.md).
-        chain_all()
+        chain_all(wait=True)
         elapsed = time.monotonic() - started
         self._summary(context, elapsed)
         self._logins(logins)
