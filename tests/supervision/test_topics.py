@@ -1,0 +1,209 @@
+"""The monthly topic (每月一题): its life, who sees it, the tickets it gathers and its closing report.
+
+Tickets arrive as the hotline platform sends them: `POST /api/v1/tickets/` or `manage.py import_tickets`.
+"""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from arbitration.calendar import WorkingCalendar
+from arbitration.choices import Role
+from arbitration.errors import NotFound
+from arbitration.models import GrantEvent
+from supervision import access
+from supervision.choices import TopicStatus, TopicTicketVia
+from supervision.errors import ReasonRequired, TopicLeadAlsoCoHandler, TopicMoveRefused, TopicNotWorking
+from supervision.models import Topic, TopicReport, TopicTransition
+from supervision.services import topics
+from tests import factories
+from tests.factories import at
+from tests.supervision.helpers import platform, post_ticket, ticket_payload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def leader(db):
+    return factories.user("leader", Role.CITY_LEADER, full_name="市领导")
+
+
+def propose(city, dispatcher, **changes) -> Topic:
+    values = {
+        "title": "夜市占道经营",
+        "matter_id": city["urban_env"].pk,  # the family: 占道经营 below it matches
+        "territory_id": city["district_a"].pk,
+        "keywords": "摊贩，夜市",
+        "rationale": "东湖区夜市摊贩占道投诉连续三个月居首。",
+        "source_kind": "hotspot",
+        "source_reference": "热点：东湖区 占道经营",
+    }
+    values.update(changes)
+    return topics.topic_propose(actor=dispatcher, **values)
+
+
+def approve(topic, city, leader, *, now=None, **changes) -> Topic:
+    values = {
+        "lead_id": city["urban"].pk,
+        "co_handler_ids": [city["market"].pk],
+        "goal": "夜市摊贩入室经营，占道投诉下降一半。",
+        "target_weekly_tickets": 1,
+        "working_days": 20,
+        "now": now or at(2026, 3, 9, 10),
+    }
+    values.update(changes)
+    return topics.topic_approve(topic_id=topic.pk, actor=leader, **values)
+
+
+def test_a_topic_goes_from_proposal_to_closing_with_every_move_logged(
+    city, dispatcher, leader, liaison_urban, django_capture_on_commit_callbacks
+):
+    topic = propose(city, dispatcher)
+    approve(topic, city, leader)
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.APPROVED
+    # 20 working days after Monday 9 March 2026, on the working calendar.
+    assert topic.deadline == WorkingCalendar.load().add_working_days(at(2026, 3, 9).date(), 20)
+    topics.topic_report_submit(topic_id=topic.pk, actor=liaison_urban, text="已摸排摊位42个。", figures={"摊位": 42})
+    topics.topic_closing_start(topic_id=topic.pk, actor=dispatcher, reason="期限将至")
+    with django_capture_on_commit_callbacks(execute=True):
+        topics.topic_close(topic_id=topic.pk, actor=dispatcher, summary="夜市已划定疏导区。", now=at(2026, 4, 10))
+    moves = list(TopicTransition.objects.filter(topic=topic).values_list("from_status", "to_status"))
+    assert moves == [
+        ("", "proposed"),
+        ("proposed", "approved"),
+        ("approved", "in_progress"),
+        ("in_progress", "closing"),
+        ("closing", "closed"),
+    ]
+
+
+def test_illegal_moves_are_refused_and_leave_nothing_behind(city, dispatcher, leader, liaison_urban):
+    topic = propose(city, dispatcher)
+    with pytest.raises(TopicLeadAlsoCoHandler):
+        approve(topic, city, leader, co_handler_ids=[city["urban"].pk])
+    approve(topic, city, leader)
+    with pytest.raises(TopicMoveRefused):
+        approve(topic, city, leader)  # approve twice
+    with pytest.raises(TopicMoveRefused):
+        topics.topic_reject(topic_id=topic.pk, actor=leader, reason="重复")
+    with pytest.raises(ReasonRequired):
+        topics.topic_closing_start(topic_id=topic.pk, actor=dispatcher, reason=" ")
+    topics.topic_closing_start(topic_id=topic.pk, actor=dispatcher, reason="提前结题")
+    topics.topic_close(topic_id=topic.pk, actor=dispatcher, summary="完成。", now=at(2026, 3, 20))
+    before = TopicReport.objects.count(), TopicTransition.objects.count()
+    with pytest.raises(TopicNotWorking):
+        topics.topic_report_submit(topic_id=topic.pk, actor=liaison_urban, text="迟到的报告")
+    with pytest.raises(TopicMoveRefused):
+        topics.topic_closing_start(topic_id=topic.pk, actor=dispatcher, reason="再次")
+    assert (TopicReport.objects.count(), TopicTransition.objects.count()) == before
+
+
+def test_a_rejected_topic_keeps_its_reason_and_gathers_nothing(city, dispatcher, leader):
+    topic = propose(city, dispatcher)
+    with pytest.raises(ReasonRequired):
+        topics.topic_reject(topic_id=topic.pk, actor=leader, reason="")
+    topics.topic_reject(topic_id=topic.pk, actor=leader, reason="本月已有同类题目。")
+    topic.refresh_from_db()
+    assert (topic.status, topic.rejection_reason) == (TopicStatus.REJECTED, "本月已有同类题目。")
+    assert not topics.topics_gather_arrivals(list(factories.ticket(city) for _ in range(1)))
+
+
+def test_the_lead_and_co_handlers_liaisons_see_the_topic_and_only_the_lead_reports(
+    city, dispatcher, leader, liaison_urban, liaison_market
+):
+    housing_liaison = factories.user("liaison_housing", Role.LIAISON, departments=(city["housing"],))
+    topic = propose(city, dispatcher)
+    # Before approval no department is named: no liaison sees it.
+    for liaison in (liaison_urban, liaison_market):
+        with pytest.raises(NotFound):
+            access.topic_get_for(user=liaison, topic_id=topic.pk)
+    approve(topic, city, leader)
+    assert access.topic_get_for(user=liaison_urban, topic_id=topic.pk) == topic
+    assert access.topic_get_for(user=liaison_market, topic_id=topic.pk) == topic
+    with pytest.raises(NotFound):
+        access.topic_get_for(user=housing_liaison, topic_id=topic.pk)
+    assert access.may_report_topic(liaison_urban, topic)
+    assert not access.may_report_topic(liaison_market, topic)
+    granted = set(
+        GrantEvent.objects.filter(object_key=f"supervision.topic:{topic.pk}").values_list("user_id", "permission")
+    )
+    assert granted == {
+        (liaison_urban.pk, "supervision.view_topic"),
+        (liaison_urban.pk, "supervision.report_topic"),
+        (liaison_market.pk, "supervision.view_topic"),
+    }
+    assert access.may_decide_topic(leader) and not access.may_decide_topic(dispatcher)
+    assert access.may_propose_topic(dispatcher) and not access.may_propose_topic(leader)
+
+
+def test_the_topic_gathers_its_look_back_tickets_and_those_arriving_through_the_api(
+    city, dispatcher, leader, django_capture_on_commit_callbacks
+):
+    client = platform(dispatcher)
+    post_ticket(client, "OLD1", day=2, content="夜市摊贩占道")  # in the look-back window, matches
+    post_ticket(client, "OLD2", day=3, content="路灯不亮")  # no key word
+    post_ticket(client, "OLD3", day=4, content="夜市摊贩", territory="370811001001")  # the other district
+    topic = propose(city, dispatcher)
+    approve(topic, city, leader, now=at(2026, 3, 9, 10))
+    post_ticket(client, "NEW1", day=10, content="楼下摊贩又来了")
+    post_ticket(client, "NEW2", day=11, content="噪音扰民")
+    post_ticket(
+        client, "NEW3", day=12, matter="010102", content="夜市摊贩卖的食品变质"
+    )  # 食品安全 is under 市容环境 too
+    joined = dict(topic.memberships.values_list("ticket__hotline_no", "via"))
+    assert joined == {
+        "OLD1": TopicTicketVia.LOOKBACK,
+        "NEW1": TopicTicketVia.ARRIVAL,
+        "NEW3": TopicTicketVia.ARRIVAL,
+    }
+
+
+def test_the_topic_gathers_tickets_arriving_through_import_tickets(city, dispatcher, leader, tmp_path):
+    topic = propose(city, dispatcher, keywords="")
+    approve(topic, city, leader, now=at(2026, 3, 9, 10))
+    path = tmp_path / "tickets.jsonl"
+    payloads = [
+        ticket_payload("IMP1", day=10),
+        ticket_payload("IMP2", day=11, territory="370811001001"),
+        ticket_payload("IMP3", day=12),
+    ]
+    path.write_text("\n".join(json.dumps(p, ensure_ascii=False) for p in payloads), encoding="utf-8")
+    call_command("import_tickets", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert set(topic.tickets.values_list("hotline_no", flat=True)) == {"IMP1", "IMP3"}
+
+
+def pdf_text(report) -> str:
+    report.refresh_from_db()
+    return "".join(page.extract_text() for page in PdfReader(report.pdf.open("rb")).pages).replace("\n", "")
+
+
+def test_the_closing_report_pdf_shows_its_number_and_the_before_after_figures(
+    city, dispatcher, leader, liaison_urban, django_capture_on_commit_callbacks
+):
+    client = platform(dispatcher)
+    # Before (look-back of 14 days before 16 March): four tickets, two from the same caller.
+    for number, day, phone in (("B1", 2, "13800000001"), ("B2", 3, "13800000001"), ("B3", 5, "13800000003"),
+                               ("B4", 9, "13800000004")):  # fmt: skip
+        post_ticket(client, number, day=day, content="夜市摊贩占道", citizen_phone=phone)
+    topic = propose(city, dispatcher, lookback_days=14)
+    approve(topic, city, leader, now=at(2026, 3, 16, 8), target_weekly_tickets=1)
+    post_ticket(client, "A1", day=20, content="夜市摊贩", citizen_phone="13800000009")
+    topics.topic_report_submit(topic_id=topic.pk, actor=liaison_urban, text="疏导区建成。")
+    topics.topic_closing_start(topic_id=topic.pk, actor=dispatcher, reason="到期")
+    with django_capture_on_commit_callbacks(execute=True):
+        topics.topic_close(topic_id=topic.pk, actor=dispatcher, summary="占道投诉明显下降。", now=at(2026, 3, 30, 10))
+    report = topic.closing_report
+    assert report.data["figures"] == {
+        "before": {"tickets": 4, "per_week": 2.0, "repeat_rate": 0.5, "disputes": 0},
+        "after": {"tickets": 1, "per_week": 0.5, "repeat_rate": 0.0, "disputes": 0},
+    }
+    text = pdf_text(report)
+    assert report.document_number.startswith("明责题〔2026〕") and report.document_number in text
+    assert "立项前14天内共4件，每周2.0件" in text
+    assert "共1件，每周0.5件" in text
+    assert "立项前重复来电工单占比50.0%" in text
+    assert "目标已达成" in text
