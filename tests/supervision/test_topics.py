@@ -207,3 +207,33 @@ def test_the_closing_report_pdf_shows_its_number_and_the_before_after_figures(
     assert "共1件，每周0.5件" in text
     assert "立项前重复来电工单占比50.0%" in text
     assert "目标已达成" in text
+
+
+def test_topic_pages_by_role(city, dispatcher, leader, liaison_urban, outsider):
+    from tests.supervision.helpers import client_for
+
+    response = client_for(dispatcher).post(
+        "/supervision/topics/",
+        {"title": "夜市占道", "matter": city["stall"].pk, "rationale": "投诉集中", "keywords": "摊贩"},
+    )
+    topic = Topic.objects.get(title="夜市占道")
+    assert response.status_code == 302 and topic.proposed_by == dispatcher
+    # A bad form is refused with its message, and writes nothing.
+    bad = client_for(leader).post(f"/supervision/topics/{topic.pk}/approve/", {"goal": "", "working_days": 0})
+    assert bad.status_code == 302 and Topic.objects.get(pk=topic.pk).status == TopicStatus.PROPOSED
+    client_for(leader).post(
+        f"/supervision/topics/{topic.pk}/approve/",
+        {"lead": city["urban"].pk, "goal": "下降一半", "working_days": 20, "target_weekly_tickets": 2},
+    )
+    assert Topic.objects.get(pk=topic.pk).status == TopicStatus.APPROVED
+    page = client_for(liaison_urban).get(f"/supervision/topics/{topic.pk}/")
+    assert page.status_code == 200 and "进展报告" in page.content.decode()
+    client_for(liaison_urban).post(
+        f"/supervision/topics/{topic.pk}/report/", {"text": "已清理摊位", "figures": "清理摊位 = 12"}
+    )
+    assert TopicReport.objects.get(topic=topic).figures == {"清理摊位": 12.0}
+    assert client_for(outsider).get(f"/supervision/topics/{topic.pk}/").status_code == 404
+    assert client_for(dispatcher).get("/supervision/topics/").status_code == 200
+    # A liaison may not approve: refused, nothing changes.
+    client_for(liaison_urban).post(f"/supervision/topics/{topic.pk}/reject/", {"reason": "x"})
+    assert Topic.objects.get(pk=topic.pk).status == TopicStatus.IN_PROGRESS
