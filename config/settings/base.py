@@ -196,6 +196,13 @@ _SCHEMA_ENUMS = [
     "supervision.choices.ScoreRate",
     "supervision.choices.Tier",
     "supervision.choices.Trigger",
+    "supervision.choices.TopicSource",
+    "supervision.choices.TopicStatus",
+    "arbitration.choices.ProposalAction",
+    "arbitration.choices.ProposalOrigin",
+    "arbitration.choices.ProposalStatus",
+    "arbitration.choices.ReorganisationKind",
+    "arbitration.choices.ReorganisationStatus",
     "legal.choices.BodyKind",
     "legal.choices.CaseOrigin",
     "legal.choices.CaseStatus",
@@ -336,6 +343,10 @@ CELERY_BEAT_SCHEDULE["arbitration-disputes-put-overdue-on-agenda"] = {
 CELERY_BEAT_SCHEDULE["arbitration-decision-backlogs"] = {
     "task": "arbitration.tasks.decision_backlogs_apply_pending_task",
     "schedule": 10 * 60,  # seconds; behind the task each decision queues on commit; a ticket is moved once
+}
+CELERY_BEAT_SCHEDULE["arbitration-reorganisations-due"] = {
+    "task": "arbitration.tasks.reorganisations_carry_out_due_task",
+    "schedule": 15 * 60,  # seconds; a reorganisation is carried out once, from its effective moment
 }
 
 # --- Supervision: sweep, ladder, letters, scorecards, referrals (DOMAIN.md §3, §5) ---------------

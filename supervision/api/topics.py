@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from arbitration.api.reform import DutyChangeInput, ProposalSerializer, duty_changes
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import NotFound, PermissionDenied
 from supervision import access, selectors
@@ -219,3 +220,30 @@ class TopicClosingReportPdf(APIView):
         if report is None:
             raise NotFound()
         return document_pdf_response(report)
+
+
+class TopicProposalInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    rationale = serializers.CharField()
+    changes = DutyChangeInput(many=True)
+
+
+class TopicCatalogueProposal(APIView):
+    @extend_schema(
+        request=TopicProposalInput,
+        responses={201: ProposalSerializer},
+        summary="End a topic in a proposal to revise the duty catalogue",
+    )
+    def post(self, request, topic_id: int):
+        _visible(request, topic_id)
+        if not access.may_close_topic(request.user):
+            raise PermissionDenied()
+        data = _input(TopicProposalInput, request)
+        proposal = topics.topic_propose_catalogue_reform(
+            topic_id=topic_id,
+            actor=request.user,
+            title=data["title"],
+            rationale=data["rationale"],
+            changes=duty_changes(data["changes"]),
+        )
+        return Response(ProposalSerializer(proposal).data, status=201)

@@ -49,6 +49,11 @@ urlpatterns = [
     path("topics/<int:topic_id>/closing/", topics.TopicClosingStart.as_view(), name="topic-closing"),
     path("topics/<int:topic_id>/close/", topics.TopicClose.as_view(), name="topic-close"),
     path("topics/<int:topic_id>/reports/", topics.TopicReports.as_view(), name="topic-reports"),
+    path(
+        "topics/<int:topic_id>/catalogue-proposal/",
+        topics.TopicCatalogueProposal.as_view(),
+        name="topic-catalogue-proposal",
+    ),
     path("topics/<int:topic_id>/figures/", topics.TopicFigures.as_view(), name="topic-figures"),
     path("topics/<int:topic_id>/closing-report/", topics.TopicClosingReportPdf.as_view(), name="topic-closing-report"),
     path("referrals/", views.ReferralList.as_view(), name="referrals"),

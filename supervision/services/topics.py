@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from arbitration.audit.grants import grant_context
 from arbitration.calendar import WorkingCalendar
-from arbitration.choices import Role
+from arbitration.choices import ProposalOrigin, Role
 from arbitration.errors import InvalidInput, NotFound
 from arbitration.history import real_user, save_attributed
-from arbitration.models import Department, Matter, Territory, Ticket, User
+from arbitration.models import CatalogueProposal, Department, Matter, Territory, Ticket, User
+from arbitration.services.reform import DutyChange, proposal_draft
 from supervision import selectors, states
 from supervision.choices import TOPIC_WORKING_STATUSES, TopicStatus, TopicTicketVia
 from supervision.errors import (
@@ -244,3 +246,56 @@ def topic_close(*, topic_id: int, actor, summary: str, now: dt.datetime | None =
     _move(topic, TopicStatus.CLOSED, actor=actor, reason=summary.strip(), fields=("closed_at",))
     closing_report_issue(topic=topic, actor=actor, summary=summary.strip(), now=now)
     return topic
+
+
+# --- a topic's end in the catalogue, and departments that reorganise ------------------------------------------
+def topic_propose_catalogue_reform(
+    *, topic_id: int, actor, title: str, rationale: str, changes: list[DutyChange]
+) -> CatalogueProposal:
+    """A topic that found the catalogue wrong ends in a proposal to revise it (arbitration decides it)."""
+    topic = Topic.objects.select_related("matter", "territory").filter(pk=topic_id).first()
+    if topic is None:
+        raise NotFound()
+    figures = selectors.topic_figures(topic, now=timezone.now())
+    return proposal_draft(
+        actor=actor,
+        title=title,
+        rationale=rationale,
+        origin=ProposalOrigin.TOPIC,
+        origin_reference=f"每月一题 #{topic.pk} {topic.title}",
+        changes=changes,
+        evidence={"topic_tickets": topic.memberships.count()}
+        | {f"{side}_per_week": f.per_week for side, f in figures.items()},
+    )
+
+
+def topic_grants_refresh(topic: Topic, *, actor, reason: str) -> None:
+    """Grants follow the topic's departments: whoever is no longer their liaison loses them, the others get them."""
+    keep = {user.pk for user in _liaisons([topic.lead_id, *topic.co_handlers.values_list("pk", flat=True)])}
+    with grant_context(actor=actor, reason=reason):
+        for user in get_users_with_perms(topic, with_group_users=False):
+            if user.pk not in keep:
+                for permission in (VIEW_TOPIC, REPORT_TOPIC):
+                    remove_perm(permission, user, topic)
+    topic_grants_write(topic, actor=actor, reason=reason)
+
+
+def topics_follow_reorganisation(*, moves: list[tuple[int, int]], actor, reason: str) -> int:
+    """Topics still worked on pass from a department that moved to the department it moved to (a split: to the
+    first move's target, which the plan lists first), with their grants."""
+    targets: dict[int, int] = {}
+    for source, target in moves:
+        targets.setdefault(source, target)
+    affected = Topic.objects.filter(status__in=TOPIC_WORKING_STATUSES).filter(
+        Q(lead_id__in=targets) | Q(co_handlers__in=list(targets))
+    )
+    count = 0
+    for topic in affected.distinct():
+        if topic.lead_id in targets:
+            topic.lead_id = targets[topic.lead_id]
+            save_attributed(topic, actor=actor, reason=reason, update_fields=["lead"])
+        co = {targets.get(pk, pk) for pk in topic.co_handlers.values_list("pk", flat=True)} - {topic.lead_id}
+        topic.co_handlers.set(co)
+        topic_grants_refresh(topic, actor=actor, reason=reason)
+        count += 1
+    return count

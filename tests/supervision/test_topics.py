@@ -209,7 +209,7 @@ def test_the_closing_report_pdf_shows_its_number_and_the_before_after_figures(
     assert "目标已达成" in text
 
 
-def test_topic_pages_by_role(city, dispatcher, leader, liaison_urban, outsider):
+def test_topic_pages_by_role(city, dispatcher, leader, liaison_urban, outsider, calendar_for_the_coming_weeks):
     from tests.supervision.helpers import client_for
 
     response = client_for(dispatcher).post(
