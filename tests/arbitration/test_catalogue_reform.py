@@ -16,7 +16,14 @@ from arbitration.errors import (
     ReorganisationNotDue,
 )
 from arbitration.graph import current_graph, overlaps, suggest
-from arbitration.models import Assignment, DepartmentMembership, Duty, ProposalTransition
+from arbitration.models import (
+    Assignment,
+    CatalogueProposal,
+    DepartmentMembership,
+    Duty,
+    ProposalTransition,
+    Reorganisation,
+)
 from arbitration.services.catalogue import duty_close
 from arbitration.services.reform import (
     DutyChange,
@@ -259,3 +266,52 @@ def test_illegal_reorganisations_are_refused(city, administrator):
     city["urban"].refresh_from_db()
     assert city["urban"].name == "市城市管理和综合执法局" and city["urban"].is_active
     assert done.result == done.impact
+
+
+def test_reform_pages_by_role(city, administrator, dispatcher, outsider):
+    from django.test import Client
+
+    def client(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    target = merged_bureau(city)
+    today = timezone.localdate().isoformat()
+    # A dispatcher (catalogue analysis) drafts from a gap; only the administrator approves.
+    response = client(dispatcher).post(
+        "/catalogue/proposals/draft/gap/",
+        {"matter": city["food"].pk, "territory": city["district_a"].pk, "department": city["gov_a"].pk,
+         "legal_basis": "区政府三定方案"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    proposal = CatalogueProposal.objects.get()
+    assert client(dispatcher).get(f"/catalogue/proposals/{proposal.pk}/").status_code == 200
+    assert client(outsider).get(f"/catalogue/proposals/{proposal.pk}/").status_code == 404
+    assert (
+        client(dispatcher).post(f"/catalogue/proposals/{proposal.pk}/approve/", {"effective_on": today}).status_code
+        == 404
+    )
+    client(administrator).post(f"/catalogue/proposals/{proposal.pk}/approve/", {"effective_on": today})
+    proposal.refresh_from_db()
+    assert proposal.status == "approved"
+    # The administrator plans a merger on the page and reads the impact report before approving.
+    response = client(administrator).post(
+        "/catalogue/reorganisations/",
+        {"kind": "merge", "title": "合并", "basis": "明编〔2026〕3号", "effective_on": today,
+         "moves": "CGJ > ZHZF\nSJJ > ZHZF"},
+    )  # fmt: skip
+    planned = Reorganisation.objects.get()
+    assert response.status_code == 302 and planned.moves.count() == 2
+    page = client(administrator).get(f"/catalogue/reorganisations/{planned.pk}/").content.decode()
+    assert "影响评估报告" in page and "市综合行政执法局" in page
+    bad = client(administrator).post(
+        "/catalogue/reorganisations/",
+        {"kind": "merge", "title": "x", "basis": "x", "effective_on": today, "moves": "CGJ > NOPE"},
+    )
+    assert bad.status_code == 200 and Reorganisation.objects.count() == 1  # a form error, nothing written
+    client(administrator).post(f"/catalogue/reorganisations/{planned.pk}/approve/")
+    client(administrator).post(f"/catalogue/reorganisations/{planned.pk}/carry-out/")
+    planned.refresh_from_db()
+    assert planned.status == "carried_out" and planned.result == planned.impact
+    assert target.pk in Duty.objects.filter(valid_until=None).values_list("department_id", flat=True)
