@@ -170,7 +170,7 @@ def test_a_merger_moves_open_assignments_precedents_and_people_as_its_impact_rep
     )
     impact = plan.impact
     assert impact["precedents_moved"] == moved_precedents
-    assert impact["open_assignments_moved"] >= 1 and impact["memberships_moved"] == 1
+    assert impact["open_assignments_moved"] >= 1 and impact["memberships_moved"] >= 1
     reorganisation_approve(reorganisation_id=plan.pk, actor=administrator)
     done = reorganisation_carry_out(reorganisation_id=plan.pk, actor=administrator)
 

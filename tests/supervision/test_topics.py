@@ -237,3 +237,41 @@ def test_topic_pages_by_role(city, dispatcher, leader, liaison_urban, outsider, 
     # A liaison may not approve: refused, nothing changes.
     client_for(liaison_urban).post(f"/supervision/topics/{topic.pk}/reject/", {"reason": "x"})
     assert Topic.objects.get(pk=topic.pk).status == TopicStatus.IN_PROGRESS
+
+
+def test_a_topic_and_its_grants_follow_its_lead_department_into_a_merger(city, dispatcher, leader, administrator):
+    from django.utils import timezone
+
+    from arbitration.choices import DepartmentKind, ReorganisationKind
+    from arbitration.services.reorganisation import (
+        reorganisation_approve,
+        reorganisation_carry_out,
+        reorganisation_plan,
+    )
+
+    target = factories.department("ZHZF", "市综合行政执法局", DepartmentKind.BUREAU)
+    newcomer = factories.user("liaison_zhzf", Role.LIAISON, departments=(target,))
+    topic = approve(propose(city, dispatcher), city, leader, co_handler_ids=[city["housing"].pk])
+    with pytest.raises(NotFound):
+        access.topic_get_for(user=newcomer, topic_id=topic.pk)
+    plan = reorganisation_plan(
+        actor=administrator,
+        kind=ReorganisationKind.MERGE,
+        title="城管并入综合执法局",
+        basis="明编〔2026〕4号",
+        effective_on=timezone.localdate(),
+        moves=[(city["urban"].pk, target.pk, None)],
+    )
+    reorganisation_approve(reorganisation_id=plan.pk, actor=administrator)
+    reorganisation_carry_out(reorganisation_id=plan.pk, actor=administrator)
+
+    topic.refresh_from_db()
+    assert topic.lead == target
+    newcomer = type(newcomer).objects.get(pk=newcomer.pk)  # fresh: no cached permissions
+    assert access.topic_get_for(user=newcomer, topic_id=topic.pk) == topic
+    assert access.may_report_topic(newcomer, topic)
+    events = GrantEvent.objects.filter(object_key=f"supervision.topic:{topic.pk}", user_id=newcomer.pk)
+    assert set(events.values_list("permission", "reason")) == {
+        ("supervision.view_topic", "城管并入综合执法局"),
+        ("supervision.report_topic", "城管并入综合执法局"),
+    }
