@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from arbitration import access
-from arbitration.errors import DomainError, PermissionDenied
+from arbitration.errors import DomainError
 from arbitration.forms import (
     CatalogueReasonForm,
     EffectiveDateForm,
@@ -190,15 +190,19 @@ def reorganisation_detail(request: HttpRequest, reorganisation_id: int) -> HttpR
 def reorganisation_action(request: HttpRequest, reorganisation_id: int, action: str) -> HttpResponse:
     found(lambda: access.reorganisation_get_for(user=request.user, reorganisation_id=reorganisation_id))
     if not access.may_decide_catalogue(request.user):
-        raise PermissionDenied()
+        raise Http404()
     back = request.path.rsplit("/", 2)[0] + "/"
-    reason = request.POST.get("reason", "")
+    form = CatalogueReasonForm(request.POST)
+    if action == "reject" and not form.is_valid():
+        _form_errors(request, form)
+        return redirect(back)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     calls = {
         "approve": lambda: reorganisation.reorganisation_approve(
             reorganisation_id=reorganisation_id, actor=request.user, reason=reason
         ),
         "reject": lambda: reorganisation.reorganisation_reject(
-            reorganisation_id=reorganisation_id, actor=request.user, reason=reason or _("Rejected")
+            reorganisation_id=reorganisation_id, actor=request.user, reason=reason
         ),
         "carry-out": lambda: reorganisation.reorganisation_carry_out(
             reorganisation_id=reorganisation_id, actor=request.user
