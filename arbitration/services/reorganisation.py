@@ -32,6 +32,7 @@ from arbitration.choices import (
 )
 from arbitration.errors import (
     EffectiveDatePast,
+    InvalidInput,
     NotFound,
     ReorganisationInvalid,
     ReorganisationMoveRefused,
@@ -280,6 +281,8 @@ def reorganisation_approve(*, reorganisation_id: int, actor, reason: str = "") -
 
 @transaction.atomic
 def reorganisation_reject(*, reorganisation_id: int, actor, reason: str) -> Reorganisation:
+    if not reason.strip():
+        raise InvalidInput(field="reason", reason=_("give a reason"))
     reorganisation = _locked(reorganisation_id)
     _move(reorganisation, R.REJECTED, actor=actor, reason=reason)
     return reorganisation

@@ -174,13 +174,10 @@ def reorganisation_detail(request: HttpRequest, reorganisation_id: int) -> HttpR
             "transitions": found_one.transitions.select_related("actor"),
             "may_decide": access.may_decide_catalogue(request.user),
             "reason_form": CatalogueReasonForm(),
-            "figures": (
-                "duties_moved",
-                "duties_ended",
-                "precedents_moved",
-                "open_assignments_moved",
-                "memberships_moved",
-            ),
+            "figures": [
+                (label, found_one.impact.get(key), found_one.result.get(key) if found_one.result else None)
+                for key, label in IMPACT_COUNTS
+            ],
         },
     )
 
