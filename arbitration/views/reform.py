@@ -32,6 +32,17 @@ IMPACT_COUNTS = (
     ("open_assignments_moved", gettext_lazy("Open tickets moved")),
     ("memberships_moved", gettext_lazy("People moved")),
 )
+# The evidence a proposal carries (services.reform, supervision's topics), by key, as the page shows it.
+EVIDENCE_LABELS = {
+    "window_days": gettext_lazy("Days counted"),
+    "tickets": gettext_lazy("Tickets"),
+    "disputed_tickets": gettext_lazy("Disputed tickets"),
+    "rulings": gettext_lazy("Rulings"),
+    "overlap_duties": gettext_lazy("Overlapping duties"),
+    "topic_tickets": gettext_lazy("Tickets of the topic"),
+    "before_per_week": gettext_lazy("Tickets per week before approval"),
+    "after_per_week": gettext_lazy("Tickets per week since approval"),
+}
 DRAFT_FORMS = {"ruling": ProposalFromRulingForm, "overlap": ProposalFromOverlapForm, "gap": ProposalFromGapForm}
 
 
@@ -107,6 +118,10 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
         "arbitration/reform/proposal.html",
         {
             "proposal": proposal,
+            "evidence": [
+                (EVIDENCE_LABELS.get(key, key), "、".join(map(str, value)) if isinstance(value, list) else value)
+                for key, value in proposal.evidence.items()
+            ],
             "changes": proposal.changes.select_related("duty__department", "department", "matter", "territory"),
             "transitions": proposal.transitions.select_related("actor"),
             "may_decide": access.may_decide_catalogue(request.user),
