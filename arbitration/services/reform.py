@@ -268,7 +268,7 @@ def proposal_approve(
     if stale:
         raise ProposalStale(duty=stale[0])
     at = timezone.make_aware(dt.datetime.combine(effective_on, dt.time.min))
-    reason = reason.strip() or f"catalogue proposal {proposal.pk}"
+    reason = reason.strip() or f"依职责目录修订建议（第{proposal.pk}号）"
     for change in changes:
         _apply(change, actor=actor, reason=reason, at=at)
     proposal.decided_at, proposal.decided_by, proposal.effective_at = now, actor, at

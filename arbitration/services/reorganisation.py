@@ -273,7 +273,7 @@ def _locked(reorganisation_id: int) -> Reorganisation:
 def reorganisation_approve(*, reorganisation_id: int, actor, reason: str = "") -> Reorganisation:
     """Approve the plan; its impact report is computed again now, so the approver sees the catalogue as it is."""
     reorganisation = _locked(reorganisation_id)
-    _move(reorganisation, R.APPROVED, actor=actor, reason=reason or "approved")
+    _move(reorganisation, R.APPROVED, actor=actor, reason=reason or "批准实施")
     reorganisation.impact = reorganisation_impact(reorganisation)
     reorganisation.save(update_fields=["impact"])
     return reorganisation

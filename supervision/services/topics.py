@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from arbitration.audit.grants import grant_context
@@ -67,9 +68,9 @@ def topic_propose(
 ) -> Topic:
     """The centre proposes a topic; it waits for a city leader."""
     if not Matter.objects.filter(pk=matter_id).exists():
-        raise InvalidInput(field="matter", reason="not found")
+        raise InvalidInput(field="matter", reason=_("unknown matter"))
     if territory_id is not None and not Territory.objects.filter(pk=territory_id).exists():
-        raise InvalidInput(field="territory", reason="not found")
+        raise InvalidInput(field="territory", reason=_("unknown territory"))
     if not rationale.strip():
         raise ReasonRequired()
     topic = Topic(
@@ -133,7 +134,7 @@ def topic_approve(
     if lead_id in co_handler_ids:
         raise TopicLeadAlsoCoHandler()
     if Department.objects.filter(pk__in=co_handler_ids).count() != len(co_handler_ids):
-        raise InvalidInput(field="co_handlers", reason="not found")
+        raise InvalidInput(field="co_handlers", reason=_("unknown department"))
     if working_days < 1:
         raise TopicDeadlinePast(deadline=timezone.localtime(now).date())
     topic.deadline = WorkingCalendar.load().add_working_days(timezone.localtime(now).date(), working_days)
@@ -207,7 +208,7 @@ def topic_report_submit(
     if topic.status not in TOPIC_WORKING_STATUSES:
         raise TopicNotWorking(status=TopicStatus(topic.status).label)
     if not text.strip():
-        raise InvalidInput(field="text", reason="empty")
+        raise InvalidInput(field="text", reason=_("write what was done"))
     report = TopicReport(
         topic=topic,
         department_id=topic.lead_id,
@@ -220,7 +221,7 @@ def topic_report_submit(
         report.attachment = attachment
     save_attributed(report, actor=actor, reason="progress report")
     if topic.status == TopicStatus.APPROVED:
-        _move(topic, TopicStatus.IN_PROGRESS, actor=actor, reason="first progress report")
+        _move(topic, TopicStatus.IN_PROGRESS, actor=actor, reason="牵头单位报送首次进展报告")
     return report
 
 
