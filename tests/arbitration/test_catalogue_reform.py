@@ -315,3 +315,38 @@ def test_reform_pages_by_role(city, administrator, dispatcher, outsider):
     planned.refresh_from_db()
     assert planned.status == "carried_out" and planned.result == planned.impact
     assert target.pk in Duty.objects.filter(valid_until=None).values_list("department_id", flat=True)
+
+
+def test_reform_api_refusals_are_4xx_in_chinese(city, administrator, dispatcher):
+    from rest_framework.test import APIClient
+
+    def api(user):
+        client = APIClient()
+        client.force_login(user)
+        return client
+
+    today = timezone.localdate().isoformat()
+    into_itself = {
+        "kind": "merge",
+        "title": "x",
+        "basis": "x",
+        "effective_on": today,
+        "moves": [{"from_department_id": city["urban"].pk, "to_department_id": city["urban"].pk}],
+    }
+    refused = api(administrator).post("/api/v1/reorganisations/", into_itself, format="json")
+    assert (
+        refused.status_code == 400
+        and refused.json()["message"] == "无法制定该机构改革方案：单位不能合并或拆分到其自身。"
+    )
+    assert api(dispatcher).post("/api/v1/reorganisations/", into_itself, format="json").status_code == 403
+    drafted = api(dispatcher).post(
+        "/api/v1/catalogue-proposals/",
+        {"title": "t", "rationale": "r", "changes": [{"action": "end", "duty_id": city["duty_food"].pk}]},
+        format="json",
+    )
+    assert drafted.status_code == 201
+    approve = f"/api/v1/catalogue-proposals/{drafted.json()['id']}/approve/"
+    assert api(dispatcher).post(approve, {"effective_on": today}, format="json").status_code == 403
+    assert api(administrator).post(approve, {"effective_on": today}, format="json").status_code == 200
+    again = api(administrator).post(approve, {"effective_on": today}, format="json")
+    assert again.status_code == 409 and "已批准" in again.json()["message"]

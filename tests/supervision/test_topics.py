@@ -275,3 +275,38 @@ def test_a_topic_and_its_grants_follow_its_lead_department_into_a_merger(city, d
         ("supervision.view_topic", "城管并入综合执法局"),
         ("supervision.report_topic", "城管并入综合执法局"),
     }
+
+
+def test_topic_api_by_role_with_refusals_in_chinese(
+    city, dispatcher, leader, liaison_urban, outsider, calendar_for_the_coming_weeks, django_capture_on_commit_callbacks
+):
+    api = "/api/v1/supervision/topics/"
+    proposed = platform(dispatcher).post(
+        api, {"title": "夜市占道", "matter_id": city["stall"].pk, "rationale": "投诉集中"}, format="json"
+    )
+    assert proposed.status_code == 201
+    pk = proposed.json()["id"]
+    assert (
+        platform(leader).post(api, {"title": "x", "matter_id": city["stall"].pk, "rationale": "x"}).status_code == 403
+    )
+    approve_url = f"{api}{pk}/approve/"
+    same = {"lead_id": city["urban"].pk, "co_handler_ids": [city["urban"].pk], "goal": "下降", "working_days": 5}
+    refused = platform(leader).post(approve_url, same, format="json")
+    assert refused.status_code == 400 and refused.json()["message"] == "牵头单位不能同时为协办单位。"
+    assert platform(dispatcher).post(approve_url, {**same, "co_handler_ids": []}, format="json").status_code == 403
+    assert platform(leader).post(approve_url, {**same, "co_handler_ids": []}, format="json").status_code == 200
+    assert platform(leader).post(approve_url, {**same, "co_handler_ids": []}, format="json").status_code == 409
+    assert platform(liaison_urban).get(f"{api}{pk}/").status_code == 200
+    assert platform(outsider).get(f"{api}{pk}/").status_code == 404
+    report = platform(liaison_urban).post(
+        f"{api}{pk}/reports/", {"text": "已清理", "figures": {"摊位": 3}}, format="json"
+    )
+    assert report.status_code == 201
+    platform(dispatcher).post(f"{api}{pk}/closing/", {"reason": "到期"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = platform(dispatcher).post(f"{api}{pk}/close/", {"summary": "完成"}, format="json")
+    assert closed.status_code == 200 and closed.json()["closing_report_number"].startswith("明责题")
+    pdf = platform(liaison_urban).get(f"{api}{pk}/closing-report/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    late = platform(liaison_urban).post(f"{api}{pk}/reports/", {"text": "补充"}, format="json")
+    assert late.status_code == 409 and "仅在办理期间可报送进展" in late.json()["message"]
