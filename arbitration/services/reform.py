@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arbitration import states
 from arbitration.choices import DutyRole, DutySource, ProposalAction, ProposalOrigin, ProposalStatus
 from arbitration.errors import (
     EffectiveDatePast,
     InvalidInput,
     NotFound,
     ProposalEmpty,
-    ProposalMoveRefused,
     ProposalStale,
 )
 from arbitration.history import real_user, save_attributed
@@ -51,16 +51,8 @@ class DutyChange:
     legal_basis: str = ""
 
 
-PROPOSAL_MOVES = {
-    ProposalStatus.PROPOSED: frozenset({ProposalStatus.APPROVED, ProposalStatus.REJECTED}),
-    ProposalStatus.APPROVED: frozenset(),
-    ProposalStatus.REJECTED: frozenset(),
-}
-
-
 def _move(proposal: CatalogueProposal, target: str, *, actor, reason: str, fields: tuple[str, ...] = ()) -> None:
-    if target not in PROPOSAL_MOVES[proposal.status]:
-        raise ProposalMoveRefused(current=ProposalStatus(proposal.status).label, target=ProposalStatus(target).label)
+    states.ensure_proposal_move(proposal.status, target)
     previous, proposal.status = proposal.status, target
     save_attributed(proposal, actor=actor, reason=reason, update_fields=["status", *fields])
     ProposalTransition.objects.create(

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arbitration import states
 from arbitration.choices import (
     OPEN_TICKET_STATUSES,
     PRECEDENT_SOURCES,
@@ -35,7 +36,6 @@ from arbitration.errors import (
     InvalidInput,
     NotFound,
     ReorganisationInvalid,
-    ReorganisationMoveRefused,
     ReorganisationNotDue,
 )
 from arbitration.graph import catalogue_rows_load, gaps, graph_build, overlaps
@@ -55,18 +55,11 @@ from arbitration.services.tickets import assignment_create, assignment_end
 from arbitration.signals import departments_reorganised
 
 R = ReorganisationStatus
-MOVES = {
-    R.PLANNED: frozenset({R.APPROVED, R.REJECTED}),
-    R.APPROVED: frozenset({R.CARRIED_OUT}),
-    R.CARRIED_OUT: frozenset(),
-    R.REJECTED: frozenset(),
-}
 PRECEDENT_SOURCE_VALUES = frozenset(source.value for source in PRECEDENT_SOURCES)
 
 
 def _move(reorganisation: Reorganisation, target: str, *, actor, reason: str, fields=()) -> None:
-    if target not in MOVES[reorganisation.status]:
-        raise ReorganisationMoveRefused(current=R(reorganisation.status).label, target=R(target).label)
+    states.ensure_reorganisation_move(reorganisation.status, target)
     previous, reorganisation.status = reorganisation.status, target
     save_attributed(reorganisation, actor=actor, reason=reason, update_fields=["status", *fields])
     ReorganisationTransition.objects.create(
