@@ -253,3 +253,32 @@ def bounces_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     if user.has_role(*ALL_TICKET_ROLES):
         return queryset
     return queryset.filter(department_id__in=user.department_ids)
+
+
+# --- Catalogue reform and reorganisation (docs/catalogue-reform.md) -----------------------------------------------
+def may_draft_catalogue_proposal(user) -> bool:
+    """Whoever analyses the catalogue may draft a proposal from what they find."""
+    return may_analyse_catalogue(user)
+
+
+def may_decide_catalogue(user) -> bool:
+    """The catalogue administrator: approves proposals and plans, approves and carries out reorganisations."""
+    return user.is_authenticated and user.has_perm("arbitration.decide_catalogueproposal")
+
+
+def proposal_get_for(*, user, proposal_id: int):
+    from arbitration.models import CatalogueProposal
+
+    proposal = CatalogueProposal.objects.filter(pk=proposal_id).first()
+    if proposal is None or not may_analyse_catalogue(user):
+        raise NotFound()
+    return proposal
+
+
+def reorganisation_get_for(*, user, reorganisation_id: int):
+    from arbitration.models import Reorganisation
+
+    reorganisation = Reorganisation.objects.filter(pk=reorganisation_id).first()
+    if reorganisation is None or not may_analyse_catalogue(user):
+        raise NotFound()
+    return reorganisation

@@ -27,6 +27,7 @@ from arbitration.models import (
     Assignment,
     CalendarDay,
     CalendarYear,
+    CatalogueProposal,
     Department,
     DepartmentMembership,
     DocumentRegistration,
@@ -34,6 +35,9 @@ from arbitration.models import (
     Duty,
     GraphVersion,
     Matter,
+    ProposalChange,
+    Reorganisation,
+    ReorganisationMove,
     Territory,
     Ticket,
     TicketEvent,
@@ -428,6 +432,36 @@ def _register_the_rest() -> None:
             },
         )
         admin.site.register(model, model_admin)
+
+
+# --- Catalogue reform and reorganisation (docs/catalogue-reform.md): written by their services only -------------
+class ProposalChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ProposalChange
+    extra = 0
+    fields = ("action", "duty", "department", "matter", "territory", "role", "legal_basis", "resulting_duty")
+    readonly_fields = fields
+
+
+@admin.register(CatalogueProposal)
+class CatalogueProposalAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("title", "origin", "origin_reference", "status", "proposed_at", "effective_at")
+    list_filter = ("status", "origin")
+    search_fields = ("title", "origin_reference")
+    inlines = [ProposalChangeInline]
+
+
+class ReorganisationMoveInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ReorganisationMove
+    extra = 0
+    fields = ("from_department", "to_department", "matter")
+    readonly_fields = fields
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("title", "kind", "effective_at", "status", "carried_out_at")
+    list_filter = ("status", "kind")
+    inlines = [ReorganisationMoveInline]
 
 
 from arbitration import admin_audit, admin_conference  # noqa: E402, F401  (audit trail; disputes, conference)

@@ -122,6 +122,7 @@ class AssignmentMethod(models.TextChoices):
     CONFERENCE_RULING = "conference_ruling", _("Conference ruling")
     LEADER_DECISION = "leader_decision", _("Leader decision")
     AGREEMENT = "agreement", _("Negotiated agreement")
+    REORGANISATION = "reorganisation", _("Reorganisation")
 
 
 class TimeUnit(models.TextChoices):
@@ -244,3 +245,42 @@ DEFAULT_RULING_SCOPE = RulingScope.STREET
 class NoticeKind(models.TextChoices):
     TICKET_GAINED = "ticket_gained", _("Ticket given to your department by a decision")
     TICKET_LOST = "ticket_lost", _("Ticket taken from your department by a decision")
+
+
+class ProposalStatus(models.TextChoices):
+    """A catalogue reform proposal: waiting for the catalogue administrator, then approved or rejected."""
+
+    PROPOSED = "proposed", pgettext_lazy("proposal status", "Proposed")
+    APPROVED = "approved", pgettext_lazy("proposal status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("proposal status", "Rejected")
+
+
+class ProposalOrigin(models.TextChoices):
+    """What a catalogue reform proposal was drafted from (docs/catalogue-reform.md)."""
+
+    RULING = "ruling", _("A ruling")
+    OVERLAP = "overlap", _("A recurring overlap")
+    GAP = "gap", _("A recurring gap")
+    TOPIC = "topic", _("A monthly topic")
+    MANUAL = "manual", _("By hand")
+
+
+class ProposalAction(models.TextChoices):
+    ADD = "add", _("Add a duty")
+    END = "end", _("End a duty")
+    CHANGE = "change", _("Change a duty")
+
+
+class ReorganisationKind(models.TextChoices):
+    """机构改革: departments merged into one, one split into several, or one renamed."""
+
+    MERGE = "merge", _("Merge")
+    SPLIT = "split", _("Split")
+    RENAME = "rename", _("Rename")
+
+
+class ReorganisationStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("reorganisation status", "Planned")
+    APPROVED = "approved", pgettext_lazy("reorganisation status", "Approved")
+    CARRIED_OUT = "carried_out", pgettext_lazy("reorganisation status", "Carried out")
+    REJECTED = "rejected", pgettext_lazy("reorganisation status", "Rejected")

@@ -167,3 +167,35 @@ class DocumentNotReady(DomainError):
 
     code, http_status = "document_not_ready", 409
     message = _("The PDF of {document_number} is not ready yet; please try again shortly.")
+
+
+class ProposalMoveRefused(DomainError):
+    code, http_status = "proposal_move_refused", 409
+    message = _("A catalogue proposal that is {current} cannot become {target}.")
+
+
+class ProposalEmpty(DomainError):
+    code, http_status, message = "proposal_empty", 400, _("A catalogue proposal must name at least one duty change.")
+
+
+class ProposalStale(DomainError):
+    code, http_status = "proposal_stale", 409
+    message = _("Duty {duty} has been ended or revised since the proposal was drafted: draft it again.")
+
+
+class EffectiveDatePast(DomainError):
+    code, http_status, message = "effective_date_past", 400, _("The effective date {date} is already past.")
+
+
+class ReorganisationMoveRefused(DomainError):
+    code, http_status = "reorganisation_move_refused", 409
+    message = _("A reorganisation that is {current} cannot become {target}.")
+
+
+class ReorganisationInvalid(DomainError):
+    code, http_status, message = "reorganisation_invalid", 400, _("This reorganisation cannot be planned: {reason}.")
+
+
+class ReorganisationNotDue(DomainError):
+    code, http_status = "reorganisation_not_due", 409
+    message = _("The reorganisation takes effect at {effective_at}: it cannot be carried out before then.")

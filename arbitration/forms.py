@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from arbitration.choices import TerritoryLevel, TicketStatus
+from arbitration.choices import ReorganisationKind, TerritoryLevel, TicketStatus
 from arbitration.models import Department, Matter, Territory
 from arbitration.selectors import TicketFilters
 
@@ -84,3 +84,61 @@ class TicketFilterForm(forms.Form):
             text=(data.get("q") or "").strip(),
             urgency=data.get("urgency") or "",
         )
+
+
+# --- Catalogue reform and reorganisation (docs/catalogue-reform.md) ----------------------------------------------
+class ProposalFromRulingForm(forms.Form):
+    document_number = forms.CharField(label=_("Ruling document number"), max_length=64)
+
+
+class ProposalFromOverlapForm(forms.Form):
+    matter = TreeChoiceField(Matter.objects.all(), label=_("Matter"))
+    territory = TreeChoiceField(Territory.objects.all(), label=_("Territory"))
+    keep_department = forms.ModelChoiceField(Department.objects.filter(is_active=True), label=_("Department to keep"))
+
+
+class ProposalFromGapForm(forms.Form):
+    matter = TreeChoiceField(Matter.objects.all(), label=_("Matter"))
+    territory = TreeChoiceField(Territory.objects.all(), label=_("Territory"))
+    department = forms.ModelChoiceField(Department.objects.filter(is_active=True), label=_("Lead department"))
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EffectiveDateForm(forms.Form):
+    effective_on = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+
+class CatalogueReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"))
+
+
+class ReorganisationForm(forms.Form):
+    """Moves are written one per line, "FROM > TO" or "FROM > TO MATTER" with department and matter codes."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReorganisationKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    basis = forms.CharField(label=_("Basis"), widget=forms.Textarea(attrs={"rows": 2}))
+    effective_on = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
+    new_name = forms.CharField(label=_("New name"), max_length=100, required=False)
+    moves = forms.CharField(
+        label=_("Moves"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: FROM-CODE > TO-CODE, optionally followed by a matter code (a split)."),
+    )
+
+    def clean_moves(self) -> list[tuple[int, int, int | None]]:
+        departments = dict(Department.objects.values_list("code", "pk"))
+        matters = dict(Matter.objects.values_list("code", "pk"))
+        moves = []
+        for line in self.cleaned_data["moves"].splitlines():
+            if not line.strip():
+                continue
+            source, _sep, rest = line.partition(">")
+            target, *matter = rest.split() or [""]
+            if source.strip() not in departments or target not in departments or (matter and matter[0] not in matters):
+                raise forms.ValidationError(_("Unknown department or matter code in: %(line)s") % {"line": line})
+            moves.append((departments[source.strip()], departments[target], matters[matter[0]] if matter else None))
+        if not moves:
+            raise forms.ValidationError(_("Name at least one move."))
+        return moves

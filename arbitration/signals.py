@@ -32,3 +32,8 @@ ruling_refused = Signal()
 # A department refused a city leader's final decision, inside that transaction; supervision takes it from here.
 # Keyword arguments: decision (arbitration.models.LeaderDecision), refusal (arbitration.models.DecisionRefusal), actor.
 leader_decision_refused = Signal()
+
+# A reorganisation (机构改革) was carried out, inside that transaction: departments' duties, open tickets and people
+# have moved. Keyword arguments: reorganisation (arbitration.models.Reorganisation), moves (list of
+# (from_department_id, to_department_id) pairs), actor. Supervision moves its monthly topics and their grants.
+departments_reorganised = Signal()

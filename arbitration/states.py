@@ -6,8 +6,8 @@ Disputes move by their own services; tickets move by the hotline platform's even
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from arbitration.choices import DisputeStatus, TicketEventKind, TicketStatus
-from arbitration.errors import EventNotAllowed, IllegalMove
+from arbitration.choices import DisputeStatus, ProposalStatus, ReorganisationStatus, TicketEventKind, TicketStatus
+from arbitration.errors import EventNotAllowed, IllegalMove, ProposalMoveRefused, ReorganisationMoveRefused
 
 D = DisputeStatus
 DISPUTE_MOVES: dict[str, frozenset[str]] = {
@@ -66,3 +66,31 @@ def _why_not(kind: str, status: str) -> str:
 def ensure_event_allowed(kind: str, status: str, *, ticket: str) -> None:
     if status not in TICKET_EVENT_STATUSES[kind]:
         raise EventNotAllowed(kind=K(kind).label, ticket=ticket, status=T(status).label, reason=_why_not(kind, status))
+
+
+# --- catalogue reform (docs/catalogue-reform.md) -----------------------------------------------------------------
+P = ProposalStatus
+PROPOSAL_MOVES: dict[str, frozenset[str]] = {
+    P.PROPOSED: frozenset({P.APPROVED, P.REJECTED}),
+    P.APPROVED: frozenset(),
+    P.REJECTED: frozenset(),
+}
+
+
+def ensure_proposal_move(current: str, target: str) -> None:
+    if target not in PROPOSAL_MOVES[current]:
+        raise ProposalMoveRefused(current=P(current).label, target=P(target).label)
+
+
+R = ReorganisationStatus
+REORGANISATION_MOVES: dict[str, frozenset[str]] = {
+    R.PLANNED: frozenset({R.APPROVED, R.REJECTED}),
+    R.APPROVED: frozenset({R.CARRIED_OUT}),
+    R.CARRIED_OUT: frozenset(),
+    R.REJECTED: frozenset(),
+}
+
+
+def ensure_reorganisation_move(current: str, target: str) -> None:
+    if target not in REORGANISATION_MOVES[current]:
+        raise ReorganisationMoveRefused(current=R(current).label, target=R(target).label)

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from arbitration.services.disputes import disputes_put_overdue_on_agenda
 from arbitration.services.precedents import decision_backlog_apply, decision_backlogs_apply_pending
+from arbitration.services.reorganisation import reorganisations_carry_out_due
 
 
 @shared_task
@@ -22,3 +23,10 @@ def decision_backlog_apply_task(model_label: str, pk: int) -> int:
 def decision_backlogs_apply_pending_task() -> int:
     """Beat: the sweep behind the per-decision task (a broker that was down, a worker that died)."""
     return decision_backlogs_apply_pending()
+
+
+@shared_task
+def reorganisations_carry_out_due_task() -> int:
+    """Beat: carry out the approved reorganisations whose effective moment has come (docs/catalogue-reform.md).
+    Each is carried out under its row lock and only once (a carried-out one cannot be carried out again)."""
+    return reorganisations_carry_out_due()

@@ -59,3 +59,27 @@ urlpatterns += [
     path("verify/<str:code>", verify.verify, name="verify"),
     path("verify/<str:code>/", verify.verify),
 ]
+
+
+# --- Catalogue reform and reorganisation (docs/catalogue-reform.md) -------------------------------------------
+from arbitration.views import reform as reform_views  # noqa: E402
+
+urlpatterns += [
+    path("catalogue/proposals/", reform_views.proposal_list, name="catalogue-proposals"),
+    path("catalogue/proposals/draft/<slug:origin>/", reform_views.proposal_draft, name="catalogue-proposal-draft"),
+    path("catalogue/proposals/<int:proposal_id>/", reform_views.proposal_detail, name="catalogue-proposal"),
+    path(
+        "catalogue/proposals/<int:proposal_id>/<slug:action>/",
+        reform_views.proposal_decide,
+        name="catalogue-proposal-decide",
+    ),
+    path("catalogue/reorganisations/", reform_views.reorganisation_list, name="reorganisations"),
+    path(
+        "catalogue/reorganisations/<int:reorganisation_id>/", reform_views.reorganisation_detail, name="reorganisation"
+    ),
+    path(
+        "catalogue/reorganisations/<int:reorganisation_id>/<slug:action>/",
+        reform_views.reorganisation_action,
+        name="reorganisation-action",
+    ),
+]

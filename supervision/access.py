@@ -26,6 +26,7 @@ from supervision.models import (
     ScorePeriod,
     SupervisionCase,
     SupervisionLetter,
+    Topic,
 )
 
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -254,3 +255,55 @@ def appeal_get_for(*, user, appeal_id: int) -> ScoreAppeal:
 def may_appeal(user, card: Scorecard) -> bool:
     """A liaison of the card's department (the service refuses a published period or a closed window)."""
     return user.is_authenticated and user.has_role(Role.LIAISON) and card.department_id in user.department_ids
+
+
+# --- Monthly topics (docs/topics.md) -------------------------------------------------------------------------
+# The centre (dispatchers, supervisors) proposes and closes; a city leader decides; the lead department's and the
+# co-handlers' liaisons see their topics through guardian grants on each topic, and the lead's report on it.
+CENTRE_ROLES = (Role.DISPATCHER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+TOPIC_OVERSEERS = (*CENTRE_ROLES, Role.CITY_LEADER)
+
+
+def may_propose_topic(user) -> bool:
+    return user.is_authenticated and user.has_role(*CENTRE_ROLES)
+
+
+def may_decide_topic(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.CITY_LEADER, Role.ADMINISTRATOR)
+
+
+def may_close_topic(user) -> bool:
+    return may_propose_topic(user)
+
+
+def may_list_topics(user) -> bool:
+    return user.is_authenticated and (user.has_role(*TOPIC_OVERSEERS) or user.has_role(Role.LIAISON))
+
+
+def topics_visible_to(user) -> QuerySet[Topic]:
+    if not user.is_authenticated:
+        return Topic.objects.none()
+    if user.has_role(*TOPIC_OVERSEERS):
+        return Topic.objects.all()
+    return get_objects_for_user(user, "supervision.view_topic", klass=Topic, accept_global_perms=False)
+
+
+def topic_get_for(*, user, topic_id: int) -> Topic:
+    topic = topics_visible_to(user).select_related("matter", "territory", "lead").filter(pk=topic_id).first()
+    if topic is None:
+        raise NotFound()
+    return topic
+
+
+def may_report_topic(user, topic: Topic) -> bool:
+    """The lead department's liaisons, through their grant on the topic."""
+    return user.is_authenticated and user.has_role(Role.LIAISON) and user.has_perm("supervision.report_topic", topic)
+
+
+def topic_tickets_for(*, user, topic: Topic) -> QuerySet[Ticket]:
+    """The topic's tickets `user` may see, newest first: all of them for the overseers, a liaison's own otherwise."""
+    return (
+        tickets_visible_to(user, Ticket.objects.filter(topic_memberships__topic=topic))
+        .select_related("matter", "territory")
+        .order_by("-received_at", "-pk")
+    )

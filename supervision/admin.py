@@ -24,6 +24,10 @@ from supervision.models import (
     ScorePeriodTransition,
     SupervisionCase,
     SupervisionLetter,
+    Topic,
+    TopicClosingReport,
+    TopicReport,
+    TopicTransition,
 )
 from supervision.texts.placeholders import REQUIRED, placeholders_for
 
@@ -187,3 +191,41 @@ class DisciplineReferralAdmin(GuardedModelAdmin, ReadOnlyAdmin):
     list_display = ["ticket", "problem", "trigger", "status", "proposed_at", "sent_at", "liaison"]
     list_filter = ["status", "trigger"]
     raw_id_fields = ["ticket", "problem"]
+
+
+class TopicTransitionInline(admin.TabularInline):
+    model = TopicTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "actor", "reason", "at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TopicReportInline(admin.TabularInline):
+    model = TopicReport
+    extra = 0
+    can_delete = False
+    readonly_fields = ["department", "author", "text", "figures", "attachment", "submitted_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Topic)
+class TopicAdmin(ReadOnlyAdmin):
+    """Monthly topics move through their services (docs/topics.md); the admin shows them, their reports and moves."""
+
+    list_display = ["title", "matter", "territory", "lead", "status", "deadline", "proposed_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "keywords"]
+    inlines = [TopicReportInline, TopicTransitionInline]
+
+
+@admin.register(TopicClosingReport)
+class TopicClosingReportAdmin(ReadOnlyAdmin):
+    list_display = ["document_number", "topic", "issued_at", "render_status"]
+    search_fields = ["document_number"]

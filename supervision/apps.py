@@ -36,4 +36,8 @@ class SupervisionConfig(AppConfig):
             receivers.on_leader_decision_refused, dispatch_uid="supervision.leader_decision_refused"
         )
         signals.bounce_rejected.connect(receivers.on_bounce_rejected, dispatch_uid="supervision.bounce_rejected")
+        signals.ticket_received.connect(receivers.on_ticket_received, dispatch_uid="supervision.ticket_received")
+        signals.departments_reorganised.connect(
+            receivers.on_departments_reorganised, dispatch_uid="supervision.departments_reorganised"
+        )
         signals.demo_seeded.connect(_demo_seeded, dispatch_uid="supervision.demo_seeded")

@@ -155,3 +155,32 @@ class AppealDecision(models.TextChoices):
 
     EXCLUDE = "exclude", _("Leave the ticket out")
     REATTRIBUTE = "reattribute", _("Charge it to another department")
+
+
+class TopicStatus(models.TextChoices):
+    """每月一题: the life of a monthly topic (docs/topics.md)."""
+
+    PROPOSED = "proposed", pgettext_lazy("topic status", "Proposed")
+    APPROVED = "approved", pgettext_lazy("topic status", "Approved")
+    IN_PROGRESS = "in_progress", pgettext_lazy("topic status", "In progress")
+    CLOSING = "closing", pgettext_lazy("topic status", "Closing")
+    CLOSED = "closed", pgettext_lazy("topic status", "Closed")
+    REJECTED = "rejected", pgettext_lazy("topic status", "Rejected")
+
+
+# A topic in these states gathers the tickets that arrive and takes progress reports.
+TOPIC_WORKING_STATUSES = frozenset({TopicStatus.APPROVED, TopicStatus.IN_PROGRESS, TopicStatus.CLOSING})
+
+
+class TopicSource(models.TextChoices):
+    """Where the idea of a topic came from; the reference itself is free text (an alert's number, a hot spot)."""
+
+    COCKPIT = "cockpit", _("Leader cockpit")
+    HOTSPOT = "hotspot", _("Hot spot")
+    ALERT = "alert", _("Surge alert")
+    OTHER = "other", _("Other")
+
+
+class TopicTicketVia(models.TextChoices):
+    ARRIVAL = "arrival", _("Arrived after approval")
+    LOOKBACK = "lookback", _("Look-back window")

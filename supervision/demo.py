@@ -7,14 +7,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
+from django.db.models import Count
 from django.utils import timezone
 
-from arbitration.choices import Role
+from arbitration.calendar import WorkingCalendar
+from arbitration.choices import DepartmentKind, DutyRole, ProposalAction, Role
 from arbitration.errors import DomainError
-from arbitration.models import DepartmentMembership, Ticket
-from supervision.choices import CaseStatus, LetterKind, PeriodKind, Tier
+from arbitration.models import Department, DepartmentMembership, Duty, Ticket
+from arbitration.services.reform import DutyChange
+from supervision.choices import CaseStatus, LetterKind, PeriodKind, Tier, TopicSource
 from supervision.models import LetterDraft, ScorePeriod, SupervisionCase
-from supervision.services import cases, letters, referrals, scorecards
+from supervision.services import cases, letters, referrals, scorecards, topics
 from supervision.services.sweep import supervision_sweep
 from supervision.texts.facts import Interview
 
@@ -70,9 +73,10 @@ def demo_extend(*, context, rng, stdout, **kwargs) -> None:
         arrangements = _interview_arrangements(context.now)
         letters.letter_issue(draft_id=interview.pk, actor=supervisor, interview=arrangements, now=context.now)
     referral = _referral(context, supervisor)
+    topic = _topic_and_proposal(context, supervisor)
     stdout.write(
         f"supervision: {report.summary()}; {len(issued)} letters issued ({answered} answered), "
-        f"{len(cards)} scorecards, referral: {referral or 'none'}; tiers: "
+        f"{len(cards)} scorecards, referral: {referral or 'none'}, {topic}; tiers: "
         + ", ".join(f"{tier}={SupervisionCase.objects.filter(status='open', tier=tier).count()}" for tier in Tier)
     )
 
@@ -120,3 +124,68 @@ def _referral(context, supervisor) -> str | None:
     if liaison is not None:
         referrals.referral_send(referral_id=referral.pk, liaison_id=liaison.pk, actor=supervisor)
     return ticket.hotline_no
+
+
+def _topic_and_proposal(context, supervisor) -> str:
+    """A running monthly topic on the busiest matter (approved, one progress report), ending in a catalogue reform
+    proposal that waits for the catalogue administrator (docs/topics.md, docs/catalogue-reform.md)."""
+    dispatcher = next(iter(context.users_with_role(Role.DISPATCHER)), supervisor)
+    leader = next(iter(context.users_with_role(Role.CITY_LEADER)), context.admin)
+    by_matter = Ticket.objects.values("matter_id").annotate(n=Count("pk")).order_by("-n", "matter_id")
+    busiest = by_matter.values_list("matter_id", flat=True).first()
+    lead = Duty.objects.current().filter(matter_id=busiest, role=DutyRole.LEAD).order_by("pk").first()
+    if busiest is None or lead is None:
+        return "none"
+    matter = lead.matter
+    topic = topics.topic_propose(
+        actor=dispatcher,
+        title=f"{matter.name}反复投诉专项治理",
+        matter_id=matter.pk,
+        rationale=f"近期“{matter.name}”类诉求量居全市前列，重复来电和推诿较多。",
+        source_kind=TopicSource.HOTSPOT,
+        source_reference=f"热点：{matter.name}",
+    )
+    calendar, today = WorkingCalendar.load(), timezone.localtime(context.now).date()
+    left = calendar.working_days_between(today, dt.date(max(calendar.known_years), 12, 31))
+    topics.topic_approve(
+        topic_id=topic.pk,
+        actor=leader,
+        lead_id=lead.department_id,
+        goal="一个月内同类诉求下降三成，重复来电明显减少。",
+        target_weekly_tickets=None,
+        working_days=max(1, min(20, left)),
+        now=context.now,
+    )
+    liaison = (
+        DepartmentMembership.objects.filter(department_id=lead.department_id, user__groups__name=Role.LIAISON)
+        .select_related("user")
+        .first()
+    )
+    topics.topic_report_submit(
+        topic_id=topic.pk,
+        actor=liaison.user if liaison else context.admin,
+        text="已梳理历史工单，召开专题会议，明确街道和执法中队分工，开展集中整治。",
+        figures={"梳理工单": topic.memberships.count(), "专题会议": 1},
+        now=context.now,
+    )
+    district = Department.objects.filter(kind=DepartmentKind.DISTRICT, is_active=True, territory__isnull=False).first()
+    proposal = None
+    if district is not None:
+        proposal = topics.topic_propose_catalogue_reform(
+            topic_id=topic.pk,
+            actor=dispatcher,
+            title=f"{matter.name}：明确{district.name}协办职责",
+            rationale="每月一题办理中发现，属地政府在该事项中的协办分工在目录中未写明，建议补充。",
+            changes=[
+                DutyChange(
+                    action=ProposalAction.ADD,
+                    department_id=district.pk,
+                    matter_id=matter.pk,
+                    territory_id=district.territory_id,
+                    role=DutyRole.CO_HANDLER,
+                    legal_basis="每月一题办理成果；属地管理职责",
+                )
+            ],
+        )
+    waiting = f"proposal #{proposal.pk} awaiting approval" if proposal else "no proposal"
+    return f"topic “{topic.title}” ({topic.memberships.count()} tickets), {waiting}"

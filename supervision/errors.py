@@ -119,3 +119,24 @@ class AppealAlreadyLodged(DomainError):
 class AppealNotPending(DomainError):
     code, http_status = "appeal_not_pending", 409
     message = _("This appeal was already decided ({status}).")
+
+
+class TopicMoveRefused(DomainError):
+    code, http_status, message = "topic_move_refused", 409, _("A topic that is {current} cannot become {target}.")
+
+
+class TopicNotWorking(DomainError):
+    code, http_status = "topic_not_working", 409
+    message = _("The topic is {status}: it takes progress reports only while it is being worked on.")
+
+
+class TopicLeadMissing(DomainError):
+    code, http_status, message = "topic_lead_missing", 400, _("An approved topic needs a lead department.")
+
+
+class TopicDeadlinePast(DomainError):
+    code, http_status, message = "topic_deadline_past", 400, _("The deadline {deadline} is already past.")
+
+
+class TopicLeadAlsoCoHandler(DomainError):
+    code, http_status, message = "topic_lead_co_handler", 400, _("The lead department cannot also be a co-handler.")

@@ -15,6 +15,7 @@ from supervision.services.cases import case_open
 from supervision.services.opening import SweepReport, cases_open_batch
 from supervision.services.referrals import referral_propose, refusal_reason
 from supervision.services.sweep import unreasonable_bounce_candidates
+from supervision.services.topics import topics_follow_reorganisation, topics_gather_arrivals
 
 
 def _refused(decision, refusal, actor) -> None:
@@ -58,3 +59,13 @@ def on_bounce_rejected(sender, *, bounce, actor=None, **kwargs) -> None:
                 )
         except IntegrityError:
             pass  # a sweep opened it at the same moment
+
+
+def on_ticket_received(sender, *, tickets, actor=None, **kwargs) -> None:
+    """New tickets join the working monthly topics whose rule they match (docs/topics.md)."""
+    topics_gather_arrivals(tickets)
+
+
+def on_departments_reorganised(sender, *, reorganisation, moves, actor=None, **kwargs) -> None:
+    """Monthly topics and their grants follow the departments that merged or split (docs/topics.md)."""
+    topics_follow_reorganisation(moves=moves, actor=actor, reason=reorganisation.title)

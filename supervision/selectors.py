@@ -18,9 +18,10 @@ from django.utils import timezone
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import OPEN_TICKET_STATUSES, AssignmentRole, Satisfaction
 from arbitration.errors import CalendarYearMissing
-from arbitration.models import Assignment, Ticket
+from arbitration.models import Assignment, Dispute, Ticket
 from supervision.choices import (
     TIER_ORDER,
+    TOPIC_WORKING_STATUSES,
     AppealStatus,
     CaseEventKind,
     CaseStatus,
@@ -30,6 +31,7 @@ from supervision.choices import (
     ReferralStatus,
     ScoreRate,
     Tier,
+    TopicStatus,
 )
 from supervision.grouping import Member, RepeatRow, counting, groups_to_read
 from supervision.models import (
@@ -43,6 +45,7 @@ from supervision.models import (
     ScorePeriod,
     SupervisionCase,
     SupervisionLetter,
+    Topic,
 )
 from supervision.rates import OUTCOME_FILTERS, RATES
 
@@ -412,3 +415,90 @@ def referral_yearly_progress(year: int | None = None) -> dict[str, int]:
     sent = DisciplineReferral.objects.filter(sent_at__year=year).exclude(status=ReferralStatus.PROPOSED).count()
     target = settings.MINGZE_REFERRAL_YEARLY_TARGET
     return {"year": year, "sent": sent, "target": target, "percent": round(100 * sent / target) if target else 0}
+
+
+# --- Monthly topics (docs/topics.md) -----------------------------------------------------------------------
+def topic_rule_q(topic: Topic, *, prefix: str = "") -> Q:
+    """The topic's rule as a ticket filter: the matter's subtree, the territory's subtree, any key word in the
+    title or text. `prefix` reaches the ticket through a relation ("ticket__")."""
+    rule = Q(**{f"{prefix}matter__path__startswith": topic.matter.path})
+    if topic.territory_id:
+        rule &= Q(**{f"{prefix}territory__path__startswith": topic.territory.path})
+    words = Q()
+    for word in topic.keyword_list:
+        words |= Q(**{f"{prefix}title__icontains": word}) | Q(**{f"{prefix}content__icontains": word})
+    return rule & words
+
+
+def topic_window_start(topic: Topic) -> dt.datetime:
+    """Tickets received from here on are the topic's: the look-back window before approval, and after."""
+    return topic.decided_at - dt.timedelta(days=topic.lookback_days)
+
+
+def topic_matches(topic: Topic, ticket: Ticket, matter_path: str, territory_path: str) -> bool:
+    """The rule for one ticket already in memory (the arrival path); the same rule as `topic_rule_q`."""
+    if not matter_path.startswith(topic.matter.path) or ticket.received_at < topic_window_start(topic):
+        return False
+    if topic.territory_id and not territory_path.startswith(topic.territory.path):
+        return False
+    text = f"{ticket.title}\n{ticket.content}".casefold()
+    return not topic.keyword_list or any(word.casefold() in text for word in topic.keyword_list)
+
+
+def working_topics() -> list[Topic]:
+    """Topics that gather arriving tickets, with what their rules read."""
+    return list(Topic.objects.filter(status__in=TOPIC_WORKING_STATUSES).select_related("matter", "territory"))
+
+
+def topic_report_due_on(topic: Topic, calendar: WorkingCalendar) -> dt.date | None:
+    """The day the lead department's next progress report is due: every MINGZE_TOPIC_REPORT_WORKING_DAYS working
+    days after approval or after its last report; None when the topic takes no more reports."""
+    if topic.status not in TOPIC_WORKING_STATUSES or topic.decided_at is None:
+        return None
+    last = topic.reports.order_by("-submitted_at").values_list("submitted_at", flat=True).first() or topic.decided_at
+    return calendar.add_working_days(timezone.localtime(last).date(), settings.MINGZE_TOPIC_REPORT_WORKING_DAYS)
+
+
+def topic_report_overdue(topic: Topic, calendar: WorkingCalendar, today: dt.date) -> bool:
+    due = topic_report_due_on(topic, calendar)
+    return due is not None and today > due
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """One side of a topic's before/after comparison."""
+
+    tickets: int
+    weeks: float
+    repeat_callers: int  # tickets from a phone number that called about the topic more than once in the period
+    disputes: int
+
+    @property
+    def per_week(self) -> float:
+        return round(self.tickets / self.weeks, 1) if self.weeks else 0.0
+
+    @property
+    def repeat_rate(self) -> float:
+        return round(self.repeat_callers / self.tickets, 3) if self.tickets else 0.0
+
+
+def _period_figures(topic: Topic, start: dt.datetime, end: dt.datetime) -> PeriodFigures:
+    tickets = Ticket.objects.filter(topic_memberships__topic=topic, received_at__gte=start, received_at__lt=end)
+    phones = tickets.exclude(citizen_phone="").values("citizen_phone").annotate(n=Count("pk")).filter(n__gt=1)
+    return PeriodFigures(
+        tickets=tickets.count(),
+        weeks=max((end - start).total_seconds() / (7 * 86400), 1 / 7),
+        repeat_callers=sum(row["n"] for row in phones),
+        disputes=Dispute.objects.filter(ticket__in=tickets.values("pk")).count(),
+    )
+
+
+def topic_figures(topic: Topic, *, now: dt.datetime) -> dict[str, PeriodFigures]:
+    """Before approval (the look-back window) and since approval (until closing, or now)."""
+    if topic.decided_at is None or topic.status == TopicStatus.REJECTED:
+        return {}
+    end = topic.closed_at or now
+    return {
+        "before": _period_figures(topic, topic_window_start(topic), topic.decided_at),
+        "after": _period_figures(topic, topic.decided_at, max(end, topic.decided_at + dt.timedelta(seconds=1))),
+    }

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from supervision.choices import TIER_ORDER, ReferralStatus, ReferralTrigger
-from supervision.errors import ReferralMoveRefused, TopOfLadder
+from supervision.choices import TIER_ORDER, ReferralStatus, ReferralTrigger, TopicStatus
+from supervision.errors import ReferralMoveRefused, TopicMoveRefused, TopOfLadder
 
 
 def next_tier(tier: str) -> str | None:
@@ -41,3 +41,19 @@ def referral_waits_for_key_rung(trigger: str) -> bool:
     """Whether a rule proposes a referral only once key supervision has failed to move the case (docs/supervision.md,
     "Referral rules"). The rules in MINGZE_REFERRAL_RULES_SKIPPING_KEY, and a supervisor referring by hand, do not."""
     return trigger != ReferralTrigger.MANUAL and trigger not in settings.MINGZE_REFERRAL_RULES_SKIPPING_KEY
+
+
+T = TopicStatus
+TOPIC_MOVES: dict[str, frozenset[str]] = {
+    T.PROPOSED: frozenset({T.APPROVED, T.REJECTED}),
+    T.APPROVED: frozenset({T.IN_PROGRESS, T.CLOSING}),
+    T.IN_PROGRESS: frozenset({T.CLOSING}),
+    T.CLOSING: frozenset({T.CLOSED}),
+    T.CLOSED: frozenset(),
+    T.REJECTED: frozenset(),
+}
+
+
+def ensure_topic_move(current: str, target: str) -> None:
+    if target not in TOPIC_MOVES[current]:
+        raise TopicMoveRefused(current=T(current).label, target=T(target).label)

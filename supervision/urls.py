@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.views import pages, scorecards
+from supervision.views import pages, scorecards, topics
 
 app_name = "supervision"
 urlpatterns = [
@@ -24,6 +24,10 @@ urlpatterns = [
     path("scorecards/periods/<int:period_id>/bulletin/", scorecards.period_bulletin, name="period_bulletin"),
     path("appeals/<int:appeal_id>/decide/", scorecards.appeal_decide, name="appeal_decide"),
     path("appeals/<int:appeal_id>/attachment/", scorecards.appeal_attachment, name="appeal_attachment"),
+    path("topics/", topics.topic_list, name="topics"),
+    path("topics/<int:topic_id>/", topics.topic_detail, name="topic"),
+    path("topics/<int:topic_id>/closing-report/", topics.topic_closing_report, name="topic_closing_report"),
+    path("topics/<int:topic_id>/<slug:action>/", topics.topic_action, name="topic_action"),
     path("referrals/", pages.referral_list, name="referrals"),
     path("referrals/new/", pages.referral_create, name="referral_create"),
     path("referrals/<int:referral_id>/", pages.referral_detail, name="referral"),

@@ -100,3 +100,30 @@ from arbitration.api import verify as verify_api  # noqa: E402
 urlpatterns += [
     path("verify/<str:code>/", verify_api.VerifyDetail.as_view(), name="verify"),
 ]
+
+
+# --- Catalogue reform and reorganisation (docs/catalogue-reform.md) -------------------------------------------
+from arbitration.api import reform as reform_api  # noqa: E402
+
+urlpatterns += [
+    path("catalogue-proposals/", reform_api.ProposalList.as_view(), name="catalogue-proposals"),
+    path("catalogue-proposals/from-ruling/", reform_api.ProposalFromRuling.as_view(), name="proposal-from-ruling"),
+    path("catalogue-proposals/from-overlap/", reform_api.ProposalFromOverlap.as_view(), name="proposal-from-overlap"),
+    path("catalogue-proposals/from-gap/", reform_api.ProposalFromGap.as_view(), name="proposal-from-gap"),
+    path("catalogue-proposals/<int:proposal_id>/", reform_api.ProposalDetail.as_view(), name="catalogue-proposal"),
+    path(
+        "catalogue-proposals/<int:proposal_id>/approve/", reform_api.ProposalApprove.as_view(), name="proposal-approve"
+    ),
+    path("catalogue-proposals/<int:proposal_id>/reject/", reform_api.ProposalReject.as_view(), name="proposal-reject"),
+    path("reorganisations/", reform_api.ReorganisationList.as_view(), name="reorganisations"),
+    path(
+        "reorganisations/<int:reorganisation_id>/",
+        reform_api.ReorganisationDetail.as_view(),
+        name="reorganisation",
+    ),
+    path(
+        "reorganisations/<int:reorganisation_id>/<slug:action>/",
+        reform_api.ReorganisationAction.as_view(),
+        name="reorganisation-action",
+    ),
+]

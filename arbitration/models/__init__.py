@@ -14,6 +14,14 @@ from .disputes import Dispute, DisputeStatement, DisputeTransition
 from .documents import DocumentRegistration, DocumentSequence, IssuedDocument
 from .graph import GraphVersion
 from .notices import Notice
+from .reform import (
+    CatalogueProposal,
+    ProposalChange,
+    ProposalTransition,
+    Reorganisation,
+    ReorganisationMove,
+    ReorganisationTransition,
+)
 from .rulings import Agreement, DecisionRefusal, LeaderDecision, Ruling
 from .tickets import Assignment, Ticket, TicketEvent
 from .transitions import StatusTransition
@@ -30,6 +38,7 @@ __all__ = [
     "BounceReason",
     "CalendarDay",
     "CalendarYear",
+    "CatalogueProposal",
     "ConferenceSession",
     "DecisionRefusal",
     "Department",
@@ -46,6 +55,11 @@ __all__ = [
     "LeaderDecision",
     "Matter",
     "Notice",
+    "ProposalChange",
+    "ProposalTransition",
+    "Reorganisation",
+    "ReorganisationMove",
+    "ReorganisationTransition",
     "Ruling",
     "Seat",
     "SessionGroupObjectPermission",

@@ -35,6 +35,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "view_matter",
         "view_duty",
     ),
+    # The catalogue administrator (docs/catalogue-reform.md).
+    Role.ADMINISTRATOR: ("decide_catalogueproposal",),
 }
 
 

@@ -188,17 +188,22 @@ def assignments_end(ticket: Ticket, *, role: str | None = None, actor, reason: s
         active = active.filter(role=role)
     now, ended = timezone.now(), 0
     for assignment in active:
-        assignment.ended_at = now
-        save_attributed(assignment, actor=actor, reason=reason, update_fields=["ended_at"])
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=TicketEventKind.ASSIGNMENT_ENDED,
-            actor=real_user(actor),
-            reason=reason,
-            data={"department": assignment.department.code, "role": assignment.role},
-        )
+        assignment_end(assignment, actor=actor, reason=reason, at=now)
         ended += 1
     return ended
+
+
+def assignment_end(assignment: Assignment, *, actor, reason: str, at: dt.datetime | None = None) -> None:
+    """End one assignment (it stays on the record) and say so on the ticket's timeline."""
+    assignment.ended_at = at or timezone.now()
+    save_attributed(assignment, actor=actor, reason=reason, update_fields=["ended_at"])
+    TicketEvent.objects.create(
+        ticket_id=assignment.ticket_id,
+        kind=TicketEventKind.ASSIGNMENT_ENDED,
+        actor=real_user(actor),
+        reason=reason,
+        data={"department": assignment.department.code, "role": assignment.role},
+    )
 
 
 def assignment_create(

@@ -196,6 +196,13 @@ _SCHEMA_ENUMS = [
     "supervision.choices.ScoreRate",
     "supervision.choices.Tier",
     "supervision.choices.Trigger",
+    "supervision.choices.TopicSource",
+    "supervision.choices.TopicStatus",
+    "arbitration.choices.ProposalAction",
+    "arbitration.choices.ProposalOrigin",
+    "arbitration.choices.ProposalStatus",
+    "arbitration.choices.ReorganisationKind",
+    "arbitration.choices.ReorganisationStatus",
     "legal.choices.BodyKind",
     "legal.choices.CaseOrigin",
     "legal.choices.CaseStatus",
@@ -262,6 +269,7 @@ MINGZE_DOCUMENT_ISSUERS = {
     "procuratorate_referral": "明责公",  # public-interest lead to the procuratorate
     "bulletin": "明责通",  # 考核通报: the published scorecards of a month or quarter
     "dossier": "明责卷",  # 移送卷宗: the dossier sent to the discipline commission with the referral
+    "topic_report": "明责题",  # 每月一题结题报告: the closing report of a monthly topic
 } | env.dict("MINGZE_DOCUMENT_ISSUERS", default={})
 MINGZE_ISSUER_NAME = env("MINGZE_ISSUER_NAME", default="明州市12345政务服务便民热线管理办公室")
 # The office's licensed 公文 fonts, one file per role (TrueType outlines: .ttf, .ttc, or a TrueType-flavoured
@@ -336,6 +344,10 @@ CELERY_BEAT_SCHEDULE["arbitration-decision-backlogs"] = {
     "task": "arbitration.tasks.decision_backlogs_apply_pending_task",
     "schedule": 10 * 60,  # seconds; behind the task each decision queues on commit; a ticket is moved once
 }
+CELERY_BEAT_SCHEDULE["arbitration-reorganisations-due"] = {
+    "task": "arbitration.tasks.reorganisations_carry_out_due_task",
+    "schedule": 15 * 60,  # seconds; a reorganisation is carried out once, from its effective moment
+}
 
 # --- Supervision: sweep, ladder, letters, scorecards, referrals (DOMAIN.md §3, §5) ---------------
 # Yellow card this many working days before the limit (red card once it has passed).
@@ -369,6 +381,11 @@ MINGZE_SCORE_APPEAL_ATTACHMENT_TYPES = env.list(
 )
 # Addressee of the monthly bulletin (通报).
 MINGZE_SCORE_BULLETIN_ADDRESSEE = env("MINGZE_SCORE_BULLETIN_ADDRESSEE", default="各承办单位")
+# Monthly topics (docs/topics.md): tickets received this many days before approval join a topic and are its
+# "before" figures; the lead department reports progress every this-many working days; the closing report goes to.
+MINGZE_TOPIC_LOOKBACK_DAYS = env.int("MINGZE_TOPIC_LOOKBACK_DAYS", default=56)
+MINGZE_TOPIC_REPORT_WORKING_DAYS = env.int("MINGZE_TOPIC_REPORT_WORKING_DAYS", default=10)
+MINGZE_TOPIC_REPORT_ADDRESSEE = env("MINGZE_TOPIC_REPORT_ADDRESSEE", default="市人民政府")
 # Discipline referral rules: ping-pong (bounces, by departments), repeated with unsatisfied follow-ups.
 MINGZE_REFERRAL_PING_PONG_BOUNCES = env.int("MINGZE_REFERRAL_PING_PONG_BOUNCES", default=4)
 MINGZE_REFERRAL_PING_PONG_DEPARTMENTS = env.int("MINGZE_REFERRAL_PING_PONG_DEPARTMENTS", default=3)

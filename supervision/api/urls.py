@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.api import scorecards, views
+from supervision.api import scorecards, topics, views
 
 app_name = "supervision-api"
 urlpatterns = [
@@ -42,6 +42,20 @@ urlpatterns = [
     path("appeals/<int:appeal_id>/decide/", scorecards.AppealDecide.as_view(), name="appeal-decide"),
     path("appeals/<int:appeal_id>/attachment/", scorecards.AppealAttachment.as_view(), name="appeal-attachment"),
     path("sweep/", views.SweepRun.as_view(), name="sweep"),
+    path("topics/", topics.TopicList.as_view(), name="topics"),
+    path("topics/<int:topic_id>/", topics.TopicDetail.as_view(), name="topic"),
+    path("topics/<int:topic_id>/approve/", topics.TopicApprove.as_view(), name="topic-approve"),
+    path("topics/<int:topic_id>/reject/", topics.TopicReject.as_view(), name="topic-reject"),
+    path("topics/<int:topic_id>/closing/", topics.TopicClosingStart.as_view(), name="topic-closing"),
+    path("topics/<int:topic_id>/close/", topics.TopicClose.as_view(), name="topic-close"),
+    path("topics/<int:topic_id>/reports/", topics.TopicReports.as_view(), name="topic-reports"),
+    path(
+        "topics/<int:topic_id>/catalogue-proposal/",
+        topics.TopicCatalogueProposal.as_view(),
+        name="topic-catalogue-proposal",
+    ),
+    path("topics/<int:topic_id>/figures/", topics.TopicFigures.as_view(), name="topic-figures"),
+    path("topics/<int:topic_id>/closing-report/", topics.TopicClosingReportPdf.as_view(), name="topic-closing-report"),
     path("referrals/", views.ReferralList.as_view(), name="referrals"),
     path("referrals/progress/", views.ReferralProgress.as_view(), name="referral-progress"),
     path("referrals/<int:referral_id>/", views.ReferralDetail.as_view(), name="referral"),

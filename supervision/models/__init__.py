@@ -4,6 +4,15 @@ from .letters import LetterDraft, LetterTemplate, SupervisionLetter
 from .problems import Problem, ProblemTicket
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
 from .scorecards import ScoreBulletin, Scorecard, ScoreEntry, ScorePeriod, ScorePeriodTransition
+from .topics import (
+    Topic,
+    TopicClosingReport,
+    TopicGroupObjectPermission,
+    TopicReport,
+    TopicTicket,
+    TopicTransition,
+    TopicUserObjectPermission,
+)
 
 __all__ = [
     "CaseAnswer",
@@ -27,4 +36,11 @@ __all__ = [
     "Scorecard",
     "SupervisionCase",
     "SupervisionLetter",
+    "Topic",
+    "TopicClosingReport",
+    "TopicGroupObjectPermission",
+    "TopicReport",
+    "TopicTicket",
+    "TopicTransition",
+    "TopicUserObjectPermission",
 ]
