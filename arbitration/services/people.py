@@ -31,8 +31,9 @@ class PersonFacts:
 
     username: str
     full_name: str
-    department_codes: frozenset[str]
-    roles: frozenset[str]
+    # None: the source says nothing about them (no such column, no such claim), so they are left as they are.
+    department_codes: frozenset[str] | None
+    roles: frozenset[str] | None
     phone: str = ""
 
 
@@ -88,13 +89,13 @@ def person_facts(*, username: str, full_name: str, departments: object, roles: o
         raise InvalidInput(field=_("username"), reason=_("it is empty"))
     if len(username) > User._meta.get_field("username").max_length:
         raise InvalidInput(field=_("username"), reason=_("it is too long"))
-    codes = frozenset(split_list(departments))
-    departments_by_code(codes)
+    codes = None if departments is None else frozenset(split_list(departments))
+    departments_by_code(codes or ())
     return PersonFacts(
         username=username,
         full_name=(full_name or "").strip()[: User._meta.get_field("full_name").max_length],
         department_codes=codes,
-        roles=role_codes(split_list(roles)),
+        roles=None if roles is None else role_codes(split_list(roles)),
         phone=(phone or "").strip()[: User._meta.get_field("phone").max_length],
     )
 
@@ -102,7 +103,8 @@ def person_facts(*, username: str, full_name: str, departments: object, roles: o
 @transaction.atomic
 def person_sync(facts: PersonFacts, *, actor, reason: str) -> str:
     """Make the user match `facts`; "created", "updated" or "unchanged". Roles outside `choices.Role` (the
-    platform's system group) are left alone; the user is (re)activated because the source lists them."""
+    platform's system group) are left alone, and so are roles or departments the source says nothing about; the
+    user is (re)activated because the source lists them."""
     user = User.objects.select_for_update().filter(username=facts.username).first()
     created = user is None
     if created:
@@ -111,8 +113,10 @@ def person_sync(facts: PersonFacts, *, actor, reason: str) -> str:
     changed = _fields_apply(user, facts)
     if created or changed:
         save_attributed(user, actor=actor, reason=reason)
-    changed |= _roles_apply(user, facts.roles)
-    changed |= _departments_apply(user, facts.department_codes, actor=actor, reason=reason)
+    if facts.roles is not None:
+        changed |= _roles_apply(user, facts.roles)
+    if facts.department_codes is not None:
+        changed |= _departments_apply(user, facts.department_codes, actor=actor, reason=reason)
     if changed and not created:
         # Roles and memberships live in other tables: one more history row on the user says that they moved.
         save_attributed(user, actor=actor, reason=reason)

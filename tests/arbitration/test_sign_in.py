@@ -73,6 +73,14 @@ def test_a_later_sign_in_follows_the_claims_when_a_person_changes_post(client, c
     assert user.history.filter(history_change_reason="single sign-on").exists()
 
 
+def test_a_platform_that_sends_no_roles_claim_leaves_the_roles_granted_here(client, city, sign_on):
+    factories.user("wang.li", Role.DISPATCHER, departments=(city["urban"],))
+    sign_on.claims = {"preferred_username": "wang.li", "name": "王丽"}
+    login_through_provider(client, sign_on)
+    user = User.objects.get(username="wang.li")
+    assert (user.full_name, user.roles, user.department_ids) == ("王丽", {Role.DISPATCHER}, {city["urban"].pk})
+
+
 def test_claims_naming_an_unknown_department_refuse_the_sign_in(client, city, sign_on):
     sign_on.claims = {"preferred_username": "stranger", "department": "NOPE", "roles": "liaison"}
     response = login_through_provider(client, sign_on)
