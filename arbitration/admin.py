@@ -263,8 +263,8 @@ class TicketAdmin(VisibleTicketsMixin, SimpleHistoryAdmin):
     # What the platform's intake and events own (docs/platform-events.md): shown, never edited here.
     readonly_fields = (
         "hotline_no", "dispatched_at", "status", "due_at", "due_unknown_reason", "response_due_at", "signed_at",
-        "first_response_at", "handled_at", "replied_at", "visited_at", "withdrawn_at", "rehandle_count",
-        "reminder_count", "updated_at",
+        "first_response_at", "handled_at", "replied_at", "verified_at", "visited_at", "withdrawn_at", "rehandle_count",
+        "dispatch_round", "reminder_count", "updated_at",
     )  # fmt: skip
     MASKED_READONLY = ("citizen_name_shown", "citizen_phone_shown")
 
@@ -383,7 +383,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     inlines = (MembershipInline,)
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
-        (_("Personal info"), {"fields": ("full_name", "first_name", "last_name", "email")}),
+        (_("Personal info"), {"fields": ("full_name", "first_name", "last_name", "email", "phone")}),
         *DjangoUserAdmin.fieldsets[2:],
     )
 

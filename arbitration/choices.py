@@ -125,6 +125,13 @@ class AssignmentMethod(models.TextChoices):
     REORGANISATION = "reorganisation", _("Reorganisation")
 
 
+# Methods that carry out a settled ownership (docs/dispatch.md): a first receiver's hold ends with them, and the
+# route a ticket took before them is argued out (a ring is counted after them only).
+SETTLING_METHODS = frozenset(
+    {AssignmentMethod.CONFERENCE_RULING, AssignmentMethod.LEADER_DECISION, AssignmentMethod.AGREEMENT}
+)
+
+
 class TimeUnit(models.TextChoices):
     NATURAL_HOURS = "natural_hours", _("Natural hours")
     WORKING_HOURS = "working_hours", _("Working hours")
@@ -158,6 +165,10 @@ class TicketEventKind(models.TextChoices):
     REMINDED = "reminded", _("Reminder from the citizen")
     SUPPLEMENTED = "supplemented", _("Supplement from the citizen")
     WITHDRAWN = "withdrawn", _("Withdrawn by the citizen")
+    # Verification by the centre before a ticket of a configured tier counts as handled (docs/dispatch.md).
+    VERIFIED = "verified", _("Verified by the hotline centre")
+    VERIFICATION_FAILED = "verification_failed", _("Failed the hotline centre's verification")
+    SECOND_DISPATCH = "second_dispatch", _("Second dispatch")
 
 
 # The events the hotline platform reports (POST /api/v1/tickets/{hotline_no}/events/, import_tickets).
@@ -170,6 +181,8 @@ PLATFORM_EVENT_KINDS = (
     TicketEventKind.REMINDED,
     TicketEventKind.SUPPLEMENTED,
     TicketEventKind.WITHDRAWN,
+    TicketEventKind.VERIFIED,
+    TicketEventKind.VERIFICATION_FAILED,
 )
 
 
@@ -202,6 +215,8 @@ class DisputeTrigger(models.TextChoices):
     BOUNCE_COUNT = "bounce_count", _("Bounced too many times")
     PING_PONG = "ping_pong", _("Bounced back and forth")
     DISPATCHER = "dispatcher", _("Opened by a dispatcher")
+    RING = "ring", _("Passed round a ring of departments")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied round after round (consultation)")
 
 
 class SessionStatus(models.TextChoices):

@@ -86,6 +86,16 @@ class AssignmentNotActive(DomainError):
     message = _("This assignment has ended; only a current assignment can be bounced.")
 
 
+class FirstReceiverHolds(DomainError):
+    """首接负责: the first receiver keeps the ticket until its ownership is settled (docs/dispatch.md)."""
+
+    code, http_status = "first_receiver_holds", 409
+    message = _(
+        "{department} received this ticket under first-receiver responsibility: it handles the ticket until its "
+        "ownership is settled and cannot bounce it meanwhile. Ask the hotline centre to open a dispute instead."
+    )
+
+
 class BoundByDecision(DomainError):
     code, http_status = "bound_by_decision", 409
     message = _(

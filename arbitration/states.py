@@ -48,6 +48,8 @@ TICKET_EVENT_STATUSES: dict[str, frozenset[str]] = {
     K.REMINDED: _NOT_CLOSED,
     K.SUPPLEMENTED: _NOT_CLOSED,
     K.WITHDRAWN: _NOT_CLOSED,
+    K.VERIFIED: frozenset({T.REPLIED}),
+    K.VERIFICATION_FAILED: frozenset({T.REPLIED}),
 }
 
 
@@ -56,6 +58,8 @@ def _why_not(kind: str, status: str) -> str:
         return _("a return visit needs a reply first") if status != T.CLOSED else _("the return visit is recorded")
     if kind == K.REHANDLED:
         return _("only a replied or closed ticket can be sent back for re-handling")
+    if kind in (K.VERIFIED, K.VERIFICATION_FAILED):
+        return _("only a replied ticket can be verified")
     if status == T.RECEIVED:
         return _("the ticket has not been dispatched")
     if status == T.CLOSED:

@@ -47,6 +47,12 @@ from arbitration.views import graph as graph_views  # noqa: E402
 
 urlpatterns += [
     path("tickets/<str:hotline_no>/dispatch/", graph_views.ticket_dispatch_view, name="ticket-dispatch"),
+    path(
+        "tickets/<str:hotline_no>/second-dispatch/",
+        graph_views.ticket_dispatch_view,
+        {"second": True},
+        name="ticket-second-dispatch",
+    ),
     path("graph/", graph_views.graph_view, name="graph-view"),
     path("graph/neighbourhood.json", graph_views.graph_neighbourhood, name="graph-neighbourhood"),
     path("graph/<slug:kind>/", graph_views.catalogue_report_view, name="catalogue-report"),

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from arbitration.oidc import LoginView, SignOnCallbackView, SignOnStartView
+
 api_v1 = [
     path("", include("arbitration.api.urls")),
     path("supervision/", include("supervision.api.urls")),
@@ -10,8 +12,11 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (docs/sign-in.md); both answer 404 unless MINGZE_OIDC_ENABLED.
+    path("oidc/authenticate/", SignOnStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", SignOnCallbackView.as_view(), name="oidc_authentication_callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -142,6 +142,7 @@ class ScoreBasis(models.TextChoices):
     HANDLED = "handled", _("Handling department")
     COPIED = "copied", _("Copied regulator")
     HELD = "held", _("Held before an upheld bounce")
+    DUAL_PART = "dual", _("Its part of a dual dispatch")
 
 
 class AppealStatus(models.TextChoices):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration import access
+from arbitration.choices import AssignmentMethod
 from arbitration.errors import NotFound
 from arbitration.graph import (
     current_graph,
@@ -25,7 +26,7 @@ from arbitration.graph import (
     settled_gaps,
     ticket_suggest,
 )
-from arbitration.services.dispatch import ticket_dispatch
+from arbitration.services.dispatch import DISPATCHER_METHODS, ticket_dispatch, ticket_dispatch_second
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -54,6 +55,13 @@ class SuggestionSerializer(serializers.Serializer):
 class DispatchInput(serializers.Serializer):
     lead_department_id = serializers.IntegerField()
     co_handler_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    method = serializers.ChoiceField(
+        choices=[(m.value, m.label) for m in AssignmentMethod if m in DISPATCHER_METHODS],
+        required=False,
+        default=AssignmentMethod.DIRECT,
+        help_text="direct (直派), dual (双派: the lead is the territory, the co-handlers the sector departments) or "
+        "first_receiver (首接负责: the lead may not bounce it until ownership is settled). docs/dispatch.md",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     override_reason = serializers.CharField(
         required=False,
@@ -176,6 +184,27 @@ class TicketDispatch(APIView):
         data = DispatchInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = ticket_dispatch(ticket_id=ticket.pk, actor=request.user, **data.validated_data)
+        return Response(DispatchOutSerializer(result).data, status=201)
+
+
+class SecondDispatchInput(DispatchInput):
+    reason = serializers.CharField(help_text="Why the ticket goes out again (required).")
+
+
+class TicketSecondDispatch(APIView):
+    @extend_schema(
+        request=SecondDispatchInput,
+        responses={201: DispatchOutSerializer},
+        summary="Second dispatch (二次派单) of a ticket that came back unsatisfied after re-handling",
+        description="Opens a new round (docs/dispatch.md): the round's reply and visit are cleared from the ticket "
+        "and stay on its events; the new lead's time limit runs from this dispatch. 409 unless the ticket is "
+        "replied, the visit dissatisfied and it was re-handled at least once.",
+    )
+    def post(self, request, hotline_no: str):
+        ticket = access.ticket_get_for(user=request.user, hotline_no=hotline_no)
+        data = SecondDispatchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = ticket_dispatch_second(ticket_id=ticket.pk, actor=request.user, **data.validated_data)
         return Response(DispatchOutSerializer(result).data, status=201)
 
 

@@ -57,8 +57,8 @@ class TicketFactsSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = [
             "hotline_no", "status", "dispatched_at", "response_due_at", "due_at", "signed_at", "first_response_at",
-            "handled_at", "replied_at", "visited_at", "satisfaction", "resolution", "closed_at", "withdrawn_at",
-            "rehandle_count", "reminder_count",
+            "handled_at", "replied_at", "verified_at", "visited_at", "satisfaction", "resolution", "closed_at",
+            "withdrawn_at", "rehandle_count", "dispatch_round", "reminder_count",
         ]  # fmt: skip
 
 
@@ -114,6 +114,7 @@ EXAMPLES = [
             "text": "市民补充：摊贩每晚七点后出现。",
         },
     ),
+    OpenApiExample("核验 verified", {"event_id": "E20260302-0007", "kind": "verified", "at": "2026-03-04T17:00:00"}),
     OpenApiExample("撤单 withdrawn", {"event_id": "E20260302-0006", "kind": "withdrawn", "at": "2026-03-06T08:00:00"}),
 ]
 ERRORS = {

@@ -79,6 +79,11 @@ from arbitration.api import graph as graph_api  # noqa: E402
 urlpatterns += [
     path("tickets/<str:hotline_no>/suggestion/", graph_api.TicketSuggestion.as_view(), name="ticket-suggestion"),
     path("tickets/<str:hotline_no>/dispatch/", graph_api.TicketDispatch.as_view(), name="ticket-dispatch"),
+    path(
+        "tickets/<str:hotline_no>/second-dispatch/",
+        graph_api.TicketSecondDispatch.as_view(),
+        name="ticket-second-dispatch",
+    ),
     path("catalogue/gaps/", graph_api.CatalogueGaps.as_view(), name="catalogue-gaps"),
     path("catalogue/overlaps/", graph_api.CatalogueOverlaps.as_view(), name="catalogue-overlaps"),
     path("catalogue/hotspots/", graph_api.DisputeHotspots.as_view(), name="catalogue-hotspots"),

@@ -78,6 +78,11 @@ class Ticket(models.Model):
     visited_at = models.DateTimeField(_("return visit at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     rehandle_count = models.PositiveSmallIntegerField(_("times re-handled"), default=0)
+    # Verification by the centre (核验) for the tiers in MINGZE_VERIFICATION_TIERS: until then the reply does not
+    # count as handled (docs/dispatch.md).
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # 1 for the first dispatch; a second dispatch (二次派单) after an unsatisfied round starts round 2, …
+    dispatch_round = models.PositiveSmallIntegerField(_("dispatch round"), default=1)
     reminder_count = models.PositiveSmallIntegerField(_("reminders"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -14,6 +14,8 @@ class User(AbstractUser):
     """用户: anyone who signs in — dispatcher, liaison, member, supervisor, lawyer, leader, liaison of a body."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    # Office phone, from `import_users` or the identity platform's claim (docs/sign-in.md).
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
     departments = models.ManyToManyField(
         "arbitration.Department",
         verbose_name=_("departments"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from arbitration import access
 from arbitration.calendar import WorkingCalendar
-from arbitration.choices import BounceOutcome, TicketEventKind
+from arbitration.choices import AssignmentMethod, AssignmentRole, BounceOutcome, TicketEventKind
 from arbitration.errors import (
     AlreadyBounced,
     AssignmentNotActive,
@@ -22,6 +22,7 @@ from arbitration.errors import (
     BounceWindowClosed,
     BoundByDecision,
     CatalogueNamesDepartment,
+    FirstReceiverHolds,
     InvalidInput,
     NotFound,
 )
@@ -147,6 +148,10 @@ def bounce_create(
         raise AlreadyBounced(bounced_at=timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"))
     if assignment.ended_at is not None:
         raise AssignmentNotActive()
+    if assignment.method == AssignmentMethod.FIRST_RECEIVER and assignment.role == AssignmentRole.LEAD:
+        # Settling ownership (agreement, ruling, leader decision) re-dispatches with that method: until then the
+        # first receiver holds the ticket (DOMAIN.md §2, docs/dispatch.md).
+        raise FirstReceiverHolds(department=assignment.department.name)
     closes = bounce_window_closes(assignment)
     if now > closes:
         raise BounceWindowClosed(

@@ -15,10 +15,12 @@ from arbitration import states
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import (
     ACTIVE_DISPUTE_STATUSES,
+    SETTLING_METHODS,
     AssignmentRole,
     DisputeStatus,
     DisputeTrigger,
     RulingScope,
+    Satisfaction,
     SessionStatus,
     TicketEventKind,
 )
@@ -121,17 +123,52 @@ def _ping_pong(departments: list[int]) -> bool:
     return len(departments) >= 3 and current in departments[:-1] and departments[-2] != current
 
 
-def dispute_open_if_triggered(*, ticket: Ticket, bounce: Bounce, actor) -> Dispute | None:
-    """Called inside a bounce: N bounces or ping-pong opens a dispute (or widens the open one's parties)."""
-    departments = list(ticket.bounces.order_by("created_at", "pk").values_list("department_id", flat=True))
-    if _ping_pong(departments):
-        trigger = DisputeTrigger.PING_PONG
-    elif len(departments) >= settings.MINGZE_DISPUTE_BOUNCE_THRESHOLD:
-        trigger = DisputeTrigger.BOUNCE_COUNT
-    else:
+def ring_of(holders: list[int]) -> list[int]:
+    """A → B → C → A (any ring of three or more departments): the departments on the ring the last one closes, in
+    the order they held the ticket; empty when the last holder closes no such ring (A → B → A is ping-pong)."""
+    route = [d for i, d in enumerate(holders) if i == 0 or holders[i - 1] != d]  # a repeat in a row is no move
+    if len(route) < 4 or route[-1] not in route[:-1]:
+        return []
+    start = len(route) - 2 - route[-2::-1].index(route[-1])  # the last time it held the ticket before now
+    ring = list(dict.fromkeys(route[start:-1]))
+    return ring if len(ring) >= 3 else []
+
+
+def lead_route(ticket: Ticket) -> list[int]:
+    """The departments that led the ticket, in order, since its ownership was last settled."""
+    leads = list(
+        ticket.assignments.filter(role=AssignmentRole.LEAD)
+        .order_by("assigned_at", "pk")
+        .values_list("department_id", "method")
+    )
+    settled = [i for i, (_department, method) in enumerate(leads) if method in SETTLING_METHODS]
+    return [department for department, _method in leads[(settled[-1] + 1 if settled else 0) :]]
+
+
+def dispute_open_if_ring(*, ticket: Ticket, actor) -> Dispute | None:
+    """Called inside a dispatch: a lead that closes a ring of three or more departments opens a dispute with the
+    whole ring as parties (or brings the ring into the open one)."""
+    ring = ring_of(lead_route(ticket))
+    if not ring:
         return None
-    proposed = ticket.bounces.exclude(proposed_department=None).values_list("proposed_department_id", flat=True)
-    parties = {*departments, *proposed}
+    return _dispute_open_or_widen(ticket, DisputeTrigger.RING, set(ring), actor=actor)
+
+
+def unsatisfied_rounds(ticket: Ticket) -> int:
+    """How many return visits found the citizen dissatisfied: each ends a round (re-handling, second dispatch)."""
+    return ticket.events.filter(kind=TicketEventKind.VISITED, data__satisfaction=Satisfaction.DISSATISFIED).count()
+
+
+def consultation_open_if_due(*, ticket: Ticket, actor) -> Dispute | None:
+    """Called after a dissatisfied return visit: the N-th unsatisfied round (MINGZE_CONSULTATION_UNSATISFIED_ROUNDS,
+    3 by default) opens a consultation (会商) as a dispute among every department that held a part of the ticket."""
+    if unsatisfied_rounds(ticket) < settings.MINGZE_CONSULTATION_UNSATISFIED_ROUNDS:
+        return None
+    involved = set(ticket.assignments.values_list("department_id", flat=True))
+    return _dispute_open_or_widen(ticket, DisputeTrigger.UNSATISFIED, involved, actor=actor)
+
+
+def _dispute_open_or_widen(ticket: Ticket, trigger: str, parties: set[int], *, actor) -> Dispute | None:
     active = Dispute.objects.select_for_update().filter(ticket=ticket, status__in=ACTIVE_DISPUTE_STATUSES).first()
     if active is not None:
         active.parties.add(*parties)  # a later bounce brings its department into the argument
@@ -143,6 +180,22 @@ def dispute_open_if_triggered(*, ticket: Ticket, bounce: Bounce, actor) -> Dispu
         return None  # one department bouncing twice is not yet a dispute between units
     reason = _("opened automatically: %(trigger)s") % {"trigger": DisputeTrigger(trigger).label}
     return dispute_open(ticket_id=ticket.pk, actor=actor, trigger=trigger, party_ids=parties, reason=reason)
+
+
+def dispute_open_if_triggered(*, ticket: Ticket, bounce: Bounce, actor) -> Dispute | None:
+    """Called inside a bounce: N bounces, ping-pong or a ring of bouncers opens a dispute (or widens the open one's
+    parties)."""
+    departments = list(ticket.bounces.order_by("created_at", "pk").values_list("department_id", flat=True))
+    if ring_of(departments):
+        trigger = DisputeTrigger.RING
+    elif _ping_pong(departments):
+        trigger = DisputeTrigger.PING_PONG
+    elif len(departments) >= settings.MINGZE_DISPUTE_BOUNCE_THRESHOLD:
+        trigger = DisputeTrigger.BOUNCE_COUNT
+    else:
+        return None
+    proposed = ticket.bounces.exclude(proposed_department=None).values_list("proposed_department_id", flat=True)
+    return _dispute_open_or_widen(ticket, trigger, {*departments, *proposed}, actor=actor)
 
 
 @transaction.atomic

@@ -46,7 +46,11 @@ CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 # what Mingze derived, not what the platform sent.
 FACT_KEYS = ("handled_at", "satisfaction", "resolution", "time_limit")
 # What a re-handling clears: the facts of the round that went back (they stay on that round's events).
-ROUND_FACTS = ("replied_at", "handled_at", "result", "visited_at", "satisfaction", "resolution", "closed_at")
+ROUND_FACTS = (
+    "replied_at", "handled_at", "result", "verified_at", "visited_at", "satisfaction", "resolution", "closed_at",
+)  # fmt: skip
+# What a failed verification clears: the reply it refused (the department answers again within the same limit).
+REPLY_FACTS = ("replied_at", "handled_at", "result", "verified_at")
 IN_CHUNK = 900  # values per IN (…) query: under SQLite's bound-parameter limit on old builds
 
 
@@ -181,6 +185,13 @@ class _Rules:
             raise InvalidInput(field="at", reason=after[0])
         if event.handled_at is not None and event.handled_at > event.at:
             raise InvalidInput(field="handled_at", reason=_("later than the reply reached the citizen"))
+        if event.kind == K.VISITED and self.needs_verification(ticket) and ticket.verified_at is None:
+            raise EventNotAllowed(
+                kind=K(event.kind).label,
+                ticket=ticket.hotline_no,
+                status=TicketStatus(ticket.status).label,
+                reason=_("the centre verifies a reply of this time limit before the return visit"),
+            )
         if event.kind == K.VISITED and ticket.visited_at is not None:
             raise EventNotAllowed(
                 kind=K(event.kind).label,
@@ -189,11 +200,17 @@ class _Rules:
                 reason=_("this round's return visit is recorded; re-handling comes first"),
             )
 
+    def needs_verification(self, ticket: Ticket) -> bool:
+        """核验: the centre verifies replies of the tiers it names before they count as handled (docs/dispatch.md)."""
+        return self.tiers[ticket.time_limit_tier_id].code in settings.MINGZE_VERIFICATION_TIERS
+
     @staticmethod
     def _must_follow(ticket: Ticket, event: PlatformEvent) -> tuple[Any, dt.datetime] | None:
         """(why, moment): the fact this event cannot precede."""
         if event.kind in (K.SIGNED, K.FIRST_RESPONSE, K.REPLIED) and ticket.dispatched_at is not None:
             return _("earlier than the time the ticket was dispatched"), ticket.dispatched_at
+        if event.kind in (K.VERIFIED, K.VERIFICATION_FAILED) and ticket.replied_at is not None:
+            return _("earlier than the reply it follows"), ticket.replied_at
         if event.kind in (K.VISITED, K.REHANDLED) and ticket.replied_at is not None:
             return _("earlier than the reply it follows"), ticket.visited_at or ticket.replied_at
         return None
@@ -249,6 +266,17 @@ class _Rules:
         ticket.status, ticket.rehandle_count = TicketStatus.HANDLING, ticket.rehandle_count + 1
         return ["status", "rehandle_count", "due_at", "due_unknown_reason", *ROUND_FACTS]
 
+    def _verified(self, ticket: Ticket, event: PlatformEvent, data: dict) -> list[str]:
+        ticket.verified_at = event.at
+        return ["verified_at"]
+
+    def _verification_failed(self, ticket: Ticket, event: PlatformEvent, data: dict) -> list[str]:
+        # The reply was not good enough: back to the department, whose limit runs on unchanged.
+        for name in REPLY_FACTS:
+            setattr(ticket, name, None if name.endswith("_at") else "")
+        ticket.status = TicketStatus.HANDLING
+        return ["status", *REPLY_FACTS]
+
     def _reminded(self, ticket: Ticket, event: PlatformEvent, data: dict) -> list[str]:
         ticket.reminder_count += 1
         return ["reminder_count"]
@@ -287,7 +315,21 @@ def ticket_event_apply(*, event: PlatformEvent, actor, calendar: WorkingCalendar
             record.save()
     except IntegrityError:  # the same id arrived for another ticket at this very moment
         raise EventIdConflict(event_id=event.event_id) from None
+    if _ends_unsatisfied(event):
+        _consultations_open([ticket], actor=actor)
     return EventResult(event=record, ticket=ticket, created=True)
+
+
+def _ends_unsatisfied(event: PlatformEvent) -> bool:
+    return event.kind == K.VISITED and event.satisfaction == Satisfaction.DISSATISFIED
+
+
+def _consultations_open(tickets: Iterable[Ticket], *, actor) -> None:
+    """A round that ended unsatisfied once too often opens a consultation (docs/dispatch.md)."""
+    from arbitration.services.disputes import consultation_open_if_due  # disputes re-dispatch through tickets
+
+    for ticket in tickets:
+        consultation_open_if_due(ticket=ticket, actor=actor)
 
 
 # --- many events --------------------------------------------------------------------------------------------
@@ -324,6 +366,7 @@ def _bulk_apply(
     stored = _stored_events([event.event_id for event in events])
     rules = _Rules.load(calendar=calendar, ticket_ids=[ticket.pk for ticket in tickets.values()])
     writes = _Writes(rules.now)
+    unsatisfied: dict[int, Ticket] = {}
     for event in events:
         ticket = tickets.get(event.hotline_no)
         try:
@@ -342,7 +385,10 @@ def _bulk_apply(
         stored[event.event_id] = applied.event
         writes.add(ticket, applied)
         result.applied += 1
+        if _ends_unsatisfied(event):
+            unsatisfied[ticket.pk] = ticket
     writes.write(actor=actor, reason=reason)
+    _consultations_open(unsatisfied.values(), actor=actor)  # the few tickets of the batch a visit left unsatisfied
     return result
 
 

@@ -10,10 +10,13 @@ from arbitration.services.calendar import calendar_seed_packaged
 
 # One city's five-level standard (docs/platform-events.md). 即办 is given an hour so that it is not overdue at birth.
 # The first response (contact with the citizen) is due within 3 hours, never later than the handling limit; urgent
-# tiers count natural hours, ordinary ones office hours.
+# tiers count natural hours, ordinary ones office hours. The urgent tier (danger to life or property, DOMAIN.md §3)
+# asks for contact with the citizen within 2 hours and handling within 24 (docs/dispatch.md).
 # (code, name, amount, unit, response amount, response unit, is default)
+URGENT_TIER = ("urgent", "紧急（2小时响应）", 24, TimeUnit.NATURAL_HOURS, 2, TimeUnit.NATURAL_HOURS, False)
 DEFAULT_TIERS = [
     ("immediate", "即办", 1, TimeUnit.NATURAL_HOURS, 1, TimeUnit.NATURAL_HOURS, False),
+    URGENT_TIER,
     ("3h", "3小时", 3, TimeUnit.NATURAL_HOURS, 3, TimeUnit.NATURAL_HOURS, False),
     ("24h", "24小时", 24, TimeUnit.NATURAL_HOURS, 3, TimeUnit.NATURAL_HOURS, False),
     ("3wd", "3个工作日", 3, TimeUnit.WORKING_DAYS, 3, TimeUnit.WORKING_HOURS, False),

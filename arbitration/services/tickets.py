@@ -178,6 +178,9 @@ def _dispatch_from_platform(ticket: Ticket, department_id: int | None, *, actor,
         actor=actor,
         reason=reason,
     )
+    from arbitration.services.disputes import dispute_open_if_ring  # disputes build on this module
+
+    dispute_open_if_ring(ticket=ticket, actor=actor)  # the platform passing it round A → B → C → A
     return True
 
 

@@ -2,8 +2,11 @@
 
 from django import template
 
+from arbitration.choices import AssignmentMethod
 from arbitration.graph import Suggestion, ticket_suggest
 from arbitration.models import Department
+from arbitration.services import dispatch as dispatch_rules
+from arbitration.services.dispatch import DISPATCHER_METHODS
 
 register = template.Library()
 
@@ -12,6 +15,18 @@ register = template.Library()
 def ticket_suggestion(ticket) -> Suggestion:
     """`{% ticket_suggestion ticket as suggestion %}`: ranked owners of the ticket, with explanations."""
     return ticket_suggest(ticket)
+
+
+@register.simple_tag
+def dispatch_methods() -> list[tuple[str, str]]:
+    """The methods a dispatcher chooses from (docs/dispatch.md), direct first."""
+    return [(method.value, method.label) for method in AssignmentMethod if method in DISPATCHER_METHODS]
+
+
+@register.simple_tag
+def second_dispatch_allowed(ticket) -> bool:
+    """Whether the ticket came back unsatisfied after re-handling, so the dispatch form sends it out as a new round."""
+    return dispatch_rules.second_dispatch_allowed(ticket)
 
 
 @register.simple_tag

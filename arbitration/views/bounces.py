@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arbitration import access, selectors_conference
-from arbitration.choices import AssignmentRole
+from arbitration.choices import AssignmentMethod, AssignmentRole
 from arbitration.graph import ticket_suggest
 from arbitration.models import Assignment, Bounce, BounceReason, Department
 from arbitration.services.bounces import (
@@ -41,6 +41,7 @@ def bounce_mine(request: HttpRequest) -> HttpResponse:
             "closes": bounce_window_closes(a),
             "bounced": Bounce.objects.filter(assignment=a).first(),
             "claim": catalogue_claim(a.ticket, a.department_id),
+            "holds": a.method == AssignmentMethod.FIRST_RECEIVER and a.role == AssignmentRole.LEAD,
         }
         for a in assignments
     ]

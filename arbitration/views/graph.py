@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from arbitration import access
+from arbitration.choices import AssignmentMethod
 from arbitration.errors import DomainError, NotFound
 from arbitration.graph import current_graph, cycles, lead_moves_load
 from arbitration.graph.neighbourhood import department_neighbourhood, matter_neighbourhood
 from arbitration.graph.report import TABLES, report_csv
 from arbitration.models import Department, Matter
-from arbitration.services.dispatch import ticket_dispatch
+from arbitration.services.dispatch import DISPATCHER_METHODS, ticket_dispatch, ticket_dispatch_second
 
 PAGE_SIZE = 100
 
@@ -29,6 +30,12 @@ class DispatchForm(forms.Form):
     co_handlers = forms.ModelMultipleChoiceField(
         Department.objects.filter(is_active=True), required=False, label=gettext_lazy("Co-handlers")
     )
+    method = forms.ChoiceField(
+        choices=[(m.value, m.label) for m in AssignmentMethod if m in DISPATCHER_METHODS],
+        initial=AssignmentMethod.DIRECT,
+        required=False,
+        label=gettext_lazy("Dispatch method"),
+    )
     reason = forms.CharField(required=False, label=gettext_lazy("Reason"))
     override_reason = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Why not the suggestion")
@@ -37,29 +44,35 @@ class DispatchForm(forms.Form):
 
 @login_required
 @require_POST
-def ticket_dispatch_view(request: HttpRequest, hotline_no: str) -> HttpResponse:
+def ticket_dispatch_view(request: HttpRequest, hotline_no: str, second: bool = False) -> HttpResponse:
+    """Dispatch, re-dispatch, or (`second`) the second dispatch of an unsatisfied ticket: one form, one service each."""
     try:
         ticket = access.ticket_get_for(user=request.user, hotline_no=hotline_no)
     except NotFound as missing:
         raise Http404(str(missing)) from missing
     form = DispatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose an active lead department."))
+        messages.error(request, _("Choose an active lead department and a dispatch method."))
         return redirect("ticket-detail", hotline_no=hotline_no)
     data = form.cleaned_data
+    service = ticket_dispatch_second if second else ticket_dispatch
     try:
-        result = ticket_dispatch(
+        result = service(
             ticket_id=ticket.pk,
             lead_department_id=data["lead_department"].pk,
             co_handler_ids=[d.pk for d in data["co_handlers"]],
             actor=request.user,
             reason=data["reason"],
             override_reason=data["override_reason"],
+            method=data["method"] or AssignmentMethod.DIRECT,
         )
     except DomainError as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("Dispatched to {department}.").format(department=result.lead.department.name))
+        done = _("Round {round} dispatched to {department}.") if second else _("Dispatched to {department}.")
+        messages.success(
+            request, done.format(department=result.lead.department.name, round=result.ticket.dispatch_round)
+        )
     return redirect("ticket-detail", hotline_no=hotline_no)
 
 

@@ -104,6 +104,7 @@ AUTH_USER_MODEL = "arbitration.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    "arbitration.oidc.IdentityPlatformBackend",  # answers nobody unless MINGZE_OIDC_ENABLED
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -114,6 +115,43 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Single sign-on through the city's identity platform (OpenID Connect; docs/sign-in.md) ----------------
+# Off by default: local passwords are the embedded default and stay available when it is on.
+MINGZE_OIDC_ENABLED = env.bool("MINGZE_OIDC_ENABLED", default=False)
+MINGZE_OIDC_CLIENT_ID = env("MINGZE_OIDC_CLIENT_ID", default="")
+MINGZE_OIDC_CLIENT_SECRET = env("MINGZE_OIDC_CLIENT_SECRET", default="")
+# The ID token's `iss` must equal this when it is set (the discovery document's "issuer").
+MINGZE_OIDC_ISSUER = env("MINGZE_OIDC_ISSUER", default="")
+# The provider's endpoints, as its discovery document (/.well-known/openid-configuration) lists them.
+MINGZE_OIDC_AUTHORIZATION_ENDPOINT = env("MINGZE_OIDC_AUTHORIZATION_ENDPOINT", default="")
+MINGZE_OIDC_TOKEN_ENDPOINT = env("MINGZE_OIDC_TOKEN_ENDPOINT", default="")
+MINGZE_OIDC_USERINFO_ENDPOINT = env("MINGZE_OIDC_USERINFO_ENDPOINT", default="")
+MINGZE_OIDC_JWKS_ENDPOINT = env("MINGZE_OIDC_JWKS_ENDPOINT", default="")
+MINGZE_OIDC_SIGN_ALGO = env("MINGZE_OIDC_SIGN_ALGO", default="RS256")
+MINGZE_OIDC_SCOPES = env("MINGZE_OIDC_SCOPES", default="openid profile")
+# Which claims (ID token or userinfo) carry the login name, the full name, the department code(s), the role(s)
+# (codes or names, a list or "|"-separated) and the phone.
+MINGZE_OIDC_USERNAME_CLAIM = env("MINGZE_OIDC_USERNAME_CLAIM", default="preferred_username")
+MINGZE_OIDC_NAME_CLAIM = env("MINGZE_OIDC_NAME_CLAIM", default="name")
+MINGZE_OIDC_DEPARTMENT_CLAIM = env("MINGZE_OIDC_DEPARTMENT_CLAIM", default="department")
+MINGZE_OIDC_ROLES_CLAIM = env("MINGZE_OIDC_ROLES_CLAIM", default="roles")
+MINGZE_OIDC_PHONE_CLAIM = env("MINGZE_OIDC_PHONE_CLAIM", default="phone_number")
+if MINGZE_OIDC_ENABLED and not all(
+    (MINGZE_OIDC_CLIENT_ID, MINGZE_OIDC_AUTHORIZATION_ENDPOINT, MINGZE_OIDC_TOKEN_ENDPOINT, MINGZE_OIDC_JWKS_ENDPOINT)
+):
+    raise ImproperlyConfigured(
+        "MINGZE_OIDC_ENABLED needs the client id and the authorization, token and JWKS endpoints"
+    )
+# mozilla-django-oidc reads its own names; they are set from the ones above, never directly.
+OIDC_RP_CLIENT_ID = MINGZE_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = MINGZE_OIDC_CLIENT_SECRET
+OIDC_OP_AUTHORIZATION_ENDPOINT = MINGZE_OIDC_AUTHORIZATION_ENDPOINT
+OIDC_OP_TOKEN_ENDPOINT = MINGZE_OIDC_TOKEN_ENDPOINT
+OIDC_OP_USER_ENDPOINT = MINGZE_OIDC_USERINFO_ENDPOINT
+OIDC_OP_JWKS_ENDPOINT = MINGZE_OIDC_JWKS_ENDPOINT
+OIDC_RP_SIGN_ALGO = MINGZE_OIDC_SIGN_ALGO
+OIDC_RP_SCOPES = MINGZE_OIDC_SCOPES
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -348,6 +386,12 @@ CELERY_BEAT_SCHEDULE["arbitration-reorganisations-due"] = {
     "task": "arbitration.tasks.reorganisations_carry_out_due_task",
     "schedule": 15 * 60,  # seconds; a reorganisation is carried out once, from its effective moment
 }
+
+# --- Dispatch methods, verification, second dispatch (docs/dispatch.md) -------------------------------------------
+# Time-limit tier codes whose tickets count as handled only once the centre has verified the reply (核验).
+MINGZE_VERIFICATION_TIERS = env.list("MINGZE_VERIFICATION_TIERS", default=[])
+# The unsatisfied return visit that opens a consultation (会商) as a dispute: the third by default.
+MINGZE_CONSULTATION_UNSATISFIED_ROUNDS = env.int("MINGZE_CONSULTATION_UNSATISFIED_ROUNDS", default=3)
 
 # --- Supervision: sweep, ladder, letters, scorecards, referrals (DOMAIN.md §3, §5) ---------------
 # Yellow card this many working days before the limit (red card once it has passed).

@@ -3,7 +3,10 @@
 The rules, in order (docs/scorecards.md says why):
 1. A period covers the tickets first dispatched in it (`dispatched_at` in [start, end)).
 2. A ticket is charged to the department leading it now (basis "handled") and to each regulator copied on it now
-   (basis "copied", 双加双减); both are judged on the ticket's facts. Co-handlers are not charged.
+   (basis "copied", 双加双减); both are judged on the ticket's facts. Co-handlers are not charged, except under a
+   dual dispatch (双派), where the territory (lead) and each sector department (co-handler) are charged on their
+   part (basis "dual" for both). A first receiver (首接负责) is the lead and so charged until ownership is
+   settled (docs/dispatch.md).
 3. A department whose lead assignment ended because its bounce was upheld is charged the time it held the ticket
    (basis "held"): its response and completion are judged on the moment it let go (or first responded), against
    the limits counted from its own dispatch; feedback and satisfaction belong to the department that answered.
@@ -11,7 +14,7 @@ The rules, in order (docs/scorecards.md says why):
 5. Each charged ticket is, in each rate, met, missed or not yet known (left out of the rate); a deadline that
    passed without the fact is missed:
    - on-time response: the first response (failing that event, the handling) at or before `response_due_at`;
-   - on-time completion: `handled_at` at or before `due_at`;
+   - on-time completion: `handled_at` at or before `due_at` (for a tier the centre verifies, only once verified);
    - timely feedback: `replied_at` within the feedback limit after `handled_at` (a setting, on the working
      calendar); not yet known while the ticket is not handled;
    - satisfaction: satisfied or basically satisfied among the tickets rated at the return visit.
@@ -48,7 +51,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 
 from arbitration.calendar import WorkingCalendar
-from arbitration.choices import AssignmentRole, BounceOutcome, Satisfaction, TicketStatus, TimeUnit
+from arbitration.choices import AssignmentMethod, AssignmentRole, BounceOutcome, Satisfaction, TicketStatus, TimeUnit
 from arbitration.errors import CalendarYearMissing
 from arbitration.models import Assignment, Bounce, Ticket, TimeLimitTier
 from supervision.choices import AppealDecision, AppealStatus, ScoreBasis, ScoreOutcome
@@ -200,8 +203,13 @@ def _appealed(rows: QuerySet[Assignment], period: ScorePeriod) -> QuerySet[Assig
     )
 
 
+# A department's part of a dual dispatch: the lead or a co-handler dispatched "dual" (the copied regulator's
+# assignment also carries that method, and stays "copied").
+DUAL_PART = Q(method=AssignmentMethod.DUAL, role__in=(AssignmentRole.LEAD, AssignmentRole.CO_HANDLER))
+
+
 def charged_assignments(start: dt.datetime, end: dt.datetime) -> QuerySet[Assignment]:
-    """The current lead and copied assignments of the period's tickets.
+    """The current lead, copied and dual-part assignments of the period's tickets.
 
     A department copied on a ticket it also leads is charged once, as its lead.
     """
@@ -212,11 +220,18 @@ def charged_assignments(start: dt.datetime, end: dt.datetime) -> QuerySet[Assign
         ended_at=None,
     )
     return Assignment.objects.filter(
+        Q(role__in=(AssignmentRole.LEAD, AssignmentRole.COPIED)) | DUAL_PART,
         ended_at=None,
-        role__in=(AssignmentRole.LEAD, AssignmentRole.COPIED),
         ticket__dispatched_at__gte=start,
         ticket__dispatched_at__lt=end,
     ).filter(Q(role=AssignmentRole.LEAD) | ~Exists(leads_too))
+
+
+def _completed_at() -> Case:
+    """When the ticket counts as handled: its handling time, except that a ticket of a tier the centre verifies
+    (MINGZE_VERIFICATION_TIERS) counts only once verified (核验, docs/dispatch.md)."""
+    unverified = Q(ticket__time_limit_tier__code__in=settings.MINGZE_VERIFICATION_TIERS, ticket__verified_at=None)
+    return Case(When(unverified, then=Value(None)), default=F("ticket__handled_at"), output_field=DateTimeField())
 
 
 def facts_entries(period: ScorePeriod, *, now: dt.datetime, calendar: WorkingCalendar) -> QuerySet:
@@ -224,6 +239,7 @@ def facts_entries(period: ScorePeriod, *, now: dt.datetime, calendar: WorkingCal
     start, end = period_span(period, calendar)
     rows = _appealed(charged_assignments(start, end), period).alias(
         responded_at=Coalesce("ticket__first_response_at", "ticket__handled_at"),
+        completed_at=_completed_at(),
         feedback_due=_feedback_due(period_tickets(start, end), calendar),
     )
     return (
@@ -233,11 +249,12 @@ def facts_entries(period: ScorePeriod, *, now: dt.datetime, calendar: WorkingCal
             e_ticket=F("ticket_id"),
             e_basis=Case(
                 When(role=AssignmentRole.COPIED, then=Value(ScoreBasis.COPIED)),
+                When(DUAL_PART, then=Value(ScoreBasis.DUAL_PART)),
                 default=Value(ScoreBasis.HANDLED),
                 output_field=CharField(),
             ),
             e_response=_time_rate("responded_at", "ticket__response_due_at", now=now),
-            e_on_time=_time_rate("ticket__handled_at", "ticket__due_at", now=now),
+            e_on_time=_time_rate("completed_at", "ticket__due_at", now=now),
             e_feedback=_feedback_rate(now=now),
             e_satisfaction=SATISFACTION_OUTCOME,
             e_withdrawn=Case(
