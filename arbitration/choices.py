@@ -244,3 +244,4 @@ DEFAULT_RULING_SCOPE = RulingScope.STREET
 class NoticeKind(models.TextChoices):
     TICKET_GAINED = "ticket_gained", _("Ticket given to your department by a decision")
     TICKET_LOST = "ticket_lost", _("Ticket taken from your department by a decision")
+    SURGE_ALERT = "surge_alert", _("Surge alert for a matter your department owns")

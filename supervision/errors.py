@@ -119,3 +119,19 @@ class AppealAlreadyLodged(DomainError):
 class AppealNotPending(DomainError):
     code, http_status = "appeal_not_pending", 409
     message = _("This appeal was already decided ({status}).")
+
+
+class AlertMoveRefused(DomainError):
+    code, http_status, message = "alert_move_refused", 409, _("A surge alert that is {current} cannot become {target}.")
+
+
+class ActionTextRequired(DomainError):
+    code, http_status, message = "action_text_required", 400, _("Say what action was taken.")
+
+
+class BulletinAlreadyIssued(DomainError):
+    code, http_status, message = "bulletin_already_issued", 409, _("This alert's risk bulletin was already issued.")
+
+
+class MuteUntilPast(DomainError):
+    code, http_status, message = "mute_until_past", 400, _("A mute must last until today or a later day.")

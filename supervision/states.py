@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from supervision.choices import TIER_ORDER, ReferralStatus, ReferralTrigger
-from supervision.errors import ReferralMoveRefused, TopOfLadder
+from supervision.choices import TIER_ORDER, AlertStatus, ReferralStatus, ReferralTrigger
+from supervision.errors import AlertMoveRefused, ReferralMoveRefused, TopOfLadder
 
 
 def next_tier(tier: str) -> str | None:
@@ -41,3 +41,18 @@ def referral_waits_for_key_rung(trigger: str) -> bool:
     """Whether a rule proposes a referral only once key supervision has failed to move the case (docs/supervision.md,
     "Referral rules"). The rules in MINGZE_REFERRAL_RULES_SKIPPING_KEY, and a supervisor referring by hand, do not."""
     return trigger != ReferralTrigger.MANUAL and trigger not in settings.MINGZE_REFERRAL_RULES_SKIPPING_KEY
+
+
+A = AlertStatus
+# A liaison acknowledges and reports action; the centre closes, also straight away when an alert needs nothing.
+ALERT_MOVES: dict[str, frozenset[str]] = {
+    A.RAISED: frozenset({A.ACKNOWLEDGED, A.CLOSED}),
+    A.ACKNOWLEDGED: frozenset({A.ACTED, A.CLOSED}),
+    A.ACTED: frozenset({A.ACTED, A.CLOSED}),  # a further action report adds to the record
+    A.CLOSED: frozenset(),
+}
+
+
+def ensure_alert_move(current: str, target: str) -> None:
+    if target not in ALERT_MOVES[current]:
+        raise AlertMoveRefused(current=A(current).label, target=A(target).label)

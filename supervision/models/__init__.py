@@ -1,3 +1,4 @@
+from .alerts import SeriesMute, SurgeAlert, SurgeAlertTransition, SurgeBulletin, series_key
 from .appeals import ScoreAppeal, ScoreAppealTransition
 from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
 from .letters import LetterDraft, LetterTemplate, SupervisionLetter
@@ -25,6 +26,11 @@ __all__ = [
     "ScorePeriod",
     "ScorePeriodTransition",
     "Scorecard",
+    "SeriesMute",
     "SupervisionCase",
     "SupervisionLetter",
+    "SurgeAlert",
+    "SurgeAlertTransition",
+    "SurgeBulletin",
+    "series_key",
 ]
