@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.views import pages, scorecards
+from supervision.views import alerts, pages, scorecards
 
 app_name = "supervision"
 urlpatterns = [
@@ -24,6 +24,12 @@ urlpatterns = [
     path("scorecards/periods/<int:period_id>/bulletin/", scorecards.period_bulletin, name="period_bulletin"),
     path("appeals/<int:appeal_id>/decide/", scorecards.appeal_decide, name="appeal_decide"),
     path("appeals/<int:appeal_id>/attachment/", scorecards.appeal_attachment, name="appeal_attachment"),
+    path("alerts/", alerts.alert_list, name="alerts"),
+    path("alerts/<int:alert_id>/", alerts.alert_detail, name="alert"),
+    path("alerts/<int:alert_id>/bulletin.pdf", alerts.alert_bulletin_pdf, name="alert_bulletin_pdf"),
+    path("alerts/<int:alert_id>/<slug:action>/", alerts.alert_action, name="alert_action"),
+    path("mutes/", alerts.mute_list, name="mutes"),
+    path("mutes/<int:mute_id>/lift/", alerts.mute_lift, name="mute_lift"),
     path("referrals/", pages.referral_list, name="referrals"),
     path("referrals/new/", pages.referral_create, name="referral_create"),
     path("referrals/<int:referral_id>/", pages.referral_detail, name="referral"),

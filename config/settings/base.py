@@ -195,6 +195,8 @@ _SCHEMA_ENUMS = [
     "supervision.choices.ScoreOutcome",
     "supervision.choices.ScoreRate",
     "supervision.choices.Tier",
+    "supervision.choices.AlertStatus",
+    "supervision.choices.AlertMethod",
     "supervision.choices.Trigger",
     "legal.choices.BodyKind",
     "legal.choices.CaseOrigin",

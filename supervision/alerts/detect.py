@@ -54,10 +54,12 @@ def _glm_day(counts: np.ndarray, base, t0: int, params: DetectionParams) -> DayR
     Y = counts[:, base.rows].astype(float)
     fit = baseline_fit(Y, base, params)
     p = predict(fit, base)
-    screened = (tail_probability(day, p.expected, p.variance) < params.screen_alpha) | (
-        tail_probability(span, p.expected_span, p.variance_span) < params.screen_alpha
+    # Farrington's low-count rule applies to what each test counts: the day alone, or the span's sum.
+    screened_day = (tail_probability(day, p.expected, p.variance) < params.screen_alpha) & (day >= params.min_count)
+    screened_span = (tail_probability(span, p.expected_span, p.variance_span) < params.screen_alpha) & (
+        span >= params.min_count
     )
-    candidates = np.flatnonzero(screened & (day >= params.min_count))
+    candidates = np.flatnonzero(screened_day | screened_span)
     for i in candidates:  # the exact fit decides only where the cheap check could not rule an alert out
         exact = exact_fit(Y[i], fit.weights[i], base)
         if exact is not None:
@@ -67,8 +69,8 @@ def _glm_day(counts: np.ndarray, base, t0: int, params: DetectionParams) -> DayR
     upper, probability = _tests(day, p.expected, p.variance, params.alpha)
     upper_span, probability_span = _tests(span, p.expected_span, p.variance_span, params.alpha)
     day_alarm, span_alarm = np.zeros(len(day), bool), np.zeros(len(day), bool)
-    day_alarm[candidates] = day[candidates] > upper[candidates]
-    span_alarm[candidates] = span[candidates] > upper_span[candidates]
+    day_alarm[candidates] = (day > upper)[candidates] & (day >= params.min_count)[candidates]
+    span_alarm[candidates] = (span > upper_span)[candidates] & (span >= params.min_count)[candidates]
     use_span = span_alarm & (~day_alarm | (probability_span < probability))
     result = DayResult(
         observed=np.where(use_span, span, day),

@@ -2,12 +2,12 @@
 
 C2 for day t: the mean m and standard deviation s of a seven-day baseline that ends two days before t (a guard
 of two days), C2 = (y − m) / max(s, √max(m, 1)): a seven-day sample's s is itself noisy, and counts never vary
-less than Poisson, so s is floored at the Poisson standard deviation. Weekly rhythm and holidays: the baseline takes the last seven days of
-the same kind as t (working day, ordinary weekend day, public holiday), found among days t−3 … t−30, so a Monday
-is not compared with a Sunday, nor a Sunday with the closed days of a holiday week (at least three are needed;
-failing that, the seven days before the guard).
-C3 = Σ over t, t−1, t−2 of max(0, C2 − 1). Alarm when C2 > `ears_threshold` or C3 > `ears_c3_threshold`
-(docs/alerts.md, "Short history").
+less than Poisson, so s is floored at the Poisson standard deviation.
+Weekly rhythm and holidays: the baseline takes the last seven days of the same kind as t (working day, ordinary
+weekend day, public holiday), found among days t−3 … t−30, so a Monday is not compared with a Sunday, nor a
+Sunday with the closed days of a holiday week (at least three are needed; failing that, the seven days before
+the guard). C3 = Σ over t, t−1, t−2 of max(0, C2 − 1). Alarm when C2 > `ears_threshold` or C3 >
+`ears_c3_threshold` (docs/alerts.md, "Short history").
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ class DetectionParams:
     guard_days: int = 7  # days just before the evaluated day kept out of the baseline (a surge's own start)
     reweight_above: float = 2.58  # Anscombe residual above which a baseline day is down-weighted (past outbreaks)
     span_days: int = 3  # the sum of the last this-many days is tested beside the evaluated day alone
-    min_count: int = 5  # no alert on a day with fewer tickets than this (Farrington's low-count rule)
+    min_count: int = 5  # no alert when the tested count (the day, or the span's sum) is below this
     ears_threshold: float = 3.0  # EARS C2 alarm above this many standard deviations
     ears_c3_threshold: float = 3.0  # EARS C3 alarm above this sum (CDC: 2; see docs/alerts.md)
     ears_min_days: int = 10  # shorter history than this: no detection at all
