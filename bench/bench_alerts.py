@@ -150,6 +150,11 @@ def main() -> None:
             f"  {name:28s} detected within {WITHIN} days: {result['detected']:.1%}; median days to detection: "
             f"{result['median_days']}; false alerts per 1,000 quiet series-days: {result['false_per_1000']:.3f}"
         )
+    if args.verbose:
+        missed = results[0][1]["missed"]
+        print("  missed by the detector (series, start, k, mean daily count):")
+        for line in missed:
+            print(f"    {line}, mean {counts[int(line.split()[1])].mean():.1f}")
     print(
         f"  whole-city detection of one day ({args.series} series): median {statistics.median(timings):.2f} s, "
         f"max {max(timings):.2f} s; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
