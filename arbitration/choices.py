@@ -299,3 +299,4 @@ class ReorganisationStatus(models.TextChoices):
     APPROVED = "approved", pgettext_lazy("reorganisation status", "Approved")
     CARRIED_OUT = "carried_out", pgettext_lazy("reorganisation status", "Carried out")
     REJECTED = "rejected", pgettext_lazy("reorganisation status", "Rejected")
+    SURGE_ALERT = "surge_alert", _("Surge alert for a matter your department owns")

@@ -4,6 +4,7 @@ Supervisors see everything. A liaison sees the cases and letters addressed to th
 dual-handled tickets (双向联办) — the cases of tickets their department is copied on, which they may press.
 A liaison sees their departments' scorecards (draft and published) and the tickets behind them, and appeals
 them; supervisors compute, decide appeals and publish.
+A liaison sees their departments' surge alerts and answers them; supervisors see all, close them and mute series.
 The discipline liaison sees only the referrals granted to them (guardian, per referral). Anything a user may
 not see answers exactly like something that does not exist.
 """
@@ -24,8 +25,10 @@ from supervision.models import (
     ScoreAppeal,
     Scorecard,
     ScorePeriod,
+    SeriesMute,
     SupervisionCase,
     SupervisionLetter,
+    SurgeAlert,
     Topic,
 )
 
@@ -307,3 +310,34 @@ def topic_tickets_for(*, user, topic: Topic) -> QuerySet[Ticket]:
         .select_related("matter", "territory")
         .order_by("-received_at", "-pk")
     )
+
+
+# --- surge alerts -----------------------------------------------------------------------------------------------
+def alerts_visible_to(user) -> QuerySet[SurgeAlert]:
+    """Overseers (supervisors, administrators, city leaders) see every alert; a liaison their departments' alerts."""
+    queryset = SurgeAlert.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.has_role(*OVERSEEING_ROLES) or is_supervisor(user):
+        return queryset
+    if user.has_role(Role.LIAISON) and user.department_ids:
+        return queryset.filter(department_id__in=user.department_ids)
+    return queryset.none()
+
+
+def alert_get_for(*, user, alert_id: int) -> SurgeAlert:
+    alert = alerts_visible_to(user).select_related("matter", "territory", "department").filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound()
+    return alert
+
+
+def may_answer_alert(user, alert: SurgeAlert) -> bool:
+    """The owning department's liaison acknowledges and reports action; an alert without an owner is the centre's."""
+    if not alert.department_id:
+        return is_supervisor(user)
+    return user.is_authenticated and user.has_role(Role.LIAISON) and alert.department_id in user.department_ids
+
+
+def mutes_visible_to(user) -> QuerySet[SeriesMute]:
+    return SeriesMute.objects.all() if is_supervisor(user) else SeriesMute.objects.none()

@@ -22,8 +22,12 @@ from supervision.models import (
     Scorecard,
     ScorePeriod,
     ScorePeriodTransition,
+    SeriesMute,
     SupervisionCase,
     SupervisionLetter,
+    SurgeAlert,
+    SurgeAlertTransition,
+    SurgeBulletin,
     Topic,
     TopicClosingReport,
     TopicReport,
@@ -200,6 +204,14 @@ class TopicTransitionInline(admin.TabularInline):
     readonly_fields = ["from_status", "to_status", "actor", "reason", "at"]
     fields = readonly_fields
 
+
+class SurgeAlertTransitionInline(admin.TabularInline):
+    model = SurgeAlertTransition
+    fields = ["from_status", "to_status", "actor", "reason", "at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -229,3 +241,27 @@ class TopicAdmin(ReadOnlyAdmin):
 class TopicClosingReportAdmin(ReadOnlyAdmin):
     list_display = ["document_number", "topic", "issued_at", "render_status"]
     search_fields = ["document_number"]
+
+
+@admin.register(SurgeAlert)
+class SurgeAlertAdmin(ReadOnlyAdmin):
+    list_display = ["day", "matter", "territory", "observed", "expected", "probability", "department", "status"]
+    list_filter = ["status", "method"]
+    search_fields = ["matter__name", "territory__name", "department__name"]
+    raw_id_fields = ["matter", "territory", "department"]
+    inlines = [SurgeAlertTransitionInline]
+
+
+@admin.register(SurgeBulletin)
+class SurgeBulletinAdmin(ReadOnlyAdmin):
+    list_display = ["document_number", "alert", "issued_at", "issued_by", "render_status"]
+    list_filter = ["render_status"]
+    search_fields = ["document_number"]
+
+
+@admin.register(SeriesMute)
+class SeriesMuteAdmin(ReadOnlyAdmin):
+    """Mutes are set and lifted on the muted-series page (the service checks who may and why)."""
+
+    list_display = ["series_key", "matter", "territory", "reason", "until", "muted_by", "muted_at", "lifted_at"]
+    list_filter = ["lifted_at"]

@@ -25,6 +25,7 @@ class Trigger(models.TextChoices):
     REPEATED = "repeated", _("Repeated requests")
     UNREASONABLE_BOUNCES = "unreasonable_bounces", _("Unreasonable bounces")
     RULING_REFUSED = "ruling_refused", _("Ruling or leader decision refused")
+    SURGE_UNANSWERED = "surge_unanswered", _("Surge alert not acknowledged in time")
     MANUAL = "manual", _("Opened by a supervisor")
 
 
@@ -185,3 +186,20 @@ class TopicSource(models.TextChoices):
 class TopicTicketVia(models.TextChoices):
     ARRIVAL = "arrival", _("Arrived after approval")
     LOOKBACK = "lookback", _("Look-back window")
+
+
+class AlertStatus(models.TextChoices):
+    """A surge alert's life (docs/alerts.md, "Life of an alert")."""
+
+    RAISED = "raised", _("Raised")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACTED = "acted", _("Action taken")
+    CLOSED = "closed", pgettext_lazy("surge alert status", "Closed")
+
+
+class AlertMethod(models.TextChoices):
+    """Which detector raised the alert (docs/alerts.md, "Method")."""
+
+    GLM = "glm", _("Quasi-Poisson baseline (Farrington-like)")
+    EARS_C2 = "ears_c2", _("EARS C2 (short history)")
+    EARS_C3 = "ears_c3", _("EARS C3 (short history)")

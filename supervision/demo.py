@@ -15,6 +15,7 @@ from arbitration.choices import DepartmentKind, DutyRole, ProposalAction, Role
 from arbitration.errors import DomainError
 from arbitration.models import Department, DepartmentMembership, Duty, Ticket
 from arbitration.services.reform import DutyChange
+from supervision.alerts.run import surges_detect
 from supervision.choices import CaseStatus, LetterKind, PeriodKind, Tier, TopicSource
 from supervision.models import LetterDraft, ScorePeriod, SupervisionCase
 from supervision.services import cases, letters, referrals, scorecards, topics
@@ -24,6 +25,9 @@ from supervision.texts.facts import Interview
 
 def demo_extend(*, context, rng, stdout, **kwargs) -> None:
     supervisor = next(iter(context.users_with_role(Role.SUPERVISOR)), context.admin)
+    # The demo's daily history ends in a few surges (arbitration.demo.history): yesterday's detection finds them,
+    # so the owning departments' liaisons have live alerts waiting.
+    surges_detect(day=timezone.localtime(context.now).date() - dt.timedelta(days=1), now=context.now)
     report = supervision_sweep(now=context.now)
     open_cases = list(
         SupervisionCase.objects.filter(status=CaseStatus.OPEN, ticket__isnull=False, department__isnull=False).order_by(

@@ -140,3 +140,19 @@ class TopicDeadlinePast(DomainError):
 
 class TopicLeadAlsoCoHandler(DomainError):
     code, http_status, message = "topic_lead_co_handler", 400, _("The lead department cannot also be a co-handler.")
+
+
+class AlertMoveRefused(DomainError):
+    code, http_status, message = "alert_move_refused", 409, _("A surge alert that is {current} cannot become {target}.")
+
+
+class ActionTextRequired(DomainError):
+    code, http_status, message = "action_text_required", 400, _("Say what action was taken.")
+
+
+class BulletinAlreadyIssued(DomainError):
+    code, http_status, message = "bulletin_already_issued", 409, _("This alert's risk bulletin was already issued.")
+
+
+class MuteUntilPast(DomainError):
+    code, http_status, message = "mute_until_past", 400, _("A mute must last until today or a later day.")

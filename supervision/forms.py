@@ -54,3 +54,25 @@ class TopicReportForm(forms.Form):
             if not sep or not name.strip():
                 raise forms.ValidationError(_("Write each figure as: name = number"))
         return figures
+
+
+class AlertActForm(forms.Form):
+    text = forms.CharField(label=_("Action taken"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class AlertCloseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
+class SeriesMuteForm(forms.Form):
+    matter = forms.ModelChoiceField(label=_("Matter"), queryset=Matter.objects.filter(level=3))
+    territory = forms.ModelChoiceField(
+        label=_("Territory"), queryset=Territory.objects.all(), required=False, help_text=_("Empty: city-wide.")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    until = forms.DateField(
+        label=_("Muted until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: until lifted."),
+    )

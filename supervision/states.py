@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from supervision.choices import TIER_ORDER, ReferralStatus, ReferralTrigger, TopicStatus
-from supervision.errors import ReferralMoveRefused, TopicMoveRefused, TopOfLadder
+from supervision.choices import TIER_ORDER, AlertStatus, ReferralStatus, ReferralTrigger, TopicStatus
+from supervision.errors import AlertMoveRefused, ReferralMoveRefused, TopicMoveRefused, TopOfLadder
 
 
 def next_tier(tier: str) -> str | None:
@@ -57,3 +57,18 @@ TOPIC_MOVES: dict[str, frozenset[str]] = {
 def ensure_topic_move(current: str, target: str) -> None:
     if target not in TOPIC_MOVES[current]:
         raise TopicMoveRefused(current=T(current).label, target=T(target).label)
+
+
+A = AlertStatus
+# A liaison acknowledges and reports action; the centre closes, also straight away when an alert needs nothing.
+ALERT_MOVES: dict[str, frozenset[str]] = {
+    A.RAISED: frozenset({A.ACKNOWLEDGED, A.CLOSED}),
+    A.ACKNOWLEDGED: frozenset({A.ACTED, A.CLOSED}),
+    A.ACTED: frozenset({A.ACTED, A.CLOSED}),  # a further action report adds to the record
+    A.CLOSED: frozenset(),
+}
+
+
+def ensure_alert_move(current: str, target: str) -> None:
+    if target not in ALERT_MOVES[current]:
+        raise AlertMoveRefused(current=A(current).label, target=A(target).label)

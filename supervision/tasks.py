@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from supervision.alerts.run import surges_detect
 from supervision.services.cases import reminders_send
 from supervision.services.referrals import referral_dossier_store
 from supervision.services.scorecards import scorecards_compute_last_month
@@ -29,3 +30,9 @@ def referral_dossier_render_task(self, referral_id: int) -> None:
         if self.request.is_eager:
             raise
         raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
+
+
+@shared_task(acks_late=True)
+def surges_detect_task() -> str:
+    """Celery beat, daily: detect surges of yesterday. Idempotent per series and day (docs/alerts.md)."""
+    return surges_detect().summary()

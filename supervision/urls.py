@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.views import pages, scorecards, topics
+from supervision.views import alerts, pages, scorecards, topics
 
 app_name = "supervision"
 urlpatterns = [
@@ -28,6 +28,12 @@ urlpatterns = [
     path("topics/<int:topic_id>/", topics.topic_detail, name="topic"),
     path("topics/<int:topic_id>/closing-report/", topics.topic_closing_report, name="topic_closing_report"),
     path("topics/<int:topic_id>/<slug:action>/", topics.topic_action, name="topic_action"),
+    path("alerts/", alerts.alert_list, name="alerts"),
+    path("alerts/<int:alert_id>/", alerts.alert_detail, name="alert"),
+    path("alerts/<int:alert_id>/bulletin.pdf", alerts.alert_bulletin_pdf, name="alert_bulletin_pdf"),
+    path("alerts/<int:alert_id>/<slug:action>/", alerts.alert_action, name="alert_action"),
+    path("mutes/", alerts.mute_list, name="mutes"),
+    path("mutes/<int:mute_id>/lift/", alerts.mute_lift, name="mute_lift"),
     path("referrals/", pages.referral_list, name="referrals"),
     path("referrals/new/", pages.referral_create, name="referral_create"),
     path("referrals/<int:referral_id>/", pages.referral_detail, name="referral"),

@@ -29,6 +29,7 @@ from arbitration.demo.city import (
     matter_specs,
 )
 from arbitration.demo.context import DEMO_REASON, DemoContext
+from arbitration.demo.history import HistoryTickets
 from arbitration.demo.people import admin_create, password_hash, people_create
 from arbitration.demo.tickets import ExtraAssignment, TicketGenerator
 from arbitration.intake import CodeBook, event_payload_parse, ticket_payload_parse
@@ -73,6 +74,9 @@ def demo_seed(
         department_codes=dict(Department.objects.values_list("id", "code")),
     )
     context.ticket_count = tickets_write(generator, actor=context.admin, batch_size=batch_size, progress=progress)
+    # A year and more of daily history for the surge watch and the cockpit (arbitration.demo.history).
+    history = HistoryTickets(generator, WorkingCalendar.load(), random.Random(f"{seed}:history"))
+    context.ticket_count += tickets_write(history, actor=context.admin, batch_size=batch_size, progress=progress)
     context.ping_pong, context.repeat_clusters = generator.ping_pong, generator.repeat_clusters
     context.timings["tickets"] = time.monotonic() - started
     run_extenders(context)

@@ -56,7 +56,12 @@ class Notice(models.Model):
     @property
     def message(self) -> str:
         values = {"hotline_no": "", "other": "", "document": self.document_number, **self.data}
-        if self.kind == NoticeKind.TICKET_GAINED:
+        if self.kind == NoticeKind.SURGE_ALERT:
+            text = gettext(
+                "Surge alert: {matter} in {place} had {observed} requests against {expected} expected; "
+                "please acknowledge it and report what you do."
+            )
+        elif self.kind == NoticeKind.TICKET_GAINED:
             text = gettext("Ticket {hotline_no} is now your department's, under {document} (it was with {other}).")
         else:
             text = gettext(

@@ -233,6 +233,8 @@ _SCHEMA_ENUMS = [
     "supervision.choices.ScoreOutcome",
     "supervision.choices.ScoreRate",
     "supervision.choices.Tier",
+    "supervision.choices.AlertStatus",
+    "supervision.choices.AlertMethod",
     "supervision.choices.Trigger",
     "supervision.choices.TopicSource",
     "supervision.choices.TopicStatus",
@@ -308,6 +310,7 @@ MINGZE_DOCUMENT_ISSUERS = {
     "bulletin": "明责通",  # 考核通报: the published scorecards of a month or quarter
     "dossier": "明责卷",  # 移送卷宗: the dossier sent to the discipline commission with the referral
     "topic_report": "明责题",  # 每月一题结题报告: the closing report of a monthly topic
+    "surge_bulletin": "明责预",  # 风险预警参阅件 of a surge alert (docs/alerts.md)
 } | env.dict("MINGZE_DOCUMENT_ISSUERS", default={})
 MINGZE_ISSUER_NAME = env("MINGZE_ISSUER_NAME", default="明州市12345政务服务便民热线管理办公室")
 # The office's licensed 公文 fonts, one file per role (TrueType outlines: .ttf, .ttc, or a TrueType-flavoured
@@ -465,3 +468,31 @@ CELERY_BEAT_SCHEDULE["legal-screen-leads"] = {
     "schedule": crontab(minute=0, hour=2, day_of_month=1),
 }
 MINGZE_LEADER_ISSUER_NAME = env("MINGZE_LEADER_ISSUER_NAME", default="明州市人民政府")
+
+# --- Surge alerts (诉求增长异常预警, docs/alerts.md) -----------------------------------------------------
+# The detector's parameters (supervision.alerts.params.DetectionParams; each explained in docs/alerts.md).
+MINGZE_ALERT_DETECTION = {
+    "alpha": env.float("MINGZE_ALERT_ALPHA", default=0.0002),
+    "screen_alpha": env.float("MINGZE_ALERT_SCREEN_ALPHA", default=0.01),
+    "years_back": env.int("MINGZE_ALERT_YEARS_BACK", default=2),
+    "window_days": env.int("MINGZE_ALERT_WINDOW_DAYS", default=28),
+    "recent_days": env.int("MINGZE_ALERT_RECENT_DAYS", default=56),
+    "guard_days": env.int("MINGZE_ALERT_GUARD_DAYS", default=7),
+    "reweight_above": env.float("MINGZE_ALERT_REWEIGHT_ABOVE", default=2.58),
+    "min_count": env.int("MINGZE_ALERT_MIN_COUNT", default=5),
+    "ears_threshold": env.float("MINGZE_ALERT_EARS_THRESHOLD", default=3.0),
+    "ears_c3_threshold": env.float("MINGZE_ALERT_EARS_C3_THRESHOLD", default=3.0),
+    "ears_min_days": env.int("MINGZE_ALERT_EARS_MIN_DAYS", default=10),
+}
+# Watched series: each matter in the territories of this level (2 = districts; tickets count for the district above
+# their place), and each matter city-wide. A series needs this many days of history for EARS, a year for the GLM.
+MINGZE_ALERT_TERRITORY_LEVEL = env.int("MINGZE_ALERT_TERRITORY_LEVEL", default=2)
+MINGZE_ALERT_WATCH_CITY = env.bool("MINGZE_ALERT_WATCH_CITY", default=True)
+# An alert not acknowledged within this many working days after it was raised feeds the supervision sweep.
+MINGZE_ALERT_ACKNOWLEDGE_WORKING_DAYS = env.int("MINGZE_ALERT_ACKNOWLEDGE_WORKING_DAYS", default=2)
+# Where the risk bulletin (风险预警参阅件) is copied besides the owning department.
+MINGZE_ALERT_BULLETIN_CC = env.list("MINGZE_ALERT_BULLETIN_CC", default=["市12345政务服务便民热线服务中心"])
+CELERY_BEAT_SCHEDULE["supervision-detect-surges"] = {
+    "task": "supervision.tasks.surges_detect_task",
+    "schedule": crontab(hour=1, minute=30),
+}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.api import scorecards, topics, views
+from supervision.api import alerts, scorecards, topics, views
 
 app_name = "supervision-api"
 urlpatterns = [
@@ -56,6 +56,14 @@ urlpatterns = [
     ),
     path("topics/<int:topic_id>/figures/", topics.TopicFigures.as_view(), name="topic-figures"),
     path("topics/<int:topic_id>/closing-report/", topics.TopicClosingReportPdf.as_view(), name="topic-closing-report"),
+    path("alerts/", alerts.AlertList.as_view(), name="alerts"),
+    path("alerts/<int:alert_id>/", alerts.AlertDetail.as_view(), name="alert"),
+    path("alerts/<int:alert_id>/acknowledge/", alerts.AlertAcknowledge.as_view(), name="alert-acknowledge"),
+    path("alerts/<int:alert_id>/act/", alerts.AlertAct.as_view(), name="alert-act"),
+    path("alerts/<int:alert_id>/close/", alerts.AlertClose.as_view(), name="alert-close"),
+    path("alerts/<int:alert_id>/bulletin/", alerts.AlertBulletin.as_view(), name="alert-bulletin"),
+    path("mutes/", alerts.MuteList.as_view(), name="mutes"),
+    path("mutes/<int:mute_id>/lift/", alerts.MuteLift.as_view(), name="mute-lift"),
     path("referrals/", views.ReferralList.as_view(), name="referrals"),
     path("referrals/progress/", views.ReferralProgress.as_view(), name="referral-progress"),
     path("referrals/<int:referral_id>/", views.ReferralDetail.as_view(), name="referral"),

@@ -1,3 +1,4 @@
+from .alerts import SeriesMute, SurgeAlert, SurgeAlertTransition, SurgeBulletin, series_key
 from .appeals import ScoreAppeal, ScoreAppealTransition
 from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
 from .letters import LetterDraft, LetterTemplate, SupervisionLetter
@@ -34,8 +35,12 @@ __all__ = [
     "ScorePeriod",
     "ScorePeriodTransition",
     "Scorecard",
+    "SeriesMute",
     "SupervisionCase",
     "SupervisionLetter",
+    "SurgeAlert",
+    "SurgeAlertTransition",
+    "SurgeBulletin",
     "Topic",
     "TopicClosingReport",
     "TopicGroupObjectPermission",
@@ -43,4 +48,5 @@ __all__ = [
     "TopicTicket",
     "TopicTransition",
     "TopicUserObjectPermission",
+    "series_key",
 ]

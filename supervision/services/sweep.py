@@ -24,8 +24,8 @@ from arbitration.calendar import WorkingCalendar
 from arbitration.choices import OPEN_TICKET_STATUSES, BounceOutcome, Satisfaction, TicketStatus
 from arbitration.models import Bounce, Ticket, TicketEvent
 from supervision import selectors
-from supervision.choices import CaseEventKind, CaseStatus, ReferralTrigger, Tier, Trigger
-from supervision.models import SupervisionCase
+from supervision.choices import AlertStatus, CaseEventKind, CaseStatus, ReferralTrigger, Tier, Trigger
+from supervision.models import SupervisionCase, SurgeAlert
 from supervision.services.cases import case_move_up, case_shut, reminder_queue
 from supervision.services.opening import Candidate, SweepReport, batches, cases_open_batch, lead_departments
 from supervision.services.problems import problems_gather
@@ -49,6 +49,7 @@ def supervision_sweep(*, now: dt.datetime | None = None, calendar: WorkingCalend
         time_limit_candidates(now=now, calendar=calendar),
         unsatisfied_candidates(),
         unreasonable_bounce_candidates(now=now),
+        unanswered_alert_candidates(now=now, calendar=calendar),
     ):
         for batch in batches(candidates):
             cases_open_batch(batch, now=now, calendar=calendar, ladder=ladder, run=run, report=report)
@@ -136,6 +137,24 @@ def unreasonable_bounce_candidates(*, now: dt.datetime) -> Iterator[Candidate]:
             )
 
 
+def unanswered_alert_candidates(*, now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Candidate]:
+    """Surge alerts still not acknowledged after their acknowledge-by day (MINGZE_ALERT_ACKNOWLEDGE_WORKING_DAYS),
+    once each: an alert that already had a case is not opened again (docs/alerts.md, "Unanswered alerts")."""
+    today = now.astimezone(calendar.tz).date()
+    had_case = set(
+        SupervisionCase.objects.filter(trigger=Trigger.SURGE_UNANSWERED).values_list("subject_key", flat=True)
+    )
+    overdue = SurgeAlert.objects.filter(status=AlertStatus.RAISED, acknowledge_due__lt=today, department__isnull=False)
+    for alert in overdue.select_related("matter", "territory").order_by("pk"):
+        key = f"surge_alert:{alert.pk}"
+        if key not in had_case:
+            reason = (
+                f"诉求增长异常预警（{alert.place}“{alert.matter.name}”，{alert.day:%Y-%m-%d}）"
+                f"逾期未确认（应于{alert.acknowledge_due:%Y-%m-%d}前确认）"
+            )
+            yield Candidate(Trigger.SURGE_UNANSWERED, key, None, alert.department_id, reason)
+
+
 # --- moving open cases ----------------------------------------------------------------------------------------
 def _lock_open(pk: int, **conditions) -> SupervisionCase | None:
     """The open case under a row lock, or None if another worker holds it or it no longer qualifies."""
@@ -161,6 +180,7 @@ def cases_close_cleared(*, now: dt.datetime, calendar: WorkingCalendar, report: 
             open_cases.filter(trigger=Trigger.UNSATISFIED).exclude(ticket__satisfaction=Satisfaction.DISSATISFIED),
             "群众评价已不是不满意",
         ),
+        (open_cases.filter(pk__in=_answered_alert_cases(open_cases)), "预警已确认"),
     ]
     for queryset, reason in cleared:
         for pk in list(queryset.values_list("pk", flat=True)):
@@ -169,6 +189,16 @@ def cases_close_cleared(*, now: dt.datetime, calendar: WorkingCalendar, report: 
                 if case is not None:
                     case_shut(case, actor=None, reason=reason, now=now)
                     report.closed += 1
+
+
+def _answered_alert_cases(open_cases) -> list[int]:
+    """Open cases about a surge alert that has since been acknowledged (or acted on, or closed)."""
+    cases = dict(open_cases.filter(trigger=Trigger.SURGE_UNANSWERED).values_list("subject_key", "pk"))
+    ids = {int(key.split(":")[1]): pk for key, pk in cases.items()}
+    answered = (
+        SurgeAlert.objects.filter(pk__in=list(ids)).exclude(status=AlertStatus.RAISED).values_list("pk", flat=True)
+    )
+    return [ids[pk] for pk in answered]
 
 
 def cases_turn_red(*, now: dt.datetime, calendar: WorkingCalendar, ladder: dict, report: SweepReport) -> None:
