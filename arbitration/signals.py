@@ -32,3 +32,8 @@ ruling_refused = Signal()
 # A department refused a city leader's final decision, inside that transaction; supervision takes it from here.
 # Keyword arguments: decision (arbitration.models.LeaderDecision), refusal (arbitration.models.DecisionRefusal), actor.
 leader_decision_refused = Signal()
+
+# Something a ticket is counted by changed: it was re-sent with new fields, given to a department or taken from
+# one, or disputed. Sent inside the changing transaction. Keyword arguments: ticket_ids (list of int).
+# Supervision recomputes the cockpit's daily counts of the days concerned (docs/cockpit.md).
+ticket_counts_changed = Signal()

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from supervision.views import reports
+
 api_v1 = [
     path("", include("arbitration.api.urls")),
     path("supervision/", include("supervision.api.urls")),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("supervision/", include("supervision.urls")),
+    path("rankings/", reports.public_rankings, name="public-rankings"),  # public: no login (docs/cockpit.md)
     path("legal/", include("legal.urls")),
     path("", include("arbitration.urls")),
 ]

@@ -11,6 +11,8 @@ from arbitration.calendar import WorkingCalendar
 from supervision import selectors
 from supervision.choices import ReferralTrigger, Trigger
 from supervision.errors import CaseAlreadyOpen
+from supervision.rollups.build import rollups_first_day, rollups_rebuild
+from supervision.rollups.touch import rollup_days_touch, tickets_touch
 from supervision.services.cases import case_open
 from supervision.services.opening import SweepReport, cases_open_batch
 from supervision.services.referrals import referral_propose, refusal_reason
@@ -58,3 +60,23 @@ def on_bounce_rejected(sender, *, bounce, actor=None, **kwargs) -> None:
                 )
         except IntegrityError:
             pass  # a sweep opened it at the same moment
+
+
+# --- the cockpit's daily counts (docs/cockpit.md) --------------------------------------------------------------
+def on_tickets_received(sender, *, tickets, **kwargs) -> None:
+    rollup_days_touch({timezone.localdate(ticket.received_at) for ticket in tickets})
+
+
+def on_ticket_counts_changed(sender, *, ticket_ids, **kwargs) -> None:
+    tickets_touch(ticket_ids)
+
+
+def on_bounce_created(sender, *, bounce, **kwargs) -> None:
+    tickets_touch([bounce.ticket_id])
+
+
+def on_demo_seeded(sender, **kwargs) -> None:
+    """The demo writes its rows in bulk: count every day it filled."""
+    first = rollups_first_day()
+    if first is not None:
+        rollups_rebuild(first, timezone.localdate())

@@ -1,9 +1,16 @@
 """Celery tasks of supervision (beat schedule in settings); in the embedded default they run in-process."""
 
-from celery import shared_task
+import datetime as dt
 
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from supervision.cockpit.catalogue import catalogue_health_record
+from supervision.rollups.build import rollups_rebuild
 from supervision.services.cases import reminders_send
 from supervision.services.referrals import referral_dossier_store
+from supervision.services.reports import daily_report_issue_yesterday
 from supervision.services.scorecards import scorecards_compute_last_month
 from supervision.services.sweep import supervision_sweep
 
@@ -29,3 +36,20 @@ def referral_dossier_render_task(self, referral_id: int) -> None:
         if self.request.is_eager:
             raise
         raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
+
+
+@shared_task(acks_late=True)
+def rollups_rebuild_recent_task() -> int:
+    """Recount the last MINGZE_ROLLUP_REPAIR_DAYS days: repairs any after-commit recount that failed. Idempotent."""
+    today = timezone.localdate()
+    return rollups_rebuild(today - dt.timedelta(days=settings.MINGZE_ROLLUP_REPAIR_DAYS - 1), today)
+
+
+@shared_task
+def catalogue_health_record_task() -> int:
+    return catalogue_health_record().gaps
+
+
+@shared_task(acks_late=True)
+def daily_report_issue_task() -> str:
+    return daily_report_issue_yesterday().document_number

@@ -3,12 +3,20 @@ from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
 from .letters import LetterDraft, LetterTemplate, SupervisionLetter
 from .problems import Problem, ProblemTicket
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
+from .reports import DailyReport
+from .rollups import CatalogueHealth, DailyDepartmentVolume, DailyFriction, DailyVolume, FrictionKind
 from .scorecards import ScoreBulletin, Scorecard, ScoreEntry, ScorePeriod, ScorePeriodTransition
 
 __all__ = [
     "CaseAnswer",
     "CaseEvent",
+    "CatalogueHealth",
+    "DailyDepartmentVolume",
+    "DailyFriction",
+    "DailyReport",
+    "DailyVolume",
     "DisciplineReferral",
+    "FrictionKind",
     "LadderRule",
     "LetterDraft",
     "LetterTemplate",
