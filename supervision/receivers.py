@@ -72,7 +72,7 @@ def on_ticket_counts_changed(sender, *, ticket_ids, **kwargs) -> None:
 
 
 def on_bounce_created(sender, *, bounce, **kwargs) -> None:
-    tickets_touch([bounce.ticket_id])
+    tickets_touch([bounce.ticket_id], also=timezone.localdate(bounce.created_at))  # a bounce may be back-dated
 
 
 def on_demo_seeded(sender, **kwargs) -> None:

@@ -174,22 +174,20 @@ def volume_breakdowns(period: Period) -> dict[str, list[dict]]:
             period,
         ),
         "matter": _breakdown(by_family, family_names, period),
+        # Tickets filed against the city itself have no district: they are in the total, not in this breakdown.
         "district": _breakdown(
-            _volume_by(period, "district_code"), territories_by_code(TerritoryLevel.DISTRICT), period
+            Counter({k: n for k, n in _volume_by(period, "district_code").items() if k}),
+            territories_by_code(TerritoryLevel.DISTRICT),
+            period,
         ),
         "department": _breakdown(by_department, _departments(), period),
     }
 
 
 # --- heat map -----------------------------------------------------------------------------------------------------
-def heat_map(period: Period, *, district: str = "") -> dict:
-    """Matter family × district (or × street of one district): tickets received and disputes opened.
-
-    Disputes count pairs of parties (docs/cockpit.md): a dispute of two departments counts once.
-    """
+def _heat_counts(period: Period, district: str, families: dict[int, Named]) -> dict[tuple, dict]:
+    """(family, place) → tickets and disputes, places being districts or the streets of `district`."""
     column = "street_code" if district else "district_code"
-    places = territories_by_code(TerritoryLevel.STREET if district else TerritoryLevel.DISTRICT)
-    families = matter_families()
     cells: dict[tuple, dict] = defaultdict(lambda: {"tickets": 0, "disputes": 0})
     narrowed = {"district_code": district} if district else {}
     for model, field, measure, extra in (
@@ -206,28 +204,41 @@ def heat_map(period: Period, *, district: str = "") -> dict:
         for matter_id, place, n in rows:
             family = families.get(matter_id)
             cells[(family.key if family else matter_id, place)][measure] += n
-    family_names = {named.key: named for named in families.values()}
-    used_families = sorted(
-        {f for f, _p in cells}, key=lambda key: family_names[key].label if key in family_names else ""
-    )
-    used_places = sorted({p for _f, p in cells})
+    return cells
+
+
+def heat_map(period: Period, *, district: str = "") -> dict:
+    """Matter family × district (or × street of one district): tickets received and disputes opened.
+
+    Disputes count pairs of parties (docs/cockpit.md): a dispute of two departments counts once. `rows` holds the
+    same cells as `cells`, laid out as a table (None where a family has nothing in a place).
+    """
+    places = territories_by_code(TerritoryLevel.STREET if district else TerritoryLevel.DISTRICT)
+    families = matter_families()
+    counts = _heat_counts(period, district, families)
+    names = {named.key: named for named in families.values()}
+    used_families = sorted({f for f, _p in counts}, key=lambda key: names[key].label if key in names else "")
+    used_places = sorted({p for _f, p in counts})
+    cells = {
+        (f, p): {
+            "matter": f,
+            "place": p,
+            **n,
+            "url": ticket_list_url(period, **_cell_filters(names.get(f), places.get(p))),
+            "disputes_url": ticket_list_url(period, disputed=True, **_cell_filters(names.get(f), places.get(p))),
+        }
+        for (f, p), n in counts.items()
+    }
     return {
         "district": district,
-        "matters": [{"key": f, "label": family_names[f].label if f in family_names else str(f)} for f in used_families],
+        "matters": [{"key": f, "label": names[f].label if f in names else str(f)} for f in used_families],
         "places": [
             {"key": p, "label": places[p].label if p in places else p, "drill": not district} for p in used_places
         ],
-        "cells": [
-            {
-                "matter": f,
-                "place": p,
-                **counts,
-                "url": ticket_list_url(period, **_cell_filters(family_names.get(f), places.get(p))),
-                "disputes_url": ticket_list_url(
-                    period, disputed=True, **_cell_filters(family_names.get(f), places.get(p))
-                ),
-            }
-            for (f, p), counts in sorted(cells.items())
+        "cells": [cells[key] for key in sorted(cells)],
+        "rows": [
+            {"label": names[f].label if f in names else str(f), "cells": [cells.get((f, p)) for p in used_places]}
+            for f in used_families
         ],
     }
 

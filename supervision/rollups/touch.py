@@ -50,7 +50,9 @@ def rollup_days_touch(days: Iterable[dt.date]) -> None:
     pending.days.update(days)
 
 
-def tickets_touch(ticket_ids: Iterable[int]) -> None:
-    """The received days of these tickets, and today for the bounce or dispute that may have come with them."""
+def tickets_touch(ticket_ids: Iterable[int], *, also: dt.date | None = None) -> None:
+    """The received days of these tickets, today (for the bounce or dispute that may have come with them) and the
+    day `also` (an event's own day)."""
     moments = Ticket.objects.filter(pk__in=list(ticket_ids)).values_list("received_at", flat=True)
-    rollup_days_touch({timezone.localdate(), *(timezone.localdate(moment) for moment in moments)})
+    days = {timezone.localdate(), *(timezone.localdate(moment) for moment in moments)}
+    rollup_days_touch(days | ({also} if also else set()))
