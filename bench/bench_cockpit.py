@@ -67,8 +67,10 @@ WHERE a.ticket_id %% 200 = 0 AND NOT EXISTS (SELECT 1 FROM arbitration_bounce b 
 
 
 def prepare(cursor, user_id: int) -> None:
-    cursor.execute(PLACES_SQL, {"districts": DISTRICTS, "streets": STREETS})
-    cursor.execute(BOUNCES_SQL, {"user": user_id})
+    # One statement per execute: parameters go through server-side binding, which takes one command at a time.
+    for sql, params in ((PLACES_SQL, {"districts": DISTRICTS, "streets": STREETS}), (BOUNCES_SQL, {"user": user_id})):
+        for statement in filter(str.strip, sql.split(";\n")):
+            cursor.execute(statement, params)
     cursor.execute("VACUUM ANALYZE arbitration_territory")
     cursor.execute("VACUUM ANALYZE arbitration_bounce")
 
@@ -154,7 +156,6 @@ def main() -> None:
             print(f"generating {args.tickets:,} tickets, {args.open:,} open …", flush=True)
             began = time.perf_counter()
             city_generate(cursor, args.tickets, args.open)
-            cursor.execute("TRUNCATE arbitration_bounce")
             prepare(cursor, leader.pk)
             print(f"generated in {time.perf_counter() - began:.0f} s", flush=True)
     began = time.perf_counter()
@@ -166,7 +167,7 @@ def main() -> None:
             cursor.execute(f"SELECT count(*) FROM supervision_{table}")
             print(f"  supervision_{table}: {cursor.fetchone()[0]:,} rows")
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(leader)
     last = timezone.localdate()
     if args.explain:

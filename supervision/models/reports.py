@@ -1,5 +1,6 @@
 """Reports to leaders (docs/cockpit.md, "Reports")."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,15 @@ class DailyReport(IssuedDocument):
     """
 
     day = models.DateField(_("day reported"), unique=True)
+    # Empty when the schedule issued it (Celery beat, the command): no person signs a daily report.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+    )
     history = HistoricalRecords(excluded_fields=["data"])
 
     class Meta:

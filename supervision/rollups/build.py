@@ -1,7 +1,7 @@
 """Rebuilding the cockpit's daily counts exactly, for a range of days (docs/cockpit.md, "Rollups").
 
 One rule for every path: a day's rows are deleted and counted again from the tickets, bounces and disputes of that
-day, in one transaction. Counting is set-based (GROUP BY in the database, a week of days per query); Python only
+day, in one transaction. Counting is set-based (GROUP BY in the database, up to a month of days per query); Python only
 maps each territory to its district and street and writes the grouped rows in batches. Running it twice gives the
 same rows, so the nightly task, the command and the after-commit rebuild may overlap without harm.
 """
@@ -22,7 +22,7 @@ from arbitration.choices import AssignmentRole, TerritoryLevel
 from arbitration.models import Assignment, Bounce, Dispute, Territory, Ticket
 from supervision.models import DailyDepartmentVolume, DailyFriction, DailyVolume, FrictionKind
 
-CHUNK_DAYS = 7
+CHUNK_DAYS = 31  # a month per query: few round trips on a full rebuild, a bounded Counter in memory
 BATCH = 5000
 # pg_advisory_xact_lock key: one rebuild at a time, so two rebuilds of one day never interleave delete and insert.
 LOCK_KEY = 1_214_001
@@ -156,7 +156,7 @@ def _rebuild_span(first: dt.date, last: dt.date, where: dict[int, tuple[str, str
 
 
 def rollups_rebuild(first: dt.date, last: dt.date) -> int:
-    """Recount the days first..last (inclusive), a week per transaction. Returns the rows written."""
+    """Recount the days first..last (inclusive), up to CHUNK_DAYS per transaction. Returns the rows written."""
     where, written, day = places(), 0, first
     while day <= last:
         until = min(day + dt.timedelta(days=CHUNK_DAYS - 1), last)
