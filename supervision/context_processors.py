@@ -1,7 +1,6 @@
 from django.http import HttpRequest
 
-from supervision.cockpit.access import may_open_cockpit
-from supervision.views.reports import may_read_reports
+from supervision.cockpit.access import may_open_cockpit, may_read_reports
 
 
 def cockpit_links(request: HttpRequest) -> dict:

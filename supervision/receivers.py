@@ -10,6 +10,7 @@ from django.utils import timezone
 from arbitration.calendar import WorkingCalendar
 from supervision import selectors
 from supervision.choices import ReferralTrigger, Trigger
+from supervision.cockpit.catalogue import catalogue_health_record
 from supervision.errors import CaseAlreadyOpen
 from supervision.rollups.build import rollups_first_day, rollups_rebuild
 from supervision.rollups.touch import rollup_days_touch, tickets_touch
@@ -76,7 +77,8 @@ def on_bounce_created(sender, *, bounce, **kwargs) -> None:
 
 
 def on_demo_seeded(sender, **kwargs) -> None:
-    """The demo writes its rows in bulk: count every day it filled."""
+    """The demo writes its rows in bulk: count every day it filled, and today's catalogue health."""
     first = rollups_first_day()
     if first is not None:
         rollups_rebuild(first, timezone.localdate())
+    catalogue_health_record()

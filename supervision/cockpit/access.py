@@ -1,4 +1,5 @@
-"""Who may open the cockpit: the roles in MINGZE_COCKPIT_ROLES (city leaders and the centre's supervisors)."""
+"""Who may open the cockpit (MINGZE_COCKPIT_ROLES: city leaders and the centre's supervisors) and read the report
+register (MINGZE_REPORT_ROLES). The public rankings page needs no one."""
 
 from __future__ import annotations
 
@@ -14,3 +15,7 @@ def may_open_cockpit(user) -> bool:
 def ensure_cockpit(user) -> None:
     if not may_open_cockpit(user):
         raise PermissionDenied()
+
+
+def may_read_reports(user) -> bool:
+    return user.is_authenticated and user.has_role(*settings.MINGZE_REPORT_ROLES)

@@ -3,21 +3,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from arbitration.documents.views import document_pdf_response
+from supervision.cockpit.access import may_read_reports
 from supervision.cockpit.rankings import published_rankings
 from supervision.models import DailyReport, ScoreBulletin
 
 REGISTER_ROWS = 100
 DOCUMENTS = {"daily": DailyReport, "bulletin": ScoreBulletin}
-
-
-def may_read_reports(user) -> bool:
-    return user.is_authenticated and user.has_role(*settings.MINGZE_REPORT_ROLES)
 
 
 def _bulletins():

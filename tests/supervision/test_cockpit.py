@@ -266,3 +266,10 @@ def test_the_public_page_shows_only_published_quarterly_rankings(city, tmp_path,
     assert "2026年第1季度" in published_page and city["urban"].name in published_page
     assert not re.search(r"1[3-9]\d{9}", published_page)  # no citizen's phone, nor any ticket behind the figures
     assert "SD2026" not in published_page
+
+
+def test_the_cockpit_page_speaks_chinese(known_month, leader):
+    page = client_for(leader).get("/supervision/cockpit/", PERIOD).content.decode()
+    assert "领导驾驶舱" in page and "争议网络" in page and "去年同期" in page
+    for english in ("Leader's cockpit", "Dispute network", "Same period last year", "Heat map", "By channel"):
+        assert english not in page
