@@ -126,9 +126,12 @@ def _bucket_period(start: dt.date, period: Period) -> Period:
     return Period(max(start, period.first), min(end, period.last), "day")
 
 
+TOP_ROWS = 20  # a breakdown lists its largest rows, the heat map its busiest matter families: a cockpit, not a table
+
+
 def _breakdown(counts: Counter, names: dict, period: Period) -> list[dict]:
     rows = []
-    for key, n in counts.most_common():
+    for key, n in counts.most_common(TOP_ROWS):
         named = names.get(key)
         label = named.label if named else str(key)
         url = ticket_list_url(period, **named.filters) if named else ""
@@ -217,7 +220,12 @@ def heat_map(period: Period, *, district: str = "") -> dict:
     families = matter_families()
     counts = _heat_counts(period, district, families)
     names = {named.key: named for named in families.values()}
-    used_families = sorted({f for f, _p in counts}, key=lambda key: names[key].label if key in names else "")
+    by_family: Counter = Counter()
+    for (f, _p), n in counts.items():
+        by_family[f] += n["tickets"]
+    busiest = {f for f, _n in by_family.most_common(TOP_ROWS)}
+    counts = {key: n for key, n in counts.items() if key[0] in busiest}
+    used_families = sorted(busiest, key=lambda key: names[key].label if key in names else "")
     used_places = sorted({p for _f, p in counts})
     cells = {
         (f, p): {

@@ -6,6 +6,7 @@ more than the viewer may see. The filters and the counts share their rules (docs
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -20,4 +21,9 @@ def ticket_list_url(period: Period, *, disputed: bool = False, **filters: object
     else:
         query = {"received_from": period.first.isoformat(), "received_to": period.last.isoformat()}
     query.update({name: value for name, value in filters.items() if value not in (None, "")})
-    return f"{reverse('ticket-list')}?{urlencode(query)}"
+    return f"{_ticket_list()}?{urlencode(query)}"
+
+
+@cache
+def _ticket_list() -> str:
+    return reverse("ticket-list")  # the heat map builds hundreds of links: resolve the path once per process
