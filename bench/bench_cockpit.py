@@ -9,8 +9,9 @@ bureaus). The daily counts are built with the rebuild (`rebuild_rollups`, timed)
 as a city leader through the test client (URL routing, authorisation, JSON or HTML rendering included).
 
 Query plans (EXPLAIN ANALYZE, printed with --explain; read at 200,000 tickets): every cockpit read is a range scan
-of the `day`-leading unique index of its daily-count table (Index Scan or Bitmap Index Scan on daily_volume_key,
-daily_department_volume_key, daily_friction_key) followed by a HashAggregate; none touches arbitration_ticket.
+of the `day`-leading unique index of its daily-count table (Bitmap Index Scan on daily_volume_key,
+daily_place_volume_key, daily_friction_key; a Seq Scan of the small daily_department_volume table where the planner
+prefers it) followed by a HashAggregate; none touches arbitration_ticket.
 The remaining reads are small tables (matters, territories, departments, supervision cases, letters, referrals,
 disputes, catalogue health). A period's cost grows with the daily-count rows it covers, not with the ticket table.
 """
@@ -101,13 +102,13 @@ def explain(last) -> None:
 
     from django.db.models import Sum
 
-    from supervision.models import DailyDepartmentVolume, DailyFriction, DailyVolume
+    from supervision.models import DailyDepartmentVolume, DailyFriction, DailyPlaceVolume, DailyVolume
 
     first = last - dt.timedelta(days=29)
     span = {"day__gte": first, "day__lte": last}
     for name, queryset in {
         "trend": DailyVolume.objects.filter(**span).values_list("day").annotate(n=Sum("tickets")).order_by(),
-        "heat map": DailyVolume.objects.filter(**span)
+        "heat map": DailyPlaceVolume.objects.filter(**span)
         .values_list("matter_id", "district_code")
         .annotate(n=Sum("tickets"))
         .order_by(),
@@ -162,7 +163,7 @@ def main() -> None:
     call_command("rebuild_rollups", verbosity=0)
     print(f"rebuild_rollups (every day of the city): {time.perf_counter() - began:.1f} s", flush=True)
     with connection.cursor() as cursor:
-        for table in ("dailyvolume", "dailydepartmentvolume", "dailyfriction"):
+        for table in ("dailyvolume", "dailyplacevolume", "dailydepartmentvolume", "dailyfriction"):
             cursor.execute(f"VACUUM ANALYZE supervision_{table}")
             cursor.execute(f"SELECT count(*) FROM supervision_{table}")
             print(f"  supervision_{table}: {cursor.fetchone()[0]:,} rows")

@@ -29,6 +29,7 @@ from supervision.models import (
     CatalogueHealth,
     DailyDepartmentVolume,
     DailyFriction,
+    DailyPlaceVolume,
     DailyVolume,
     DisciplineReferral,
     FrictionKind,
@@ -139,9 +140,9 @@ def _breakdown(counts: Counter, names: dict, period: Period) -> list[dict]:
     return rows
 
 
-def _volume_by(period: Period, column: str) -> Counter:
+def _volume_by(period: Period, column: str, model=DailyVolume) -> Counter:
     rows = (
-        DailyVolume.objects.filter(day__gte=period.first, day__lte=period.last)
+        model.objects.filter(day__gte=period.first, day__lte=period.last)
         .values_list(column)
         .annotate(n=Sum("tickets"))
         .order_by()
@@ -153,7 +154,7 @@ def volume_breakdowns(period: Period) -> dict[str, list[dict]]:
     """The period's tickets by channel, request type, matter family, district and current lead department."""
     families = matter_families()
     by_family: Counter = Counter()
-    for matter_id, n in _volume_by(period, "matter_id").items():
+    for matter_id, n in _volume_by(period, "matter_id", DailyPlaceVolume).items():
         by_family[families[matter_id].key if matter_id in families else matter_id] += n
     family_names = {named.key: named for named in families.values()}
     by_department = Counter(
@@ -194,7 +195,7 @@ def _heat_counts(period: Period, district: str, families: dict[int, Named]) -> d
     cells: dict[tuple, dict] = defaultdict(lambda: {"tickets": 0, "disputes": 0})
     narrowed = {"district_code": district} if district else {}
     for model, field, measure, extra in (
-        (DailyVolume, "tickets", "tickets", {}),
+        (DailyPlaceVolume, "tickets", "tickets", {}),
         (DailyFriction, "events", "disputes", {"kind": FrictionKind.DISPUTE}),
     ):
         rows = (

@@ -4,7 +4,7 @@ from .letters import LetterDraft, LetterTemplate, SupervisionLetter
 from .problems import Problem, ProblemTicket
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
 from .reports import DailyReport
-from .rollups import CatalogueHealth, DailyDepartmentVolume, DailyFriction, DailyVolume, FrictionKind
+from .rollups import CatalogueHealth, DailyDepartmentVolume, DailyFriction, DailyPlaceVolume, DailyVolume, FrictionKind
 from .scorecards import ScoreBulletin, Scorecard, ScoreEntry, ScorePeriod, ScorePeriodTransition
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "CatalogueHealth",
     "DailyDepartmentVolume",
     "DailyFriction",
+    "DailyPlaceVolume",
     "DailyReport",
     "DailyVolume",
     "DisciplineReferral",

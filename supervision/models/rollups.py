@@ -10,41 +10,50 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DailyVolume(models.Model):
-    """每日诉求量: tickets received on a day, by channel, request type, matter and place.
+    """每日诉求量: tickets received on a day, by channel, request type and district ("" above a district).
 
-    The lead department is counted apart (DailyDepartmentVolume): crossed with matter and place it would make
-    this table nearly as long as the ticket table at city scale.
+    A few hundred rows a day whatever the city's size: the trend and the channel, type and district figures read
+    this. Matter and street are counted apart (DailyPlaceVolume), the lead department too (DailyDepartmentVolume):
+    crossed together they would make one table nearly as long as the ticket table at city scale.
     """
 
     day = models.DateField(_("day"))
     channel = models.CharField(_("channel"), max_length=16)
     request_type = models.CharField(_("request type"), max_length=16)
-    matter_id = models.IntegerField(_("matter"))
     district_code = models.CharField(_("district"), max_length=12)
-    street_code = models.CharField(_("street"), max_length=12)  # "" when the ticket's place is above a street
     tickets = models.PositiveIntegerField(_("tickets"))
 
     class Meta:
         verbose_name = _("daily volume")
         verbose_name_plural = _("daily volumes")
         constraints = [
+            models.UniqueConstraint(fields=["day", "channel", "request_type", "district_code"], name="daily_volume_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel}/{self.request_type} {self.district_code}: {self.tickets}"
+
+
+class DailyPlaceVolume(models.Model):
+    """每日事项属地诉求量: tickets received on a day, by matter (leaf), district and street — the heat map's counts."""
+
+    day = models.DateField(_("day"))
+    matter_id = models.IntegerField(_("matter"))
+    district_code = models.CharField(_("district"), max_length=12)
+    street_code = models.CharField(_("street"), max_length=12)  # "" when the ticket's place is above a street
+    tickets = models.PositiveIntegerField(_("tickets"))
+
+    class Meta:
+        verbose_name = _("daily volume by matter and place")
+        verbose_name_plural = _("daily volumes by matter and place")
+        constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "day",
-                    "channel",
-                    "request_type",
-                    "matter_id",
-                    "district_code",
-                    "street_code",
-                ],
-                name="daily_volume_key",
+                fields=["day", "matter_id", "district_code", "street_code"], name="daily_place_volume_key"
             )
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.day} {self.channel}/{self.request_type} {self.matter_id}@{self.street_code or self.district_code}"
-        )
+        return f"{self.day} {self.matter_id}@{self.street_code or self.district_code}: {self.tickets}"
 
 
 class DailyDepartmentVolume(models.Model):

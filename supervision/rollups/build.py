@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from arbitration.choices import AssignmentRole, TerritoryLevel
 from arbitration.models import Assignment, Bounce, Dispute, Territory, Ticket
-from supervision.models import DailyDepartmentVolume, DailyFriction, DailyVolume, FrictionKind
+from supervision.models import DailyDepartmentVolume, DailyFriction, DailyPlaceVolume, DailyVolume, FrictionKind
 
 CHUNK_DAYS = 31  # a month per query: few round trips on a full rebuild, a bounded Counter in memory
 BATCH = 5000
@@ -55,7 +55,8 @@ def _lead_department() -> Subquery:
     )
 
 
-def _volume_rows(start, end, where: dict[int, tuple[str, str]]) -> Iterator[DailyVolume]:
+def _volume_counts(start, end, where: dict[int, tuple[str, str]]) -> tuple[Counter, Counter]:
+    """One grouped scan of the tickets, folded into the two volume tables' keys."""
     grouped = (
         Ticket.objects.filter(received_at__gte=start, received_at__lt=end)
         .annotate(day=TruncDate("received_at"))
@@ -63,19 +64,23 @@ def _volume_rows(start, end, where: dict[int, tuple[str, str]]) -> Iterator[Dail
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts: Counter = Counter()
+    volume: Counter = Counter()
+    place: Counter = Counter()
     for day, channel, request_type, matter_id, territory_id, n in grouped.iterator(chunk_size=BATCH):
-        counts[(day, channel, request_type, matter_id, *where.get(territory_id, ("", "")))] += n
-    for (day, channel, request_type, matter_id, district, street), n in counts.items():
-        yield DailyVolume(
-            day=day,
-            channel=channel,
-            request_type=request_type,
-            matter_id=matter_id,
-            district_code=district,
-            street_code=street,
-            tickets=n,
-        )
+        district, street = where.get(territory_id, ("", ""))
+        volume[(day, channel, request_type, district)] += n
+        place[(day, matter_id, district, street)] += n
+    return volume, place
+
+
+def _volume_rows(volume: Counter) -> Iterator[DailyVolume]:
+    for (day, channel, request_type, district), n in volume.items():
+        yield DailyVolume(day=day, channel=channel, request_type=request_type, district_code=district, tickets=n)
+
+
+def _place_rows(place: Counter) -> Iterator[DailyPlaceVolume]:
+    for (day, matter_id, district, street), n in place.items():
+        yield DailyPlaceVolume(day=day, matter_id=matter_id, district_code=district, street_code=street, tickets=n)
 
 
 def _department_rows(start, end) -> Iterator[DailyDepartmentVolume]:
@@ -146,10 +151,12 @@ def _rebuild_span(first: dt.date, last: dt.date, where: dict[int, tuple[str, str
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
     start, end = day_range(first, last)
-    for model in (DailyVolume, DailyDepartmentVolume, DailyFriction):
+    for model in (DailyVolume, DailyPlaceVolume, DailyDepartmentVolume, DailyFriction):
         model.objects.filter(day__gte=first, day__lte=last).delete()
+    volume, place = _volume_counts(start, end, where)
     return (
-        _bulk_insert(DailyVolume, _volume_rows(start, end, where))
+        _bulk_insert(DailyVolume, _volume_rows(volume))
+        + _bulk_insert(DailyPlaceVolume, _place_rows(place))
         + _bulk_insert(DailyDepartmentVolume, _department_rows(start, end))
         + _bulk_insert(DailyFriction, _friction_rows(start, end, where))
     )
