@@ -14,6 +14,10 @@ daily_place_volume_key, daily_friction_key; a Seq Scan of the small daily_depart
 prefers it) followed by a HashAggregate; none touches arbitration_ticket.
 The remaining reads are small tables (matters, territories, departments, supervision cases, letters, referrals,
 disputes, catalogue health). A period's cost grows with the daily-count rows it covers, not with the ticket table.
+Measured at 200,000 tickets: daily_volume holds 10,920 rows (260 for 30 days; 0.1 ms), but daily_place_volume holds
+about one row per ticket (199,647), because this city's 500 matters are all roots and its tickets fall uniformly on
+500 matters × 2,000 places; its 30-day heat-map read takes 22,130 rows (17 ms). At 10,000,000 tickets that read is
+the one to watch: a catalogue with matter families, or counting the heat map by family, shrinks it.
 """
 
 from __future__ import annotations
