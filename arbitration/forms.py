@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from arbitration.choices import ReorganisationKind, TerritoryLevel, TicketStatus
+from arbitration.choices import Channel, ReorganisationKind, RequestType, TerritoryLevel, TicketStatus
 from arbitration.models import Department, Matter, Territory
 from arbitration.selectors import TicketFilters
 
@@ -62,11 +62,28 @@ class TicketFilterForm(forms.Form):
     received_to = forms.DateField(
         label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices])
+    request_type = forms.ChoiceField(
+        label=_("Request type"), required=False, choices=[("", _("All request types")), *RequestType.choices]
+    )
+    lead = forms.ModelChoiceField(
+        label=_("Lead department now"),
+        required=False,
+        empty_label=_("Any lead"),
+        queryset=Department.objects.only("code", "name").order_by("code"),
+    )
+    disputed_from = forms.DateField(
+        label=_("Disputed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    disputed_to = forms.DateField(
+        label=_("Disputed to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, departments=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if departments is not None:  # a liaison filters among their own departments only
             self.fields["department"].queryset = departments
+            self.fields["lead"].queryset = departments
 
     def filters(self) -> TicketFilters:
         data = (
@@ -83,6 +100,11 @@ class TicketFilterForm(forms.Form):
             received_to=data.get("received_to"),
             text=(data.get("q") or "").strip(),
             urgency=data.get("urgency") or "",
+            channel=data.get("channel") or "",
+            request_type=data.get("request_type") or "",
+            lead=data.get("lead"),
+            disputed_from=data.get("disputed_from"),
+            disputed_to=data.get("disputed_to"),
         )
 
 

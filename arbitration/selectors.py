@@ -21,12 +21,13 @@ from arbitration.access import mask_name, mask_phone
 from arbitration.choices import (
     OPEN_TICKET_STATUSES,
     PLATFORM_EVENT_KINDS,
+    AssignmentRole,
     Resolution,
     Satisfaction,
     TicketEventKind,
     TicketStatus,
 )
-from arbitration.models import Assignment, Department, Matter, Territory, Ticket, TicketEvent
+from arbitration.models import Assignment, Department, Dispute, Matter, Territory, Ticket, TicketEvent
 
 # A ticket is "due soon" this long before its limit (DOMAIN.md §3: the yellow card; local configuration).
 DUE_SOON = dt.timedelta(hours=settings.MINGZE_DUE_SOON_HOURS)
@@ -48,6 +49,12 @@ class TicketFilters:
     received_to: dt.date | None = None
     text: str = ""
     urgency: str = ""  # "overdue" or "due_soon"
+    # The cockpit's drill-downs (docs/cockpit.md) narrow by these too.
+    channel: str = ""
+    request_type: str = ""
+    lead: Department | None = None  # the department leading the ticket now (not any it ever had)
+    disputed_from: dt.date | None = None  # a dispute opened on or after this day
+    disputed_to: dt.date | None = None
 
 
 def with_urgency(queryset: QuerySet[Ticket], *, now: dt.datetime | None = None) -> QuerySet[Ticket]:
@@ -96,10 +103,39 @@ def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
         queryset = queryset.filter(received_at__lt=end)
     if filters.text:
         queryset = queryset.filter(Q(hotline_no__icontains=filters.text) | Q(title__icontains=filters.text))
+    queryset = _cockpit_filters(queryset, filters)
     queryset = with_urgency(queryset)
     if filters.urgency:
         queryset = queryset.filter(urgency=filters.urgency)
     return queryset.select_related("matter", "territory").prefetch_related(active_assignments())
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), timezone.get_current_timezone())
+
+
+def _cockpit_filters(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
+    """The filters the cockpit's figures drill down with, each the rule its count uses (docs/cockpit.md)."""
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.request_type:
+        queryset = queryset.filter(request_type=filters.request_type)
+    if filters.lead is not None:
+        queryset = queryset.filter(
+            models.Exists(
+                Assignment.objects.filter(
+                    ticket=models.OuterRef("pk"), department=filters.lead, role=AssignmentRole.LEAD, ended_at=None
+                )
+            )
+        )
+    if filters.disputed_from is not None or filters.disputed_to is not None:
+        disputes = Dispute.objects.filter(ticket=models.OuterRef("pk"))
+        if filters.disputed_from is not None:
+            disputes = disputes.filter(opened_at__gte=_day_start(filters.disputed_from))
+        if filters.disputed_to is not None:
+            disputes = disputes.filter(opened_at__lt=_day_start(filters.disputed_to + dt.timedelta(days=1)))
+        queryset = queryset.filter(models.Exists(disputes))
+    return queryset
 
 
 def active_assignments() -> Prefetch:

@@ -37,3 +37,7 @@ leader_decision_refused = Signal()
 # have moved. Keyword arguments: reorganisation (arbitration.models.Reorganisation), moves (list of
 # (from_department_id, to_department_id) pairs), actor. Supervision moves its monthly topics and their grants.
 departments_reorganised = Signal()
+# Something a ticket is counted by changed: it was re-sent with new fields, given to a department or taken from
+# one, or disputed. Sent inside the changing transaction. Keyword arguments: ticket_ids (list of int).
+# Supervision recomputes the cockpit's daily counts of the days concerned (docs/cockpit.md).
+ticket_counts_changed = Signal()

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from arbitration.oidc import LoginView, SignOnCallbackView, SignOnStartView
+from supervision.views import reports
 
 api_v1 = [
     path("", include("arbitration.api.urls")),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("supervision/", include("supervision.urls")),
+    path("rankings/", reports.public_rankings, name="public-rankings"),  # public: no login (docs/cockpit.md)
     path("legal/", include("legal.urls")),
     path("", include("arbitration.urls")),
 ]

@@ -11,10 +11,11 @@ class LegalConfig(AppConfig):
 
     def ready(self) -> None:
         from arbitration import signals
-        from legal import home, receivers
+        from legal import figures, home, receivers
 
         signals.ticket_received.connect(receivers.on_ticket_received, dispatch_uid="legal.ticket_received")
         signals.bounce_created.connect(receivers.on_bounce_created, dispatch_uid="legal.bounce_created")
         signals.demo_seeded.connect(receivers.on_demo_seeded, dispatch_uid="legal.demo_seeded")
         post_migrate.connect(receivers.on_post_migrate, sender=self, dispatch_uid="legal.reference")
         home.register()
+        figures.register()

@@ -9,6 +9,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from supervision.models import (
     CaseEvent,
+    CatalogueHealth,
+    DailyReport,
     DisciplineReferral,
     LadderRule,
     LetterDraft,
@@ -36,7 +38,7 @@ from supervision.models import (
 from supervision.texts.placeholders import REQUIRED, placeholders_for
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnly:
     """Records written by services: shown, never edited here (edits would skip the domain rows)."""
 
     def has_add_permission(self, request) -> bool:
@@ -47,6 +49,10 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(LadderRule)
@@ -188,6 +194,20 @@ class ScoreBulletinAdmin(ReadOnlyAdmin):
     list_display = ["document_number", "period", "issued_at", "issued_by", "render_status"]
     list_filter = ["render_status"]
     search_fields = ["document_number"]
+
+
+@admin.register(DailyReport)
+class DailyReportAdmin(ReadOnlyAdmin):
+    list_display = ["document_number", "day", "issued_at", "issued_by", "render_status"]
+    list_filter = ["render_status"]
+    search_fields = ["document_number"]
+
+
+@admin.register(CatalogueHealth)
+class CatalogueHealthAdmin(ReadOnly, admin.ModelAdmin):
+    """Derived daily counts (docs/cockpit.md), written by the daily task; not historied."""
+
+    list_display = ["day", "gaps", "settled_gaps", "overlaps", "settled_overlaps"]
 
 
 @admin.register(DisciplineReferral)

@@ -25,6 +25,8 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         # Arbitration never imports supervision: it sends signals, and supervision listens here.
         from arbitration import signals
+        from arbitration.choices import Role
+        from arbitration.views.home import home_page_register
         from supervision import receivers
         from supervision.checks import referral_rules_check
 
@@ -36,8 +38,15 @@ class SupervisionConfig(AppConfig):
             receivers.on_leader_decision_refused, dispatch_uid="supervision.leader_decision_refused"
         )
         signals.bounce_rejected.connect(receivers.on_bounce_rejected, dispatch_uid="supervision.bounce_rejected")
-        signals.ticket_received.connect(receivers.on_ticket_received, dispatch_uid="supervision.ticket_received")
         signals.departments_reorganised.connect(
             receivers.on_departments_reorganised, dispatch_uid="supervision.departments_reorganised"
         )
         signals.demo_seeded.connect(_demo_seeded, dispatch_uid="supervision.demo_seeded")
+        # The cockpit's daily counts follow every change they count (docs/cockpit.md); topics gather arrivals.
+        signals.ticket_received.connect(receivers.on_tickets_received, dispatch_uid="supervision.ticket_received")
+        signals.ticket_counts_changed.connect(
+            receivers.on_ticket_counts_changed, dispatch_uid="supervision.rollups_changed"
+        )
+        signals.bounce_created.connect(receivers.on_bounce_created, dispatch_uid="supervision.rollups_bounce")
+        signals.demo_seeded.connect(receivers.on_demo_seeded, dispatch_uid="supervision.rollups_demo")
+        home_page_register(Role.CITY_LEADER, "supervision:cockpit")

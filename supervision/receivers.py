@@ -10,7 +10,10 @@ from django.utils import timezone
 from arbitration.calendar import WorkingCalendar
 from supervision import selectors
 from supervision.choices import ReferralTrigger, Trigger
+from supervision.cockpit.catalogue import catalogue_health_record
 from supervision.errors import CaseAlreadyOpen
+from supervision.rollups.build import rollups_first_day, rollups_rebuild
+from supervision.rollups.touch import rollup_days_touch, tickets_touch
 from supervision.services.cases import case_open
 from supervision.services.opening import SweepReport, cases_open_batch
 from supervision.services.referrals import referral_propose, refusal_reason
@@ -61,11 +64,30 @@ def on_bounce_rejected(sender, *, bounce, actor=None, **kwargs) -> None:
             pass  # a sweep opened it at the same moment
 
 
-def on_ticket_received(sender, *, tickets, actor=None, **kwargs) -> None:
-    """New tickets join the working monthly topics whose rule they match (docs/topics.md)."""
-    topics_gather_arrivals(tickets)
-
-
 def on_departments_reorganised(sender, *, reorganisation, moves, actor=None, **kwargs) -> None:
     """Monthly topics and their grants follow the departments that merged or split (docs/topics.md)."""
     topics_follow_reorganisation(moves=moves, actor=actor, reason=reorganisation.title)
+
+
+# --- the cockpit's daily counts (docs/cockpit.md) --------------------------------------------------------------
+def on_tickets_received(sender, *, tickets, **kwargs) -> None:
+    """New tickets are counted on their days (docs/cockpit.md) and join the working monthly topics whose rule they
+    match (docs/topics.md)."""
+    rollup_days_touch({timezone.localdate(ticket.received_at) for ticket in tickets})
+    topics_gather_arrivals(tickets)
+
+
+def on_ticket_counts_changed(sender, *, ticket_ids, **kwargs) -> None:
+    tickets_touch(ticket_ids)
+
+
+def on_bounce_created(sender, *, bounce, **kwargs) -> None:
+    tickets_touch([bounce.ticket_id], also=timezone.localdate(bounce.created_at))  # a bounce may be back-dated
+
+
+def on_demo_seeded(sender, **kwargs) -> None:
+    """The demo writes its rows in bulk: count every day it filled, and today's catalogue health."""
+    first = rollups_first_day()
+    if first is not None:
+        rollups_rebuild(first, timezone.localdate())
+    catalogue_health_record()

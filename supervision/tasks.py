@@ -1,10 +1,17 @@
 """Celery tasks of supervision (beat schedule in settings); in the embedded default they run in-process."""
 
+import datetime as dt
+
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from supervision.alerts.run import surges_detect
+from supervision.cockpit.catalogue import catalogue_health_record
+from supervision.rollups.build import rollups_rebuild
 from supervision.services.cases import reminders_send
 from supervision.services.referrals import referral_dossier_store
+from supervision.services.reports import daily_report_issue_yesterday
 from supervision.services.scorecards import scorecards_compute_last_month
 from supervision.services.sweep import supervision_sweep
 
@@ -36,3 +43,20 @@ def referral_dossier_render_task(self, referral_id: int) -> None:
 def surges_detect_task() -> str:
     """Celery beat, daily: detect surges of yesterday. Idempotent per series and day (docs/alerts.md)."""
     return surges_detect().summary()
+
+
+@shared_task(acks_late=True)
+def rollups_rebuild_recent_task() -> int:
+    """Recount the last MINGZE_ROLLUP_REPAIR_DAYS days: repairs any after-commit recount that failed. Idempotent."""
+    today = timezone.localdate()
+    return rollups_rebuild(today - dt.timedelta(days=settings.MINGZE_ROLLUP_REPAIR_DAYS - 1), today)
+
+
+@shared_task
+def catalogue_health_record_task() -> int:
+    return catalogue_health_record().gaps
+
+
+@shared_task(acks_late=True)
+def daily_report_issue_task() -> str:
+    return daily_report_issue_yesterday().document_number

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from supervision.views import alerts, pages, scorecards, topics
+from supervision.views import alerts, cockpit, pages, reports, scorecards, topics
 
 app_name = "supervision"
 urlpatterns = [
     path("", pages.queue, name="queue"),
+    path("cockpit/", cockpit.cockpit_page, name="cockpit"),
+    path("reports/", reports.report_register, name="reports"),
+    path("reports/<slug:kind>/<int:document_id>/pdf/", reports.report_pdf, name="report_pdf"),
     path("cases/open/", pages.case_open, name="case_open"),
     path("sweep/", pages.sweep_run, name="sweep"),
     path("cases/<int:case_id>/", pages.case_detail, name="case"),

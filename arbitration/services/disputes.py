@@ -46,6 +46,7 @@ from arbitration.models import (
 )
 from arbitration.services.precedents import default_scope_for, scope_territory
 from arbitration.services.rulings import agreement_issue
+from arbitration.signals import ticket_counts_changed
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ def dispute_open(*, ticket_id: int, actor, trigger: str, party_ids: Iterable[int
         reason=reason,
         data={"dispute": dispute.pk, "trigger": trigger},
     )
+    ticket_counts_changed.send(sender=Dispute, ticket_ids=[ticket.pk])
     return dispute
 
 

@@ -16,7 +16,7 @@ from arbitration.errors import CalendarYearMissing, NotFound
 from arbitration.history import real_user, save_attributed
 from arbitration.models import Assignment, Department, Ticket, TicketEvent, TimeLimitTier
 from arbitration.services.copy_writer import Table, Writer
-from arbitration.signals import ticket_received
+from arbitration.signals import ticket_counts_changed, ticket_received
 
 INTAKE_REASON = "received from the hotline platform"
 
@@ -160,6 +160,7 @@ def _ticket_update(
         reason=reason,
         data={"fields": sorted(changed)},
     )
+    ticket_counts_changed.send(sender=Ticket, ticket_ids=[ticket.pk])
     return IntakeResult(ticket=ticket, created=False, changed_fields=changed)
 
 
@@ -193,6 +194,8 @@ def assignments_end(ticket: Ticket, *, role: str | None = None, actor, reason: s
     for assignment in active:
         assignment_end(assignment, actor=actor, reason=reason, at=now)
         ended += 1
+    if ended:
+        ticket_counts_changed.send(sender=Ticket, ticket_ids=[ticket.pk])
     return ended
 
 
@@ -239,6 +242,7 @@ def assignment_create(
     )
     if ticket.dispatched_at is None or ticket.status == TicketStatus.RECEIVED:
         ticket_start_clock(ticket, at=ticket.dispatched_at or now, actor=actor, reason=reason or "dispatched")
+    ticket_counts_changed.send(sender=Ticket, ticket_ids=[ticket.pk])
     return assignment
 
 

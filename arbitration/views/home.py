@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from arbitration import access, selectors
 from arbitration.choices import Role
@@ -33,6 +33,13 @@ class HomeCard:
 
 
 HOME_CARDS: dict[str, list[HomeCard]] = defaultdict(list)
+# A role whose home is another page altogether (a city leader's is the cockpit): role → URL name.
+HOME_PAGES: dict[str, str] = {}
+
+
+def home_page_register(role: str, url_name: str) -> None:
+    """Send every user holding `role` from the home page to `url_name` instead of the cards."""
+    HOME_PAGES[role] = url_name
 
 
 def home_card_register(role: str, template: str, *, context: CardContext | None = None, order: int = 100) -> None:
@@ -55,6 +62,9 @@ def home_cards_for(request: HttpRequest) -> list[tuple[str, dict]]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    for role in sorted(request.user.roles):
+        if role in HOME_PAGES:
+            return redirect(HOME_PAGES[role])
     return render(
         request,
         "arbitration/home.html",

@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "arbitration.context_processors.roles",
+                "supervision.context_processors.cockpit_links",
             ],
         },
     },
@@ -311,6 +312,7 @@ MINGZE_DOCUMENT_ISSUERS = {
     "dossier": "明责卷",  # 移送卷宗: the dossier sent to the discipline commission with the referral
     "topic_report": "明责题",  # 每月一题结题报告: the closing report of a monthly topic
     "surge_bulletin": "明责预",  # 风险预警参阅件 of a surge alert (docs/alerts.md)
+    "daily_report": "明责报",  # 工作日报 to the city's leaders
 } | env.dict("MINGZE_DOCUMENT_ISSUERS", default={})
 MINGZE_ISSUER_NAME = env("MINGZE_ISSUER_NAME", default="明州市12345政务服务便民热线管理办公室")
 # The office's licensed 公文 fonts, one file per role (TrueType outlines: .ttf, .ttc, or a TrueType-flavoured
@@ -451,6 +453,34 @@ CELERY_BEAT_SCHEDULE["supervision-scorecards"] = {
     # Recomputes last month's (and quarter's) draft with the facts that arrived since; a published period is left
     # alone, so running it often is harmless.
     "schedule": 6 * 60 * 60,
+}
+
+# --- Cockpit (docs/cockpit.md) ------------------------------------------------------------------------
+# Roles that open the cockpit (arbitration.choices.Role codes): city leaders and the centre's supervisors.
+MINGZE_COCKPIT_ROLES = env.list("MINGZE_COCKPIT_ROLES", default=["city_leader", "supervisor"])
+# Days the nightly task recounts; after-commit recounts keep them current in between.
+MINGZE_ROLLUP_REPAIR_DAYS = env.int("MINGZE_ROLLUP_REPAIR_DAYS", default=7)
+# Bounded search for rings in the dispute network: the longest ring looked for, and how many are listed.
+MINGZE_NETWORK_RING_MAX_LENGTH = env.int("MINGZE_NETWORK_RING_MAX_LENGTH", default=5)
+MINGZE_NETWORK_RING_LIMIT = env.int("MINGZE_NETWORK_RING_LIMIT", default=50)
+CELERY_BEAT_SCHEDULE["supervision-catalogue-health"] = {
+    "task": "supervision.tasks.catalogue_health_record_task",
+    "schedule": crontab(hour=2, minute=30),  # one row a day; a second run the same day replaces it
+}
+# The daily work report (工作日报): whom it is addressed to and copied to (docs/cockpit.md, "Reports").
+MINGZE_DAILY_REPORT_ADDRESSEE = env("MINGZE_DAILY_REPORT_ADDRESSEE", default="市政府领导")
+MINGZE_DAILY_REPORT_CC = env.list("MINGZE_DAILY_REPORT_CC", default=["市纪委监委"])
+# Roles that read the report register (daily reports and bulletins): leaders, supervisors, the discipline liaison.
+MINGZE_REPORT_ROLES = env.list(
+    "MINGZE_REPORT_ROLES", default=["city_leader", "supervisor", "discipline_liaison", "administrator"]
+)
+CELERY_BEAT_SCHEDULE["supervision-daily-report"] = {
+    "task": "supervision.tasks.daily_report_issue_task",
+    "schedule": crontab(hour=7, minute=30),  # yesterday, after the nightly recount; once per day whatever happens
+}
+CELERY_BEAT_SCHEDULE["supervision-rollups"] = {
+    "task": "supervision.tasks.rollups_rebuild_recent_task",
+    "schedule": crontab(hour=2, minute=0),  # an exact recount: overlapping or doubled runs give the same rows
 }
 
 # --- Legal desk -----------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from supervision.api import alerts, scorecards, topics, views
+from supervision.api import alerts, cockpit, scorecards, topics, views
 
 app_name = "supervision-api"
 urlpatterns = [
+    path("cockpit/", cockpit.CockpitFigures.as_view(), name="cockpit"),
+    path("cockpit/heat-map/", cockpit.CockpitHeatMap.as_view(), name="cockpit-heat-map"),
+    path("cockpit/network/", cockpit.CockpitNetwork.as_view(), name="cockpit-network"),
     path("cases/", views.CaseList.as_view(), name="cases"),
     path("cases/<int:case_id>/", views.CaseDetail.as_view(), name="case"),
     path("cases/<int:case_id>/raise/", views.CaseRaise.as_view(), name="case-raise"),

@@ -4,6 +4,8 @@ from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
 from .letters import LetterDraft, LetterTemplate, SupervisionLetter
 from .problems import Problem, ProblemTicket
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
+from .reports import DailyReport
+from .rollups import CatalogueHealth, DailyDepartmentVolume, DailyFriction, DailyPlaceVolume, DailyVolume, FrictionKind
 from .scorecards import ScoreBulletin, Scorecard, ScoreEntry, ScorePeriod, ScorePeriodTransition
 from .topics import (
     Topic,
@@ -18,7 +20,14 @@ from .topics import (
 __all__ = [
     "CaseAnswer",
     "CaseEvent",
+    "CatalogueHealth",
+    "DailyDepartmentVolume",
+    "DailyFriction",
+    "DailyPlaceVolume",
+    "DailyReport",
+    "DailyVolume",
     "DisciplineReferral",
+    "FrictionKind",
     "LadderRule",
     "LetterDraft",
     "LetterTemplate",

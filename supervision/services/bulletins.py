@@ -45,7 +45,7 @@ def percent(rate: Decimal | None) -> str:
     return "暂无数据" if rate is None else f"{rate * 100:.1f}%"
 
 
-def _group_name(group: str) -> str:
+def group_name(group: str) -> str:
     return str(DepartmentKind(group).label) if group in DepartmentKind.values else group
 
 
@@ -59,7 +59,7 @@ def _groups(cards: list[Scorecard]) -> dict[str, list[Scorecard]]:
 def _ranking(groups: dict[str, list[Scorecard]]) -> list[str]:
     paragraphs = ["二、各类单位排名"]
     for position, (group, members) in enumerate(groups.items(), start=1):
-        paragraphs.append(f"（{chinese_numeral(position)}）{_group_name(group)}")
+        paragraphs.append(f"（{chinese_numeral(position)}）{group_name(group)}")
         for card in members:
             if card.rank == 0:
                 continue
@@ -76,7 +76,7 @@ def bulletin_paragraphs(period: ScorePeriod, cards: list[Scorecard]) -> list[str
     tickets = sum(card.tickets for card in cards)
     perfect = [card.department.name for card in cards if card.perfect]
     bottom = [
-        f"{_group_name(group)}：{'、'.join(card.department.name for card in members if card.in_bottom)}。"
+        f"{group_name(group)}：{'、'.join(card.department.name for card in members if card.in_bottom)}。"
         for group, members in groups.items()
         if any(card.in_bottom for card in members)
     ]

@@ -1,0 +1,1 @@
+"""The leader's cockpit (领导驾驶舱): figures from the daily counts, the dispute network, drill-down links."""

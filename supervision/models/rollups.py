@@ -1,0 +1,138 @@
+"""The cockpit's daily counts (docs/cockpit.md): small tables the cockpit reads instead of the ticket table.
+
+They are derived data, rebuilt exactly from tickets, bounces and disputes for any day range, so they are neither
+historied nor audited. Keys are plain numbers and codes rather than foreign keys: 0 and "" mean "none", so a
+unique constraint covers every row on both databases (NULLs would never collide).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DailyVolume(models.Model):
+    """每日诉求量: tickets received on a day, by channel, request type and district ("" above a district).
+
+    A few hundred rows a day whatever the city's size: the trend and the channel, type and district figures read
+    this. Matter and street are counted apart (DailyPlaceVolume), the lead department too (DailyDepartmentVolume):
+    crossed together they would make one table nearly as long as the ticket table at city scale.
+    """
+
+    day = models.DateField(_("day"))
+    channel = models.CharField(_("channel"), max_length=16)
+    request_type = models.CharField(_("request type"), max_length=16)
+    district_code = models.CharField(_("district"), max_length=12)
+    tickets = models.PositiveIntegerField(_("tickets"))
+
+    class Meta:
+        verbose_name = _("daily volume")
+        verbose_name_plural = _("daily volumes")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "channel", "request_type", "district_code"], name="daily_volume_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel}/{self.request_type} {self.district_code}: {self.tickets}"
+
+
+class DailyPlaceVolume(models.Model):
+    """每日事项属地诉求量: tickets received on a day, by matter (leaf), district and street — the heat map's counts."""
+
+    day = models.DateField(_("day"))
+    matter_id = models.IntegerField(_("matter"))
+    district_code = models.CharField(_("district"), max_length=12)
+    street_code = models.CharField(_("street"), max_length=12)  # "" when the ticket's place is above a street
+    tickets = models.PositiveIntegerField(_("tickets"))
+
+    class Meta:
+        verbose_name = _("daily volume by matter and place")
+        verbose_name_plural = _("daily volumes by matter and place")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "matter_id", "district_code", "street_code"], name="daily_place_volume_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.matter_id}@{self.street_code or self.district_code}: {self.tickets}"
+
+
+class DailyDepartmentVolume(models.Model):
+    """每日单位诉求量: tickets received on a day by the department that leads them now (0: none yet)."""
+
+    day = models.DateField(_("day"))
+    department_id = models.IntegerField(_("lead department"))
+    tickets = models.PositiveIntegerField(_("tickets"))
+
+    class Meta:
+        verbose_name = _("daily volume by department")
+        verbose_name_plural = _("daily volumes by department")
+        constraints = [models.UniqueConstraint(fields=["day", "department_id"], name="daily_department_volume_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}: {self.tickets}"
+
+
+class FrictionKind(models.TextChoices):
+    BOUNCE = "bounce", _("Bounce")
+    DISPUTE = "dispute", _("Dispute")
+
+
+class DailyFriction(models.Model):
+    """每日退单与争议: bounces and disputes of a day between two departments, by the ticket's matter and place.
+
+    A bounce runs from the bouncing department to the one it proposed (0 when it proposed none). A dispute counts
+    once for each pair of its parties, lower id first; it has no direction (each party says the ticket is the
+    other's), so the dispute network reads it both ways.
+    """
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=8, choices=FrictionKind)
+    matter_id = models.IntegerField(_("matter"))
+    district_code = models.CharField(_("district"), max_length=12)
+    street_code = models.CharField(_("street"), max_length=12)
+    from_department_id = models.IntegerField(_("from department"))
+    to_department_id = models.IntegerField(_("to department"))
+    events = models.PositiveIntegerField(_("events"))
+
+    class Meta:
+        verbose_name = _("daily bounces and disputes")
+        verbose_name_plural = _("daily bounces and disputes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "kind",
+                    "matter_id",
+                    "district_code",
+                    "street_code",
+                    "from_department_id",
+                    "to_department_id",
+                ],
+                name="daily_friction_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.from_department_id}→{self.to_department_id}: {self.events}"
+
+
+class CatalogueHealth(models.Model):
+    """目录健康度: the duty catalogue's gaps and overlaps as they stood on a day, counted once a day.
+
+    Gaps and overlaps are whole-catalogue walks of the jurisdiction graph (seconds at city scale), so the cockpit
+    reads these daily counts instead of walking the graph in a request.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    gaps = models.PositiveIntegerField(_("gaps"))
+    settled_gaps = models.PositiveIntegerField(_("gaps filled by precedents"))
+    overlaps = models.PositiveIntegerField(_("overlaps"))
+    settled_overlaps = models.PositiveIntegerField(_("overlaps settled by precedents"))
+
+    class Meta:
+        verbose_name = _("catalogue health")
+        verbose_name_plural = _("catalogue health")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.gaps} / {self.overlaps}"

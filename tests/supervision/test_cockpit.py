@@ -1,0 +1,275 @@
+"""The leader's cockpit: figures on known data, drill-down to exactly the counted tickets, who may open it, the
+dispute network's ring, the daily report PDF and the public rankings (docs/cockpit.md).
+
+Tickets arrive through the intake API and change through the services, as in production; the daily counts follow
+them after each commit (django_capture_on_commit_callbacks runs what the commit would run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+from rest_framework.test import APIClient
+
+from arbitration.choices import AssignmentRole, Role
+from arbitration.models import BounceReason, Ticket
+from arbitration.services.bounces import bounce_create
+from supervision.choices import PeriodKind, PeriodStatus
+from supervision.cockpit.catalogue import catalogue_health_record
+from supervision.models import CatalogueHealth, DailyReport, ScorePeriod
+from supervision.services.reports import daily_report_issue
+from supervision.services.scorecards import scorecards_compute, scorecards_publish
+from tests import factories
+from tests.supervision import score_month
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/supervision/cockpit/"
+PERIOD = {"first": "2026-03-01", "last": "2026-03-31"}
+NUMBER = re.compile(r"CK\d{4}")
+
+
+@pytest.fixture
+def leader(db):
+    return factories.user("leader", Role.CITY_LEADER)
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def receive(client, number: str, *, day: int, place: str, matter: str = "010101", lead: str | None = None, **extra):
+    payload = {
+        "hotline_no": number,
+        "received_at": f"2026-03-{day:02d}T09:00:00+08:00",
+        "request_type": "complaint",
+        "matter": matter,
+        "territory": place,
+        "title": "诉求",
+        "content": "内容",
+        **extra,
+    }
+    if lead:
+        payload["dispatched_to"] = lead
+    assert client.post("/api/v1/tickets/", payload, format="json").status_code == 201, payload
+
+
+@pytest.fixture
+def known_month(city, dispatcher, django_capture_on_commit_callbacks):
+    """Five tickets in March 2026: three in district A (two of them stalls), two in district B; one the year before."""
+    client = client_for(dispatcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(client, "CK0001", day=2, place="370802001001", lead="CGJ", channel="phone")
+        receive(client, "CK0002", day=2, place="370802001", lead="CGJ", channel="web")
+        receive(client, "CK0003", day=9, place="370802", matter="010102", lead="SJJ", channel="phone")
+        receive(client, "CK0004", day=9, place="370811001001", lead="SJJ", channel="phone")
+        receive(client, "CK0005", day=16, place="370811", channel="app")
+        receive(client, "CK0099", day=2, place="370811", channel="phone", received_at="2025-03-02T09:00:00+08:00")
+    return client
+
+
+def listed(response) -> set[str]:
+    return set(NUMBER.findall(response.content.decode()))
+
+
+# --- figures -----------------------------------------------------------------------------------------------------
+def test_the_cockpit_counts_a_known_month_by_channel_place_matter_and_lead(known_month, leader, city):
+    body = client_for(leader).get(API, {**PERIOD, "grain": "week"}).json()
+
+    assert body["total"] == 5
+    assert sum(row["tickets"] for row in body["trend"]) == 5
+    assert sum(row["last_year"] for row in body["trend"]) == 1  # 2025-03-02, in the same week of the calendar
+    channels = {row["key"]: row["tickets"] for row in body["breakdowns"]["channel"]}
+    assert channels == {"phone": 3, "web": 1, "app": 1}
+    districts = {row["key"]: row["tickets"] for row in body["breakdowns"]["district"]}
+    assert districts == {"370802": 3, "370811": 2}
+    leads = {row["label"]: row["tickets"] for row in body["breakdowns"]["department"]}
+    assert leads == {city["urban"].name: 2, city["market"].name: 2}
+    matters = {row["label"]: row["tickets"] for row in body["breakdowns"]["matter"]}
+    assert matters == {city["urban_family"].name: 5}  # both matters belong to one family
+
+
+def test_the_heat_map_drills_from_districts_to_streets(known_month, leader):
+    client = client_for(leader)
+    by_district = client.get(f"{API}heat-map/", PERIOD).json()
+    by_street = client.get(f"{API}heat-map/", {**PERIOD, "district": "370802"}).json()
+
+    assert {cell["place"]: cell["tickets"] for cell in by_district["cells"]} == {"370802": 3, "370811": 2}
+    # Of district A's three tickets two are in its street; the third was filed against the district itself.
+    assert {cell["place"]: cell["tickets"] for cell in by_street["cells"]} == {"370802001": 2}
+
+
+# --- drill-down --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("breakdown", "key", "expected"),
+    [
+        ("district", "370802", {"CK0001", "CK0002", "CK0003"}),
+        ("channel", "phone", {"CK0001", "CK0003", "CK0004"}),
+        ("department", None, {"CK0001", "CK0002"}),  # the city management bureau leads these two now
+    ],
+)
+def test_a_figure_drills_down_to_exactly_the_tickets_it_counts(known_month, leader, city, breakdown, key, expected):
+    client = client_for(leader)
+    rows = client.get(API, PERIOD).json()["breakdowns"][breakdown]
+    row = next(r for r in rows if r["key"] == (key if key is not None else city["urban"].pk))
+
+    shown = listed(client.get(row["url"]))
+
+    assert shown == expected
+    assert len(shown) == row["tickets"]
+
+
+def test_a_trend_bucket_drills_down_to_its_days_tickets(known_month, leader):
+    client = client_for(leader)
+    trend = client.get(API, PERIOD).json()["trend"]
+    second_of_march = next(row for row in trend if row["start"] == "2026-03-02")
+
+    assert listed(client.get(second_of_march["url"])) == {"CK0001", "CK0002"}
+
+
+def test_a_redispatch_moves_the_ticket_between_leads_in_the_counts_and_the_drill_down(
+    known_month, leader, dispatcher, city, django_capture_on_commit_callbacks
+):
+    from arbitration.services.dispatch import ticket_dispatch
+
+    ticket = Ticket.objects.get(hotline_no="CK0001")
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_dispatch(
+            ticket_id=ticket.pk,
+            lead_department_id=city["housing"].pk,
+            actor=dispatcher,
+            reason="改派",
+            override_reason="测试",
+        )
+    client = client_for(leader)
+    rows = {r["key"]: r for r in client.get(API, PERIOD).json()["breakdowns"]["department"]}
+
+    assert rows[city["urban"].pk]["tickets"] == 1
+    assert listed(client.get(rows[city["housing"].pk]["url"])) == {"CK0001"}
+
+
+# --- who may open it ---------------------------------------------------------------------------------------------
+def test_a_liaison_cannot_open_the_cockpit_while_a_leader_can(known_month, leader, liaison_urban):
+    for path in (API, f"{API}network/", f"{API}heat-map/"):
+        assert client_for(liaison_urban).get(path).status_code == 403
+        assert client_for(leader).get(path).status_code == 200
+    assert client_for(liaison_urban).get("/supervision/cockpit/").status_code == 403
+    assert client_for(leader).get("/supervision/cockpit/").status_code == 200
+    assert client_for(None).get(API).status_code in (401, 403)
+
+
+def test_the_leaders_home_is_the_cockpit(leader, dispatcher):
+    assert client_for(leader).get("/").url == "/supervision/cockpit/"
+    assert client_for(dispatcher).get("/").status_code == 200  # everyone else keeps their cards
+
+
+def test_a_bad_period_is_refused_with_a_message_not_a_failure(leader):
+    response = client_for(leader).get(API, {"first": "2026-03-31", "last": "2026-03-01"})
+    assert response.status_code == 400
+    assert client_for(leader).get(API, {"first": "not a day"}).status_code == 400
+    page = client_for(leader).get("/supervision/cockpit/", {"first": "2026-03-31", "last": "2026-03-01"})
+    assert page.status_code == 200
+
+
+# --- the dispute network -----------------------------------------------------------------------------------------
+def test_the_network_finds_a_ring_of_three_departments_passing_tickets_around(
+    city, dispatcher, leader, django_capture_on_commit_callbacks
+):
+    reason = BounceReason.objects.filter(is_active=True).first()
+    names = ["urban", "market", "housing"]
+    liaisons = {name: factories.user(f"ring_{name}", Role.LIAISON, departments=(city[name],)) for name in names}
+    client = client_for(dispatcher)
+    today = timezone.localdate()
+    for position, name in enumerate(names):
+        proposed = city[names[(position + 1) % 3]]
+        with django_capture_on_commit_callbacks(execute=True):
+            receive(client, f"CK10{position}{position}", day=2, place="370802001001", lead=city[name].code)
+            ticket = Ticket.objects.get(hotline_no=f"CK10{position}{position}")
+            lead = ticket.assignments.get(role=AssignmentRole.LEAD, ended_at=None)
+            bounce_create(
+                assignment_id=lead.pk,
+                actor=liaisons[name],
+                reason_id=reason.pk,
+                explanation="非本单位职责",
+                basis="三定方案",
+                basis_document="编办〔2026〕1号",
+                proposed_department_id=proposed.pk,
+            )
+
+    network = client_for(leader).get(f"{API}network/", {"first": today.isoformat(), "last": today.isoformat()}).json()
+
+    ring = sorted(city[name].pk for name in names)
+    assert [sorted(r["departments"]) for r in network["rings"]] == [ring]
+    assert network["clusters"] == [ring]
+    assert {edge["weight"] for edge in network["edges"]} == {1}
+
+
+# --- reports -----------------------------------------------------------------------------------------------------
+def test_the_daily_report_is_a_numbered_pdf_with_the_days_figures(
+    known_month, leader, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = daily_report_issue(day=dt.date(2026, 3, 2))
+    again = daily_report_issue(day=dt.date(2026, 3, 2))
+    report.refresh_from_db()
+
+    text = "".join(page.extract_text() for page in PdfReader(report.pdf.open("rb")).pages).replace(" ", "")
+    assert again.pk == report.pk and DailyReport.objects.count() == 1
+    assert report.document_number.startswith("明责报〔")
+    assert report.document_number.replace(" ", "") in text
+    assert "当日受理群众诉求2件" in text
+    register = client_for(leader).get("/supervision/reports/")
+    assert report.document_number in register.content.decode()
+    pdf = client_for(leader).get(f"/supervision/reports/daily/{report.pk}/pdf/")
+    assert pdf.status_code == 200
+
+
+def test_the_report_register_is_closed_to_a_liaison(known_month, liaison_urban):
+    assert client_for(liaison_urban).get("/supervision/reports/").status_code == 404
+
+
+def test_the_issue_daily_report_command_issues_yesterdays_report(known_month):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("issue_daily_report", "--day", "2026-03-09", stdout=out)
+    assert DailyReport.objects.get().day == dt.date(2026, 3, 9)
+
+
+def test_the_catalogue_health_is_counted_once_a_day(city):
+    first = catalogue_health_record()
+    second = catalogue_health_record()
+    assert first.pk == second.pk and CatalogueHealth.objects.count() == 1
+
+
+def test_the_public_page_shows_only_published_quarterly_rankings(city, tmp_path, supervisor):
+    factories.department(*score_month.ENVIRONMENT)
+    score_month.import_month(tmp_path)
+    scorecards_compute(period_kind=PeriodKind.QUARTER, period_start=dt.date(2026, 1, 1), now=score_month.AS_OF)
+    quarter = ScorePeriod.objects.get(period_kind=PeriodKind.QUARTER)
+    anonymous = client_for(None)
+
+    draft_page = anonymous.get("/rankings/").content.decode()
+    scorecards_publish(period_id=quarter.pk, actor=supervisor, now=factories.at(2026, 4, 30, 10))
+    published_page = anonymous.get("/rankings/").content.decode()
+
+    assert ScorePeriod.objects.get(pk=quarter.pk).status == PeriodStatus.PUBLISHED
+    assert city["urban"].name not in draft_page
+    assert "2026年第1季度" in published_page and city["urban"].name in published_page
+    assert not re.search(r"1[3-9]\d{9}", published_page)  # no citizen's phone, nor any ticket behind the figures
+    assert "SD2026" not in published_page
+
+
+def test_the_cockpit_page_speaks_chinese(known_month, leader):
+    page = client_for(leader).get("/supervision/cockpit/", PERIOD).content.decode()
+    assert "领导驾驶舱" in page and "争议网络" in page and "去年同期" in page
+    for english in ("Leader's cockpit", "Dispute network", "Same period last year", "Heat map", "By channel"):
+        assert english not in page
