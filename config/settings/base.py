@@ -244,6 +244,12 @@ MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES = env.list("MINGZE_PERSONAL_DATA_ASSIGNMEN
 if not set(MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES) <= {"lead", "co_handler", "copied"}:
     raise ImproperlyConfigured("MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES takes lead, co_handler and copied only")
 # Ticket lists mark a ticket "due soon" this many hours before its due time.
+# Dates and times every input (import, API, form) must fall within, by year (docs/hardening.md).
+MINGZE_INPUT_YEARS = tuple(env.list("MINGZE_INPUT_YEARS", cast=int, default=[1990, 2100]))
+if len(MINGZE_INPUT_YEARS) != 2 or MINGZE_INPUT_YEARS[0] > MINGZE_INPUT_YEARS[1]:
+    raise ImproperlyConfigured("MINGZE_INPUT_YEARS takes two years, the first no later than the second")
+# Free text without a column limit (content, reasons, statements) is refused past this many characters.
+MINGZE_LONG_TEXT_MAX_LENGTH = env.int("MINGZE_LONG_TEXT_MAX_LENGTH", default=20000)
 MINGZE_DUE_SOON_HOURS = env.int("MINGZE_DUE_SOON_HOURS", default=24)
 
 # --- Official documents (GB/T 9704): issuer codes of 文号 per document kind, issuer name -------------
