@@ -1,13 +1,21 @@
-"""The API's shared pieces: the error format {code, message, details} for every failure."""
+"""The API's shared pieces: the error format {code, message, details} for every failure, and the input rules
+every endpoint gets without asking (docs/hardening.md): the JSON parser refuses control characters anywhere in
+the body, a malformed page number is a 400, an unknown path under /api/ a JSON 404. The field rules (limits on
+every text input, dates in range) are installed by arbitration.api.hardening."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, pagination, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from arbitration.errors import DomainError
+from arbitration.validation import text_problem
 
 
 def api_exception_handler(exc, context):
@@ -35,3 +43,50 @@ def api_exception_handler(exc, context):
         response.data = {"code": code, "message": str(exc.detail), "details": {}}
     response.status_code = getattr(exc, "status_code", status.HTTP_400_BAD_REQUEST)
     return response
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any path under /api/ that no endpoint matches (a non-numeric id included): 404 in the error body."""
+    return JsonResponse({"code": "not_found", "message": _("Not found."), "details": {}}, status=404)
+
+
+def _control_character_path(data: Any, path: str = "") -> tuple[str, str] | None:
+    """(where, why) for the first string in parsed JSON (keys included) that holds a control character."""
+    if isinstance(data, str):
+        problem = text_problem(data)
+        return (path or "body", problem) if problem else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found = _control_character_path(str(key), path or "body") or _control_character_path(
+                value, f"{path}.{key}" if path else str(key)
+            )
+            if found:
+                return found
+    if isinstance(data, list):
+        for index, value in enumerate(data):
+            found = _control_character_path(value, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parser, refusing control characters (NUL …) anywhere in the body: no serializer, hand-written
+    parser or service behind the API ever sees one."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        found = _control_character_path(data)
+        if found:
+            raise exceptions.ValidationError({found[0]: [found[1]]})
+        return data
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """A page number that is not a positive whole number is a 400 (DRF answers 404 "Invalid page")."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings and not (raw.isascii() and raw.isdigit() and int(raw)):
+            raise exceptions.ValidationError({self.page_query_param: [_("A page number is a positive whole number.")]})
+        return super().paginate_queryset(queryset, request, view)

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.api import api_not_found
 
 api_v1 = [
     path("", include("arbitration.api.urls")),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/", api_not_found),  # after every endpoint: the rest of /api/ is a JSON 404 (docs/hardening.md)
     path("supervision/", include("supervision.urls")),
     path("legal/", include("legal.urls")),
     path("", include("arbitration.urls")),

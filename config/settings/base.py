@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.RequestGuardMiddleware",  # after locale and auth: its error page speaks the user's language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -140,7 +141,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": ["config.api.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
 }
@@ -248,6 +251,10 @@ if not set(MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES) <= {"lead", "co_handler", "cop
 MINGZE_INPUT_YEARS = tuple(env.list("MINGZE_INPUT_YEARS", cast=int, default=[1990, 2100]))
 if len(MINGZE_INPUT_YEARS) != 2 or MINGZE_INPUT_YEARS[0] > MINGZE_INPUT_YEARS[1]:
     raise ImproperlyConfigured("MINGZE_INPUT_YEARS takes two years, the first no later than the second")
+# Request bodies past these sizes are refused with 413 before any view reads them (docs/hardening.md); the
+# largest legitimate body is an upload (MINGZE_VERIFY_UPLOAD_MAX_MB, MINGZE_SCORE_APPEAL_ATTACHMENT_MAX_MB).
+MINGZE_MAX_REQUEST_BYTES = env.int("MINGZE_MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+MINGZE_API_MAX_JSON_BYTES = env.int("MINGZE_API_MAX_JSON_BYTES", default=1024 * 1024)
 # Free text without a column limit (content, reasons, statements) is refused past this many characters.
 MINGZE_LONG_TEXT_MAX_LENGTH = env.int("MINGZE_LONG_TEXT_MAX_LENGTH", default=20000)
 MINGZE_DUE_SOON_HOURS = env.int("MINGZE_DUE_SOON_HOURS", default=24)
