@@ -430,6 +430,6 @@ def _register_the_rest() -> None:
         admin.site.register(model, model_admin)
 
 
-from arbitration import admin_audit, admin_conference  # noqa: E402, F401  (audit trail; disputes, conference)
+from arbitration import admin_api_keys, admin_audit, admin_conference  # noqa: E402, F401  (keys; audit; conference)
 
 _register_the_rest()

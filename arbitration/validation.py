@@ -107,3 +107,13 @@ def int_param(name: str, text: str | None) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 18:  # beyond a 64-bit id: nothing to find
         raise InvalidInput(field=name, reason=_("must be a whole number"))
     return int(text)
+
+
+def choice_param(name: str, text: str | None, choices: type) -> str | None:
+    """A filter value that must be one of `choices` (a TextChoices), None when empty: an unknown value is a 400,
+    not a silently empty list."""
+    if not text:
+        return None
+    if text not in choices.values:
+        raise InvalidInput(field=name, reason=", ".join(choices.values))
+    return text

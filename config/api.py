@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.decorators import csp_update
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, parsers, status
+from rest_framework import exceptions, pagination, parsers, permissions, status, throttling
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from arbitration.errors import DomainError
@@ -90,3 +93,40 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if raw is not None and raw not in self.last_page_strings and not (raw.isascii() and raw.isdigit() and int(raw)):
             raise exceptions.ValidationError({self.page_query_param: [_("A page number is a positive whole number.")]})
         return super().paginate_queryset(queryset, request, view)
+
+
+def schema_readers() -> list:
+    """Who may read the OpenAPI schema and its docs: signed-in people and API keys, or anyone when
+    MINGZE_API_SCHEMA_PUBLIC publishes them (read at start-up, docs/hardening.md)."""
+    return [permissions.AllowAny if settings.MINGZE_API_SCHEMA_PUBLIC else permissions.IsAuthenticated]
+
+
+# The Swagger UI page is drf-spectacular's: its script and styles come from a CDN and it starts with an inline
+# script, so this page alone widens the Content-Security-Policy (docs/hardening.md).
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+swagger_csp = csp_update({"script-src": [SWAGGER_CDN, "'unsafe-inline'"], "style-src": [SWAGGER_CDN],
+                          "img-src": [SWAGGER_CDN]})  # fmt: skip
+
+
+class ClientRateThrottle(throttling.SimpleRateThrottle):
+    """One budget per API key, per signed-in account (a token or a session) and per anonymous address; the rates
+    are DEFAULT_THROTTLE_RATES["user"] and ["anon"] (MINGZE_API_RATE_USER / _ANON), read on every request so
+    that a changed setting applies at once. Past the budget: 429 with the error body and Retry-After."""
+
+    def __init__(self) -> None:  # the rate depends on who asks: set per request
+        self._ident = ""
+
+    def allow_request(self, request, view) -> bool:
+        auth, user = request.auth, request.user
+        if auth is not None and hasattr(auth, "prefix"):  # an API key
+            self.scope, self._ident = "user", f"key-{auth.pk}"
+        elif user is not None and user.is_authenticated:
+            self.scope, self._ident = "user", f"user-{user.pk}"
+        else:
+            self.scope, self._ident = "anon", self.get_ident(request)
+        self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self._ident}

@@ -90,3 +90,18 @@ def _length_problem(value: str) -> str | None:
     if len(value) > limit:
         return _("longer than %(limit)d characters") % {"limit": limit}
     return None
+
+
+class SecurityHeadersMiddleware:
+    """The browser headers `check --deploy` does not ask for: Permissions-Policy (no camera, microphone,
+    location … for any page). Content-Security-Policy comes from django-csp, Referrer-Policy and
+    Cross-Origin-Opener-Policy from Django's SecurityMiddleware (docs/hardening.md)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.MINGZE_PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.MINGZE_PERMISSIONS_POLICY)
+        return response

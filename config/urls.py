@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from config.api import api_not_found
+from config.api import api_not_found, schema_readers, swagger_csp
 
 api_v1 = [
     path("", include("arbitration.api.urls")),
@@ -17,8 +17,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=schema_readers()), name="api-schema"),
+    path(
+        "api/docs/",
+        swagger_csp(SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=schema_readers())),
+        name="api-docs",
+    ),
     re_path(r"^api/", api_not_found),  # after every endpoint: the rest of /api/ is a JSON 404 (docs/hardening.md)
     path("supervision/", include("supervision.urls")),
     path("legal/", include("legal.urls")),

@@ -81,6 +81,13 @@ def test_malformed_query_parameters_never_give_a_server_error_on_any_route(admin
         ("/api/v1/tickets/", {"page": "abc"}),
         ("/api/v1/tickets/", {"page": "0"}),
         ("/api/v1/legal/ledger/", {"month": "2026-13"}),
+        ("/api/v1/tickets/", {"status": "no-such-status"}),
+        ("/api/v1/disputes/", {"status": "no-such-status"}),
+        ("/api/v1/bounces/", {"outcome": "no-such-outcome"}),
+        ("/api/v1/legal/cases/", {"status": "no-such-status"}),
+        ("/api/v1/legal/leads/", {"status": "no-such-status"}),
+        ("/api/v1/tickets/", {"received_from": "2026-02-30"}),
+        ("/api/v1/tickets/", {"received_from": "0001-01-01"}),
     ],
 )
 def test_a_malformed_query_parameter_on_the_api_is_a_400_with_the_error_body(admin_client, route, query):
