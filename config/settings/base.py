@@ -172,6 +172,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation lists the errors it can answer, with the error body (config/schema.py, docs/hardening.md).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.error_responses"],
 }
 
 # Every choice set by an unambiguous schema name (AppClassEnum): fields named status, kind, tier… recur
