@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, parsers, permissions, status, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -48,6 +49,7 @@ def api_exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # like every API view: a POST to an unknown path is a JSON 404, never Django's CSRF page
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any path under /api/ that no endpoint matches (a non-numeric id included): 404 in the error body."""
     return JsonResponse({"code": "not_found", "message": _("Not found."), "details": {}}, status=404)
