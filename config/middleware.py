@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -82,6 +83,8 @@ class RequestGuardMiddleware:
             return error_response(request, 413, "request_too_large", _("The request body is too large."))
         except TooManyFieldsSent:
             return error_response(request, 400, "invalid", _("The request has too many fields."))
+        except MultiPartParserError:
+            return error_response(request, 400, "invalid", _("The request body cannot be read as a form."))
         return None
 
 

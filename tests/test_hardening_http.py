@@ -130,6 +130,13 @@ def test_an_oversized_api_body_is_a_413_in_the_error_body(admin_client, settings
     assert _row_counts() == before
 
 
+def test_a_broken_multipart_body_is_a_400_in_the_error_body(admin_client):
+    response = admin_client.post("/api/v1/disputes/", data=b"--x\r\n", content_type="multipart/form-data")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
 # --- every write operation of the API ------------------------------------------------------------------------
 def _write_operations() -> list[tuple[str, str, dict]]:
     """(method, path with sample ids, request body schema) of every POST/PUT/PATCH in the schema."""
