@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -54,6 +55,7 @@ def test_repeated_failed_logins_lock_that_user_at_that_address_with_a_clear_mess
 
 # --- throttling ----------------------------------------------------------------------------------------------
 def _rates(settings, *, user: str, anon: str) -> None:
+    cache.clear()  # the budgets live in the cache, which outlives each test's database rollback
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": user, "anon": anon}}
 
 

@@ -130,6 +130,17 @@ def test_an_oversized_api_body_is_a_413_in_the_error_body(admin_client, settings
     assert _row_counts() == before
 
 
+@pytest.mark.parametrize("path", ["/api/v1/supervision/cases/", "/api/v1/supervision/drafts/"])
+def test_a_case_or_letter_for_a_department_that_does_not_exist_is_a_404_not_a_500(admin_client, path):
+    before = _row_counts()
+    body = {"department_id": 0, "reason": "催办", "kind": "escalation", "tier": "routine"}
+
+    response = admin_client.post(path, data=json.dumps(body), content_type="application/json")
+
+    assert response.status_code == 404
+    assert _row_counts() == before
+
+
 def test_a_broken_multipart_body_is_a_400_in_the_error_body(admin_client):
     response = admin_client.post("/api/v1/disputes/", data=b"--x\r\n", content_type="multipart/form-data")
 
@@ -177,7 +188,7 @@ def _bad_body(kind: str, body: dict) -> dict:
         if kind == "nul":
             values[name] = "a\x00b"
         elif kind == "oversize":
-            values[name] = "长" * (prop.get("maxLength", 20000) + 1)
+            values[name] = "x" * (prop.get("maxLength", 20000) + 1)  # ASCII: past each limit, under the body limit
         elif kind == "bad_date":
             values[name] = "0001-01-01T00:00:00Z" if prop.get("format") in ("date-time", "date") else "x"
         elif kind == "bad_enum":

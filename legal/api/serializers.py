@@ -241,7 +241,9 @@ class LeadSerializer(serializers.ModelSerializer):
     domain = serializers.CharField(source="domain.name", read_only=True)
     territory = serializers.StringRelatedField()
     tickets = serializers.SlugRelatedField(slug_field="hotline_no", many=True, read_only=True)
-    document_number = serializers.CharField(source="referral.document_number", read_only=True, default="")
+    document_number = serializers.CharField(
+        source="referral.document_number", read_only=True, default="", allow_null=True
+    )
     feedback = FeedbackSerializer(many=True, read_only=True)
 
     class Meta:
