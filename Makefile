@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install system-deps demo test test-postgres lint check messages clean
+.PHONY: install system-deps demo test test-postgres lint check schemathesis messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ check: install
 	  ALLOWED_HOSTS=mingze.example.gov.cn DATABASE_URL=$(PG_URL) \
 	  MINGZE_SIGNING_CERT=var/check-signing/demo-cert.pem MINGZE_SIGNING_KEY=var/check-signing/demo-key.pem \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## The API against its own schema on a live demo server: anonymous, dispatcher, administrator (docs/hardening.md).
+schemathesis: install
+	BIN=$(BIN) bash scripts/schemathesis.sh
 
 ## Refresh the one zh-Hans catalogue in locale/ (LOCALE_PATHS) from the code, then compile it; needs gettext.
 messages: install

@@ -464,6 +464,6 @@ class ReorganisationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     inlines = [ReorganisationMoveInline]
 
 
-from arbitration import admin_audit, admin_conference  # noqa: E402, F401  (audit trail; disputes, conference)
+from arbitration import admin_api_keys, admin_audit, admin_conference  # noqa: E402, F401  (keys; audit; conference)
 
 _register_the_rest()

@@ -32,12 +32,14 @@ class ArbitrationConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from arbitration import checks  # noqa: F401  (registers the system checks)
+        from arbitration.api.hardening import serializer_fields_harden
         from arbitration.audit import chain as audit_chain
         from arbitration.audit import grants as audit_grants
         from arbitration.audit import triggers as audit_triggers
         from arbitration.graph import cache as graph_cache
         from arbitration.models import Department, Matter, Territory
 
+        serializer_fields_harden()  # every serializer's text and date inputs follow docs/hardening.md
         post_migrate.connect(_ensure_reference_data, sender=self)
         # docs/audit.md: SQL functions of the SQLite triggers, the guard re-installed after every migrate, the
         # chainer asked for after each commit that wrote audit rows, grants recorded whoever makes them.

@@ -38,6 +38,12 @@ class InvalidInput(DomainError):
     code, http_status, message = "invalid", 400, _("Invalid value for {field}: {reason}")
 
 
+class RowNotStored(DomainError):
+    """A row of a bulk write that the database refused (its batch was written without it)."""
+
+    code, http_status, message = "row_not_stored", 400, _("The database refused this row ({reason}).")
+
+
 class UnknownCode(InvalidInput):
     code, message = "unknown_code", _("Unknown {field} code: {value}")
 

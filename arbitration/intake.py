@@ -19,16 +19,12 @@ that the platform may send more than we read.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -49,6 +45,7 @@ from arbitration.errors import InvalidInput, UnknownCode
 from arbitration.models import Department, Matter, Territory, Ticket, TimeLimitTier
 from arbitration.services.platform_events import PlatformEvent
 from arbitration.services.tickets import TicketIntake
+from arbitration.validation import long_text_limit, moment_check, text_check
 
 PAYLOAD_FIELDS = (
     "hotline_no", "received_at", "dispatched_at", "channel", "request_type", "matter", "territory", "address",
@@ -158,9 +155,9 @@ def _text(payload: Mapping[str, Any], name: str) -> str | None:
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise InvalidInput(field=name, reason=_("must be text"))
         value = str(value)
-    text = value.strip()
-    limit = _MAX_LENGTH.get(name)
-    if limit is not None and len(text) > limit:
+    text = text_check(name, value.strip())
+    limit = _MAX_LENGTH.get(name) or long_text_limit()  # content, result, an event's text: the long-text limit
+    if len(text) > limit:
         raise InvalidInput(field=name, reason=format_lazy(_("longer than {limit} characters"), limit=limit))
     return text
 
@@ -177,6 +174,7 @@ def _datetime(name: str, text: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(text.replace("/", "-"))
     except ValueError:
         raise InvalidInput(field=name, reason=_("not a date and time in ISO 8601 form")) from None
+    moment_check(name, moment)  # before the time zone: year 1 in city time is no time at all in UTC
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)  # the platform's local clock is the city's
     return moment
@@ -305,121 +303,12 @@ def _event_kind(value: str) -> str:
     return code
 
 
-# --- files: CSV or JSON Lines (tickets), CSV or JSON (the city), UTF-8 or GB18030 ------------------------
-@dataclass(frozen=True)
-class FileFacts:
-    encoding: str
-    lines: int
-
-
-def file_facts(path: Path) -> FileFacts:
-    """Encoding (UTF-8, with or without BOM, else GB18030) and line count, in one streaming pass."""
-    with path.open("rb") as stream:
-        bom = stream.read(3) == codecs.BOM_UTF8
-        stream.seek(0)
-        decoder, utf8, lines = codecs.getincrementaldecoder("utf-8")(), True, 0
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            lines += chunk.count(b"\n")
-            if utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False  # GB18030 is a superset of GBK and GB2312: what Chinese Excel writes
-    if utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    return FileFacts(encoding=("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030", lines=lines)
-
-
-Record = tuple[int, dict[str, Any] | InvalidInput]
-
-
-def records_read(path: Path, encoding: str, kind: str | None = None) -> Iterator[Record]:
-    """(line number, record or the error that line gives) for a CSV, JSON Lines or JSON-array file.
-
-    `kind` is "csv", "jsonl" or "json"; by default the suffix decides (.csv, .jsonl/.ndjson, .json).
-    """
-    kind = kind or {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(path.suffix.lower())
-    if kind is None:
-        raise InvalidInput(field="file", reason=_("use a .csv, .jsonl or .json file"))
-    if kind == "jsonl" and encoding.startswith("utf-8"):
-        # json.loads reads UTF-8 bytes (a BOM included) faster than Python decodes the lines first.
-        with path.open("rb") as stream:
-            yield from _jsonl_records(stream)
-        return
-    with path.open(encoding=encoding, newline="" if kind == "csv" else None) as stream:
-        if kind == "csv":
-            yield from _csv_records(stream)
-        elif kind == "jsonl":
-            yield from _jsonl_records(stream)
-        else:
-            yield from _json_records(stream)
-
-
-def _csv_records(stream: TextIO) -> Iterator[Record]:
-    reader = csv.reader(stream)
-    header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
-    while True:
-        line = reader.line_num + 1  # a quoted value may span lines: report where the record starts
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield line, InvalidInput(field="csv", reason=str(error))
-            continue
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) != len(header):
-            reason = format_lazy(_("{count} values where the header has {columns}"), count=len(values),
-                                 columns=len(header))  # fmt: skip
-            yield line, InvalidInput(field="csv", reason=reason)
-            continue
-        yield line, dict(zip(header, values, strict=True))
-
-
-def _jsonl_records(stream: TextIO | BinaryIO) -> Iterator[Record]:
-    for line, text in enumerate(stream, start=1):
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            yield line, InvalidInput(field="json", reason=str(error))
-            continue
-        yield (
-            line,
-            record
-            if isinstance(record, dict)
-            else InvalidInput(field="payload", reason=_("must be an object of ticket fields")),
-        )
-
-
-def _json_records(stream: TextIO) -> Iterator[Record]:
-    """A JSON array of objects (the city files); the "line" is the object's position, from 1."""
-    try:
-        records = json.load(stream)
-    except json.JSONDecodeError as error:
-        yield error.lineno, InvalidInput(field="json", reason=str(error))
-        return
-    if not isinstance(records, list):
-        yield 1, InvalidInput(field="json", reason=_("must be an array of objects"))
-        return
-    for position, record in enumerate(records, start=1):
-        yield (
-            position,
-            record if isinstance(record, dict) else InvalidInput(field="json", reason=_("must be an array of objects")),
-        )
-
-
 def error_field(error: InvalidInput) -> str:
     """The payload field an intake error is about (for reports and the API's `details.field`)."""
     return str(error.details.get("field", ""))
 
 
 __all__ = [
-    "EVENT_FIELDS", "PAYLOAD_FIELDS", "REQUIRED_FIELDS", "CodeBook", "FileFacts", "error_field", "event_payload_parse",
-    "file_facts", "is_event_record", "records_read", "ticket_payload_parse",
+    "EVENT_FIELDS", "PAYLOAD_FIELDS", "REQUIRED_FIELDS", "CodeBook", "error_field", "event_payload_parse",
+    "is_event_record", "ticket_payload_parse",
 ]  # fmt: skip

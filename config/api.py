@@ -1,13 +1,25 @@
-"""The API's shared pieces: the error format {code, message, details} for every failure."""
+"""The API's shared pieces: the error format {code, message, details} for every failure, and the input rules
+every endpoint gets without asking (docs/hardening.md): the JSON parser refuses control characters anywhere in
+the body, a malformed page number is a 400, an unknown path under /api/ a JSON 404. The field rules (limits on
+every text input, dates in range) are installed by arbitration.api.hardening."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from csp.decorators import csp_update
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, pagination, parsers, permissions, status, throttling
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from arbitration.errors import DomainError
+from arbitration.validation import text_problem
 
 
 def api_exception_handler(exc, context):
@@ -35,3 +47,88 @@ def api_exception_handler(exc, context):
         response.data = {"code": code, "message": str(exc.detail), "details": {}}
     response.status_code = getattr(exc, "status_code", status.HTTP_400_BAD_REQUEST)
     return response
+
+
+@csrf_exempt  # like every API view: a POST to an unknown path is a JSON 404, never Django's CSRF page
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any path under /api/ that no endpoint matches (a non-numeric id included): 404 in the error body."""
+    return JsonResponse({"code": "not_found", "message": _("Not found."), "details": {}}, status=404)
+
+
+def _control_character_path(data: Any, path: str = "") -> tuple[str, str] | None:
+    """(where, why) for the first string in parsed JSON (keys included) that holds a control character."""
+    if isinstance(data, str):
+        problem = text_problem(data)
+        return (path or "body", problem) if problem else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found = _control_character_path(str(key), path or "body") or _control_character_path(
+                value, f"{path}.{key}" if path else str(key)
+            )
+            if found:
+                return found
+    if isinstance(data, list):
+        for index, value in enumerate(data):
+            found = _control_character_path(value, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parser, refusing control characters (NUL …) anywhere in the body: no serializer, hand-written
+    parser or service behind the API ever sees one."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        found = _control_character_path(data)
+        if found:
+            raise exceptions.ValidationError({found[0]: [found[1]]})
+        return data
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """A page number that is not a positive whole number is a 400 (DRF answers 404 "Invalid page")."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings and not (raw.isascii() and raw.isdigit() and int(raw)):
+            raise exceptions.ValidationError({self.page_query_param: [_("A page number is a positive whole number.")]})
+        return super().paginate_queryset(queryset, request, view)
+
+
+def schema_readers() -> list:
+    """Who may read the OpenAPI schema and its docs: signed-in people and API keys, or anyone when
+    MINGZE_API_SCHEMA_PUBLIC publishes them (read at start-up, docs/hardening.md)."""
+    return [permissions.AllowAny if settings.MINGZE_API_SCHEMA_PUBLIC else permissions.IsAuthenticated]
+
+
+# The Swagger UI page is drf-spectacular's: its script and styles come from a CDN and it starts with an inline
+# script, so this page alone widens the Content-Security-Policy (docs/hardening.md).
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+swagger_csp = csp_update({"script-src": [SWAGGER_CDN, "'unsafe-inline'"], "style-src": [SWAGGER_CDN],
+                          "img-src": [SWAGGER_CDN]})  # fmt: skip
+
+
+class ClientRateThrottle(throttling.SimpleRateThrottle):
+    """One budget per API key, per signed-in account (a token or a session) and per anonymous address; the rates
+    are DEFAULT_THROTTLE_RATES["user"] and ["anon"] (MINGZE_API_RATE_USER / _ANON), read on every request so
+    that a changed setting applies at once. Past the budget: 429 with the error body and Retry-After."""
+
+    def __init__(self) -> None:  # the rate depends on who asks: set per request
+        self._ident = ""
+
+    def allow_request(self, request, view) -> bool:
+        auth, user = request.auth, request.user
+        if auth is not None and hasattr(auth, "prefix"):  # an API key
+            self.scope, self._ident = "user", f"key-{auth.pk}"
+        elif user is not None and user.is_authenticated:
+            self.scope, self._ident = "user", f"user-{user.pk}"
+        else:
+            self.scope, self._ident = "anon", self.get_ident(request)
+        self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self._ident}

@@ -9,7 +9,6 @@ Administrators, supervisors and the discipline commission's liaisons may read th
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from django.http import HttpResponse
@@ -22,8 +21,9 @@ from rest_framework.views import APIView
 
 from arbitration.api.tickets import ErrorSerializer
 from arbitration.choices import Role
-from arbitration.errors import InvalidInput, PermissionDenied
+from arbitration.errors import PermissionDenied
 from arbitration.models import AuditSeal
+from arbitration.validation import date_param
 
 SEAL_FIELDS = ("day", "row_count", "merkle_root", "previous_hash", "seal_hash", "sealed_at", "high_water")
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer}
@@ -45,10 +45,7 @@ def _seals(request: Request):
         raise PermissionDenied()
     seals = AuditSeal.objects.order_by("day")
     if since := request.query_params.get("since"):
-        try:
-            seals = seals.filter(day__gte=dt.date.fromisoformat(since))
-        except ValueError as error:
-            raise InvalidInput(field="since", reason="YYYY-MM-DD") from error
+        seals = seals.filter(day__gte=date_param("since", since))
     return seals
 
 

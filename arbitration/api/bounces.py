@@ -7,9 +7,11 @@ from rest_framework.views import APIView
 
 from arbitration import access
 from arbitration.api.tickets import ErrorSerializer
+from arbitration.choices import BounceOutcome
 from arbitration.errors import NotFound
 from arbitration.models import Bounce, BounceReason
 from arbitration.services.bounces import CATALOGUE_NAMES_YOU, bounce_create, bounce_reject, bounce_uphold
+from arbitration.validation import choice_param
 
 
 class BounceReasonSerializer(serializers.ModelSerializer):
@@ -91,7 +93,7 @@ class BounceList(APIView):
         bounces = access.bounces_visible_to(request.user).select_related(
             "ticket", "department", "proposed_department", "reason"
         )
-        if outcome := request.query_params.get("outcome"):
+        if outcome := choice_param("outcome", request.query_params.get("outcome"), BounceOutcome):
             bounces = bounces.filter(outcome=outcome)
         return Response(BounceSerializer(bounces[:200], many=True).data)
 

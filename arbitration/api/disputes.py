@@ -7,11 +7,12 @@ from rest_framework.views import APIView
 
 from arbitration import access
 from arbitration.api.bounces import _valid
-from arbitration.choices import DisputeTrigger, RulingScope
+from arbitration.choices import DisputeStatus, DisputeTrigger, RulingScope
 from arbitration.errors import NotFound
 from arbitration.models import Dispute, DisputeStatement
 from arbitration.services.disputes import dispute_agree, dispute_open, dispute_put_on_agenda, dispute_statement_post
 from arbitration.services.rulings import leader_decision_issue
+from arbitration.validation import choice_param
 
 
 class StatementSerializer(serializers.ModelSerializer):
@@ -120,7 +121,7 @@ class DisputeList(APIView):
             .select_related("ticket", "provisional_handler")
             .prefetch_related("parties")
         )
-        if status := request.query_params.get("status"):
+        if status := choice_param("status", request.query_params.get("status"), DisputeStatus):
             disputes = disputes.filter(status=status)
         return Response(DisputeSerializer(disputes[:200], many=True).data)
 

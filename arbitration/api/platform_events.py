@@ -129,6 +129,8 @@ ERRORS = {
 
 
 class TicketEvents(APIView):
+    intake_endpoint = True  # an intake-scoped API key may POST here (docs/hardening.md)
+
     @extend_schema(
         summary="Receive an event of a ticket from the hotline platform",
         description="Idempotent by `event_id`: the same event again answers 200 with the stored event and writes "

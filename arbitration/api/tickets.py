@@ -31,6 +31,7 @@ from arbitration.errors import InvalidInput, NotFound, UnknownCode
 from arbitration.intake import CodeBook, ticket_payload_parse
 from arbitration.models import Assignment, Department, Matter, Territory, Ticket
 from arbitration.services.tickets import ticket_receive
+from arbitration.validation import date_param
 from arbitration.views.exports import ticket_csv_response
 
 ENUM_HELP = "A code ({codes}) or its Chinese label."
@@ -203,12 +204,7 @@ def _by_code(model, name: str, code: str | None):
 
 
 def _date(name: str, text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(field=name, reason="YYYY-MM-DD") from None
+    return date_param(name, text)
 
 
 def _filters(params) -> selectors.TicketFilters:
@@ -226,6 +222,7 @@ def _filters(params) -> selectors.TicketFilters:
 
 
 class TicketCollection(GenericAPIView):
+    intake_endpoint = True  # an intake-scoped API key may POST here (docs/hardening.md)
     serializer_class = TicketListItemSerializer
 
     @extend_schema(

@@ -1,3 +1,4 @@
+from .api_keys import ApiKey, ApiKeyScope
 from .audit import AuditChainHead, AuditSeal, AuditVerification, GrantEvent
 from .bounces import Bounce, BounceReason
 from .calendar import CalendarDay, CalendarYear, TimeLimitTier
@@ -30,6 +31,8 @@ from .users import DepartmentMembership, User
 __all__ = [
     "AgendaItem",
     "Agreement",
+    "ApiKey",
+    "ApiKeyScope",
     "Assignment",
     "AuditChainHead",
     "AuditSeal",

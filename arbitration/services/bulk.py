@@ -27,7 +27,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,7 @@ from arbitration.choices import (
     TicketEventKind,
     TicketStatus,
 )
-from arbitration.errors import CalendarYearMissing, DomainError, NotFound
+from arbitration.errors import CalendarYearMissing, DomainError, NotFound, RowNotStored
 from arbitration.history import history_columns, real_user
 from arbitration.models import Assignment, Department, Matter, Ticket, TicketEvent, TimeLimitTier
 from arbitration.services.copy_writer import Table, Writer, copy_text
@@ -48,6 +48,9 @@ from arbitration.services.tickets import IntakeResult, TicketIntake, ticket_rece
 from arbitration.signals import ticket_received
 
 DEFAULT_BATCH_SIZE = 5000
+# What a row the parser let through can still raise when written: the database refusing a value (DataError,
+# IntegrityError), or Python failing to convert one (a time zone shift past year 1 or 9999).
+ROW_FAILURES = (DatabaseError, ValueError, OverflowError)
 SQLITE_IN_CHUNK = 900  # stay under SQLite's bound-parameter limit on old builds
 
 # Ticket fields the hotline platform may send; an existing ticket is unchanged when all of them match.
@@ -458,7 +461,10 @@ def _write(prepared: _Prepared, run: _Run) -> None:
                     # Inside the transaction, so whatever a receiver writes commits or rolls back with the batch.
                     ticket_received.send(sender=Ticket, tickets=prepared.tickets, actor=run.actor)
             result.created += len(prepared.new)
-        except IntegrityError:
+        except ROW_FAILURES:
+            # A concurrent import inserted some of these numbers, or a row the database refuses slipped past the
+            # parser: the batch is rolled back to its savepoint and its tickets go one by one, so only the rows
+            # at fault are lost (docs/hardening.md).
             later = prepared.new + later
     if not later:
         return
@@ -469,9 +475,12 @@ def _write(prepared: _Prepared, run: _Run) -> None:
             result.unchanged += 1
             continue
         try:
+            # ticket_receive is atomic: nested here it is a savepoint, so a refused row leaves nothing behind.
             result.count(ticket_receive(intake=intake, actor=run.actor, reason=run.reason, calendar=run.calendar))
         except DomainError as error:
             result.failed.append((intake.hotline_no, error))
+        except ROW_FAILURES as error:
+            result.failed.append((intake.hotline_no, RowNotStored(reason=type(error).__name__)))
 
 
 def _split_duplicates(intakes: list[TicketIntake]) -> tuple[list[TicketIntake], list[TicketIntake]]:

@@ -1,7 +1,8 @@
 """Importing the city's reference data: territories, departments, matters and duties (`manage.py import_city`).
 
 Rows are upserted by code with history; duties go through the catalogue service, so an edit closes the old row
-and opens a new one. One bad row refuses the whole import, named by file kind and line."""
+and opens a new one. A bad row is refused alone, named by file kind, line and field; the good rows are written
+(docs/hardening.md)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.choices import (
@@ -26,6 +28,7 @@ from arbitration.errors import DomainError, InvalidInput, UnknownCode
 from arbitration.history import attribute, save_attributed
 from arbitration.models import Department, Duty, Matter, Territory
 from arbitration.services.catalogue import duty_open, duty_revise
+from arbitration.validation import long_text_limit, moment_check, text_check
 
 TERRITORY_LEVELS = {"city": 1, "市": 1, "district": 2, "区": 2, "县": 2, "区县": 2, "street": 3, "街道": 3,
                     "乡镇": 3, "镇": 3, "community": 4, "社区": 4, "村": 4, "村社区": 4}  # fmt: skip
@@ -40,6 +43,7 @@ class CityImportResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    refused: list[CityRowError] = field(default_factory=list)
 
     def add(self, kind: str, outcome: str) -> None:
         counter = getattr(self, outcome)
@@ -47,22 +51,41 @@ class CityImportResult:
 
 
 class CityRowError(InvalidInput):
-    """A bad row of a city file, named by file kind and line; one such row refuses the whole import."""
+    """A bad row of a city file, named by file kind, line and field; the import goes on without it."""
 
     code, message = "invalid_city_row", _("{kind}, line {line}: {error}")
 
 
 @contextmanager
-def _row_errors(kind: str, line: int) -> Iterator[None]:
-    """Turn any refusal inside one row into a `CityRowError` naming the file kind and the line."""
+def _row(kind: str, line: int, result: CityImportResult) -> Iterator[None]:
+    """One row in its own savepoint: a refusal anywhere inside rolls back that row alone and is recorded as a
+    `CityRowError` naming the file kind, the line and the field (docs/hardening.md)."""
     try:
-        yield
-    except CityRowError:
-        raise
+        with transaction.atomic():
+            yield
     except KeyError as missing:
-        raise CityRowError(kind=kind, line=line, error=f"missing column {missing}") from missing
-    except (DomainError, ValidationError, ValueError) as refused:
-        raise CityRowError(kind=kind, line=line, error=str(refused)) from refused
+        result.refused.append(CityRowError(kind=kind, line=line, field=str(missing).strip("'"),
+                                           error=f"missing column {missing}"))  # fmt: skip
+    except ValidationError as refused:
+        name = next(iter(refused.message_dict), "") if hasattr(refused, "error_dict") else ""
+        result.refused.append(CityRowError(kind=kind, line=line, field=name, error="; ".join(refused.messages)))
+    except DomainError as refused:
+        result.refused.append(CityRowError(kind=kind, line=line, field=refused.details.get("field", ""),
+                                           error=str(refused)))  # fmt: skip
+    except (ValueError, DatabaseError) as refused:  # a value the parser let through and the database refused
+        result.refused.append(CityRowError(kind=kind, line=line, field="", error=type(refused).__name__))
+
+
+def _cells_check(row: dict, model: type[models.Model]) -> None:
+    """Text cells hold no control characters and fit their column (or the long-text limit)."""
+    limits = {f.name: f.max_length for f in model._meta.concrete_fields if getattr(f, "max_length", None)}
+    for name, value in row.items():
+        if isinstance(value, str):
+            text_check(str(name), value)
+            limit = limits.get(name) or long_text_limit()
+            if len(value.strip()) > limit:
+                reason = format_lazy(_("longer than {limit} characters"), limit=limit)
+                raise InvalidInput(field=name, reason=reason)
 
 
 def _choice(aliases: dict[str, str], valid: Iterable, field_name: str, value: Any) -> str:
@@ -73,16 +96,20 @@ def _choice(aliases: dict[str, str], valid: Iterable, field_name: str, value: An
     return code
 
 
-def _in_parent_order(kind: str, rows: list[tuple[int, dict]], known: set[str]) -> list[tuple[int, dict]]:
-    """Rows sorted so every parent comes before its children (a file may list them in any order)."""
+def _in_parent_order(kind: str, rows: list[tuple[int, dict]], known: set[str],
+                     result: CityImportResult) -> list[tuple[int, dict]]:  # fmt: skip
+    """Rows sorted so every parent comes before its children (a file may list them in any order); rows whose
+    parent is nowhere are refused."""
     ordered, pending, placed = [], list(rows), set(known)
     while pending:
         ready = [(line, row) for line, row in pending if not row.get("parent") or str(row["parent"]) in placed]
         if not ready:
-            line, row = pending[0]
-            raise CityRowError(kind=kind, line=line, error=str(UnknownCode(field="parent", value=row["parent"])))
+            for line, row in pending:
+                unknown = UnknownCode(field="parent", value=row["parent"])
+                result.refused.append(CityRowError(kind=kind, line=line, field="parent", error=str(unknown)))
+            break
         ordered += ready
-        placed.update(str(row["code"]) for _line, row in ready)
+        placed.update(str(row.get("code")) for _line, row in ready)
         ready_lines = {line for line, _row in ready}
         pending = [(line, row) for line, row in pending if line not in ready_lines]
     return ordered
@@ -120,10 +147,11 @@ def _tree_import(model: type[Territory] | type[Matter], kind: str, rows: list[tu
                  reason: str, result: CityImportResult) -> None:  # fmt: skip
     """Territories and matters: trees of codes with a materialised path."""
     by_code = {node.code: node for node in model.objects.all()}
-    for line, row in _in_parent_order(kind, rows, set(by_code)):
-        with _row_errors(kind, line):
+    for line, row in _in_parent_order(kind, rows, set(by_code), result):
+        with _row(kind, line, result):
+            _cells_check(row, model)
             code = str(row["code"]).strip()
-            parent = by_code[str(row["parent"])] if row.get("parent") else None
+            parent = _parent(by_code, row)
             values = {"name": str(row["name"]).strip(), "parent_id": parent.pk if parent else None}
             if model is Territory:
                 values["level"] = int(_choice(TERRITORY_LEVELS, TerritoryLevel.values, "level", row.get("level")))
@@ -152,15 +180,16 @@ def departments_import(rows: list[tuple[int, dict]], *, actor, reason: str, resu
     by_code = {d.code: d for d in Department.objects.all()}
     territories = dict(Territory.objects.values_list("code", "id"))
     matters = dict(Matter.objects.values_list("code", "id"))
-    for line, row in _in_parent_order("departments", rows, set(by_code)):
-        with _row_errors("departments", line):
+    for line, row in _in_parent_order("departments", rows, set(by_code), result):
+        with _row("departments", line, result):
+            _cells_check(row, Department)
             territory_code = str(row.get("territory") or "").strip()
             if territory_code and territory_code not in territories:
                 raise UnknownCode(field="territory", value=territory_code)
             values = {
                 "name": str(row["name"]).strip(),
                 "kind": _choice(DEPARTMENT_KINDS, DepartmentKind.values, "kind", row.get("kind")),
-                "parent_id": by_code[str(row["parent"])].pk if row.get("parent") else None,
+                "parent_id": getattr(_parent(by_code, row), "pk", None),
                 "territory_id": territories[territory_code] if territory_code else None,
                 "is_active": _bool(row.get("is_active"), True),
             }
@@ -194,7 +223,8 @@ def duties_import(rows: list[tuple[int, dict]], *, actor, reason: str, result: C
     territories = dict(Territory.objects.values_list("code", "id"))
     current = {(d.department_id, d.matter_id, d.territory_id, d.role): d for d in Duty.objects.current()}
     for line, row in rows:
-        with _row_errors("duties", line):
+        with _row("duties", line, result):
+            _cells_check(row, Duty)
             key = (
                 _code(departments, "department", row), _code(matters, "matter", row),
                 _code(territories, "territory", row),
@@ -220,6 +250,16 @@ def duties_import(rows: list[tuple[int, dict]], *, actor, reason: str, result: C
                 result.add("duties", "created")
 
 
+def _parent(by_code: dict[str, models.Model], row: dict) -> models.Model | None:
+    """The row's parent, already stored (a parent whose own row was refused is unknown to its children)."""
+    code = str(row.get("parent") or "")
+    if not code:
+        return None
+    if code not in by_code:
+        raise UnknownCode(field="parent", value=code)
+    return by_code[code]
+
+
 def _code(known: dict[str, int], name: str, row: dict) -> int:
     code = str(row.get(name) or "").strip()
     if code not in known:
@@ -232,13 +272,15 @@ def _aware(text: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(field="valid_from", reason=_("not a date and time in ISO 8601 form")) from None
+    moment_check("valid_from", moment)
     return moment if moment.tzinfo else timezone.make_aware(moment)
 
 
 @transaction.atomic
 def city_import(*, territories: list, matters: list, departments: list, duties: list, actor,
                 reason: str) -> CityImportResult:  # fmt: skip
-    """Import the city in dependency order. Reference data is all or nothing: one bad row refuses the lot."""
+    """Import the city in dependency order. Each row commits or fails alone (a savepoint); refused rows are in
+    `result.refused` and rows that need them (children, duties of a refused department) are refused in turn."""
     result = CityImportResult()
     _tree_import(Territory, "territories", territories, actor=actor, reason=reason, result=result)
     _tree_import(Matter, "matters", matters, actor=actor, reason=reason, result=result)

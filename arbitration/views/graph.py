@@ -21,6 +21,7 @@ from arbitration.graph.neighbourhood import department_neighbourhood, matter_nei
 from arbitration.graph.report import TABLES, report_csv
 from arbitration.models import Department, Matter
 from arbitration.services.dispatch import DISPATCHER_METHODS, ticket_dispatch, ticket_dispatch_second
+from arbitration.validation import int_param
 
 PAGE_SIZE = 100
 
@@ -149,12 +150,12 @@ def graph_neighbourhood(request: HttpRequest) -> JsonResponse:
     graph, now = current_graph(), timezone.now()
     try:
         if request.GET.get("department"):
-            department_id = int(request.GET["department"])
+            department_id = int_param("department", request.GET["department"])
             data = department_neighbourhood(
                 graph, department_id, at=now, moves=lead_moves_load(department_id=department_id)
             )
         elif request.GET.get("matter"):
-            data = matter_neighbourhood(graph, int(request.GET["matter"]), at=now)
+            data = matter_neighbourhood(graph, int_param("matter", request.GET["matter"]), at=now)
         else:
             data = {"elements": [], "truncated": False}
     except ValueError as bad:

@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value comes from the environment (see .env.example)."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_celery_beat",
+    "axes",  # login lockout (docs/hardening.md)
+    "csp",
     "arbitration",
     "supervision",
     "legal",
@@ -46,9 +49,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.RequestGuardMiddleware",  # after locale and auth: its error page speaks the user's language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into the lockout page
 ]
 
 # History is always read per record (its id), never by date across records: a date index on every history
@@ -103,6 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "arbitration.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user and address before the password
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
     "arbitration.oidc.IdentityPlatformBackend",  # answers nobody unless MINGZE_OIDC_ENABLED
@@ -174,14 +182,28 @@ STORAGES = {
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.authentication.ApiKeyAuthentication",  # systems: hashed, scoped, expiring keys (docs/hardening.md)
         "config.authentication.TokenAuthentication",  # systems (the hotline platform)
         "rest_framework.authentication.SessionAuthentication",  # people
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    # Per token or key (a system, a signed-in person) and per address (anonymous): docs/hardening.md.
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.ClientRateThrottle"],
+    # 0: the address is REMOTE_ADDR, never a client-supplied X-Forwarded-For (DRF trusts it whole when None).
+    "NUM_PROXIES": env.int("MINGZE_PROXY_COUNT", default=0),
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("MINGZE_API_RATE_USER", default="6000/hour"),
+        "anon": env("MINGZE_API_RATE_ANON", default="120/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "明责 Mingze API",
@@ -189,6 +211,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation lists the errors it can answer, with the error body (config/schema.py, docs/hardening.md).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.error_responses"],
 }
 
 # Every choice set by an unambiguous schema name (AppClassEnum): fields named status, kind, tier… recur
@@ -292,6 +316,51 @@ MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES = env.list("MINGZE_PERSONAL_DATA_ASSIGNMEN
 if not set(MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES) <= {"lead", "co_handler", "copied"}:
     raise ImproperlyConfigured("MINGZE_PERSONAL_DATA_ASSIGNMENT_ROLES takes lead, co_handler and copied only")
 # Ticket lists mark a ticket "due soon" this many hours before its due time.
+# Dates and times every input (import, API, form) must fall within, by year (docs/hardening.md).
+MINGZE_INPUT_YEARS = tuple(env.list("MINGZE_INPUT_YEARS", cast=int, default=[1990, 2100]))
+if len(MINGZE_INPUT_YEARS) != 2 or MINGZE_INPUT_YEARS[0] > MINGZE_INPUT_YEARS[1]:
+    raise ImproperlyConfigured("MINGZE_INPUT_YEARS takes two years, the first no later than the second")
+# Request bodies past these sizes are refused with 413 before any view reads them (docs/hardening.md); the
+# largest legitimate body is an upload (MINGZE_VERIFY_UPLOAD_MAX_MB, MINGZE_SCORE_APPEAL_ATTACHMENT_MAX_MB).
+MINGZE_MAX_REQUEST_BYTES = env.int("MINGZE_MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+MINGZE_API_MAX_JSON_BYTES = env.int("MINGZE_API_MAX_JSON_BYTES", default=1024 * 1024)
+# --- Abuse and browsers (docs/hardening.md) --------------------------------------------------------
+# Login lockout: after this many failures for one user name from one address, that pair waits out the cool-off.
+AXES_FAILURE_LIMIT = env.int("MINGZE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("MINGZE_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("MINGZE_PROXY_COUNT", default=0)  # reverse proxies in front of gunicorn
+# The schema (/api/schema/) and its docs (/api/docs/) are for signed-in people and API keys unless published.
+MINGZE_API_SCHEMA_PUBLIC = env.bool("MINGZE_API_SCHEMA_PUBLIC", default=False)
+# Content-Security-Policy: no inline script or style anywhere (pages keep theirs in static files).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# What `check --deploy` does not cover (SecurityHeadersMiddleware; REFERRER_POLICY is Django's own setting).
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+MINGZE_PERMISSIONS_POLICY = env(
+    "MINGZE_PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+)
+# API keys of systems (docs/hardening.md): default lifetime, and how long a rotated key keeps working.
+MINGZE_API_KEY_DAYS = env.int("MINGZE_API_KEY_DAYS", default=365)
+MINGZE_API_KEY_ROTATION_GRACE_HOURS = env.int("MINGZE_API_KEY_ROTATION_GRACE_HOURS", default=72)
+# Free text without a column limit (content, reasons, statements) is refused past this many characters.
+MINGZE_LONG_TEXT_MAX_LENGTH = env.int("MINGZE_LONG_TEXT_MAX_LENGTH", default=20000)
 MINGZE_DUE_SOON_HOURS = env.int("MINGZE_DUE_SOON_HOURS", default=24)
 
 # --- Official documents (GB/T 9704): issuer codes of 文号 per document kind, issuer name -------------

@@ -11,3 +11,5 @@ LANGUAGE_CODE = "zh-hans"
 MINGZE_SIGNING_CERT = MINGZE_SIGNING_KEY = ""
 MINGZE_PUBLIC_BASE_URL = "https://mingze.example.gov.cn"
 MINGZE_SIGNING_DEMO_DIR = BASE_DIR / "var" / "test-signing"  # noqa: F405
+# The whole suite runs from one address within the hour: only the throttling tests set real rates.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "1000000/hour", "anon": "1000000/hour"}}  # noqa: F405

@@ -23,7 +23,7 @@ class AuthoritySerializer(serializers.Serializer):
 
 class AdviceSerializer(serializers.ModelSerializer):
     authorities = AuthoritySerializer(many=True)
-    lawyer = serializers.StringRelatedField()
+    lawyer = serializers.StringRelatedField(allow_null=True)  # no lawyer until the case is assigned
     route_label = serializers.CharField(source="get_route_display", read_only=True)
 
     class Meta:
@@ -101,7 +101,7 @@ class LegalCaseSerializer(serializers.ModelSerializer):
     hotline_no = serializers.CharField(source="ticket.hotline_no", read_only=True)
     title = serializers.CharField(source="ticket.title", read_only=True)
     matter = serializers.CharField(source="ticket.matter.name", read_only=True)
-    lawyer = serializers.StringRelatedField()
+    lawyer = serializers.StringRelatedField(allow_null=True)  # no lawyer until the case is assigned
 
     class Meta:
         model = LegalCase
@@ -241,7 +241,9 @@ class LeadSerializer(serializers.ModelSerializer):
     domain = serializers.CharField(source="domain.name", read_only=True)
     territory = serializers.StringRelatedField()
     tickets = serializers.SlugRelatedField(slug_field="hotline_no", many=True, read_only=True)
-    document_number = serializers.CharField(source="referral.document_number", read_only=True, default="")
+    document_number = serializers.CharField(
+        source="referral.document_number", read_only=True, default="", allow_null=True
+    )
     feedback = FeedbackSerializer(many=True, read_only=True)
 
     class Meta:

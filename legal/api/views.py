@@ -13,9 +13,10 @@ from rest_framework.views import APIView
 
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import InvalidInput, NotFound, PermissionDenied
+from arbitration.validation import choice_param
 from legal import access, selectors
 from legal.api import serializers as s
-from legal.choices import ReadChannel, ScreeningTrigger
+from legal.choices import CaseStatus, LeadStatus, ReadChannel, ScreeningTrigger
 from legal.models import Advice, Handoff, PublicInterestDomain
 from legal.services import cases, handoffs, leads, screening
 
@@ -40,7 +41,8 @@ class CaseListView(generics.ListAPIView):
     serializer_class = s.LegalCaseSerializer
 
     def get_queryset(self):
-        return selectors.legal_case_list(user=self.request.user, status=self.request.query_params.get("status"))
+        status = choice_param("status", self.request.query_params.get("status"), CaseStatus)
+        return selectors.legal_case_list(user=self.request.user, status=status)
 
     @extend_schema(request=s.CaseSendSerializer, responses={201: s.LegalCaseSerializer, 200: s.LegalCaseSerializer})
     def post(self, request: Request) -> Response:
@@ -231,7 +233,10 @@ class LeadListView(generics.ListAPIView):
 
     def get_queryset(self):
         return (
-            selectors.lead_list(user=self.request.user, status=self.request.query_params.get("status"))
+            selectors.lead_list(
+                user=self.request.user,
+                status=choice_param("status", self.request.query_params.get("status"), LeadStatus),
+            )
             .select_related("referral")
             .prefetch_related("tickets", "feedback__recommendation_to")
         )

@@ -36,7 +36,7 @@ from supervision.views.files import appeal_attachment_response
 
 # --- shapes ---------------------------------------------------------------------------------------------------
 class ScorePeriodSerializer(serializers.ModelSerializer):
-    bulletin_number = serializers.CharField(source="bulletin.document_number", default=None)
+    bulletin_number = serializers.CharField(source="bulletin.document_number", default=None, allow_null=True)
 
     class Meta:
         model = ScorePeriod
@@ -107,7 +107,7 @@ class ScoreEntrySerializer(serializers.ModelSerializer):
     hotline_no = serializers.CharField(source="ticket.hotline_no")
     title = serializers.CharField(source="ticket.title")
     charged_by_appeal = serializers.IntegerField(source="appeal_id", allow_null=True)
-    charged_from = serializers.CharField(source="appeal.department.name", default=None)
+    charged_from = serializers.CharField(source="appeal.department.name", default=None, allow_null=True)
 
     class Meta:
         model = ScoreEntry

@@ -71,7 +71,9 @@ class ProblemTicketSerializer(serializers.ModelSerializer):
 
     matter = serializers.CharField(source="matter.name")
     territory = serializers.CharField(source="territory.name")
-    rule = serializers.ChoiceField(source="problem_membership.rule", choices=ProblemRule.choices, default=None)
+    rule = serializers.ChoiceField(
+        source="problem_membership.rule", choices=ProblemRule.choices, default=None, allow_null=True
+    )
 
     class Meta:
         model = Ticket

@@ -12,7 +12,7 @@ from arbitration.calendar import WorkingCalendar
 from arbitration.choices import AssignmentRole
 from arbitration.errors import InvalidInput, NotFound
 from arbitration.history import real_user, save_attributed
-from arbitration.models import Assignment, Ticket
+from arbitration.models import Assignment, Department, Ticket
 from arbitration.services.tickets import ticket_extend_due
 from supervision import selectors, states
 from supervision.choices import (
@@ -88,6 +88,8 @@ def case_open(
     reason = _require_reason(reason)
     if ticket_id is None and department_id is None:
         raise InvalidInput(field="ticket", reason=_("Name a ticket or a department."))
+    if department_id is not None and not Department.objects.filter(pk=department_id).exists():
+        raise NotFound()  # refused before anything is written (it was an IntegrityError: docs/hardening.md)
     if ticket_id is not None:
         if not Ticket.objects.filter(pk=ticket_id).exists():
             raise NotFound()

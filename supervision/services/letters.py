@@ -139,6 +139,8 @@ def letter_draft_create(
         if case is None:
             raise NotFound()
         department_id = department_id or case.department_id
+    if department_id is not None and not Department.objects.filter(pk=department_id).exists():
+        raise NotFound()  # refused before anything is written, not an IntegrityError (docs/hardening.md)
     return letter_draft(
         kind=kind,
         actor=actor,

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +19,7 @@ from arbitration.choices import Role
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import DomainError, NotFound, PermissionDenied
 from arbitration.models import User
+from arbitration.validation import date_param, datetime_param
 from supervision import access, selectors
 from supervision.choices import TIER_ORDER, AnswerKind, LetterKind, ReferralStatus, Tier
 from supervision.dossier import merged_timeline, referral_summary
@@ -136,7 +137,7 @@ def case_action(request, case_id: int, action: str):
         cases.case_press(case_id=case.pk, actor=request.user, reason=reason)
     elif action == "answer":
         department_id = access.answering_department_id(request.user, case)
-        requested = parse_datetime(request.POST.get("requested_due_at", "") or "")
+        requested = datetime_param("requested_due_at", request.POST.get("requested_due_at"))
         if requested is not None and timezone.is_naive(requested):
             requested = timezone.make_aware(requested)
         cases.case_answer(
@@ -286,7 +287,7 @@ def draft_detail(request, draft_id: int):
     choices = {
         "title": post.get("title", draft.title),
         "remarks": post.get("remarks", draft.remarks),
-        "due_on": parse_date(post.get("response_due_on", "") or ""),
+        "due_on": date_param("response_due_on", post.get("response_due_on")),
         "interview": _interview(post),
     }
     if action == "issue":

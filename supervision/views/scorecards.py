@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +20,7 @@ from arbitration.choices import DepartmentKind
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import NotFound, PermissionDenied
 from arbitration.models import Department
+from arbitration.validation import date_param
 from supervision import access, selectors
 from supervision.choices import AppealDecision, AppealStatus, PeriodKind, ScoreOutcome, ScoreRate
 from supervision.models import ScorePeriod
@@ -37,7 +37,7 @@ def _visible_or_404(request) -> None:
 
 
 def _chosen_period(request, periods: list[ScorePeriod]) -> ScorePeriod | None:
-    start = parse_date(request.GET.get("period_start", "") or "")
+    start = date_param("period_start", request.GET.get("period_start"))
     if start is None:
         return periods[0] if periods else None
     return next((period for period in periods if period.period_start == start), None)
@@ -63,7 +63,7 @@ def scorecard_dashboard(request):
     is_supervisor = access.is_supervisor(request.user)
     if request.method == "POST":
         access.ensure_supervisor(request.user)
-        start = parse_date(request.POST.get("period_start", "") or "") or timezone.localdate().replace(day=1)
+        start = date_param("period_start", request.POST.get("period_start")) or timezone.localdate().replace(day=1)
         kind = request.POST.get("period_kind", PeriodKind.MONTH)
         scorecards.scorecards_compute(period_kind=kind, period_start=start, actor=request.user)
         messages.success(request, _("Scorecards computed."))

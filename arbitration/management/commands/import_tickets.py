@@ -17,15 +17,14 @@ from tqdm import tqdm
 from arbitration.audit.chain import chain_all
 from arbitration.errors import DomainError
 from arbitration.history import CHANGE_REASON_LENGTH
+from arbitration.import_files import encoding_name, file_facts, records_read
 from arbitration.intake import (
     EVENT_FIELDS,
     PAYLOAD_FIELDS,
     CodeBook,
     error_field,
     event_payload_parse,
-    file_facts,
     is_event_record,
-    records_read,
     ticket_payload_parse,
 )
 from arbitration.models import User
@@ -40,7 +39,9 @@ HELP = f"""Import tickets from the hotline platform.
 
 FILE is CSV (a header row of field names, one ticket per row) or JSON Lines (one JSON object per line),
 chosen by the suffix (.csv, .jsonl, .ndjson) or --format; UTF-8 (with or without BOM) and GB18030 are
-detected. The fields are those of POST /api/v1/tickets/: {", ".join(PAYLOAD_FIELDS)}.
+detected, and a file that is neither for sure is refused until --encoding names its encoding. A line whose
+bytes do not decode is a bad row; text may not hold control characters such as NUL, and times must fall in
+MINGZE_INPUT_YEARS (docs/hardening.md). The fields are those of POST /api/v1/tickets/: {", ".join(PAYLOAD_FIELDS)}.
 Required: hotline_no, received_at, request_type, matter, territory, title, content. Codes for matter,
 territory, dispatched_to (department) and time_limit (tier); enum values by code or Chinese label
 (request_type "complaint" or "投诉"); times in ISO 8601, naive ones are Asia/Shanghai.
@@ -67,6 +68,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--format", choices=["csv", "jsonl"], help="Override the suffix.")
+        parser.add_argument(
+            "--encoding", type=encoding_name, help="The file's encoding (utf-8, gb18030 …), not detected."
+        )
         parser.add_argument("--errors", type=Path, help="Write bad rows (line, hotline_no, code, field, message) here.")
         parser.add_argument("--user", default=HOTLINE_PLATFORM_USER, help="Username the history rows name.")
         parser.add_argument("--reason", help='Change reason in history (default: "imported from <file name>").')
@@ -76,15 +80,18 @@ class Command(BaseCommand):
             help="Batches written at once, each on its own connection (PostgreSQL; SQLite writes one by one).",
         )  # fmt: skip
 
-    def handle(self, *args, file: Path, format: str | None, errors: Path | None, user: str, reason: str | None,
-               batch_size: int, workers: int, **options) -> None:  # fmt: skip
+    def handle(self, *args, file: Path, format: str | None, encoding: str | None, errors: Path | None, user: str,
+               reason: str | None, batch_size: int, workers: int, **options) -> None:  # fmt: skip
         if not file.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": file})
         actor = User.objects.filter(username=user).first()
         if actor is None:
             raise CommandError(_("No user named %(name)s.") % {"name": user})
         reason = (reason or f"imported from {file.name}")[:CHANGE_REASON_LENGTH]
-        facts = file_facts(file)
+        try:
+            facts = file_facts(file, encoding)
+        except DomainError as error:
+            raise CommandError(str(error)) from error
         started = time.perf_counter()
         with _BadRows(self.stderr, errors) as bad, _rare_collections():
             result, events = _Import(actor=actor, reason=reason, batch_size=batch_size, workers=workers, bad=bad).run(

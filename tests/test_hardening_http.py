@@ -1,0 +1,238 @@
+"""Bad input over HTTP gets a 4xx, never a 500, and nothing is stored (docs/hardening.md).
+
+Every route is enumerated from the URL resolver and every API write operation from the OpenAPI schema, so routes
+and endpoints added later are covered without touching this file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED_PREFIXES = ("admin/", "static/", "i18n/", "logout/", "media/")
+CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+SAMPLE_FOR = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+
+
+def _routes(patterns=None, prefix: str = "") -> list[str]:
+    """Every concrete path the resolver knows, path converters filled with a sample value."""
+    routes = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        part = str(pattern.pattern)
+        if part.startswith("^"):
+            part = part.lstrip("^").rstrip("$").replace("\\Z", "")
+            if re.search(r"[()\[\]?*+|\\]", part):  # a regular expression, not a plain route: skip it
+                continue
+        part = CONVERTER.sub(lambda m: SAMPLE_FOR.get(m.group(1) or "str", "x"), part)
+        if (prefix + part).startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            routes += _routes(pattern.url_patterns, prefix + part)
+        elif isinstance(pattern, URLPattern):
+            routes.append("/" + prefix + part)
+    return sorted(set(routes))
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for app in ("arbitration", "supervision", "legal")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+@pytest.fixture
+def admin_client(city, administrator) -> APIClient:
+    client = APIClient()
+    client.force_login(administrator)
+    return client
+
+
+# --- query strings -------------------------------------------------------------------------------------------
+MALFORMED_QUERY = {
+    "page": "abc", "month": "2026-13", "year": "abc", "period_start": "2026-13-45", "since": "yesterday-ish",
+    "status": "no-such-status", "outcome": "nope", "department": "abc", "matter": "abc", "format": "weird",
+    "period_kind": "fortnight", "rate": "x", "tier": "x", "kind": "x", "state": "x", "unread": "maybe",
+    "limit": "-1", "received_after": "not-a-date", "due_before": "2026-02-30",
+}  # fmt: skip
+
+
+def test_malformed_query_parameters_never_give_a_server_error_on_any_route(admin_client):
+    admin_client.raise_request_exception = False  # collect every route that fails, not just the first
+    failures = []
+    for route in _routes():
+        response = admin_client.get(route, MALFORMED_QUERY)
+        if response.status_code >= 500:
+            failures.append((route, response.status_code))
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("route", "query"),
+    [
+        ("/api/v1/tickets/", {"page": "abc"}),
+        ("/api/v1/tickets/", {"page": "0"}),
+        ("/api/v1/legal/ledger/", {"month": "2026-13"}),
+        ("/api/v1/tickets/", {"status": "no-such-status"}),
+        ("/api/v1/disputes/", {"status": "no-such-status"}),
+        ("/api/v1/bounces/", {"outcome": "no-such-outcome"}),
+        ("/api/v1/legal/cases/", {"status": "no-such-status"}),
+        ("/api/v1/legal/leads/", {"status": "no-such-status"}),
+        ("/api/v1/tickets/", {"received_from": "2026-02-30"}),
+        ("/api/v1/tickets/", {"received_from": "0001-01-01"}),
+    ],
+)
+def test_a_malformed_query_parameter_on_the_api_is_a_400_with_the_error_body(admin_client, route, query):
+    response = admin_client.get(route, query)
+
+    assert response.status_code == 400, response.content[:300]
+    assert set(response.json()) == {"code", "message", "details"}
+
+
+def test_a_control_character_in_a_query_parameter_is_refused_on_pages_and_api(admin_client):
+    page = admin_client.get("/", {"q": "a\x00b"})
+    api = admin_client.get("/api/v1/tickets/", {"status": "a\x01"})
+
+    assert page.status_code == 400
+    assert api.status_code == 400 and api.json()["code"] == "invalid"
+
+
+# --- paths and bodies ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/api/v1/tickets/abc/", "/api/v1/no-such-thing/", "/api/v1/legal/cases/x1/"])
+@pytest.mark.parametrize("method", ["get", "post", "patch"])
+def test_an_unknown_api_path_is_a_json_404_whatever_the_method(admin_client, path, method):
+    admin_client.handler.enforce_csrf_checks = True  # as a browser session would be: no CSRF page instead
+
+    response = getattr(admin_client, method)(path, data="{}", content_type="application/json")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_an_oversized_api_body_is_a_413_in_the_error_body(admin_client, settings):
+    settings.MINGZE_API_MAX_JSON_BYTES = 1000
+    before = _row_counts()
+
+    response = admin_client.post(
+        "/api/v1/tickets/", data=json.dumps({"title": "x" * 2000}), content_type="application/json"
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert _row_counts() == before
+
+
+@pytest.mark.parametrize("path", ["/api/v1/supervision/cases/", "/api/v1/supervision/drafts/"])
+def test_a_case_or_letter_for_a_department_that_does_not_exist_is_a_404_not_a_500(admin_client, path):
+    before = _row_counts()
+    body = {"department_id": 0, "reason": "催办", "kind": "escalation", "tier": "routine"}
+
+    response = admin_client.post(path, data=json.dumps(body), content_type="application/json")
+
+    assert response.status_code == 404
+    assert _row_counts() == before
+
+
+def test_a_broken_multipart_body_is_a_400_in_the_error_body(admin_client):
+    response = admin_client.post("/api/v1/disputes/", data=b"--x\r\n", content_type="multipart/form-data")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+# --- every write operation of the API ------------------------------------------------------------------------
+def _write_operations() -> list[tuple[str, str, dict]]:
+    """(method, path with sample ids, request body schema) of every POST/PUT/PATCH in the schema."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema.get("components", {}).get("schemas", {})
+    operations = []
+    for path, item in schema["paths"].items():
+        for method in ("post", "put", "patch"):
+            if method not in item:
+                continue
+            content = item[method].get("requestBody", {}).get("content", {})
+            body = content.get("application/json", {}).get("schema") or {}
+            if "$ref" in body:
+                body = components[body["$ref"].rsplit("/", 1)[1]]
+            resolved = _resolve(body, components)
+            if resolved["properties"]:  # an action without input (a sweep) has nothing to spoil
+                operations.append((method, re.sub(r"\{[^}]+\}", "1", path), resolved))
+    return operations
+
+
+def _resolve(schema: dict, components: dict) -> dict:
+    properties = {}
+    for name, prop in schema.get("properties", {}).items():
+        if "$ref" in prop:
+            prop = components[prop["$ref"].rsplit("/", 1)[1]]
+        elif "allOf" in prop and prop["allOf"] and "$ref" in prop["allOf"][0]:
+            prop = components[prop["allOf"][0]["$ref"].rsplit("/", 1)[1]]
+        properties[name] = prop
+    return {"properties": properties, "readOnly": schema.get("readOnly", False)}
+
+
+def _bad_body(kind: str, body: dict) -> dict:
+    """Every field of `body` spoiled the way `kind` says; fields of other types keep a plausible value."""
+    values: dict = {}
+    for name, prop in body["properties"].items():
+        if prop.get("readOnly"):
+            continue
+        if kind == "nul":
+            values[name] = "a\x00b"
+        elif kind == "oversize":
+            values[name] = "x" * (prop.get("maxLength", 20000) + 1)  # ASCII: past each limit, under the body limit
+        elif kind == "bad_date":
+            values[name] = "0001-01-01T00:00:00Z" if prop.get("format") in ("date-time", "date") else "x"
+        elif kind == "bad_enum":
+            values[name] = "no-such-value" if "enum" in prop else "x"
+    return values
+
+
+WRITE_KINDS = ["nul", "oversize", "bad_date", "bad_enum"]
+
+
+@pytest.mark.parametrize("kind", WRITE_KINDS)
+def test_every_api_write_operation_refuses_bad_input_with_a_4xx_and_stores_nothing(admin_client, kind):
+    admin_client.raise_request_exception = False
+    operations = _write_operations()
+    assert len(operations) > 20, "the schema lists the API's write operations"
+    before = _row_counts()
+    answers = {}
+    for method, path, body in operations:
+        response = getattr(admin_client, method)(path, data=json.dumps(_bad_body(kind, body)),
+                                                 content_type="application/json")  # fmt: skip
+        answers[(method, path)] = response.status_code
+        if response.status_code < 500 and response.headers.get("Content-Type", "").startswith("application/json"):
+            assert set(response.json()) >= {"code", "message"}, (method, path, response.content[:200])
+    assert {key: status for key, status in answers.items() if not 400 <= status < 500} == {}
+    assert _row_counts() == before
+    assert answers[("post", "/api/v1/tickets/")] == 400  # intake reached its parser and refused
+
+
+# --- every page that takes a POST ----------------------------------------------------------------------------
+FORM_FIELDS = ["reason", "text", "note", "title", "remarks", "hotline_no", "statement", "name", "content",
+               "comment", "answer", "decision", "summary", "question", "body", "subject"]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["nul", "control"])
+def test_every_page_refuses_a_control_character_in_a_form_post_and_stores_nothing(admin_client, kind):
+    value = "a\x00b" if kind == "nul" else "a\x1bb"
+    admin_client.raise_request_exception = False
+    before = _row_counts()
+    failures = []
+    for route in _routes():
+        if route.startswith("/api/"):
+            continue
+        response = admin_client.post(route, {name: value for name in FORM_FIELDS})
+        if response.status_code != 400:
+            failures.append((route, response.status_code))
+    assert failures == []
+    assert _row_counts() == before
