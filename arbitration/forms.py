@@ -66,10 +66,12 @@ class TicketFilterForm(forms.Form):
     request_type = forms.ChoiceField(
         label=_("Request type"), required=False, choices=[("", _("All request types")), *RequestType.choices]
     )
+    # Set by the cockpit's links, not picked by hand (the department list is above): hidden, so the page does not
+    # query and render every department a second time.
     lead = forms.ModelChoiceField(
         label=_("Lead department now"),
         required=False,
-        empty_label=_("Any lead"),
+        widget=forms.HiddenInput,
         queryset=Department.objects.only("code", "name").order_by("code"),
     )
     disputed_from = forms.DateField(

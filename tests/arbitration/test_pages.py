@@ -59,7 +59,7 @@ def market_ticket(city):
 )
 def test_home_page_renders_for_every_role(client, city, urban_ticket, roles):
     client.force_login(factories.user("someone", *roles))
-    response = client.get("/")
+    response = client.get("/", follow=True)  # a city leader's home is the cockpit (docs/cockpit.md)
     assert response.status_code == 200
     assert "someone" in response.content.decode()
 
