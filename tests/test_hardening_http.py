@@ -142,6 +142,16 @@ def test_a_case_or_letter_for_a_department_that_does_not_exist_is_a_404_not_a_50
     assert _row_counts() == before
 
 
+def test_a_letter_draft_title_past_its_column_is_refused(admin_client):
+    before = _row_counts()
+    body = {"kind": "reminder", "department_id": 1, "title": "x" * 201}
+
+    response = admin_client.post("/api/v1/supervision/drafts/", data=json.dumps(body), content_type="application/json")
+
+    assert response.status_code == 400 and response.json()["details"]["field"] == "title"
+    assert _row_counts() == before
+
+
 def test_a_broken_multipart_body_is_a_400_in_the_error_body(admin_client):
     response = admin_client.post("/api/v1/disputes/", data=b"--x\r\n", content_type="multipart/form-data")
 
