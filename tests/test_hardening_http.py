@@ -106,12 +106,13 @@ def test_a_control_character_in_a_query_parameter_is_refused_on_pages_and_api(ad
 
 
 # --- paths and bodies ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("path", ["/api/v1/tickets/abc/", "/api/v1/no-such-thing/", "/api/v1/legal/cases/x1/"])
+@pytest.mark.parametrize("path", ["/api/v1/bounces/abc/uphold/", "/api/v1/no-such-thing/", "/api/v1/legal/cases/x1/"])
 @pytest.mark.parametrize("method", ["get", "post", "patch"])
 def test_an_unknown_api_path_is_a_json_404_whatever_the_method(admin_client, path, method):
     admin_client.handler.enforce_csrf_checks = True  # as a browser session would be: no CSRF page instead
+    body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
 
-    response = getattr(admin_client, method)(path, data="{}", content_type="application/json")
+    response = getattr(admin_client, method)(path, **body)
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
@@ -138,6 +139,16 @@ def test_a_case_or_letter_for_a_department_that_does_not_exist_is_a_404_not_a_50
     response = admin_client.post(path, data=json.dumps(body), content_type="application/json")
 
     assert response.status_code == 404
+    assert _row_counts() == before
+
+
+def test_a_letter_draft_title_past_its_column_is_refused(admin_client):
+    before = _row_counts()
+    body = {"kind": "reminder", "department_id": 1, "title": "x" * 201}
+
+    response = admin_client.post("/api/v1/supervision/drafts/", data=json.dumps(body), content_type="application/json")
+
+    assert response.status_code == 400 and response.json()["details"]["field"] == "title"
     assert _row_counts() == before
 
 

@@ -253,7 +253,9 @@ class DraftInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LetterKind.choices)
     case_id = serializers.IntegerField(required=False, allow_null=True)
     department_id = serializers.IntegerField(required=False, allow_null=True)
-    title = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(  # the column's limit, or SQLite stores more than the schema allows
+        required=False, allow_blank=True, default="", max_length=LetterDraft._meta.get_field("title").max_length
+    )
     remarks = serializers.CharField(required=False, allow_blank=True, default="", help_text="Additional paragraphs.")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
