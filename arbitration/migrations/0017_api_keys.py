@@ -14,7 +14,7 @@ from arbitration.audit.triggers import audit_triggers_install, audit_triggers_un
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arbitration', '0013_document_register'),
+        ('arbitration', '0016_dispatch_methods_rounds_verification'),
     ]
 
     operations = [

@@ -16,7 +16,7 @@ from arbitration.audit.triggers import audit_triggers_install, audit_triggers_un
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0007_audit_chain_columns'),
+        ('supervision', '0009_score_basis_dual_part'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,7 +26,7 @@ def urgent_tier_add(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arbitration', '0014_user_phone'),
+        ('arbitration', '0015_user_phone'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0007_audit_chain_columns'),
+        ('supervision', '0008_monthly_topics'),
     ]
 
     operations = [
