@@ -118,6 +118,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--verbose", action="store_true", help="list the surges the detector missed")
     args = parser.parse_args()
+    if args.eval_days < 14:
+        parser.error("--eval-days must be at least 14 (surges start up to ten days before the end)")
 
     rng = np.random.default_rng(args.seed)
     days = day_range(FIRST, LAST)

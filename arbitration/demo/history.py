@@ -3,8 +3,9 @@ backlog after them) and a few surges in the last days — so the surge watch and
 read (docs/alerts.md, "Demo").
 
 The history covers `HISTORY_DAYS` days before the demo's `now` for a few common matters owned by departments that
-have a demo liaison, in each district. Its tickets are ordinary demo tickets (`TicketGenerator._ticket`): the same
-payloads and lives, written through the same bulk intake as the rest of the demo.
+have a demo liaison, in the first `DISTRICTS` districts. Its tickets are ordinary demo tickets
+(`TicketGenerator._ticket`): the same payloads and lives, written through the same bulk intake as the rest of the
+demo.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from arbitration.demo.tickets import DemoTicket, TicketGenerator
 
 # Thirteen months and a little more: the detector's baseline needs last year's window around the day it watches.
 HISTORY_DAYS = 400
-MATTERS = 2  # matters watched in the history, each in every district
-WEEKDAY_MEAN = 3.0  # tickets a working day per matter and district
+MATTERS = 2  # matters in the history
+DISTRICTS = 2  # … each in the first this-many districts: a few thousand tickets in all, so seed_demo stays quick
+WEEKDAY_MEAN = 2.5  # tickets a working day per matter and district
 WEEKEND_FACTOR, HOLIDAY_FACTOR, BACKLOG_FACTOR = 0.5, 0.25, 1.6
-SURGES = 3  # series that surge over the last three days
+SURGES = 2  # series that surge over the last three days
 SURGE_DAYS, SURGE_SD = 3, 6.0
 LIAISON_DEPARTMENTS = ("CGJ", "SJJ", "ZJJ", "STJ")  # demo liaisons sit here (arbitration.demo.people)
 
@@ -81,7 +83,7 @@ class HistoryTickets:
         districts: dict[str, list] = {}
         for place in generator.places:
             districts.setdefault(place.district_code, []).append(place)
-        series = [(plan, code) for plan in self._plans() for code in sorted(districts)]
+        series = [(plan, code) for plan in self._plans() for code in sorted(districts)[:DISTRICTS]]
         surging = set(self.rng.sample(range(len(series)), min(SURGES, len(series))))
         for offset in range(HISTORY_DAYS, 0, -1):
             day = today - dt.timedelta(days=offset)
