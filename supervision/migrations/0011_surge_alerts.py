@@ -15,8 +15,8 @@ from arbitration.audit.triggers import audit_triggers_install, audit_triggers_un
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arbitration', '0014_surge_alerts'),
-        ('supervision', '0007_audit_chain_columns'),
+        ('arbitration', '0018_surge_alerts'),
+        ('supervision', '0010_cockpit_rollups_reports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

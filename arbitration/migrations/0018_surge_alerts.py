@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arbitration', '0013_document_register'),
+        ('arbitration', '0017_api_keys'),
     ]
 
     operations = [
