@@ -260,6 +260,7 @@ DEFAULT_RULING_SCOPE = RulingScope.STREET
 class NoticeKind(models.TextChoices):
     TICKET_GAINED = "ticket_gained", _("Ticket given to your department by a decision")
     TICKET_LOST = "ticket_lost", _("Ticket taken from your department by a decision")
+    SURGE_ALERT = "surge_alert", _("Surge alert for a matter your department owns")
 
 
 class ProposalStatus(models.TextChoices):
@@ -299,4 +300,3 @@ class ReorganisationStatus(models.TextChoices):
     APPROVED = "approved", pgettext_lazy("reorganisation status", "Approved")
     CARRIED_OUT = "carried_out", pgettext_lazy("reorganisation status", "Carried out")
     REJECTED = "rejected", pgettext_lazy("reorganisation status", "Rejected")
-    SURGE_ALERT = "surge_alert", _("Surge alert for a matter your department owns")
