@@ -331,6 +331,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("MINGZE_LOGIN_COOLOFF_MIN
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_IPWARE_PROXY_COUNT = env.int("MINGZE_PROXY_COUNT", default=0)  # reverse proxies in front of gunicorn
 # The schema (/api/schema/) and its docs (/api/docs/) are for signed-in people and API keys unless published.
 MINGZE_API_SCHEMA_PUBLIC = env.bool("MINGZE_API_SCHEMA_PUBLIC", default=False)
