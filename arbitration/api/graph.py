@@ -26,7 +26,7 @@ from arbitration.graph import (
     settled_gaps,
     ticket_suggest,
 )
-from arbitration.services.dispatch import DISPATCHER_METHODS, ticket_dispatch, ticket_dispatch_second
+from arbitration.services.dispatch import DISPATCHER_METHOD_CHOICES, ticket_dispatch, ticket_dispatch_second
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -56,7 +56,7 @@ class DispatchInput(serializers.Serializer):
     lead_department_id = serializers.IntegerField()
     co_handler_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     method = serializers.ChoiceField(
-        choices=[(m.value, m.label) for m in AssignmentMethod if m in DISPATCHER_METHODS],
+        choices=DISPATCHER_METHOD_CHOICES,
         required=False,
         default=AssignmentMethod.DIRECT,
         help_text="direct (直派), dual (双派: the lead is the territory, the co-handlers the sector departments) or "

@@ -27,6 +27,10 @@ from arbitration.services.tickets import assignment_create, assignments_end, tic
 # say why when they depart from the suggestion. The other methods carry out a ruling or a leader's decision,
 # which is its own authority (the conference and sign-off services check who may issue those).
 DISPATCHER_METHODS = frozenset({AssignmentMethod.DIRECT, AssignmentMethod.DUAL, AssignmentMethod.FIRST_RECEIVER})
+# The dispatcher's choice of method, in the forms, the API and its schema (DispatchMethodEnum).
+DISPATCHER_METHOD_CHOICES = [
+    (method.value, method.label) for method in AssignmentMethod if method in DISPATCHER_METHODS
+]
 # The facts of the round that came back unsatisfied, cleared from the ticket by a second dispatch.
 SECOND_DISPATCH_CLEARS = (
     "replied_at", "handled_at", "result", "verified_at", "visited_at", "satisfaction", "resolution",

@@ -2,11 +2,10 @@
 
 from django import template
 
-from arbitration.choices import AssignmentMethod
 from arbitration.graph import Suggestion, ticket_suggest
 from arbitration.models import Department
 from arbitration.services import dispatch as dispatch_rules
-from arbitration.services.dispatch import DISPATCHER_METHODS
+from arbitration.services.dispatch import DISPATCHER_METHOD_CHOICES
 
 register = template.Library()
 
@@ -20,7 +19,7 @@ def ticket_suggestion(ticket) -> Suggestion:
 @register.simple_tag
 def dispatch_methods() -> list[tuple[str, str]]:
     """The methods a dispatcher chooses from (docs/dispatch.md), direct first."""
-    return [(method.value, method.label) for method in AssignmentMethod if method in DISPATCHER_METHODS]
+    return DISPATCHER_METHOD_CHOICES
 
 
 @register.simple_tag

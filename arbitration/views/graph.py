@@ -20,7 +20,7 @@ from arbitration.graph import current_graph, cycles, lead_moves_load
 from arbitration.graph.neighbourhood import department_neighbourhood, matter_neighbourhood
 from arbitration.graph.report import TABLES, report_csv
 from arbitration.models import Department, Matter
-from arbitration.services.dispatch import DISPATCHER_METHODS, ticket_dispatch, ticket_dispatch_second
+from arbitration.services.dispatch import DISPATCHER_METHOD_CHOICES, ticket_dispatch, ticket_dispatch_second
 from arbitration.validation import int_param
 
 PAGE_SIZE = 100
@@ -32,7 +32,7 @@ class DispatchForm(forms.Form):
         Department.objects.filter(is_active=True), required=False, label=gettext_lazy("Co-handlers")
     )
     method = forms.ChoiceField(
-        choices=[(m.value, m.label) for m in AssignmentMethod if m in DISPATCHER_METHODS],
+        choices=DISPATCHER_METHOD_CHOICES,
         initial=AssignmentMethod.DIRECT,
         required=False,
         label=gettext_lazy("Dispatch method"),

@@ -283,6 +283,9 @@ _SCHEMA_ENUMS = [
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     f"{path.split('.')[0].title()}{path.rsplit('.', 1)[1]}Enum": path for path in _SCHEMA_ENUMS
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["DispatchMethodEnum"] = (
+    "arbitration.services.dispatch.DISPATCHER_METHOD_CHOICES"
+)
 
 # --- Background work ------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
