@@ -138,10 +138,10 @@ def _bulk_insert(model, rows: Iterable) -> int:
     for row in rows:
         batch.append(row)
         if len(batch) == BATCH:
-            model.objects.bulk_create(batch)
+            model.objects.bulk_create(batch)  # history: untracked (rollups are counts, rebuilt from the record)
             written, batch = written + len(batch), []
     if batch:
-        model.objects.bulk_create(batch)
+        model.objects.bulk_create(batch)  # history: untracked
     return written + len(batch)
 
 

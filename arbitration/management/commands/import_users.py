@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from arbitration.errors import DomainError
 from arbitration.history import CHANGE_REASON_LENGTH
-from arbitration.intake import file_facts, records_read
+from arbitration.import_files import file_facts, records_read
 from arbitration.models import User
 from arbitration.services.people import PersonFacts, person_facts, person_sync, users_deactivate, users_missing_from
 
