@@ -132,8 +132,8 @@ def ensure_supervisor(user) -> None:
         raise PermissionDenied()
 
 
-def letters_visible_to(user) -> QuerySet[SupervisionLetter]:
-    queryset = SupervisionLetter.objects.all()
+def _overseen_or_own_departments(queryset: QuerySet, user) -> QuerySet:
+    """Overseers (and supervisors) see every row; a liaison the rows of their departments; anyone else none."""
     if not user.is_authenticated:
         return queryset.none()
     if user.has_role(*OVERSEEING_ROLES) or is_supervisor(user):
@@ -141,6 +141,10 @@ def letters_visible_to(user) -> QuerySet[SupervisionLetter]:
     if user.has_role(Role.LIAISON) and user.department_ids:
         return queryset.filter(department_id__in=user.department_ids)
     return queryset.none()
+
+
+def letters_visible_to(user) -> QuerySet[SupervisionLetter]:
+    return _overseen_or_own_departments(SupervisionLetter.objects.all(), user)
 
 
 def letter_get_for(*, user, letter_id: int) -> SupervisionLetter:
@@ -315,14 +319,7 @@ def topic_tickets_for(*, user, topic: Topic) -> QuerySet[Ticket]:
 # --- surge alerts -----------------------------------------------------------------------------------------------
 def alerts_visible_to(user) -> QuerySet[SurgeAlert]:
     """Overseers (supervisors, administrators, city leaders) see every alert; a liaison their departments' alerts."""
-    queryset = SurgeAlert.objects.all()
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.has_role(*OVERSEEING_ROLES) or is_supervisor(user):
-        return queryset
-    if user.has_role(Role.LIAISON) and user.department_ids:
-        return queryset.filter(department_id__in=user.department_ids)
-    return queryset.none()
+    return _overseen_or_own_departments(SurgeAlert.objects.all(), user)
 
 
 def alert_get_for(*, user, alert_id: int) -> SurgeAlert:
