@@ -34,25 +34,36 @@ def seal_hash(*, previous_hash: str, merkle: str, day: dt.date, row_count: int, 
     return hashlib.sha256(f"{previous_hash}{merkle}{day.isoformat()}{row_count}{marks}".encode()).hexdigest()
 
 
-def leaves_between(low: dict, high: dict) -> list[bytes]:
+def leaves_between(low: dict, high: dict, known: dict[str, tuple[int, bytes]] | None = None) -> list[bytes]:
     """The chain hashes (as 32 bytes) of every row with low[table] < chain_seq <= high[table], by table then
     chain_seq. PostgreSQL sends each table's leaves as one string: a million rows fetched one by one cost more
-    than the Merkle tree built on them (bench/bench_audit.py --only verify)."""
+    than the Merkle tree built on them (bench/bench_audit.py --only verify).
+
+    `known`: table → (s, the hashes of chain_seq s+1, s+2, … joined in that order), leaves a caller already holds
+    (the verifier reads them in its chain check's own scan); a table's range inside them is sliced, not read."""
     leaves: list[bytes] = []
+    known = known or {}
     with connection.cursor() as cursor:
         for entry in audit_tables():
             lo, hi = int(low.get(entry.table, 0)), int(high.get(entry.table, 0))
             if hi <= lo:
                 continue
-            where = f'FROM "{entry.table}" WHERE chain_seq > %s AND chain_seq <= %s'
-            if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT string_agg(chain_hash, '' ORDER BY chain_seq) {where}", [lo, hi])
-                joined = bytes.fromhex(cursor.fetchone()[0] or "")
-                leaves.extend(joined[i : i + 32] for i in range(0, len(joined), 32))
+            start, held = known.get(entry.table, (None, b""))
+            if start is not None and start <= lo and hi <= start + len(held) // 32:
+                joined = held[(lo - start) * 32 : (hi - start) * 32]
             else:
-                cursor.execute(f"SELECT chain_hash {where} ORDER BY chain_seq", [lo, hi])
-                leaves.extend(bytes.fromhex(row[0]) for row in cursor.fetchall())
+                joined = _leaves_read(cursor, entry.table, lo, hi)
+            leaves.extend(joined[i : i + 32] for i in range(0, len(joined), 32))
     return leaves
+
+
+def _leaves_read(cursor, table: str, lo: int, hi: int) -> bytes:
+    where = f'FROM "{table}" WHERE chain_seq > %s AND chain_seq <= %s'
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT string_agg(chain_hash, '' ORDER BY chain_seq) {where}", [lo, hi])
+        return bytes.fromhex(cursor.fetchone()[0] or "")
+    cursor.execute(f"SELECT chain_hash {where} ORDER BY chain_seq", [lo, hi])
+    return b"".join(bytes.fromhex(row[0]) for row in cursor.fetchall())
 
 
 def _high_water() -> dict:
