@@ -180,8 +180,13 @@ def request_mark(table: str) -> str:
     return f"mingze:audit-chain-requested:{table}"
 
 
-def request_chaining(tables: set[str]) -> None:
+def request_chaining(tables: set[str], *, prompt: bool = False) -> None:
     """Ask a worker to chain `tables`, unless a request for each is already waiting in the queue.
+
+    The request is for `MINGZE_AUDIT_CHAIN_DELAY` seconds later, unless `prompt` (the bulk writers' batches): a
+    burst of small commits (fifty votes at one instant) is then chained once, after the burst, instead of having the
+    worker compete with it for the cores while it lasts; a bulk import wants its batches chained as they come, so
+    that little is left for its end (docs/audit.md).
 
     The task clears a table's mark when it starts, before it reads the unchained rows (`chaining_started`): a
     commit that finds the mark set is chained by the waiting task, one that comes later sets it again. A lost
@@ -191,7 +196,7 @@ def request_chaining(tables: set[str]) -> None:
 
     wanted = sorted(t for t in tables if cache.add(request_mark(t), 1, timeout=REQUEST_TIMEOUT))
     if wanted:
-        audit_chain_task.delay(wanted)
+        audit_chain_task.apply_async([wanted], countdown=None if prompt else settings.MINGZE_AUDIT_CHAIN_DELAY or None)
 
 
 def chaining_started(tables) -> None:
@@ -203,31 +208,33 @@ class _Pending:
 
     def __init__(self) -> None:
         self.tables: set[str] = set()
+        self.prompt = False
 
     def __call__(self) -> None:
         if getattr(connection, "_audit_pending", None) is self:
             connection._audit_pending = None
         try:
-            request_chaining(self.tables)
+            request_chaining(self.tables, prompt=self.prompt)
         except Exception:  # the beat task chains them later: a writer's commit never fails on its chain
             logger.exception("audit chaining after commit failed")
 
 
-def chain_after_commit(model) -> None:
-    """Ask for `model`'s table to be chained after the current transaction commits (once per transaction)."""
+def chain_after_commit(model, *, prompt: bool = False) -> None:
+    """Ask for `model`'s table to be chained after the current transaction commits (once per transaction);
+    `prompt`: without the delay (`request_chaining`)."""
     if not settings.MINGZE_AUDIT_CHAIN_ON_COMMIT:
         return
     pending = getattr(connection, "_audit_pending", None)
     # A rolled-back transaction drops its on_commit callbacks: a pending object no longer queued is stale.
     if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
-        if not connection.in_atomic_block:
-            pending = _Pending()
-            pending.tables.add(model._meta.db_table)
-            pending()
-            return
-        pending = connection._audit_pending = _Pending()
-        transaction.on_commit(pending)
+        pending = _Pending()
+        if connection.in_atomic_block:
+            connection._audit_pending = pending
+            transaction.on_commit(pending)
     pending.tables.add(model._meta.db_table)
+    pending.prompt |= prompt
+    if not connection.in_atomic_block:
+        pending()
 
 
 def _saved(sender, instance=None, created=False, raw=False, **kwargs) -> None:

@@ -426,6 +426,8 @@ CELERY_BEAT_SCHEDULE["documents-render-pending"] = {
 # --- Audit trail (docs/audit.md) ------------------------------------------------------------------
 # Chain the audit rows a transaction wrote right after its commit (the beat task below catches the rest).
 MINGZE_AUDIT_CHAIN_ON_COMMIT = env.bool("MINGZE_AUDIT_CHAIN_ON_COMMIT", default=True)
+# Seconds between an ordinary commit and the chaining it asks for: the commits of a burst share one run after it.
+MINGZE_AUDIT_CHAIN_DELAY = env.float("MINGZE_AUDIT_CHAIN_DELAY", default=2.0)
 # Who the nightly verifier mails when a link is broken (comma-separated addresses).
 ADMINS = [("Mingze", address) for address in env.list("MINGZE_ADMINS", default=[])]
 CELERY_BEAT_SCHEDULE["audit-chain"] = {"task": "arbitration.audit.tasks.audit_chain_task", "schedule": 60}

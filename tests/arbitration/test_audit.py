@@ -132,6 +132,54 @@ def test_a_commit_leaves_its_rows_to_the_chain_request_waiting_in_the_queue(tran
     assert cache.get(request_mark(table)) is None
 
 
+@pytest.fixture
+def published(settings):
+    """Celery publishing for real, to its in-memory broker: (task name, countdown seconds or None) of each message."""
+    from celery import signals
+
+    from config.celery import app
+
+    sent: list[tuple[str, float | None]] = []
+
+    def record(sender=None, headers=None, **kwargs):
+        eta = headers.get("eta")
+        countdown = None if eta is None else (dt.datetime.fromisoformat(eta) - dt.datetime.now(dt.UTC)).total_seconds()
+        sent.append((sender, countdown))
+
+    eager, broker = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager, app.conf.broker_url = False, "memory://"
+    signals.before_task_publish.connect(record, weak=False)
+    try:
+        yield sent
+    finally:
+        signals.before_task_publish.disconnect(record)
+        app.conf.task_always_eager, app.conf.broker_url = eager, broker
+
+
+def test_an_ordinary_commit_asks_for_its_chain_after_the_delay_and_an_import_batch_at_once(
+    transactional_db, city, dispatcher, published, settings, tmp_path
+):
+    """A burst of small commits is chained once after it (MINGZE_AUDIT_CHAIN_DELAY); the import's batches are asked
+    for at once, so a worker chains each while the next is written (docs/audit.md)."""
+    settings.MINGZE_AUDIT_CHAIN_DELAY = 2.0
+    cache.clear()
+    ticket_receive(intake=factories.intake(city, "D1"), actor=dispatcher, reason="intake")
+    ticket_receive(intake=factories.intake(city, "D2"), actor=dispatcher, reason="intake")  # the first request waits
+    assert [name for name, _ in published] == ["arbitration.audit.tasks.audit_chain_task"]
+    assert 1.0 < published[0][1] <= 2.0
+    cache.clear()
+    published.clear()
+    path = tmp_path / "t.jsonl"
+    path.write_text(
+        '{"hotline_no": "I1", "received_at": "2026-03-02T10:00:00", "request_type": "help", '
+        '"matter": "010101", "territory": "370802001001", "title": "t", "content": "c"}\n',
+        encoding="utf-8",
+    )
+    call_command("import_tickets", str(path), "--reason", "nightly import", stdout=io.StringIO())
+    assert published and published[0] == ("arbitration.audit.tasks.audit_chain_task", None)
+    assert not HistoricalTicket.objects.filter(chain_hash__isnull=True).exists()  # the import ends chained
+
+
 def test_chains_and_seals_verify_after_writes_through_service_api_and_import(written, city, dispatcher, tmp_path):
     client = APIClient()
     client.force_authenticate(dispatcher)
