@@ -35,7 +35,7 @@ def sweep_plan(params: dict) -> tuple[dict, list[dict]]:
     sweep_prepare(now=now, calendar=calendar, report=report)
     ids = [pk for pk, _due in time_limit_uncovered(now=now, calendar=calendar)]
     parts = [{"first": first, "last": last} for first, last in id_ranges(ids)]
-    return {"now": now.isoformat(), "prepared": report.as_dict()}, parts
+    return {**params, "now": now.isoformat(), "prepared": report.as_dict()}, parts
 
 
 def sweep_work(params: dict, part: dict) -> dict:
@@ -65,7 +65,7 @@ def screening_plan(params: dict) -> tuple[dict, list[dict]]:
     day = parse_date(params["day"]) if params.get("day") else timezone.localtime(now).date() - dt.timedelta(days=1)
     ids = list(Matter.objects.order_by("pk").values_list("pk", flat=True))
     parts = [{"first": first, "last": last} for first, last in id_ranges(ids)]
-    return {"now": now.isoformat(), "day": day.isoformat()}, parts
+    return {**params, "now": now.isoformat(), "day": day.isoformat()}, parts
 
 
 def screening_work(params: dict, part: dict) -> dict:
