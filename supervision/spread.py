@@ -39,10 +39,13 @@ def sweep_plan(params: dict) -> tuple[dict, list[dict]]:
 
 
 def sweep_work(params: dict, part: dict) -> dict:
+    """Open the range's time-limit cases, then send queued reminders (its own among them) here rather than all in the
+    join, so the workers share that too; `reminders_send` skips rows another worker holds."""
     report = SweepReport()
     sweep_time_limits(
         now=_moment(params), calendar=WorkingCalendar.load(), report=report, first=part["first"], last=part["last"]
     )
+    reminders_send()
     return report.as_dict()
 
 
