@@ -7,17 +7,18 @@ tests: under a test transaction the replica's connection could not see the rows 
 import pytest
 from django.db import connections, router, transaction
 from django.http import HttpResponse
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from arbitration.models import Ticket
 from config.db_router import STICKY_COOKIE, ReplicaMiddleware
 from tests import factories
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
-    override_settings(MINGZE_READ_REPLICA="replica"),
-]
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+
+
+@pytest.fixture(autouse=True)
+def replica_on(settings):
+    settings.MINGZE_READ_REPLICA = "replica"
 
 
 def queries(client, method: str, path: str, **data):
@@ -73,8 +74,8 @@ def test_within_a_transaction_a_request_reads_the_primary(rf):
     assert response.cookies[STICKY_COOKIE].value == "1"  # a row lock is a write's first step
 
 
-@override_settings(MINGZE_READ_REPLICA=None)
-def test_without_a_replica_every_read_goes_to_the_primary(client):
+def test_without_a_replica_every_read_goes_to_the_primary(client, settings):
+    settings.MINGZE_READ_REPLICA = None
     factories.user("ops", "supervisor")
     response, primary, replica = queries(client, "post", "/login/", username="ops", password="pw-ops")
     assert response.status_code == 302 and primary > 0 and STICKY_COOKIE not in response.cookies
