@@ -82,7 +82,7 @@ def run_start(kind_name: str, params: dict | None = None) -> SpreadRun:
     kind = spread_kind(kind_name)
     run_params, parts = kind.plan(dict(params or {}))
     with transaction.atomic():
-        run = SpreadRun.objects.create(kind=kind.name, params=run_params)
+        run = SpreadRun.objects.create(kind=kind_name, params=run_params)
         SpreadPartition.objects.bulk_create(
             SpreadPartition(run=run, number=number, params=part) for number, part in enumerate(parts)
         )
