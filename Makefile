@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install system-deps demo test test-postgres lint check schemathesis messages clean
+.PHONY: install system-deps demo stack test test-postgres lint check schemathesis messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Production-like on this machine: gunicorn, Celery worker and beat on the local PostgreSQL and Redis, on
+## http://127.0.0.1:8080 (docs/deployment-scale.md; STACK_* variables choose the database, broker and port).
+stack: install
+	BIN=$(BIN) bash scripts/stack.sh
 
 ## The whole test suite on SQLite (set DATABASE_URL to run it on PostgreSQL).
 test: install system-deps

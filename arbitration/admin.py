@@ -464,6 +464,6 @@ class ReorganisationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     inlines = [ReorganisationMoveInline]
 
 
-from arbitration import admin_api_keys, admin_audit, admin_conference  # noqa: E402, F401  (keys; audit; conference)
+from arbitration import admin_api_keys, admin_audit, admin_conference, admin_spread  # noqa: E402, F401  (keys; audit; conference; spread runs)
 
 _register_the_rest()

@@ -6,6 +6,10 @@ from arbitration.services.disputes import disputes_put_overdue_on_agenda
 from arbitration.services.precedents import decision_backlog_apply, decision_backlogs_apply_pending
 from arbitration.services.reorganisation import reorganisations_carry_out_due
 
+# The spread runs' tasks live beside their orchestration; importing them here registers them with the worker, which
+# discovers <app>.tasks.
+from arbitration.spread import spread_finish_task, spread_partition_task, spread_runs_resume_task  # noqa: F401
+
 
 @shared_task
 def disputes_put_overdue_on_agenda_task() -> int:

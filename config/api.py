@@ -16,7 +16,6 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, parsers, permissions, status, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from arbitration.errors import DomainError
 from arbitration.validation import text_problem
@@ -29,6 +28,11 @@ def api_exception_handler(exc, context):
         return Response({"code": "not_found", "message": _("Not found."), "details": {}}, status=404)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    # Imported here, not at the top: rest_framework.views reads DEFAULT_PARSER_CLASSES (this module's JSONParser)
+    # when it loads, so a process that reaches this module first — Celery beat's start-up checks, via
+    # DEFAULT_PAGINATION_CLASS — would import it half-initialised and fail.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

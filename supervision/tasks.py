@@ -6,22 +6,18 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from supervision.alerts.run import surges_detect
+from arbitration.spread import run_start
 from supervision.cockpit.catalogue import catalogue_health_record
-from supervision.rollups.build import rollups_rebuild
-from supervision.services.cases import reminders_send
 from supervision.services.referrals import referral_dossier_store
 from supervision.services.reports import daily_report_issue_yesterday
 from supervision.services.scorecards import scorecards_compute_last_month
-from supervision.services.sweep import supervision_sweep
 
 
 @shared_task(acks_late=True)
-def supervision_sweep_task() -> str:
-    """The sweep, then sending what it queued. Idempotent and safe when two workers run it at once."""
-    report = supervision_sweep()
-    reminders_send()
-    return report.summary()
+def supervision_sweep_task() -> int:
+    """The sweep spread over the workers by ticket id range, then sending what it queued (supervision.spread).
+    Idempotent and safe when two runs overlap. Returns the spread run's id."""
+    return run_start("sweep").pk
 
 
 @shared_task
@@ -40,16 +36,19 @@ def referral_dossier_render_task(self, referral_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def surges_detect_task() -> str:
-    """Celery beat, daily: detect surges of yesterday. Idempotent per series and day (docs/alerts.md)."""
-    return surges_detect().summary()
+def surges_detect_task() -> int:
+    """Celery beat, daily: detect surges of yesterday, spread by matter. Idempotent per series and day
+    (docs/alerts.md). Returns the spread run's id."""
+    return run_start("screening").pk
 
 
 @shared_task(acks_late=True)
 def rollups_rebuild_recent_task() -> int:
-    """Recount the last MINGZE_ROLLUP_REPAIR_DAYS days: repairs any after-commit recount that failed. Idempotent."""
+    """Recount the last MINGZE_ROLLUP_REPAIR_DAYS days, spread by day span: repairs any after-commit recount that
+    failed. Idempotent. Returns the spread run's id."""
     today = timezone.localdate()
-    return rollups_rebuild(today - dt.timedelta(days=settings.MINGZE_ROLLUP_REPAIR_DAYS - 1), today)
+    first = today - dt.timedelta(days=settings.MINGZE_ROLLUP_REPAIR_DAYS - 1)
+    return run_start("rollups", {"first": first.isoformat(), "last": today.isoformat()}).pk
 
 
 @shared_task

@@ -21,6 +21,7 @@ from django.utils import timezone
 from arbitration.choices import RenderStatus
 from arbitration.history import save_attributed
 from arbitration.models import IssuedDocument
+from arbitration.spread import run_start
 
 from .finalise import pdf_finalise
 
@@ -103,10 +104,10 @@ def _render_queued(model_label: str, pk: int) -> None:
         logger.exception("Could not render %s %s now; left for render_pending_documents", model_label, pk)
 
 
-def documents_render_pending(
+def documents_due(
     *, max_attempts: int | None = None, pending_grace: datetime.timedelta = datetime.timedelta(0)
-) -> tuple[int, int]:
-    """Render every pending or failed document; returns (rendered, still failing).
+) -> list[tuple[str, int]]:
+    """(model label, pk) of every pending or failed document to render, model by model in pk order.
 
     `pending_grace` leaves alone documents issued so recently that their first render may still be
     queued; failed ones are retried at once. Documents that failed `max_attempts` times are left for a
@@ -116,20 +117,37 @@ def documents_render_pending(
     due = Q(render_status=RenderStatus.FAILED) | Q(
         render_status=RenderStatus.PENDING, issued_at__lte=timezone.now() - pending_grace
     )
+    return [
+        (model._meta.label, pk)
+        for model in issued_document_models()
+        for pk in model.objects.filter(due, render_attempts__lt=max_attempts)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
+
+
+def documents_render(documents: list[tuple[str, int]]) -> tuple[int, int]:
+    """Render each (model label, pk) unless it is rendered meanwhile; returns (rendered, still failing)."""
     rendered = failed = 0
-    for model in issued_document_models():
-        pks = model.objects.filter(due, render_attempts__lt=max_attempts).order_by("pk").values_list("pk", flat=True)
-        for pk in list(pks):
-            try:
-                document_pdf_store(model._meta.label, pk)
-            except DocumentRenderFailed:
-                failed += 1
-            else:
-                rendered += 1
+    for model_label, pk in documents:
+        try:
+            document_pdf_store(model_label, pk)
+        except DocumentRenderFailed:
+            failed += 1
+        else:
+            rendered += 1
     return rendered, failed
 
 
+def documents_render_pending(
+    *, max_attempts: int | None = None, pending_grace: datetime.timedelta = datetime.timedelta(0)
+) -> tuple[int, int]:
+    """Render every pending or failed document (`documents_due`); returns (rendered, still failing)."""
+    return documents_render(documents_due(max_attempts=max_attempts, pending_grace=pending_grace))
+
+
 @shared_task
-def documents_render_pending_task() -> tuple[int, int]:
-    """Celery beat: the sweep behind the per-document retries."""
-    return documents_render_pending(pending_grace=datetime.timedelta(minutes=5))
+def documents_render_pending_task() -> int:
+    """Celery beat: the sweep behind the per-document retries, spread over the workers (arbitration.documents.spread).
+    Returns the spread run's id."""
+    return run_start("documents", {"pending_grace_seconds": 5 * 60}).pk

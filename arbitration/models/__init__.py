@@ -24,6 +24,7 @@ from .reform import (
     ReorganisationTransition,
 )
 from .rulings import Agreement, DecisionRefusal, LeaderDecision, Ruling
+from .spread import SpreadPartition, SpreadRun
 from .tickets import Assignment, Ticket, TicketEvent
 from .transitions import StatusTransition
 from .users import DepartmentMembership, User
@@ -67,6 +68,8 @@ __all__ = [
     "Seat",
     "SessionGroupObjectPermission",
     "SessionUserObjectPermission",
+    "SpreadPartition",
+    "SpreadRun",
     "StatusTransition",
     "Territory",
     "Ticket",

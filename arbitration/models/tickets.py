@@ -100,6 +100,15 @@ class Ticket(models.Model):
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["status", "due_at"]),
+            # The open tickets by due time, for the supervision sweep's time-limit selection. A partial index: the
+            # planner cannot see that open tickets are mostly not yet due (it multiplies "open" by "due_at < t",
+            # which closed tickets make nearly 1) and chose a sequential scan of every ticket; this index holds
+            # only the open few, so its cost is theirs (docs/spread.md, "The sweep's selection").
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(status__in=OPEN_TICKET_STATUSES),
+                name="ticket_open_due",
+            ),
             # Newest first for the ticket list; the included columns let the supervision sweep's window scans
             # (repeated requests, repeated dissatisfaction) read the index alone on PostgreSQL, not the table.
             models.Index(

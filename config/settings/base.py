@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.db_router.ReplicaMiddleware",  # first: every later read of the request goes through its read state
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,6 +107,18 @@ else:
     # transaction mode (pgbouncer) prepared statements break: set PG_PREPARE=false there.
     if env.bool("PG_PREPARE", default=True):
         DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 1})
+# DATABASE_REPLICA_URL adds a PostgreSQL streaming replica as the `replica` alias: requests read from it until they
+# write (config.db_router; docs/spread.md, "Read replica"). Its connection options are the primary's.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+    }
+MINGZE_READ_REPLICA = "replica" if "replica" in DATABASES else None
+# After a request writes, the same browser reads the primary this many seconds (longer than the replica's lag).
+MINGZE_REPLICA_STICKY_SECONDS = env.int("MINGZE_REPLICA_STICKY_SECONDS", default=10)
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "arbitration.User"
@@ -295,6 +308,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Work spread over the workers by partition (arbitration.spread; docs/spread.md): the kinds, how many partitions a
+# run is cut into (more than the workers, so a slow partition does not hold the others up), and after how long an
+# unfinished run's missing partitions are queued again.
+MINGZE_SPREAD_KINDS = {
+    "sweep": "supervision.spread.SWEEP",
+    "screening": "supervision.spread.SCREENING",
+    "rollups": "supervision.spread.ROLLUPS",
+    "documents": "arbitration.documents.spread.DOCUMENTS",
+}
+MINGZE_SPREAD_PARTITIONS = env.int("MINGZE_SPREAD_PARTITIONS", default=8)
+MINGZE_SPREAD_RESUME_MINUTES = env.int("MINGZE_SPREAD_RESUME_MINUTES", default=30)
+CELERY_BEAT_SCHEDULE["spread-runs-resume"] = {"task": "arbitration.spread.spread_runs_resume_task", "schedule": 5 * 60}
 
 # --- Guardian -------------------------------------------------------------------------------------
 ANONYMOUS_USER_NAME = None  # no anonymous object permissions

@@ -13,3 +13,7 @@ MINGZE_PUBLIC_BASE_URL = "https://mingze.example.gov.cn"
 MINGZE_SIGNING_DEMO_DIR = BASE_DIR / "var" / "test-signing"  # noqa: F405
 # The whole suite runs from one address within the hour: only the throttling tests set real rates.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "1000000/hour", "anon": "1000000/hour"}}  # noqa: F405
+# A second alias on the same test database, as a replica would be (TEST MIRROR); reads go to it only in the tests
+# that set MINGZE_READ_REPLICA = "replica" (tests/test_db_router.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+MINGZE_READ_REPLICA = None

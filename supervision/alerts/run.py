@@ -39,13 +39,17 @@ def _owner(series: Series, codes: dict[int, str], city_code: str, at: dt.datetim
     return top.department_id if top else None
 
 
-def surges_detect(*, day: dt.date | None = None, now: dt.datetime | None = None) -> DetectionReport:
-    """Evaluate `day` (default: yesterday, the last whole day) for every watched series."""
+def surges_detect(
+    *, day: dt.date | None = None, now: dt.datetime | None = None, matters: tuple[int, int] | None = None
+) -> DetectionReport:
+    """Evaluate `day` (default: yesterday, the last whole day) for every watched series (of the matters with ids in
+    [matters[0], matters[1]] when given: each series is evaluated on its own counts, so partitions by matter
+    raise what one whole run raises)."""
     now = now or timezone.now()
     day = day or timezone.localtime(now).date() - dt.timedelta(days=1)
     params = DetectionParams.from_settings()
     first = day - dt.timedelta(days=params.years_back * YEAR + params.window_days + 1)
-    counts = daily_counts(first, day)
+    counts = daily_counts(first, day, matters)
     report = DetectionReport(day=day, series=len(counts.series))
     if not counts.series:
         return report

@@ -52,14 +52,17 @@ def _watched_territories() -> dict[int, int]:
     return mapping
 
 
-def daily_counts(first: dt.date, last: dt.date) -> SeriesCounts:
-    """Every watched series with at least one ticket in [first, last], with its daily counts."""
+def daily_counts(first: dt.date, last: dt.date, matters: tuple[int, int] | None = None) -> SeriesCounts:
+    """Every watched series with at least one ticket in [first, last], with its daily counts; only the matters with
+    ids in [matters[0], matters[1]] when given (a partition of a spread run: a matter's series all fall in one)."""
     tz = ZoneInfo(settings.TIME_ZONE)
     start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    tickets = Ticket.objects.filter(received_at__gte=start, received_at__lt=end)
+    if matters is not None:
+        tickets = tickets.filter(matter_id__gte=matters[0], matter_id__lte=matters[1])
     rows = (
-        Ticket.objects.filter(received_at__gte=start, received_at__lt=end)
-        .order_by()
+        tickets.order_by()
         .annotate(day=TruncDate("received_at", tzinfo=tz))
         .values_list("matter_id", "territory_id", "day")
         .annotate(n=Count("pk"))

@@ -24,7 +24,8 @@ from supervision.models import DailyDepartmentVolume, DailyFriction, DailyPlaceV
 
 CHUNK_DAYS = 31  # a month per query: few round trips on a full rebuild, a bounded Counter in memory
 BATCH = 5000
-# pg_advisory_xact_lock key: one rebuild at a time, so two rebuilds of one day never interleave delete and insert.
+# pg_advisory_xact_lock(LOCK_KEY, day) per day, taken in day order: two rebuilds of one day never interleave delete
+# and insert, while rebuilds of different days (the partitions of a spread rebuild, docs/spread.md) run at once.
 LOCK_KEY = 1_214_001
 
 
@@ -149,7 +150,8 @@ def _bulk_insert(model, rows: Iterable) -> int:
 def _rebuild_span(first: dt.date, last: dt.date, where: dict[int, tuple[str, str]]) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            for ordinal in range(first.toordinal(), last.toordinal() + 1):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, ordinal])
     start, end = day_range(first, last)
     for model in (DailyVolume, DailyPlaceVolume, DailyDepartmentVolume, DailyFriction):
         model.objects.filter(day__gte=first, day__lte=last).delete()

@@ -27,6 +27,9 @@ from supervision.services.letters import letter_draft_for_case
 BATCH = 1000
 
 
+COUNTS = ("turned_red", "raised", "topped", "closed", "referrals", "joined")
+
+
 @dataclass
 class SweepReport:
     """What one sweep did, by kind of change."""
@@ -50,6 +53,16 @@ class SweepReport:
             + self.referrals
             + self.joined
         )
+
+    def as_dict(self) -> dict:
+        """The report as JSON, for a spread run's partition (docs/spread.md)."""
+        return {**{name: getattr(self, name) for name in COUNTS}, "opened": dict(self.opened)}
+
+    def add(self, other: dict) -> None:
+        """Count in another part of the same run (`as_dict` of it)."""
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + other.get(name, 0))
+        self.opened.update(other.get("opened", {}))
 
     def summary(self) -> str:
         opened = ", ".join(f"{trigger}={n}" for trigger, n in sorted(self.opened.items())) or "none"

@@ -36,17 +36,46 @@ TIME_LIMIT_TRIGGERS = (Trigger.NEAR_DUE, Trigger.OVERDUE)
 
 
 def supervision_sweep(*, now: dt.datetime | None = None, calendar: WorkingCalendar | None = None) -> SweepReport:
-    """Run every rule once. Each step commits on its own, so a failure halfway keeps what was done."""
+    """Run every rule once, in this process. Each step commits on its own, so a failure halfway keeps what was done.
+
+    The same three stages, split over Celery workers by ticket id range, are the spread sweep
+    (`supervision.spread`, docs/spread.md): prepare once, open the time-limit cases per range, finish once.
+    """
     now = now or timezone.now()
     calendar = calendar or WorkingCalendar.load()
-    ladder = selectors.ladder()
     report = SweepReport()
-    # Clear first: a ticket that was answered or extended must not turn red or climb in the same run.
+    sweep_prepare(now=now, calendar=calendar, report=report)
+    sweep_time_limits(now=now, calendar=calendar, report=report)
+    sweep_finish(now=now, calendar=calendar, report=report)
+    return report
+
+
+def sweep_prepare(*, now: dt.datetime, calendar: WorkingCalendar, report: SweepReport) -> None:
+    """First: a ticket that was answered or extended must not turn red or climb in the same run."""
     cases_close_cleared(now=now, calendar=calendar, report=report)
-    cases_turn_red(now=now, calendar=calendar, ladder=ladder, report=report)
-    run = uuid.uuid4().hex
+    cases_turn_red(now=now, calendar=calendar, ladder=selectors.ladder(), report=report)
+
+
+def sweep_time_limits(
+    *,
+    now: dt.datetime,
+    calendar: WorkingCalendar,
+    report: SweepReport,
+    first: int | None = None,
+    last: int | None = None,
+) -> None:
+    """Open the time-limit cases of the open tickets with ids in [first, last] (all of them by default): the part
+    of the sweep that grows with open tickets, and the part the spread sweep splits. Idempotent: a ticket with an
+    open time-limit case is no candidate, and each call opens under its own run token."""
+    ladder, run = selectors.ladder(), uuid.uuid4().hex
+    for batch in batches(time_limit_candidates(now=now, calendar=calendar, first=first, last=last)):
+        cases_open_batch(batch, now=now, calendar=calendar, ladder=ladder, run=run, report=report)
+
+
+def sweep_finish(*, now: dt.datetime, calendar: WorkingCalendar, report: SweepReport) -> None:
+    """The rules that grow with open cases, bounces and recent tickets: run once, after the time limits."""
+    ladder, run = selectors.ladder(), uuid.uuid4().hex
     for candidates in (
-        time_limit_candidates(now=now, calendar=calendar),
         unsatisfied_candidates(),
         unreasonable_bounce_candidates(now=now),
         unanswered_alert_candidates(now=now, calendar=calendar),
@@ -56,7 +85,6 @@ def supervision_sweep(*, now: dt.datetime | None = None, calendar: WorkingCalend
     problems_gather(now=now, calendar=calendar, ladder=ladder, run=run, report=report)
     cases_climb_ladder(now=now, calendar=calendar, ladder=ladder, report=report)
     report.referrals += referrals_propose_by_rule(now=now)
-    return report
 
 
 def _local(moment: dt.datetime, calendar: WorkingCalendar) -> str:
@@ -64,20 +92,40 @@ def _local(moment: dt.datetime, calendar: WorkingCalendar) -> str:
 
 
 # --- finding candidates ---------------------------------------------------------------------------------------
-def time_limit_candidates(*, now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Candidate]:
-    """Open tickets due before the yellow-card cutoff that have no time-limit case yet.
+def time_limit_due(*, now: dt.datetime, calendar: WorkingCalendar, first: int | None = None, last: int | None = None):
+    """(id, due_at) of the open tickets due before the yellow-card cutoff, ids in [first, last] when given.
+
+    Served by the partial index `ticket_open_due` (open tickets by due_at): an index-only range scan over the open
+    tickets due before the cutoff, whatever the size of the ticket table (docs/spread.md, "The sweep's selection").
+    """
+    cutoff = selectors.near_due_cutoff(calendar, now)
+    due = Ticket.objects.open().filter(due_at__lt=cutoff)
+    if first is not None:
+        due = due.filter(pk__gte=first, pk__lte=last)
+    return due.order_by().values_list("pk", "due_at")
+
+
+def time_limit_uncovered(
+    *, now: dt.datetime, calendar: WorkingCalendar, first: int | None = None, last: int | None = None
+) -> list[tuple[int, dt.datetime]]:
+    """`time_limit_due` without the tickets that have an open time-limit case, in id order."""
+    cases = SupervisionCase.objects.filter(status=CaseStatus.OPEN, trigger__in=TIME_LIMIT_TRIGGERS)
+    if first is not None:
+        cases = cases.filter(ticket_id__gte=first, ticket_id__lte=last)
+    covered = set(cases.order_by().values_list("ticket_id", flat=True))
+    due = time_limit_due(now=now, calendar=calendar, first=first, last=last)
+    return sorted((pk, due_at) for pk, due_at in due if pk not in covered)
+
+
+def time_limit_candidates(
+    *, now: dt.datetime, calendar: WorkingCalendar, first: int | None = None, last: int | None = None
+) -> Iterator[Candidate]:
+    """Open tickets due before the yellow-card cutoff that have no time-limit case yet (ids in [first, last]).
 
     Two plain queries instead of one anti-join: right after a sweep has opened thousands of cases the planner's
     statistics on the case table are stale, and it then picked a nested loop that took seconds (bench_sweep).
     """
-    cutoff = selectors.near_due_cutoff(calendar, now)
-    covered = set(
-        SupervisionCase.objects.filter(status=CaseStatus.OPEN, trigger__in=TIME_LIMIT_TRIGGERS)
-        .order_by()
-        .values_list("ticket_id", flat=True)
-    )
-    due = Ticket.objects.open().filter(due_at__lt=cutoff).order_by().values_list("pk", "due_at")
-    rows = [(pk, due_at) for pk, due_at in due if pk not in covered]
+    rows = time_limit_uncovered(now=now, calendar=calendar, first=first, last=last)
     for batch in batches(rows):
         leads = lead_departments([pk for pk, _due in batch])
         for pk, due_at in batch:

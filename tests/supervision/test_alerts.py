@@ -9,11 +9,14 @@ import io
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from arbitration.choices import NoticeKind
 from arbitration.models import Notice
+from arbitration.spread import run_start
 from supervision.alerts.run import surges_detect
 from supervision.choices import AlertStatus, Trigger
 from supervision.models import SeriesMute, SupervisionCase, SurgeAlert, SurgeBulletin
@@ -267,3 +270,23 @@ def test_the_centre_mutes_a_series_on_its_page(history, supervisor, client, city
     )
     assert response.status_code == 302
     assert SeriesMute.objects.get().series_key == f"matter:{city['stall'].pk}/city"
+
+
+@override_settings(MINGZE_SPREAD_PARTITIONS=2)
+def test_screening_spread_by_matter_raises_what_one_run_raises(history, dispatcher, city):
+    post_surge(dispatcher, city)
+
+    def alerts():
+        return set(SurgeAlert.objects.values_list("series_key", "day", "observed", "expected", "method"))
+
+    with transaction.atomic():  # one whole run, undone, to compare with
+        whole = surges_detect(day=SURGE_DAY)
+        whole_alerts = alerts()
+        transaction.set_rollback(True)
+
+    run = run_start("screening", {"day": SURGE_DAY.isoformat()})
+
+    assert run.partitions.count() == 2 and run.finished_at is not None
+    assert alerts() == whole_alerts and len(whole_alerts) == len(whole.raised) > 0
+    assert (run.result["series"], run.result["alarms"]) == (whole.series, whole.alarms)
+    assert surges_detect(day=SURGE_DAY).raised == []  # the run's alerts are the ones a whole run would find again

@@ -1,17 +1,21 @@
 """Issued documents: the PDF is rendered after commit, once; a failed render keeps the record for a retry."""
 
+import datetime as dt
 import io
 from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
 from pypdf import PdfReader
 
 from arbitration.choices import RenderStatus
-from arbitration.documents.tasks import document_pdf_store, document_render_after_commit
+from arbitration.documents.tasks import document_pdf_store, document_render_after_commit, documents_render_pending_task
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import DocumentNotReady
+from arbitration.models import SpreadRun
 from tests import factories
 
 from .conftest import letter_data
@@ -146,3 +150,26 @@ def test_a_pdf_that_cannot_be_rendered_is_refused_with_a_domain_error(sample_let
         document_pdf_response(document)
     document.refresh_from_db()
     assert document.render_status == RenderStatus.FAILED
+
+
+@override_settings(MINGZE_SPREAD_PARTITIONS=2)
+def test_the_beat_task_renders_what_is_pending_spread_over_partitions_and_each_once(sample_letter_model, issuer):
+    documents = [
+        sample_letter_model.objects.create(
+            document_number=f"明责督〔2026〕{n}号",
+            issued_by=issuer,
+            data=letter_data(document_number=f"明责督〔2026〕{n}号").to_dict(),
+            issued_at=timezone.now() - dt.timedelta(minutes=10),
+        )
+        for n in (21, 22, 23)
+    ]
+
+    run = SpreadRun.objects.get(pk=documents_render_pending_task())
+
+    assert run.partitions.count() == 2 and run.finished_at is not None
+    assert run.result == {"rendered": 3, "failed": 0}
+    for document in documents:
+        document.refresh_from_db()
+        assert (document.render_status, document.render_attempts) == (RenderStatus.RENDERED, 1)
+    again = SpreadRun.objects.get(pk=documents_render_pending_task())
+    assert again.partitions.count() == 0 and again.result == {"rendered": 0, "failed": 0}

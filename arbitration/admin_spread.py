@@ -1,0 +1,25 @@
+"""Spread runs in the admin, read-only: workers write them (docs/spread.md)."""
+
+from django.contrib import admin
+
+from arbitration.admin_audit import _ReadOnly
+from arbitration.models import SpreadPartition, SpreadRun
+
+
+class SpreadPartitionInline(admin.TabularInline):
+    model = SpreadPartition
+    fields = ("number", "params", "attempts", "done_at", "result")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SpreadRun)
+class SpreadRunAdmin(_ReadOnly):
+    list_display = ("pk", "kind", "started_at", "finished_at")
+    list_filter = ("kind",)
+    readonly_fields = ("kind", "params", "started_at", "finished_at", "result")
+    inlines = [SpreadPartitionInline]
