@@ -68,7 +68,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "config" / "templates"],  # before the apps: the admin frame (admin/base_site.html)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -199,10 +199,10 @@ REST_FRAMEWORK = {
     # Per token or key (a system, a signed-in person) and per address (anonymous): docs/hardening.md.
     "DEFAULT_THROTTLE_CLASSES": ["config.api.ClientRateThrottle"],
     # 0: the address is REMOTE_ADDR, never a client-supplied X-Forwarded-For (DRF trusts it whole when None).
-    "NUM_PROXIES": env.int("MINGZE_PROXY_COUNT", default=0),
+    "NUM_PROXIES": env.int("MINGZE_PROXY_COUNT", default=0),  # reverse proxies in front of gunicorn
     "DEFAULT_THROTTLE_RATES": {
-        "user": env("MINGZE_API_RATE_USER", default="6000/hour"),
-        "anon": env("MINGZE_API_RATE_ANON", default="120/hour"),
+        "user": env("MINGZE_API_RATE_USER", default="6000/hour"),  # API requests per signed-in person or key
+        "anon": env("MINGZE_API_RATE_ANON", default="120/hour"),  # API requests per address without sign-in
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -308,7 +308,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Mingze (local rules: DOMAIN.md marks these as configuration) --------------------------------
+# --- Mingze (local rules: docs/domain.md marks these as configuration) --------------------------------
 # Office hours of the working calendar; a day period ends at office closing (Civil Code art. 203).
 MINGZE_OFFICE_HOURS = (env("MINGZE_OFFICE_OPENS", default="09:00"), env("MINGZE_OFFICE_CLOSES", default="17:30"))
 # Roles allowed to see citizens' names and phone numbers unmasked (see arbitration.access).
