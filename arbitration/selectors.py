@@ -396,11 +396,18 @@ def history_entries(
                 subject=subject(row),
                 action=HISTORY_ACTIONS[row.history_type],
                 actor=_actor_name(row.history_user),
-                reason=row.history_change_reason or "",
+                reason=recorded_reason(row.history_change_reason),
                 changes=changes,
             )
         )
     return entries
+
+
+def recorded_reason(text: str | None) -> str:
+    """A stored reason in the reader's language. Reasons the code writes are English message ids marked with
+    gettext_noop (a background task or command has no reader to translate for), so they are translated when
+    read; a reason a person typed matches no message id and is shown as typed (docs/domain.md §10)."""
+    return _(text) if text else ""
 
 
 def _row_changes(model, before, row, names, labels, masked) -> Iterable[FieldChange]:
@@ -440,7 +447,7 @@ def event_entries(events: QuerySet[TicketEvent]) -> list[TimelineEntry]:
             subject=_("Ticket"),
             action=_event_action(row, departments),
             actor=_actor_name(row.actor),
-            reason=row.reason,
+            reason=recorded_reason(row.reason),
         )
         for row in rows
     ]
