@@ -101,6 +101,12 @@ def lead_get_for(*, user, lead_id: int) -> PublicInterestLead:
     return lead
 
 
+def may_read_leads(user) -> bool:
+    """The leads list and the monthly ledger: the desk lead hands leads over, the procuratorate receives them.
+    The pages check it and every link to them shows only when it holds (legal_tags.may_read_leads)."""
+    return is_desk_lead(user) or is_procuratorate_liaison(user)
+
+
 def may_manage_leads(user) -> bool:
     return is_desk_lead(user)
 
