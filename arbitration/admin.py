@@ -181,7 +181,7 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        # The days are in: every due time that waited for this year can now be counted (DOMAIN.md §4).
+        # The days are in: every due time that waited for this year can now be counted (docs/domain.md §4).
         updated = tickets_recompute_unknown_due(actor=request.user, reason=f"calendar {form.instance.year} entered")
         if updated:
             self.message_user(request, _("%(count)d due times recomputed.") % {"count": updated}, messages.SUCCESS)

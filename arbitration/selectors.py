@@ -29,7 +29,7 @@ from arbitration.choices import (
 )
 from arbitration.models import Assignment, Department, Dispute, Matter, Territory, Ticket, TicketEvent
 
-# A ticket is "due soon" this long before its limit (DOMAIN.md §3: the yellow card; local configuration).
+# A ticket is "due soon" this long before its limit (docs/domain.md §3: the yellow card; local configuration).
 DUE_SOON = dt.timedelta(hours=settings.MINGZE_DUE_SOON_HOURS)
 
 # Personal data on a ticket and how to show it to someone who may not see it.

@@ -116,5 +116,5 @@ def may_record_feedback(user, lead: PublicInterestLead) -> bool:
 
 
 def may_see_lead_personal_data(user, lead: PublicInterestLead) -> bool:
-    """The desk always; the procuratorate only where the citizens consented (DOMAIN.md §6)."""
+    """The desk always; the procuratorate only where the citizens consented (docs/domain.md §6)."""
     return is_desk_lead(user) or (lead.consent and is_procuratorate_liaison(user))

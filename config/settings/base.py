@@ -471,7 +471,7 @@ MINGZE_VERIFICATION_TIERS = env.list("MINGZE_VERIFICATION_TIERS", default=[])
 # The unsatisfied return visit that opens a consultation (会商) as a dispute: the third by default.
 MINGZE_CONSULTATION_UNSATISFIED_ROUNDS = env.int("MINGZE_CONSULTATION_UNSATISFIED_ROUNDS", default=3)
 
-# --- Supervision: sweep, ladder, letters, scorecards, referrals (DOMAIN.md §3, §5) ---------------
+# --- Supervision: sweep, ladder, letters, scorecards, referrals (docs/domain.md §3, §5) ---------------
 # Yellow card this many working days before the limit (red card once it has passed).
 MINGZE_SUPERVISION_NEAR_DUE_WORKING_DAYS = env.int("MINGZE_SUPERVISION_NEAR_DUE_WORKING_DAYS", default=1)
 # Repeated requests: this many tickets of the same matter at the same place, or from the same caller, within the window.
@@ -557,7 +557,7 @@ CELERY_BEAT_SCHEDULE["supervision-rollups"] = {
 }
 
 # --- Legal desk -----------------------------------------------------------------------------------
-# Public-interest leads go to the procuratorate at the same level as the hotline (DOMAIN.md §6).
+# Public-interest leads go to the procuratorate at the same level as the hotline (docs/domain.md §6).
 MINGZE_PROCURATORATE_NAME = env("MINGZE_PROCURATORATE_NAME", default="明州市人民检察院")
 # Screening: this many complaints about one place or party within this many days make a cluster lead.
 MINGZE_LEAD_CLUSTER_MIN = env.int("MINGZE_LEAD_CLUSTER_MIN", default=3)

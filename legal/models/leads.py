@@ -184,7 +184,7 @@ class LeadFeedback(models.Model):
         related_name="+",
     )
     recommendation_issued_on = models.DateField(_("recommendation issued on"), null=True, blank=True)
-    # The body must answer a recommendation in writing within 2 months (DOMAIN.md §6), computed when recorded.
+    # The body must answer a recommendation in writing within 2 months (docs/domain.md §6), computed when recorded.
     answer_due_on = models.DateField(_("written answer due on"), null=True, blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)

@@ -229,7 +229,7 @@ def advice_revise(*, advice_id: int, actor, reason: str, **changes) -> Advice:
 
 
 def _record_route(case: LegalCase, advice: Advice, *, actor) -> None:
-    """The ticket's record carries the route, so the hotline can tell the citizen (DOMAIN.md §6)."""
+    """The ticket's record carries the route, so the hotline can tell the citizen (docs/domain.md §6)."""
     ticket_event_record(
         ticket=case.ticket,
         kind=TicketEventKind.LEGAL_ROUTE,
