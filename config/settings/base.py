@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_celery_beat",
-    "axes",  # login lockout (docs/hardening.md)
+    "config.apps.AxesConfig",  # django-axes, login lockout (docs/hardening.md), named in zh-Hans in the admin
     "csp",
     "arbitration",
     "supervision",

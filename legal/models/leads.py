@@ -145,9 +145,17 @@ class PublicInterestLeadUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey(PublicInterestLead, on_delete=models.CASCADE)
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("lead grant to a user")
+        verbose_name_plural = _("lead grants to users")
+
 
 class PublicInterestLeadGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(PublicInterestLead, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("lead grant to a group")
+        verbose_name_plural = _("lead grants to groups")
 
 
 class LeadTransition(StatusTransition):
