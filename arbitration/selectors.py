@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Case, CharField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from arbitration.access import mask_name, mask_phone
 from arbitration.choices import (
@@ -328,6 +329,12 @@ class TimelineEntry:
 
 
 HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+# What a history entry's action reads as (the timeline template says the same with its own {% translate %}).
+HISTORY_ACTION_LABELS = {
+    "created": gettext_lazy("created"),
+    "changed": gettext_lazy("changed"),
+    "deleted": gettext_lazy("deleted"),
+}
 
 
 def _actor_name(user) -> str:
