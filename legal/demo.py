@@ -114,7 +114,8 @@ def _legal_tickets(context, rng) -> None:
 def _cases(lead_user, lawyers, rng) -> int:
     waiting = list(LegalCase.objects.filter(status=CaseStatus.OPEN).select_related("ticket").order_by("pk")[:12])
     advised = 0
-    for index, case in enumerate(waiting[:9]):
+    # The last waiting case stays with the desk lead, to assign in the README's tour.
+    for index, case in enumerate(waiting[: min(9, len(waiting) - 1)]):
         lawyer = lawyers[index % len(lawyers)]
         cases.legal_case_assign(case_id=case.pk, lawyer_id=lawyer.pk, actor=lead_user, reason=gettext_noop("demo rota"))
         if index >= 6:
