@@ -1,6 +1,7 @@
 """A crawler of the site as one signed-in person sees it, with the Django test client: from home, every same-site
-link on every page (GET), each URL pattern a few times. It reports what a new user would trip over: a link
-answering anything but 200 (or a file), English words in a zh-Hans page, a page title without its separator."""
+link on every page (GET), each URL pattern a few times (the admin: its index, app pages and each model's list,
+once). It reports what a new user would trip over: a link answering anything but 200 (or a file), English words
+in a zh-Hans page, a page title without its separator."""
 
 from __future__ import annotations
 
@@ -35,8 +36,6 @@ ALLOWED_WORDS = frozenset(
 WORD = re.compile(r"(?<![A-Za-z0-9_.@/-])[A-Za-z][a-z]+(?:'[a-z]+)?(?![A-Za-z0-9_@/-])")
 SKIPPED_PATHS = ("/logout/", "/i18n/", "/static/", "/media/", "/oidc/")
 HIDDEN_TAGS = {"script", "style", "template", "noscript"}
-# Cells that hold codes and login names, which are Latin by design (the admin's code and user-name columns).
-CODE_CELLS = re.compile(r"\bfield-(code|username|slug)\b")
 VISIBLE_ATTRIBUTES = ("placeholder", "title", "aria-label")  # not alt: the admin's yes/no icons say "True"
 
 
@@ -48,16 +47,11 @@ class _Page(HTMLParser):
         self.title: list[str] = []
         self._hidden = 0
         self._in_title = False
-        self._code_depth = 0  # >0 inside a code cell
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag in HIDDEN_TAGS:
             self._hidden += 1
-        if self._code_depth and tag in ("td", "th"):
-            self._code_depth = 0  # the next cell (cells need no end tag in HTML)
-        if tag in ("td", "th") and CODE_CELLS.search(attributes.get("class") or ""):
-            self._code_depth = 1
         if tag == "title":
             self._in_title = True
         if tag == "a" and attributes.get("href"):
@@ -73,13 +67,11 @@ class _Page(HTMLParser):
             self._hidden = max(0, self._hidden - 1)
         if tag == "title":
             self._in_title = False
-        if tag in ("td", "th", "tr"):
-            self._code_depth = 0
 
     def handle_data(self, data):
         if self._in_title:
             self.title.append(data)
-        elif not self._hidden and not self._code_depth:
+        elif not self._hidden:
             self.text.append(data)
 
 
@@ -126,7 +118,7 @@ def _admin_records(url: str) -> bool:
     if not path.startswith("/admin/"):
         return False
     try:
-        return not resolve(path).url_name.endswith(("index", "app_list"))
+        return not (resolve(path).url_name or "").endswith(("index", "app_list"))
     except Resolver404:
         return True
 
