@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import translation
 from django.views.defaults import permission_denied, server_error
 from pypdf import PdfReader
 
@@ -99,12 +100,14 @@ def test_a_missing_page_answers_404_in_chinese_in_the_site_frame(client):
 
 
 def test_a_refusal_answers_403_in_chinese_in_the_site_frame():
-    response = permission_denied(RequestFactory().get("/supervision/"), PermissionDenied())
+    with translation.override("zh-hans"):  # as LocaleMiddleware leaves it for the handler
+        response = permission_denied(RequestFactory().get("/supervision/"), PermissionDenied())
     page = response.content.decode()
     assert response.status_code == 403 and "无权访问 · 明责" in page and "返回首页" in page
 
 
 def test_the_server_error_page_needs_no_request_context_and_speaks_chinese():
-    response = server_error(RequestFactory().get("/"))
+    with translation.override("zh-hans"):  # as LocaleMiddleware leaves it for the handler
+        response = server_error(RequestFactory().get("/"))
     page = response.content.decode()
     assert response.status_code == 500 and "系统出错 · 明责" in page and "返回首页" in page
