@@ -19,10 +19,14 @@ system-deps:
 	bash scripts/system-deps.sh
 
 ## The demo city on SQLite, served on http://127.0.0.1:8000 (logins are printed before the server starts).
+## The CJK fonts come first: without them the demo's rulings, letters and dossiers cannot be rendered. The server
+## runs with DEBUG off, as a centre's would: error pages in the site's style, static files from whitenoise.
 demo: install
+	@bash scripts/system-deps.sh demo || { echo "make demo: install the fonts above (as root), then run make demo again." >&2; exit 1; }
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=false $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Production-like on this machine: gunicorn, Celery worker and beat on the local PostgreSQL and Redis, on
 ## http://127.0.0.1:8080 (docs/deployment-scale.md; STACK_* variables choose the database, broker and port).

@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from arbitration import access
+from arbitration.choices import TicketStatus
 from arbitration.models import (
     Assignment,
     CalendarDay,
@@ -180,7 +181,7 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        # The days are in: every due time that waited for this year can now be counted (DOMAIN.md §4).
+        # The days are in: every due time that waited for this year can now be counted (docs/domain.md §4).
         updated = tickets_recompute_unknown_due(actor=request.user, reason=f"calendar {form.instance.year} entered")
         if updated:
             self.message_user(request, _("%(count)d due times recomputed.") % {"count": updated}, messages.SUCCESS)
@@ -361,12 +362,21 @@ class AssignmentAdmin(ReadOnlyAdminMixin, VisibleTicketsMixin, SimpleHistoryAdmi
 
 @admin.register(TicketEvent)
 class TicketEventAdmin(ReadOnlyAdminMixin, VisibleTicketsMixin, admin.ModelAdmin):
-    list_display = ("ticket", "kind", "from_status", "to_status", "actor", "at")
+    list_display = ("ticket", "kind", "from_status_label", "to_status_label", "actor", "at")
     list_filter = ("kind",)
     search_fields = ("ticket__hotline_no",)
     list_select_related = ("ticket", "actor")
     raw_id_fields = ("ticket", "actor")
     show_full_result_count = False
+
+    # The two statuses are stored as codes (an event may name a status a later version retired): shown by label.
+    @admin.display(description=_("from"), ordering="from_status")
+    def from_status_label(self, event):
+        return TicketStatus(event.from_status).label if event.from_status in TicketStatus.values else event.from_status
+
+    @admin.display(description=_("to"), ordering="to_status")
+    def to_status_label(self, event):
+        return TicketStatus(event.to_status).label if event.to_status in TicketStatus.values else event.to_status
 
 
 # --- people -------------------------------------------------------------------------------------------------

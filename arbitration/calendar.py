@@ -1,4 +1,4 @@
-"""The working calendar: the one place that counts working days and time limits (DOMAIN.md §3–4).
+"""The working calendar: the one place that counts working days and time limits (docs/domain.md §3–4).
 
 Counting follows the Civil Code, arts. 200–204: for periods in days the day the period starts is not
 counted; a period whose last day is not a working day ends on the next working day; the last day ends

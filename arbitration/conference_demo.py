@@ -14,6 +14,7 @@ from arbitration.services.disputes import dispute_put_on_agenda
 PENDING_BOUNCES = 3  # left in the review queue
 DISPUTES = 5  # A bounces to B, review upholds, B bounces back: a dispute opens
 PAST_RULINGS = 2
+README_MEMBER = "member_cgj"  # the member of the README's tour, who votes on the open item
 
 
 def demo_extend(context) -> None:
@@ -30,9 +31,16 @@ def demo_extend(context) -> None:
     members = [(u, min(u.department_ids)) for u in context.users_with_role(Role.CONFERENCE_MEMBER) if u.department_ids]
     past = _session(context, dispatcher, members, starts=dt.timedelta(days=-7), title="2026年联席会议第一次会议")
     rulings = [_rule(context, d, past, dispatcher, members) for d in disputes[:PAST_RULINGS]]
-    # In session since an hour ago: an item can be closed only once its session has begun (docs/rulings.md).
-    sitting = _session(context, dispatcher, members, starts=dt.timedelta(hours=-1), title="2026年联席会议第二次会议")
+    # A tied vote in the past session: the dispute waits for the leader's sign-off (the README's leader signs it).
     for dispute in disputes[PAST_RULINGS : PAST_RULINGS + 1]:
+        _rule(context, dispute, past, dispatcher, members, tie=True)
+    # In session since an hour ago: an item can be closed only once its session has begun (docs/rulings.md). The
+    # item open for votes is one the README's member may vote on: their department is not a party to it.
+    sitting = _session(context, dispatcher, members, starts=dt.timedelta(hours=-1), title="2026年联席会议第二次会议")
+    tour_department = next((dept for member, dept in members if member.username == README_MEMBER), None)
+    waiting = disputes[PAST_RULINGS + 1 :]
+    waiting.sort(key=lambda d: d.parties.filter(pk=tour_department).exists())  # stable: not a party first
+    for dispute in waiting[:1]:
         dispute_put_on_agenda(
             dispute_id=dispute.pk,
             session_id=sitting.pk,
@@ -116,23 +124,29 @@ def _session(context, chair, members, *, starts: dt.timedelta, title: str):
     return session
 
 
-def _rule(context, dispute, session, chair, members):
+def _rule(context, dispute, session, chair, members, *, tie: bool = False):
+    """Vote on the dispute and close its item: a ruling, or with `tie` a vote split evenly between the parties
+    (a deadlock, which goes to a city leader unless the local rules give the chair a casting vote)."""
     item = dispute_put_on_agenda(dispute_id=dispute.pk, session_id=session.pk, actor=chair, reason=context.reason)
     parties = sorted(dispute.parties.values_list("pk", flat=True))
     lead = context.rng.choice(parties)
     voters = [m for m, dept in members if dept not in parties]
     for index, member in enumerate(voters):
-        abstain = index == len(voters) - 1
+        # A ruling: the last voter abstains. A tie: the voters alternate, the last abstains when they are odd.
+        abstain = index == len(voters) - 1 and (not tie or len(voters) % 2 == 1)
+        choice = parties[index % 2] if tie else lead
         vote_cast(
             item_id=item.pk,
             actor=member,
-            lead_department_id=None if abstain else lead,
+            lead_department_id=None if abstain else choice,
             reason="情况需进一步核实，弃权" if abstain else "依据三定方案，该单位负有主要监管职责",
         )
     agenda_item_close(
         item_id=item.pk,
         actor=chair,
-        reasons="经联席会议记名表决，过半数成员认定该单位为主办单位。",
+        reasons="联席会议记名表决票数相同，提请市领导签批。"
+        if tie
+        else "经联席会议记名表决，过半数成员认定该单位为主办单位。",
         basis="《明州市12345热线职责争议处理办法》第十二条",
     )
     return getattr(item, "ruling", None)

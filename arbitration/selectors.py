@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Case, CharField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from arbitration.access import mask_name, mask_phone
 from arbitration.choices import (
@@ -29,7 +30,7 @@ from arbitration.choices import (
 )
 from arbitration.models import Assignment, Department, Dispute, Matter, Territory, Ticket, TicketEvent
 
-# A ticket is "due soon" this long before its limit (DOMAIN.md §3: the yellow card; local configuration).
+# A ticket is "due soon" this long before its limit (docs/domain.md §3: the yellow card; local configuration).
 DUE_SOON = dt.timedelta(hours=settings.MINGZE_DUE_SOON_HOURS)
 
 # Personal data on a ticket and how to show it to someone who may not see it.
@@ -328,6 +329,12 @@ class TimelineEntry:
 
 
 HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+# What a history entry's action reads as (the timeline template says the same with its own {% translate %}).
+HISTORY_ACTION_LABELS = {
+    "created": gettext_lazy("created"),
+    "changed": gettext_lazy("changed"),
+    "deleted": gettext_lazy("deleted"),
+}
 
 
 def _actor_name(user) -> str:
@@ -396,11 +403,18 @@ def history_entries(
                 subject=subject(row),
                 action=HISTORY_ACTIONS[row.history_type],
                 actor=_actor_name(row.history_user),
-                reason=row.history_change_reason or "",
+                reason=recorded_reason(row.history_change_reason),
                 changes=changes,
             )
         )
     return entries
+
+
+def recorded_reason(text: str | None) -> str:
+    """A stored reason in the reader's language. Reasons the code writes are English message ids marked with
+    gettext_noop (a background task or command has no reader to translate for), so they are translated when
+    read; a reason a person typed matches no message id and is shown as typed (docs/domain.md §10)."""
+    return _(text) if text else ""
 
 
 def _row_changes(model, before, row, names, labels, masked) -> Iterable[FieldChange]:
@@ -440,7 +454,7 @@ def event_entries(events: QuerySet[TicketEvent]) -> list[TimelineEntry]:
             subject=_("Ticket"),
             action=_event_action(row, departments),
             actor=_actor_name(row.actor),
-            reason=row.reason,
+            reason=recorded_reason(row.reason),
         )
         for row in rows
     ]

@@ -5,7 +5,7 @@
 
 Each run starts from a fresh database (PostgreSQL: `mingze_bench` on PG_URL; SQLite: a file under var/bench/),
 migrates it, imports the sample city, then imports a generated JSON Lines file of tickets (about half of them
-dispatched to a department, as in DOMAIN.md §1). Every ticket writes its row, its history row and a RECEIVED
+dispatched to a department, as in docs/domain.md §1). Every ticket writes its row, its history row and a RECEIVED
 event; a dispatched one also its lead assignment, the assignment's history row and a DISPATCHED event.
 
 The floor is the database inserting the same ticket rows with nothing else to do: COPY into a bare table
@@ -78,7 +78,7 @@ def generate(path: Path, count: int, seed: int = 12345) -> None:
                 "confidential": rng.random() < 0.05,
                 "time_limit": rng.choice(TIERS),
             }
-            if rng.random() < 0.47:  # DOMAIN.md §1: 47% dispatched, 53% answered by the hotline directly
+            if rng.random() < 0.47:  # docs/domain.md §1: 47% dispatched, 53% answered by the hotline directly
                 ticket["dispatched_at"] = (received + dt.timedelta(minutes=rng.randrange(5, 90))).isoformat(
                     timespec="seconds")  # fmt: skip
                 ticket["dispatched_to"] = MATTERS[matter]

@@ -101,6 +101,12 @@ def lead_get_for(*, user, lead_id: int) -> PublicInterestLead:
     return lead
 
 
+def may_read_leads(user) -> bool:
+    """The leads list and the monthly ledger: the desk lead hands leads over, the procuratorate receives them.
+    The pages check it and every link to them shows only when it holds (legal_tags.may_read_leads)."""
+    return is_desk_lead(user) or is_procuratorate_liaison(user)
+
+
 def may_manage_leads(user) -> bool:
     return is_desk_lead(user)
 
@@ -110,5 +116,5 @@ def may_record_feedback(user, lead: PublicInterestLead) -> bool:
 
 
 def may_see_lead_personal_data(user, lead: PublicInterestLead) -> bool:
-    """The desk always; the procuratorate only where the citizens consented (DOMAIN.md §6)."""
+    """The desk always; the procuratorate only where the citizens consented (docs/domain.md §6)."""
     return is_desk_lead(user) or (lead.consent and is_procuratorate_liaison(user))

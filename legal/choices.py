@@ -22,7 +22,7 @@ class CaseStatus(models.TextChoices):
 
 
 class LegalRoute(models.TextChoices):
-    """The recommended route of a piece of advice (DOMAIN.md §6: tell the citizen the legal route)."""
+    """The recommended route of a piece of advice (docs/domain.md §6: tell the citizen the legal route)."""
 
     MEDIATION = "mediation", _("Mediation")
     ARBITRATION = "arbitration", _("Arbitration")
@@ -53,7 +53,7 @@ class HandoffStatus(models.TextChoices):
 
 
 class DomainTier(models.TextChoices):
-    """The "4+11+N" list (DOMAIN.md §6)."""
+    """The "4+11+N" list (docs/domain.md §6)."""
 
     CORE = "core", _("Original four domains")
     ADDED = "added", _("Added by later laws")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from arbitration.choices import RequestType, Resolution, Role, Satisfaction
 from arbitration.models import Duty, Matter
@@ -113,9 +114,10 @@ def _legal_tickets(context, rng) -> None:
 def _cases(lead_user, lawyers, rng) -> int:
     waiting = list(LegalCase.objects.filter(status=CaseStatus.OPEN).select_related("ticket").order_by("pk")[:12])
     advised = 0
-    for index, case in enumerate(waiting[:9]):
+    # The last waiting case stays with the desk lead, to assign in the README's tour.
+    for index, case in enumerate(waiting[: min(9, len(waiting) - 1)]):
         lawyer = lawyers[index % len(lawyers)]
-        cases.legal_case_assign(case_id=case.pk, lawyer_id=lawyer.pk, actor=lead_user, reason="demo rota")
+        cases.legal_case_assign(case_id=case.pk, lawyer_id=lawyer.pk, actor=lead_user, reason=gettext_noop("demo rota"))
         if index >= 6:
             continue  # a few stay assigned without advice, as on a real desk
         cases.conflict_declare(

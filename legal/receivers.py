@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from arbitration.models import Matter
 from legal.choices import CaseOrigin
 from legal.services.cases import legal_case_open, legal_cases_open_bulk
 
-LEGAL_MATTER_REASON = "legal-type matter at intake"
-BOUNCE_REASON = "bounced as involving litigation or arbitration"
+# Stored as written and translated when read (arbitration.selectors.recorded_reason).
+LEGAL_MATTER_REASON = gettext_noop("legal-type matter at intake")
+BOUNCE_REASON = gettext_noop("bounced as involving litigation or arbitration")
 
 
 def on_ticket_received(sender, *, tickets, actor=None, **kwargs) -> None:

@@ -236,7 +236,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_page
 def lead_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (access.is_desk_lead(user) or access.is_procuratorate_liaison(user)):
+    if not access.may_read_leads(user):
         raise Http404()
     status = request.GET.get("status") or None
     context = {
@@ -424,7 +424,7 @@ LEDGER_COLUMNS = (
 
 @desk_page
 def ledger(request: HttpRequest) -> HttpResponse:
-    if not (access.is_desk_lead(request.user) or access.is_procuratorate_liaison(request.user)):
+    if not access.may_read_leads(request.user):
         raise Http404()
     year, month = parse_month(request.GET.get("month"))
     rows = selectors.ledger(user=request.user, year=year, month=month)
@@ -433,7 +433,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 @desk_page
 def ledger_csv(request: HttpRequest) -> HttpResponse:
-    if not (access.is_desk_lead(request.user) or access.is_procuratorate_liaison(request.user)):
+    if not access.may_read_leads(request.user):
         raise Http404()
     year, month = parse_month(request.GET.get("month"))
     response = HttpResponse(content_type="text/csv; charset=utf-8")

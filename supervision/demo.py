@@ -127,6 +127,13 @@ def _referral(context, supervisor) -> str | None:
     )
     if liaison is not None:
         referrals.referral_send(referral_id=referral.pk, liaison_id=liaison.pk, actor=supervisor)
+    # A second ping-pong ticket, proposed by another supervisor and left for the README's supervisor to decide.
+    second = Ticket.objects.filter(hotline_no__in=list(context.ping_pong)[1:]).exclude(pk=ticket.pk).first()
+    proposer = next((user for user in context.users_with_role(Role.SUPERVISOR) if user.pk != supervisor.pk), None)
+    if second is not None and proposer is not None:
+        referrals.referral_create(
+            ticket_id=second.pk, actor=proposer, reason="演示：该工单在多个单位之间反复退单，建议移送纪委监委"
+        )
     return ticket.hotline_no
 
 

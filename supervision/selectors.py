@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import OPEN_TICKET_STATUSES, AssignmentRole, Satisfaction
@@ -371,10 +372,15 @@ def appeals_waiting_for_recompute(period: ScorePeriod) -> int:
     return period.appeals.filter(status=AppealStatus.ACCEPTED, decided_at__gt=period.computed_at).count()
 
 
-def scorecard_trend(period_kind: str, *, limit: int = 12) -> dict:
+TREND_DEPARTMENTS = 8  # lines of the trend chart besides "others": eighty lines of a city cannot be read
+
+
+def scorecard_trend(period_kind: str, *, limit: int = 12, top: int = TREND_DEPARTMENTS) -> dict:
     """Service index per department over the last `limit` periods, for the trend chart (one query).
 
-    A rate without judged tickets has no value and is left out of the average of its period.
+    The `top` departments with the most tickets over those periods have a line each; the rest share one line,
+    "others", their service index averaged per period weighted by their tickets. A rate without judged tickets has
+    no value and is left out of the average of its period.
     """
     periods = sorted(p.period_start for p in score_periods(period_kind)[:limit])
     rows = (
@@ -387,10 +393,17 @@ def scorecard_trend(period_kind: str, *, limit: int = 12) -> dict:
     sums: dict[str, list[float]] = {name: [0.0] * len(periods) for name in names}
     counts: dict[str, list[int]] = {name: [0] * len(periods) for name in names}
     index_of = {period: i for i, period in enumerate(periods)}
+    volume: dict[str, int] = {}
+    weights: dict[str, list[tuple[float, int]]] = {}
     for row in rows:
         position = index_of[row.period_start]
         index = None if row.service_index is None else float(row.service_index)
-        series.setdefault(row.department.name, {})[row.period_start.isoformat()] = index
+        name = row.department.name
+        series.setdefault(name, {})[row.period_start.isoformat()] = index
+        volume[name] = volume.get(name, 0) + row.tickets
+        weights.setdefault(name, [(0.0, 0)] * len(periods))
+        if index is not None:
+            weights[name][position] = (index, row.tickets)
         for name in names:
             value = getattr(row, name)
             if value is not None:
@@ -401,11 +414,20 @@ def scorecard_trend(period_kind: str, *, limit: int = 12) -> dict:
         for name, totals in sums.items()
     }
     labels = [period.isoformat() for period in periods]
-    return {
-        "labels": labels,
-        "departments": {name: [points.get(label) for label in labels] for name, points in series.items()},
-        "rates": averages,
-    }
+    departments = {name: [points.get(label) for label in labels] for name, points in series.items()}
+    ranked = sorted(departments, key=lambda name: (-volume[name], name))
+    shown = {name: departments[name] for name in ranked[:top]}
+    rest = ranked[top:]
+    if rest:
+        shown[str(_("Others"))] = [_weighted_index(weights, position, rest) for position in range(len(labels))]
+    return {"labels": labels, "departments": shown, "rates": averages}
+
+
+def _weighted_index(weights: dict[str, list[tuple[float, int]]], position: int, names: list[str]) -> float | None:
+    """The ticket-weighted mean service index of `names` in one period; None when none of them has one."""
+    points = [weights[name][position] for name in names if weights[name][position][1]]
+    total = sum(tickets for _index, tickets in points)
+    return round(sum(index * tickets for index, tickets in points) / total, 2) if total else None
 
 
 # --- referrals ------------------------------------------------------------------------------------------------

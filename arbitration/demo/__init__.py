@@ -1,7 +1,7 @@
 """The demo city behind `manage.py seed_demo`: a fictional prefecture-level city, 明州市, with its catalogue,
 people and tickets.
 
-The city is fictional on purpose (DOMAIN.md §8): only the province code is real (37, Shandong); the city code
+The city is fictional on purpose (docs/domain.md §8): only the province code is real (37, Shandong); the city code
 3785 and every name under it are invented, so no real place is misrepresented.
 
 Modules: `names` (word lists), `city` (territories, departments, matters, duties, with deliberate gaps and

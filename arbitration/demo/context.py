@@ -7,11 +7,14 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_noop
+
 if TYPE_CHECKING:
     from arbitration.models import Department, Matter, Territory, User
 
 DEMO_PASSWORD = "mingze-demo"  # the command is for demos only: every demo user shares this password
-DEMO_REASON = "demo city (manage.py seed_demo)"
+# Stored as written and translated when read (arbitration.selectors.recorded_reason).
+DEMO_REASON = gettext_noop("demo city (manage.py seed_demo)")
 
 
 @dataclass

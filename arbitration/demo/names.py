@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-PROVINCE_CODE = "37"  # Shandong: the only real GB/T 2260 code in the demo (DOMAIN.md §8)
+PROVINCE_CODE = "37"  # Shandong: the only real GB/T 2260 code in the demo (docs/domain.md §8)
 CITY_CODE = "378500"  # fictional: no prefecture of Shandong uses 3785
 CITY_NAME = "明州市"
 CITY_SHORT = "明州"

@@ -1,4 +1,4 @@
-"""Demo tickets: realistic text per matter, the DOMAIN.md §1 type mix, lives plausible for their age.
+"""Demo tickets: realistic text per matter, the docs/domain.md §1 type mix, lives plausible for their age.
 
 `TicketGenerator.tickets()` is a generator: tickets are produced one at a time as the bulk writer asks for
 them, so memory stays flat at a million. Each is what the hotline platform sends: the intake payload of
@@ -23,7 +23,7 @@ from arbitration.demo import life, names
 from arbitration.demo.city import MatterPlan
 from arbitration.demo.context import DemoCity
 
-# DOMAIN.md §1: 咨询 47%, 求助 30%, 建议 15%, 投诉举报 5% (the rest spread in proportion).
+# docs/domain.md §1: 咨询 47%, 求助 30%, 建议 15%, 投诉举报 5% (the rest spread in proportion).
 REQUEST_TYPES = [
     (RequestType.ENQUIRY, 48),
     (RequestType.HELP, 31),
@@ -277,7 +277,7 @@ class TicketGenerator:
         return DemoTicket(payload, events)
 
     def _fallback(self, place: Place) -> int:
-        """No lead in the catalogue: the district government of the place holds it (兜底, DOMAIN.md §2)."""
+        """No lead in the catalogue: the district government of the place holds it (兜底, docs/domain.md §2)."""
         return self.demo.governments[place.district_code].pk
 
     def _hotline_no(self, received: dt.datetime) -> str:

@@ -1,7 +1,7 @@
 """Embedded CJK TrueType fonts in the roles GB/T 9704 asks for, registered once per process.
 
 The official 公文 fonts (方正小标宋, 仿宋_GB2312, 黑体, 楷体_GB2312) are proprietary, so free Debian fonts
-stand in with the same roles (DOMAIN.md §7). They are TrueType outlines, which reportlab can embed
+stand in with the same roles (docs/domain.md §7). They are TrueType outlines, which reportlab can embed
 and subset; CFF fonts (Noto CJK, Source Han) would be refused.
 
 An office that holds licences for the official fonts points each role at its file with a setting

@@ -18,7 +18,7 @@ The rules (each has a test in tests/arbitration/graph/):
    of equal scope (it supersedes it).
    So leads are ordered by (precedent before catalogue, exact matter before category, specific territory
    before broad, newer before older, department code).
-5. **A bureau's duty is not pushed down to a street or community unless the catalogue says so** (DOMAIN.md
+5. **A bureau's duty is not pushed down to a street or community unless the catalogue says so** (docs/domain.md
    §2). A street or community is suggested as lead only when the catalogue (or a precedent) names it. Only
    where there is no lead at all is the territorial government of the ticket's place suggested — the nearest
    one up the chain community → street → district — and marked `fallback`.

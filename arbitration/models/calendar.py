@@ -1,4 +1,4 @@
-"""The working calendar (DOMAIN.md §4) and the time-limit tiers (§3), both edited by administrators."""
+"""The working calendar (docs/domain.md §4) and the time-limit tiers (§3), both edited by administrators."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

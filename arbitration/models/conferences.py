@@ -41,11 +41,19 @@ class SessionUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey(ConferenceSession, on_delete=models.CASCADE)
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("session grant to a user")
+        verbose_name_plural = _("session grants to users")
+
 
 class SessionGroupObjectPermission(GroupObjectPermissionBase):
     """会次组授权: a group's grant on one session."""
 
     content_object = models.ForeignKey(ConferenceSession, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("session grant to a group")
+        verbose_name_plural = _("session grants to groups")
 
 
 class Seat(models.Model):

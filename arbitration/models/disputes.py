@@ -16,7 +16,7 @@ class Dispute(models.Model):
     """职责争议: an ownership question that dispatch and bounce review could not settle.
 
     While it is argued the ticket is still handled under the existing division of duties: the
-    provisional handler keeps it moving (DOMAIN.md §2).
+    provisional handler keeps it moving (docs/domain.md §2).
     """
 
     ticket = models.ForeignKey(

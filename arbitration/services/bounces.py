@@ -1,4 +1,4 @@
-"""Bounces (退单) and their review (复核). The ticket's clock keeps running throughout (DOMAIN.md §2)."""
+"""Bounces (退单) and their review (复核). The ticket's clock keeps running throughout (docs/domain.md §2)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from arbitration.history import save_attributed
 from arbitration.models import Assignment, Bounce, BounceReason, Department, Ticket, TicketEvent
 from arbitration.signals import bounce_created, bounce_rejected
 
-# The editable list starts with the typical reasons of DOMAIN.md §2 (code, name, settled by a ruling, legal desk).
+# The editable list starts with the typical reasons of docs/domain.md §2 (code, name, settled by a ruling, legal desk).
 DEFAULT_BOUNCE_REASONS = [
     ("not_our_duty", "非本单位职责", True, False),
     ("wrong_territory", "属地不符", True, False),
@@ -63,7 +63,7 @@ def bounce_reasons_ensure() -> None:
                 ordering=ordering,
             ),
             actor=None,
-            reason="default bounce reasons (DOMAIN.md §2)",
+            reason="default bounce reasons (docs/domain.md §2)",
         )
 
 
@@ -150,7 +150,7 @@ def bounce_create(
         raise AssignmentNotActive()
     if assignment.method == AssignmentMethod.FIRST_RECEIVER and assignment.role == AssignmentRole.LEAD:
         # Settling ownership (agreement, ruling, leader decision) re-dispatches with that method: until then the
-        # first receiver holds the ticket (DOMAIN.md §2, docs/dispatch.md).
+        # first receiver holds the ticket (docs/domain.md §2, docs/dispatch.md).
         raise FirstReceiverHolds(department=assignment.department.name)
     closes = bounce_window_closes(assignment)
     if now > closes:

@@ -10,7 +10,7 @@ from arbitration.services.calendar import calendar_seed_packaged
 
 # One city's five-level standard (docs/platform-events.md). 即办 is given an hour so that it is not overdue at birth.
 # The first response (contact with the citizen) is due within 3 hours, never later than the handling limit; urgent
-# tiers count natural hours, ordinary ones office hours. The urgent tier (danger to life or property, DOMAIN.md §3)
+# tiers count natural hours, ordinary ones office hours. The urgent tier (danger to life or property, docs/domain.md §3)
 # asks for contact with the citizen within 2 hours and handling within 24 (docs/dispatch.md).
 # (code, name, amount, unit, response amount, response unit, is default)
 URGENT_TIER = ("urgent", "紧急（2小时响应）", 24, TimeUnit.NATURAL_HOURS, 2, TimeUnit.NATURAL_HOURS, False)
@@ -100,7 +100,7 @@ def reference_data_ensure() -> None:
                     ordering=ordering,
                 ),
                 actor=None,
-                reason="default time-limit tiers (DOMAIN.md §3)",
+                reason="default time-limit tiers (docs/domain.md §3)",
             )
     calendar_seed_packaged()
     bounce_reasons_ensure()

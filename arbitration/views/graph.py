@@ -19,7 +19,7 @@ from arbitration.errors import DomainError, NotFound
 from arbitration.graph import current_graph, cycles, lead_moves_load
 from arbitration.graph.neighbourhood import department_neighbourhood, matter_neighbourhood
 from arbitration.graph.report import TABLES, report_csv
-from arbitration.models import Department, Matter
+from arbitration.models import Department, Matter, Ticket
 from arbitration.services.dispatch import DISPATCHER_METHOD_CHOICES, ticket_dispatch, ticket_dispatch_second
 from arbitration.validation import int_param
 
@@ -125,7 +125,14 @@ def catalogue_report_view(request: HttpRequest, kind: str) -> HttpResponse:
         "kinds": [(k, TITLES[k]) for k in TABLES],
     }
     if kind == "hotspots":
-        context["cycles"] = cycles(graph, lead_moves_load())[:PAGE_SIZE]
+        context["cycles"] = found_cycles = cycles(graph, lead_moves_load())[:PAGE_SIZE]
+        # A ticket links to its page only for a reader who may open it (the page's own rule).
+        numbers = [cycle.hotline_no for cycle in found_cycles]
+        context["openable"] = set(
+            access.tickets_visible_to(request.user, Ticket.objects.filter(hotline_no__in=numbers)).values_list(
+                "hotline_no", flat=True
+            )
+        )
     return render(request, "arbitration/graph/report.html", context)
 
 

@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_celery_beat",
-    "axes",  # login lockout (docs/hardening.md)
+    "config.apps.AxesConfig",  # django-axes, login lockout (docs/hardening.md), named in zh-Hans in the admin
     "csp",
     "arbitration",
     "supervision",
@@ -69,7 +69,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "config" / "templates"],  # before the apps: the admin frame (admin/base_site.html)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -212,10 +212,10 @@ REST_FRAMEWORK = {
     # Per token or key (a system, a signed-in person) and per address (anonymous): docs/hardening.md.
     "DEFAULT_THROTTLE_CLASSES": ["config.api.ClientRateThrottle"],
     # 0: the address is REMOTE_ADDR, never a client-supplied X-Forwarded-For (DRF trusts it whole when None).
-    "NUM_PROXIES": env.int("MINGZE_PROXY_COUNT", default=0),
+    "NUM_PROXIES": env.int("MINGZE_PROXY_COUNT", default=0),  # reverse proxies in front of gunicorn
     "DEFAULT_THROTTLE_RATES": {
-        "user": env("MINGZE_API_RATE_USER", default="6000/hour"),
-        "anon": env("MINGZE_API_RATE_ANON", default="120/hour"),
+        "user": env("MINGZE_API_RATE_USER", default="6000/hour"),  # API requests per signed-in person or key
+        "anon": env("MINGZE_API_RATE_ANON", default="120/hour"),  # API requests per address without sign-in
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -333,7 +333,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Mingze (local rules: DOMAIN.md marks these as configuration) --------------------------------
+# --- Mingze (local rules: docs/domain.md marks these as configuration) --------------------------------
 # Office hours of the working calendar; a day period ends at office closing (Civil Code art. 203).
 MINGZE_OFFICE_HOURS = (env("MINGZE_OFFICE_OPENS", default="09:00"), env("MINGZE_OFFICE_CLOSES", default="17:30"))
 # Roles allowed to see citizens' names and phone numbers unmasked (see arbitration.access).
@@ -498,7 +498,7 @@ MINGZE_VERIFICATION_TIERS = env.list("MINGZE_VERIFICATION_TIERS", default=[])
 # The unsatisfied return visit that opens a consultation (会商) as a dispute: the third by default.
 MINGZE_CONSULTATION_UNSATISFIED_ROUNDS = env.int("MINGZE_CONSULTATION_UNSATISFIED_ROUNDS", default=3)
 
-# --- Supervision: sweep, ladder, letters, scorecards, referrals (DOMAIN.md §3, §5) ---------------
+# --- Supervision: sweep, ladder, letters, scorecards, referrals (docs/domain.md §3, §5) ---------------
 # Yellow card this many working days before the limit (red card once it has passed).
 MINGZE_SUPERVISION_NEAR_DUE_WORKING_DAYS = env.int("MINGZE_SUPERVISION_NEAR_DUE_WORKING_DAYS", default=1)
 # Repeated requests: this many tickets of the same matter at the same place, or from the same caller, within the window.
@@ -584,7 +584,7 @@ CELERY_BEAT_SCHEDULE["supervision-rollups"] = {
 }
 
 # --- Legal desk -----------------------------------------------------------------------------------
-# Public-interest leads go to the procuratorate at the same level as the hotline (DOMAIN.md §6).
+# Public-interest leads go to the procuratorate at the same level as the hotline (docs/domain.md §6).
 MINGZE_PROCURATORATE_NAME = env("MINGZE_PROCURATORATE_NAME", default="明州市人民检察院")
 # Screening: this many complaints about one place or party within this many days make a cluster lead.
 MINGZE_LEAD_CLUSTER_MIN = env.int("MINGZE_LEAD_CLUSTER_MIN", default=3)

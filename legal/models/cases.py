@@ -70,9 +70,17 @@ class LegalCaseUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey(LegalCase, on_delete=models.CASCADE)
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("legal case grant to a user")
+        verbose_name_plural = _("legal case grants to users")
+
 
 class LegalCaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(LegalCase, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("legal case grant to a group")
+        verbose_name_plural = _("legal case grants to groups")
 
 
 class LegalCaseTransition(StatusTransition):

@@ -145,9 +145,17 @@ class PublicInterestLeadUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey(PublicInterestLead, on_delete=models.CASCADE)
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("lead grant to a user")
+        verbose_name_plural = _("lead grants to users")
+
 
 class PublicInterestLeadGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(PublicInterestLead, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("lead grant to a group")
+        verbose_name_plural = _("lead grants to groups")
 
 
 class LeadTransition(StatusTransition):
@@ -184,7 +192,7 @@ class LeadFeedback(models.Model):
         related_name="+",
     )
     recommendation_issued_on = models.DateField(_("recommendation issued on"), null=True, blank=True)
-    # The body must answer a recommendation in writing within 2 months (DOMAIN.md §6), computed when recorded.
+    # The body must answer a recommendation in writing within 2 months (docs/domain.md §6), computed when recorded.
     answer_due_on = models.DateField(_("written answer due on"), null=True, blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)

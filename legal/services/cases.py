@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, remove_perm
 
 from arbitration.audit.grants import grant_context
@@ -18,6 +19,9 @@ from legal.access import ADVISE_CASE, VIEW_CASE, may_advise
 from legal.choices import CaseOrigin, CaseStatus
 from legal.errors import AlreadyDeclared, ConflictNotDeclared, ConflictOfInterest, NotALawyer, NotTheCaseLawyer
 from legal.models import Advice, CaseRead, ConflictDeclaration, LegalCase, LegalCaseTransition
+
+# Stored in English and translated when read (arbitration.selectors.recorded_reason).
+ADVICE_LOGGED = gettext_noop("advice logged")
 
 
 def _move(case: LegalCase, target: str, *, actor, reason: str, fields: tuple[str, ...] = ()) -> None:
@@ -192,10 +196,10 @@ def advice_create(
             reply_text=reply_text,
         ),
         actor=actor,
-        reason="advice logged",
+        reason=ADVICE_LOGGED,
     )
     if case.status == CaseStatus.ASSIGNED:
-        _move(case, CaseStatus.ADVISED, actor=actor, reason="advice logged")
+        _move(case, CaseStatus.ADVISED, actor=actor, reason=ADVICE_LOGGED)
     _record_route(case, advice, actor=actor)
     return advice
 
@@ -225,7 +229,7 @@ def advice_revise(*, advice_id: int, actor, reason: str, **changes) -> Advice:
 
 
 def _record_route(case: LegalCase, advice: Advice, *, actor) -> None:
-    """The ticket's record carries the route, so the hotline can tell the citizen (DOMAIN.md §6)."""
+    """The ticket's record carries the route, so the hotline can tell the citizen (docs/domain.md §6)."""
     ticket_event_record(
         ticket=case.ticket,
         kind=TicketEventKind.LEGAL_ROUTE,

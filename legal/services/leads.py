@@ -40,7 +40,7 @@ PACKAGE_FIELDS = (
     "contact",
 )
 EDITABLE_STATUSES = (LeadStatus.PROPOSED, LeadStatus.ACCEPTED)
-RECOMMENDATION_ANSWER_MONTHS = 2  # DOMAIN.md §6: the body answers in writing within 2 months
+RECOMMENDATION_ANSWER_MONTHS = 2  # docs/domain.md §6: the body answers in writing within 2 months
 
 
 def _move(lead: PublicInterestLead, target: str, *, actor, reason: str, fields: tuple[str, ...] = ()) -> None:

@@ -9,7 +9,7 @@ from legal.models import HandoffBody, PublicInterestDomain
 CIVIL_AND_ADMIN = "《中华人民共和国民事诉讼法》第五十八条；《中华人民共和国行政诉讼法》第二十五条第四款"
 ADMIN_ONLY = "《中华人民共和国行政诉讼法》第二十五条第四款"
 
-# DOMAIN.md §6, "4+11+N" (2024): code, name, tier, legal basis, in force from, keywords found in matter names.
+# docs/domain.md §6, "4+11+N" (2024): code, name, tier, legal basis, in force from, keywords found in matter names.
 DOMAINS = [
     (
         "ecology",
@@ -161,7 +161,7 @@ def legal_reference_ensure() -> None:
                     ordering=ordering,
                 ),
                 actor=None,
-                reason="seeded from DOMAIN.md §6 (4+11+N)",
+                reason="seeded from docs/domain.md §6 (4+11+N)",
             )
     if not HandoffBody.objects.exists():
         for ordering, (name, kind) in enumerate(BODIES):

@@ -2,6 +2,7 @@
 
 from django import template
 
+from legal import access
 from legal.access import legal_cases_visible_to
 from legal.models import LegalCase
 from legal.selectors import ticket_legal_route
@@ -15,3 +16,9 @@ def legal_ticket_route(context, ticket) -> dict:
     user = context["request"].user
     case = legal_cases_visible_to(user, LegalCase.objects.filter(ticket=ticket)).first()
     return {"events": ticket_legal_route(ticket), "case": case}
+
+
+@register.filter
+def may_read_leads(user) -> bool:
+    """`{% if request.user|may_read_leads %}`: links to the leads and the ledger follow the pages' own rule."""
+    return access.may_read_leads(user)

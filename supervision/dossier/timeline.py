@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from arbitration.models import Ticket
-from arbitration.selectors import TimelineEntry, ticket_timeline
+from arbitration.selectors import HISTORY_ACTION_LABELS, TimelineEntry, ticket_timeline
 from supervision.choices import CaseEventKind
 from supervision.models import CaseEvent, SupervisionCase, SupervisionLetter
 
@@ -116,7 +116,8 @@ def letter_entries(tickets: list[Ticket], cases: list[SupervisionCase]) -> list[
 def entry_line(position: int, line: TicketEntry) -> str:
     """One numbered line of the dossier's timeline, as printed: when, which ticket, what, who, why, what changed."""
     ticket = f"【{line.hotline_no}】" if line.hotline_no else ""
-    text = f"{position}. {when(line.at)} {ticket}{line.subject}：{line.action}（{line.actor}）"
+    action = HISTORY_ACTION_LABELS.get(line.action, line.action) if line.source == "history" else line.action
+    text = f"{position}. {when(line.at)} {ticket}{line.subject}：{action}（{line.actor}）"
     if line.reason:
         text += f" 理由：{line.reason}"
     if line.changes:

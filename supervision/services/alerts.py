@@ -13,6 +13,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from arbitration.access import ensure_acts_for
 from arbitration.calendar import WorkingCalendar
@@ -83,8 +84,10 @@ def surge_alert_raise(
     )
     try:
         with transaction.atomic():  # the unique (series, day) makes a second run, or a concurrent one, a no-op
-            save_attributed(alert, actor=None, reason="surge detection")
-            _record(alert, "", actor=None, reason=f"{alert.method}: p={alert.probability:.2g}", at=now)
+            # Stored in English and translated when read (arbitration.selectors.recorded_reason); the page names
+            # the method beside the record, so the record keeps only the probability.
+            save_attributed(alert, actor=None, reason=gettext_noop("surge detection"))
+            _record(alert, "", actor=None, reason=f"p = {alert.probability:.2g}", at=now)
             if department_id:
                 notice_send(
                     department_id=department_id, kind=NoticeKind.SURGE_ALERT, data=notice_data(alert), actor=None

@@ -1,4 +1,4 @@
-"""Due times on the official 2026 calendar, and the unknown-year path (DOMAIN.md §3–4)."""
+"""Due times on the official 2026 calendar, and the unknown-year path (docs/domain.md §3–4)."""
 
 import pytest
 

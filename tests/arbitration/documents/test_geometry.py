@@ -1,5 +1,5 @@
 """Every kind of document Mingze issues, rendered from realistic text full of punctuation and measured from the PDF
-with pdfplumber against GB/T 9704-2012 (DOMAIN.md §7, docs/layout.md): the text block and its margins, 22 lines of
+with pdfplumber against GB/T 9704-2012 (docs/domain.md §7, docs/layout.md): the text block and its margins, 22 lines of
 28 characters, the red issuer mark and rules, 避头尾 at every line, and no glyph outside the block.
 
 The documents are measured as their render functions return them: the verification stamp merged later onto the
