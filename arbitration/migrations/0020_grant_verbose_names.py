@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arbitration', '0018_surge_alerts'),
+        ('arbitration', '0019_spread_runs_and_open_due_index'),
     ]
 
     operations = [
