@@ -21,7 +21,7 @@ class CockpitFigure:
     key: str
     label: str  # a lazy translation: rendered in the viewer's language
     value: Callable[[], int]
-    url: str = ""  # where the figure drills down to, for viewers who may open it ("" = no drill-down)
+    url: str = ""  # where the figure drills down to ("" = none); a lazy string (reverse_lazy) is welcome
 
 
 COCKPIT_FIGURES: dict[str, CockpitFigure] = {}

@@ -472,6 +472,23 @@ def working_topics() -> list[Topic]:
     return list(Topic.objects.filter(status__in=TOPIC_WORKING_STATUSES).select_related("matter", "territory"))
 
 
+def topics_running(topics: QuerySet[Topic]) -> QuerySet[Topic]:
+    """Topics at work: approved and not yet closed (they gather tickets and take progress reports)."""
+    return topics.filter(status__in=TOPIC_WORKING_STATUSES)
+
+
+def topics_past_deadline(topics: QuerySet[Topic], today: dt.date) -> QuerySet[Topic]:
+    """Running topics whose deadline has passed without the topic being closed."""
+    return topics_running(topics).filter(deadline__lt=today)
+
+
+# The topic list's `state` filter (docs/topics.md): the cockpit's topic figures drill down to these.
+TOPIC_LIST_STATES = {
+    "running": lambda topics, today: topics_running(topics),
+    "overdue": topics_past_deadline,
+}
+
+
 def topic_report_due_on(topic: Topic, calendar: WorkingCalendar) -> dt.date | None:
     """The day the lead department's next progress report is due: every MINGZE_TOPIC_REPORT_WORKING_DAYS working
     days after approval or after its last report; None when the topic takes no more reports."""

@@ -622,6 +622,8 @@ MINGZE_ALERT_WATCH_CITY = env.bool("MINGZE_ALERT_WATCH_CITY", default=True)
 MINGZE_ALERT_ACKNOWLEDGE_WORKING_DAYS = env.int("MINGZE_ALERT_ACKNOWLEDGE_WORKING_DAYS", default=2)
 # Where the risk bulletin (风险预警参阅件) is copied besides the owning department.
 MINGZE_ALERT_BULLETIN_CC = env.list("MINGZE_ALERT_BULLETIN_CC", default=["市12345政务服务便民热线服务中心"])
+# Detection issues each raised alert's numbered risk bulletin (风险预警参阅件) at once; off, a supervisor issues it.
+MINGZE_ALERT_BULLETIN_ON_RAISE = env.bool("MINGZE_ALERT_BULLETIN_ON_RAISE", default=True)
 CELERY_BEAT_SCHEDULE["supervision-detect-surges"] = {
     "task": "supervision.tasks.surges_detect_task",
     "schedule": crontab(hour=1, minute=30),

@@ -3,9 +3,8 @@
 Each figure carries the link to the tickets behind it (links.py). Matters are shown by family (the top of the
 matter tree), places by district and, on drill-down, by street.
 
-Figures other parts add: the legal desk registers its own through arbitration.figures (legal/apps.py); surge
-alerts open and monthly topics running are added the same way, with `cockpit_figure_register`, by the modules that
-own them — `registered_figures()` below lists whatever is registered.
+Figures other parts add: the legal desk registers its own through arbitration.figures (legal/apps.py), surge alerts
+and monthly topics theirs the same way (supervision/figures.py); `registered_figures()` lists whatever is registered.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from supervision.cockpit.period import Period, bucket, year_before
 from supervision.models import (
     CatalogueHealth,
     DailyDepartmentVolume,
+    DailyDistrictVolume,
     DailyFriction,
     DailyPlaceVolume,
     DailyVolume,
@@ -37,6 +37,7 @@ from supervision.models import (
     SupervisionLetter,
 )
 from supervision.models.cases import CaseStatus
+from supervision.rollups.build import families
 
 
 @dataclass(frozen=True)
@@ -49,16 +50,12 @@ class Named:
 
 
 # --- names ---------------------------------------------------------------------------------------------------------
-def matter_families() -> dict[int, Named]:
-    """Matter id → its family (the top of its branch of the matter tree)."""
-    rows = list(Matter.objects.values_list("pk", "code", "name", "path"))
-    by_code = {code: (pk, name) for pk, code, name, _path in rows}
-    families = {}
-    for pk, _code, _name, path in rows:
-        top = path.strip("/").split("/")[0]
-        family_pk, family_name = by_code.get(top, (pk, _name))
-        families[pk] = Named(family_pk, family_name, {"matter": family_pk})
-    return families
+def family_names() -> dict[int, Named]:
+    """Matter family id → its name and drill-down filter (the family's subtree)."""
+    tops = set(families().values())
+    return {
+        pk: Named(pk, name, {"matter": pk}) for pk, name in Matter.objects.filter(pk__in=tops).values_list("pk", "name")
+    }
 
 
 def territories_by_code(level: int) -> dict[str, Named]:
@@ -152,11 +149,6 @@ def _volume_by(period: Period, column: str, model=DailyVolume) -> Counter:
 
 def volume_breakdowns(period: Period) -> dict[str, list[dict]]:
     """The period's tickets by channel, request type, matter family, district and current lead department."""
-    families = matter_families()
-    by_family: Counter = Counter()
-    for matter_id, n in _volume_by(period, "matter_id", DailyPlaceVolume).items():
-        by_family[families[matter_id].key if matter_id in families else matter_id] += n
-    family_names = {named.key: named for named in families.values()}
     by_department = Counter(
         dict(
             DailyDepartmentVolume.objects.filter(day__gte=period.first, day__lte=period.last)
@@ -177,7 +169,7 @@ def volume_breakdowns(period: Period) -> dict[str, list[dict]]:
             {t.value: Named(t.value, str(t.label), {"request_type": t.value}) for t in RequestType},
             period,
         ),
-        "matter": _breakdown(by_family, family_names, period),
+        "matter": _breakdown(_volume_by(period, "family_id", DailyDistrictVolume), family_names(), period),
         # Tickets filed against the city itself have no district: they are in the total, not in this breakdown.
         "district": _breakdown(
             Counter({k: n for k, n in _volume_by(period, "district_code").items() if k}),
@@ -189,25 +181,37 @@ def volume_breakdowns(period: Period) -> dict[str, list[dict]]:
 
 
 # --- heat map -----------------------------------------------------------------------------------------------------
-def _heat_counts(period: Period, district: str, families: dict[int, Named]) -> dict[tuple, dict]:
-    """(family, place) → tickets and disputes, places being districts or the streets of `district`."""
-    column = "street_code" if district else "district_code"
+def _heat_counts(period: Period, district: str) -> dict[tuple, dict]:
+    """(family, place) → tickets and disputes, places being districts or the streets of `district`.
+
+    Tickets come from the family × district counts, or on drill-down from one district's street counts (their index
+    leads with the district); disputes from the friction counts, whose leaf matters are folded into families here.
+    """
     cells: dict[tuple, dict] = defaultdict(lambda: {"tickets": 0, "disputes": 0})
-    narrowed = {"district_code": district} if district else {}
-    for model, field, measure, extra in (
-        (DailyPlaceVolume, "tickets", "tickets", {}),
-        (DailyFriction, "events", "disputes", {"kind": FrictionKind.DISPUTE}),
-    ):
-        rows = (
-            model.objects.filter(day__gte=period.first, day__lte=period.last, **narrowed, **extra)
-            .exclude(**{column: ""})
-            .values_list("matter_id", column)
-            .annotate(n=Sum(field))
-            .order_by()
-        )
-        for matter_id, place, n in rows:
-            family = families.get(matter_id)
-            cells[(family.key if family else matter_id, place)][measure] += n
+    span = {"day__gte": period.first, "day__lte": period.last}
+    if district:
+        column, model, narrowed = "street_code", DailyPlaceVolume, {"district_code": district}
+    else:
+        column, model, narrowed = "district_code", DailyDistrictVolume, {}
+    tickets = (
+        model.objects.filter(**narrowed, **span)
+        .exclude(**{column: ""})
+        .values_list("family_id", column)
+        .annotate(n=Sum("tickets"))
+        .order_by()
+    )
+    for family_id, place, n in tickets:
+        cells[(family_id, place)]["tickets"] += n
+    family = families()
+    disputes = (
+        DailyFriction.objects.filter(kind=FrictionKind.DISPUTE, **narrowed, **span)
+        .exclude(**{column: ""})
+        .values_list("matter_id", column)
+        .annotate(n=Sum("events"))
+        .order_by()
+    )
+    for matter_id, place, n in disputes:
+        cells[(family.get(matter_id, matter_id), place)]["disputes"] += n
     return cells
 
 
@@ -218,9 +222,8 @@ def heat_map(period: Period, *, district: str = "") -> dict:
     same cells as `cells`, laid out as a table (None where a family has nothing in a place).
     """
     places = territories_by_code(TerritoryLevel.STREET if district else TerritoryLevel.DISTRICT)
-    families = matter_families()
-    counts = _heat_counts(period, district, families)
-    names = {named.key: named for named in families.values()}
+    counts = _heat_counts(period, district)
+    names = family_names()
     by_family: Counter = Counter()
     for (f, _p), n in counts.items():
         by_family[f] += n["tickets"]
@@ -307,9 +310,9 @@ def supervision_glance() -> dict:
 
 
 def registered_figures() -> list[dict]:
-    """Figures other modules registered (the legal desk's; surge alerts and monthly topics when present)."""
+    """Figures other modules registered (the legal desk's, surge alerts', monthly topics')."""
     return [
-        {"key": figure.key, "label": str(figure.label), "value": figure.value(), "url": figure.url}
+        {"key": figure.key, "label": str(figure.label), "value": figure.value(), "url": str(figure.url)}
         for figure in cockpit_figures()
     ]
 

@@ -5,7 +5,15 @@ from .letters import LetterDraft, LetterTemplate, SupervisionLetter
 from .problems import Problem, ProblemTicket
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
 from .reports import DailyReport
-from .rollups import CatalogueHealth, DailyDepartmentVolume, DailyFriction, DailyPlaceVolume, DailyVolume, FrictionKind
+from .rollups import (
+    CatalogueHealth,
+    DailyDepartmentVolume,
+    DailyDistrictVolume,
+    DailyFriction,
+    DailyPlaceVolume,
+    DailyVolume,
+    FrictionKind,
+)
 from .scorecards import ScoreBulletin, Scorecard, ScoreEntry, ScorePeriod, ScorePeriodTransition
 from .topics import (
     Topic,
@@ -22,6 +30,7 @@ __all__ = [
     "CaseEvent",
     "CatalogueHealth",
     "DailyDepartmentVolume",
+    "DailyDistrictVolume",
     "DailyFriction",
     "DailyPlaceVolume",
     "DailyReport",

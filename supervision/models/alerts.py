@@ -98,6 +98,15 @@ class SurgeBulletin(IssuedDocument):
     """风险预警参阅件: the numbered bulletin of one alert, to the owning department and the centre."""
 
     alert = models.OneToOneField(SurgeAlert, verbose_name=_("alert"), on_delete=models.PROTECT, related_name="bulletin")
+    # Empty when detection issued it as the alert was raised (MINGZE_ALERT_BULLETIN_ON_RAISE): no person signs it.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+    )
     history = HistoricalRecords(excluded_fields=["data"])
 
     class Meta:

@@ -13,8 +13,9 @@ class DailyVolume(models.Model):
     """每日诉求量: tickets received on a day, by channel, request type and district ("" above a district).
 
     A few hundred rows a day whatever the city's size: the trend and the channel, type and district figures read
-    this. Matter and street are counted apart (DailyPlaceVolume), the lead department too (DailyDepartmentVolume):
-    crossed together they would make one table nearly as long as the ticket table at city scale.
+    this. Matter family and district are counted apart (DailyDistrictVolume; streets in DailyPlaceVolume), the lead
+    department too (DailyDepartmentVolume): crossed together they would make one table nearly as long as the ticket
+    table at city scale.
     """
 
     day = models.DateField(_("day"))
@@ -27,33 +28,70 @@ class DailyVolume(models.Model):
         verbose_name = _("daily volume")
         verbose_name_plural = _("daily volumes")
         constraints = [
-            models.UniqueConstraint(fields=["day", "channel", "request_type", "district_code"], name="daily_volume_key")
+            models.UniqueConstraint(
+                fields=["day", "channel", "request_type", "district_code"],
+                name="daily_volume_key",
+                include=["tickets"],
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.channel}/{self.request_type} {self.district_code}: {self.tickets}"
 
 
-class DailyPlaceVolume(models.Model):
-    """每日事项属地诉求量: tickets received on a day, by matter (leaf), district and street — the heat map's counts."""
+class DailyDistrictVolume(models.Model):
+    """每日事项类别区县诉求量: tickets received on a day, by matter family and district — the heat map's counts.
+
+    Matter family (the top of the matter tree) and district, not leaf matter and street: the table's size is bounded
+    by days × families × districts whatever the number of tickets (docs/cockpit.md, "Rollups"). The matter
+    breakdown and the district heat map read it.
+    """
 
     day = models.DateField(_("day"))
-    matter_id = models.IntegerField(_("matter"))
+    family_id = models.IntegerField(_("matter family"))
+    district_code = models.CharField(_("district"), max_length=12)  # "" when the ticket's place is above a district
+    tickets = models.PositiveIntegerField(_("tickets"))
+
+    class Meta:
+        verbose_name = _("daily volume by matter family and district")
+        verbose_name_plural = _("daily volumes by matter family and district")
+        constraints = [
+            # The cockpit reads a day range and groups by family and district: on PostgreSQL the key with the count
+            # included answers it from the index alone.
+            models.UniqueConstraint(
+                fields=["day", "family_id", "district_code"], name="daily_district_volume_key", include=["tickets"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.family_id}@{self.district_code}: {self.tickets}"
+
+
+class DailyPlaceVolume(models.Model):
+    """每日事项类别街道诉求量: tickets received on a day, by matter family, district and street.
+
+    Read only on drill-down into one district (the street heat map), through the district-first index.
+    """
+
+    day = models.DateField(_("day"))
+    family_id = models.IntegerField(_("matter family"))
     district_code = models.CharField(_("district"), max_length=12)
     street_code = models.CharField(_("street"), max_length=12)  # "" when the ticket's place is above a street
     tickets = models.PositiveIntegerField(_("tickets"))
 
     class Meta:
-        verbose_name = _("daily volume by matter and place")
-        verbose_name_plural = _("daily volumes by matter and place")
+        verbose_name = _("daily volume by matter family and street")
+        verbose_name_plural = _("daily volumes by matter family and street")
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "matter_id", "district_code", "street_code"], name="daily_place_volume_key"
+                fields=["district_code", "day", "family_id", "street_code"],
+                name="daily_place_volume_key",
+                include=["tickets"],
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.matter_id}@{self.street_code or self.district_code}: {self.tickets}"
+        return f"{self.day} {self.family_id}@{self.street_code or self.district_code}: {self.tickets}"
 
 
 class DailyDepartmentVolume(models.Model):
@@ -66,7 +104,11 @@ class DailyDepartmentVolume(models.Model):
     class Meta:
         verbose_name = _("daily volume by department")
         verbose_name_plural = _("daily volumes by department")
-        constraints = [models.UniqueConstraint(fields=["day", "department_id"], name="daily_department_volume_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "department_id"], name="daily_department_volume_key", include=["tickets"]
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.department_id}: {self.tickets}"
@@ -109,6 +151,7 @@ class DailyFriction(models.Model):
                     "to_department_id",
                 ],
                 name="daily_friction_key",
+                include=["events"],
             )
         ]
 

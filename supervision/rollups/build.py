@@ -19,8 +19,15 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from arbitration.choices import AssignmentRole, TerritoryLevel
-from arbitration.models import Assignment, Bounce, Dispute, Territory, Ticket
-from supervision.models import DailyDepartmentVolume, DailyFriction, DailyPlaceVolume, DailyVolume, FrictionKind
+from arbitration.models import Assignment, Bounce, Dispute, Matter, Territory, Ticket
+from supervision.models import (
+    DailyDepartmentVolume,
+    DailyDistrictVolume,
+    DailyFriction,
+    DailyPlaceVolume,
+    DailyVolume,
+    FrictionKind,
+)
 
 CHUNK_DAYS = 31  # a month per query: few round trips on a full rebuild, a bounded Counter in memory
 BATCH = 5000
@@ -47,6 +54,12 @@ def places() -> dict[int, tuple[str, str]]:
     return result
 
 
+def families() -> dict[int, int]:
+    """Matter id → the id of its family, the top of its branch of the matter tree (a top matter is its own)."""
+    by_code = dict(Matter.objects.values_list("code", "pk"))
+    return {pk: by_code.get(path.strip("/").split("/")[0], pk) for pk, path in Matter.objects.values_list("pk", "path")}
+
+
 def _lead_department() -> Subquery:
     """The ticket's current lead department: the same rule as the ticket list's `lead` filter."""
     return Subquery(
@@ -56,8 +69,8 @@ def _lead_department() -> Subquery:
     )
 
 
-def _volume_counts(start, end, where: dict[int, tuple[str, str]]) -> tuple[Counter, Counter]:
-    """One grouped scan of the tickets, folded into the two volume tables' keys."""
+def _volume_counts(start, end, where: dict[int, tuple[str, str]], family: dict[int, int]) -> tuple[Counter, ...]:
+    """One grouped scan of the tickets, folded into the three volume tables' keys."""
     grouped = (
         Ticket.objects.filter(received_at__gte=start, received_at__lt=end)
         .annotate(day=TruncDate("received_at"))
@@ -66,12 +79,15 @@ def _volume_counts(start, end, where: dict[int, tuple[str, str]]) -> tuple[Count
         .order_by()
     )
     volume: Counter = Counter()
+    district_volume: Counter = Counter()
     place: Counter = Counter()
     for day, channel, request_type, matter_id, territory_id, n in grouped.iterator(chunk_size=BATCH):
         district, street = where.get(territory_id, ("", ""))
+        top = family.get(matter_id, matter_id)
         volume[(day, channel, request_type, district)] += n
-        place[(day, matter_id, district, street)] += n
-    return volume, place
+        district_volume[(day, top, district)] += n
+        place[(day, top, district, street)] += n
+    return volume, district_volume, place
 
 
 def _volume_rows(volume: Counter) -> Iterator[DailyVolume]:
@@ -79,9 +95,14 @@ def _volume_rows(volume: Counter) -> Iterator[DailyVolume]:
         yield DailyVolume(day=day, channel=channel, request_type=request_type, district_code=district, tickets=n)
 
 
+def _district_rows(district_volume: Counter) -> Iterator[DailyDistrictVolume]:
+    for (day, family_id, district), n in district_volume.items():
+        yield DailyDistrictVolume(day=day, family_id=family_id, district_code=district, tickets=n)
+
+
 def _place_rows(place: Counter) -> Iterator[DailyPlaceVolume]:
-    for (day, matter_id, district, street), n in place.items():
-        yield DailyPlaceVolume(day=day, matter_id=matter_id, district_code=district, street_code=street, tickets=n)
+    for (day, family_id, district, street), n in place.items():
+        yield DailyPlaceVolume(day=day, family_id=family_id, district_code=district, street_code=street, tickets=n)
 
 
 def _department_rows(start, end) -> Iterator[DailyDepartmentVolume]:
@@ -147,17 +168,18 @@ def _bulk_insert(model, rows: Iterable) -> int:
 
 
 @transaction.atomic
-def _rebuild_span(first: dt.date, last: dt.date, where: dict[int, tuple[str, str]]) -> int:
+def _rebuild_span(first: dt.date, last: dt.date, where: dict[int, tuple[str, str]], family: dict[int, int]) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for ordinal in range(first.toordinal(), last.toordinal() + 1):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, ordinal])
     start, end = day_range(first, last)
-    for model in (DailyVolume, DailyPlaceVolume, DailyDepartmentVolume, DailyFriction):
+    for model in (DailyVolume, DailyDistrictVolume, DailyPlaceVolume, DailyDepartmentVolume, DailyFriction):
         model.objects.filter(day__gte=first, day__lte=last).delete()
-    volume, place = _volume_counts(start, end, where)
+    volume, district_volume, place = _volume_counts(start, end, where, family)
     return (
         _bulk_insert(DailyVolume, _volume_rows(volume))
+        + _bulk_insert(DailyDistrictVolume, _district_rows(district_volume))
         + _bulk_insert(DailyPlaceVolume, _place_rows(place))
         + _bulk_insert(DailyDepartmentVolume, _department_rows(start, end))
         + _bulk_insert(DailyFriction, _friction_rows(start, end, where))
@@ -166,19 +188,19 @@ def _rebuild_span(first: dt.date, last: dt.date, where: dict[int, tuple[str, str
 
 def rollups_rebuild(first: dt.date, last: dt.date) -> int:
     """Recount the days first..last (inclusive), up to CHUNK_DAYS per transaction. Returns the rows written."""
-    where, written, day = places(), 0, first
+    where, family, written, day = places(), families(), 0, first
     while day <= last:
         until = min(day + dt.timedelta(days=CHUNK_DAYS - 1), last)
-        written += _rebuild_span(day, until, where)
+        written += _rebuild_span(day, until, where, family)
         day = until + dt.timedelta(days=1)
     return written
 
 
 def rollup_days_rebuild(days: Iterable[dt.date]) -> int:
     """Recount scattered days, each run of consecutive days in one span."""
-    where, written = places(), 0
+    where, family, written = places(), families(), 0
     for first, last in _runs(sorted(set(days))):
-        written += _rebuild_span(first, last, where)
+        written += _rebuild_span(first, last, where, family)
     return written
 
 

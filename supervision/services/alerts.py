@@ -88,7 +88,9 @@ def surge_alert_raise(
             # the method beside the record, so the record keeps only the probability.
             save_attributed(alert, actor=None, reason=gettext_noop("surge detection"))
             _record(alert, "", actor=None, reason=f"p = {alert.probability:.2g}", at=now)
-            if department_id:
+            if settings.MINGZE_ALERT_BULLETIN_ON_RAISE:  # the bulletin goes out with the alert (docs/alerts.md)
+                _bulletin_issue(alert, actor=None, now=now)
+            elif department_id:
                 notice_send(
                     department_id=department_id, kind=NoticeKind.SURGE_ALERT, data=notice_data(alert), actor=None
                 )
@@ -171,12 +173,18 @@ def series_mute_lift(*, mute_id: int, actor) -> SeriesMute:
 
 @transaction.atomic
 def surge_bulletin_issue(*, alert_id: int, actor) -> SurgeBulletin:
-    """A supervisor issues the alert's numbered risk bulletin (风险预警参阅件); its PDF is rendered after commit."""
+    """A supervisor issues the alert's numbered risk bulletin (风险预警参阅件) by hand, where detection did not issue
+    it with the alert (MINGZE_ALERT_BULLETIN_ON_RAISE off); its PDF is rendered after commit."""
     ensure_supervisor(actor)
     alert = _locked(alert_id)
     if SurgeBulletin.objects.filter(alert=alert).exists():
         raise BulletinAlreadyIssued()
-    now = timezone.now()
+    return _bulletin_issue(alert, actor=actor, now=timezone.now())
+
+
+def _bulletin_issue(alert: SurgeAlert, *, actor, now: dt.datetime) -> SurgeBulletin:
+    """Number, freeze and store the bulletin, tell the owning department its number; the caller holds the
+    transaction. `actor` is None when detection issues it."""
     number = document_number_issue(kind=BULLETIN_KIND, year=timezone.localtime(now).year)
     data = bulletin_letter_data(alert, number, timezone.localtime(now).date()).to_dict()
     bulletin = save_attributed(

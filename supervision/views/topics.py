@@ -24,8 +24,12 @@ from supervision.views.pages import domain_errors_as_messages
 def topic_list(request):
     if not access.may_list_topics(request.user):
         raise Http404()
-    visible = access.topics_visible_to(request.user).select_related("matter", "territory", "lead")[:200]
     calendar, today = WorkingCalendar.load(), timezone.localdate()
+    visible = access.topics_visible_to(request.user)
+    state = request.GET.get("state", "")
+    if state in selectors.TOPIC_LIST_STATES:  # the cockpit's drill-down (running, past their deadline)
+        visible = selectors.TOPIC_LIST_STATES[state](visible, today)
+    visible = visible.select_related("matter", "territory", "lead")[:200]
     rows = [(topic, selectors.topic_report_overdue(topic, calendar, today)) for topic in visible]
     form = TopicProposeForm(request.POST or None) if access.may_propose_topic(request.user) else None
     if request.method == "POST":

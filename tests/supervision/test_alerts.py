@@ -119,7 +119,10 @@ def test_a_surge_is_found_and_goes_to_the_owning_department_with_its_figures(rai
     assert raised.method == "glm" and raised.observed >= 30 and raised.observed > 2 * raised.expected
     assert raised.observed > raised.upper_bound and raised.score > 1 and raised.probability < 0.001
     assert SurgeAlert.objects.filter(territory=None, matter=city["stall"]).exists()  # city-wide too
-    notices = Notice.objects.filter(department=city["urban"], kind=NoticeKind.SURGE_ALERT, document_number="")
+    # Each alert's notice carries its risk bulletin's number, issued with it (MINGZE_ALERT_BULLETIN_ON_RAISE).
+    notices = Notice.objects.filter(
+        department=city["urban"], kind=NoticeKind.SURGE_ALERT, document_number__startswith="明责预〔"
+    )
     assert notices.count() == 2 and all("占道经营" in notice.message for notice in notices)  # district and city
     assert [t.to_status for t in raised.transitions.all()] == [AlertStatus.RAISED]
 
@@ -190,21 +193,51 @@ def test_other_departments_do_not_see_the_alert_and_cannot_answer_it(raised, lia
     assert client_for(supervisor).get(API).json()["count"] == 2
 
 
-def test_the_risk_bulletin_says_what_rose_by_how_much_how_likely_and_who_owns_it(
-    raised, supervisor, liaison_urban, django_capture_on_commit_callbacks
+def _bulletin_text(alert, user) -> str:
+    pdf = client_for(user).get(f"{API}{alert.pk}/bulletin/")
+    assert pdf.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
+    return text.replace("\n", "").replace(" ", "")
+
+
+@pytest.fixture
+def raised_with_bulletin(history, dispatcher, city, django_capture_on_commit_callbacks):
+    """Detection raises the alert and issues its bulletin at once (the default); the PDF renders after commit."""
+    post_surge(dispatcher, city)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("detect_surges", "--day", SURGE_DAY.isoformat(), stdout=io.StringIO())
+    return SurgeAlert.objects.get(territory=city["district_a"])
+
+
+def test_the_risk_bulletin_is_issued_with_the_alert_and_says_what_rose_how_likely_and_who_owns_it(
+    raised_with_bulletin, supervisor, liaison_urban
 ):
+    raised = raised_with_bulletin
+    bulletin = SurgeBulletin.objects.get(alert=raised)
+    assert bulletin.document_number.startswith("明责预〔") and bulletin.issued_by is None
+    text = _bulletin_text(raised, liaison_urban)
+    assert bulletin.document_number in text and "风险预警参阅件" in text
+    assert f"共{raised.observed}件" in text and f"预计约{raised.expected:.1f}件" in text
+    assert "概率不足万分之一" in text and "市城市管理局" in text
+    assert Notice.objects.filter(department=raised.department, document_number=bulletin.document_number).count() == 1
+    assert client_for(supervisor).post(f"{API}{raised.pk}/bulletin/").status_code == 409
+
+
+@pytest.fixture
+def bulletins_by_hand(settings):
+    settings.MINGZE_ALERT_BULLETIN_ON_RAISE = False
+
+
+def test_with_bulletins_by_hand_a_supervisor_issues_it_once(
+    bulletins_by_hand, raised, supervisor, liaison_urban, django_capture_on_commit_callbacks
+):
+    assert not SurgeBulletin.objects.filter(alert=raised).exists()
+    assert client_for(liaison_urban).post(f"{API}{raised.pk}/bulletin/").status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(supervisor).post(f"{API}{raised.pk}/bulletin/")
     assert response.status_code == 201
     bulletin = SurgeBulletin.objects.get(alert=raised)
-    assert bulletin.document_number.startswith("明责预〔")
-    pdf = client_for(liaison_urban).get(f"{API}{raised.pk}/bulletin/")
-    assert pdf.status_code == 200
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
-    text = text.replace("\n", "").replace(" ", "")
-    assert bulletin.document_number in text and "风险预警参阅件" in text
-    assert f"共{raised.observed}件" in text and f"预计约{raised.expected:.1f}件" in text
-    assert "概率不足万分之一" in text and "市城市管理局" in text
+    assert bulletin.issued_by == supervisor and bulletin.document_number in _bulletin_text(raised, liaison_urban)
     assert client_for(supervisor).post(f"{API}{raised.pk}/bulletin/").status_code == 409
 
 

@@ -19,9 +19,10 @@ from rest_framework.test import APIClient
 from arbitration.choices import AssignmentRole, Role
 from arbitration.models import BounceReason, Ticket
 from arbitration.services.bounces import bounce_create
-from supervision.choices import PeriodKind, PeriodStatus
+from supervision.choices import AlertStatus, PeriodKind, PeriodStatus
 from supervision.cockpit.catalogue import catalogue_health_record
-from supervision.models import CatalogueHealth, DailyReport, ScorePeriod
+from supervision.models import CatalogueHealth, DailyReport, ScorePeriod, SurgeAlert, series_key
+from supervision.services import topics
 from supervision.services.reports import daily_report_issue
 from supervision.services.scorecards import scorecards_compute, scorecards_publish
 from tests import factories
@@ -273,3 +274,66 @@ def test_the_cockpit_page_speaks_chinese(known_month, leader):
     assert "领导驾驶舱" in page and "争议网络" in page and "去年同期" in page
     for english in ("Leader's cockpit", "Dispute network", "Same period last year", "Heat map", "By channel"):
         assert english not in page
+
+
+# --- figures registered by surge alerts and monthly topics (supervision/figures.py) ----------------------------------
+def _alert(city, status: str, territory, matter: str = "stall") -> SurgeAlert:
+    return SurgeAlert.objects.create(
+        series_key=series_key(city[matter].pk, territory.pk if territory else None),
+        matter=city[matter],
+        territory=territory,
+        day=dt.date(2026, 3, 31),
+        observed=30,
+        expected=6.0,
+        upper_bound=14.0,
+        score=3.0,
+        probability=1e-6,
+        method="glm",
+        department=city["urban"],
+        status=status,
+        acknowledge_due=dt.date(2026, 4, 2),
+    )
+
+
+def test_open_alerts_by_state_and_topics_running_or_overdue_are_on_the_cockpit_and_drill_down(
+    city, dispatcher, leader, calendar_for_the_coming_weeks
+):
+    _alert(city, AlertStatus.RAISED, city["district_a"])
+    _alert(city, AlertStatus.RAISED, city["district_b"])
+    _alert(city, AlertStatus.ACTED, None)  # city-wide
+    _alert(city, AlertStatus.CLOSED, city["district_a"], matter="food")
+    values = {
+        "actor": dispatcher,
+        "matter_id": city["urban_env"].pk,
+        "territory_id": None,
+        "keywords": "",
+        "rationale": "投诉连续三个月居首。",
+        "source_kind": "cockpit",
+        "source_reference": "驾驶舱",
+    }
+    late = topics.topic_propose(title="夜市占道经营", **values)
+    topics.topic_approve(
+        topic_id=late.pk,
+        actor=leader,
+        lead_id=city["urban"].pk,
+        goal="占道投诉下降一半。",
+        working_days=20,
+        now=dt.datetime(2026, 3, 9, 10, tzinfo=dt.UTC),
+    )  # its deadline, 20 working days on, has passed
+    topics.topic_propose(title="噪声扰民", **values)  # proposed only: not running
+
+    client = client_for(leader)
+    other = {figure["key"]: figure for figure in client.get(API, PERIOD).json()["other"]}
+    assert other["supervision.alerts_raised"]["value"] == 2
+    assert other["supervision.alerts_acknowledged"]["value"] == 0
+    assert other["supervision.alerts_acted"]["value"] == 1
+    assert other["supervision.topics_running"]["value"] == 1
+    assert other["supervision.topics_overdue"]["value"] == 1
+    assert other["supervision.alerts_raised"]["url"] == "/supervision/alerts/?status=raised"
+
+    listed = client.get(other["supervision.alerts_raised"]["url"]).content.decode()
+    assert city["district_a"].name in listed and city["district_b"].name in listed and "食品安全" not in listed
+    overdue = client.get(other["supervision.topics_overdue"]["url"]).content.decode()
+    assert "夜市占道经营" in overdue and "噪声扰民" not in overdue
+    everything = client.get("/supervision/topics/").content.decode()
+    assert "噪声扰民" in everything

@@ -27,7 +27,13 @@ from arbitration.models import Assignment, Bounce, BounceReason, Dispute, Territ
 from arbitration.services.bounces import bounce_create
 from arbitration.services.dispatch import ticket_dispatch
 from arbitration.services.disputes import dispute_open
-from supervision.models import DailyDepartmentVolume, DailyFriction, DailyPlaceVolume, DailyVolume
+from supervision.models import (
+    DailyDepartmentVolume,
+    DailyDistrictVolume,
+    DailyFriction,
+    DailyPlaceVolume,
+    DailyVolume,
+)
 from supervision.rollups.build import rollups_rebuild
 from tests import factories
 
@@ -48,16 +54,24 @@ def _district_street(territory: Territory) -> tuple[str, str]:
     return chain.get(2, ""), chain.get(3, "")
 
 
-def direct_volume() -> tuple[Counter, Counter]:
-    """(by day, channel, type and district; by day, matter, district and street)."""
+def _family(matter) -> int:
+    while matter.parent_id is not None:
+        matter = matter.parent
+    return matter.pk
+
+
+def direct_volume() -> tuple[Counter, Counter, Counter]:
+    """(by day, channel, type and district; by day, matter family and district; by day, family, district, street)."""
     volume: Counter = Counter()
+    district_volume: Counter = Counter()
     place: Counter = Counter()
-    for ticket in Ticket.objects.select_related("territory__parent__parent__parent"):
+    for ticket in Ticket.objects.select_related("territory__parent__parent__parent", "matter__parent__parent"):
         day = timezone.localdate(ticket.received_at)
         district, street = _district_street(ticket.territory)
         volume[(day, ticket.channel, ticket.request_type, district)] += 1
-        place[(day, ticket.matter_id, district, street)] += 1
-    return volume, place
+        district_volume[(day, _family(ticket.matter), district)] += 1
+        place[(day, _family(ticket.matter), district, street)] += 1
+    return volume, district_volume, place
 
 
 def direct_by_department() -> Counter:
@@ -80,18 +94,21 @@ def direct_friction() -> Counter:
     return counted
 
 
-def rolled_up() -> tuple[tuple[Counter, Counter], Counter, Counter]:
+def rolled_up() -> tuple[tuple[Counter, Counter, Counter], Counter, Counter]:
     volume = Counter(
         {(r.day, r.channel, r.request_type, r.district_code): r.tickets for r in DailyVolume.objects.all()}
     )
+    district_volume = Counter(
+        {(r.day, r.family_id, r.district_code): r.tickets for r in DailyDistrictVolume.objects.all()}
+    )
     place = Counter(
-        {(r.day, r.matter_id, r.district_code, r.street_code): r.tickets for r in DailyPlaceVolume.objects.all()}
+        {(r.day, r.family_id, r.district_code, r.street_code): r.tickets for r in DailyPlaceVolume.objects.all()}
     )
     departments = Counter({(r.day, r.department_id): r.tickets for r in DailyDepartmentVolume.objects.all()})
     friction: Counter = Counter()
     for r in DailyFriction.objects.all():
         friction[(r.day, r.kind, r.from_department_id, r.to_department_id)] += r.events
-    return (volume, place), departments, friction
+    return (volume, district_volume, place), departments, friction
 
 
 def assert_rollups_equal_a_direct_count() -> None:
@@ -272,7 +289,8 @@ def test_a_rebuild_is_idempotent_and_repairs_damaged_days(hotline, django_captur
         hotline.bounce(0, 1)
     before = rolled_up()
     DailyVolume.objects.all().delete()
-    DailyPlaceVolume.objects.filter(matter_id=hotline.city["stall"].pk).delete()
+    DailyPlaceVolume.objects.filter(family_id=hotline.city["urban_family"].pk).delete()
+    DailyDistrictVolume.objects.all().delete()
     DailyFriction.objects.filter(kind="bounce").update(events=99)
 
     rollups_rebuild(dt.date(2026, 3, 1), timezone.localdate())
