@@ -99,7 +99,7 @@ WITH ref AS (
 INSERT INTO arbitration_ticket (hotline_no, received_at, dispatched_at, channel, request_type, matter_id,
     territory_id, address, title, content, citizen_name, citizen_phone, confidential, time_limit_tier_id, due_at,
     due_unknown_reason, status, resolution, satisfaction, result, replied_at, closed_at, updated_at, rehandle_count,
-    reminder_count)
+    reminder_count, dispatch_round)
 SELECT 'B' || lpad(g::text, 10, '0'), received, received + interval '1 hour', 'phone', 'complaint',
        ref.matters[1 + floor(random() * 500)::int], ref.places[1 + floor(random() * 2000)::int], '', '工单', '内容',
        '', '13' || lpad(floor(random() * 1e9)::bigint::text, 9, '0'), false, ref.tier,
@@ -110,6 +110,6 @@ SELECT 'B' || lpad(g::text, 10, '0'), received, received + interval '1 hour', 'p
        '', CASE WHEN is_open THEN 'dispatched' ELSE 'closed' END, CASE WHEN is_open THEN '' ELSE 'resolved' END,
        CASE WHEN is_open THEN '' ELSE 'satisfied' END, CASE WHEN is_open THEN '' ELSE '已办结' END,
        CASE WHEN is_open THEN NULL ELSE received + interval '2 days' END,
-       CASE WHEN is_open THEN NULL ELSE received + interval '3 days' END, now(), 0, 0
+       CASE WHEN is_open THEN NULL ELSE received + interval '3 days' END, now(), 0, 0, 1
 FROM rows, ref
 """
