@@ -180,8 +180,9 @@ class Keyset:
             backwards, raw = data["b"], data["k"]
             if not isinstance(backwards, bool) or not isinstance(raw, list) or len(raw) != len(self.parts):
                 raise ValueError
-            key = [None if value is None else field.to_python(value) for field, value in zip(self.fields, raw)]
-            if any(value is None and not part.nullable for part, value in zip(self.parts, key)):
+            pairs = zip(self.fields, raw, strict=True)
+            key = [None if value is None else field.to_python(value) for field, value in pairs]
+            if any(value is None and not part.nullable for part, value in zip(self.parts, key, strict=True)):
                 raise ValueError
         except (ValueError, TypeError, KeyError, binascii.Error, ValidationError, UnicodeDecodeError):
             raise InvalidInput(field="cursor", reason=_(BAD_CURSOR)) from None

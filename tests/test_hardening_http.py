@@ -58,7 +58,8 @@ def admin_client(city, administrator) -> APIClient:
 
 # --- query strings -------------------------------------------------------------------------------------------
 MALFORMED_QUERY = {
-    "cursor": "abc", "page_size": "abc", "month": "2026-13", "year": "abc", "period_start": "2026-13-45", "since": "yesterday-ish",
+    "cursor": "abc", "page_size": "abc", "month": "2026-13", "year": "abc", "period_start": "2026-13-45",
+    "since": "yesterday-ish",
     "status": "no-such-status", "outcome": "nope", "department": "abc", "matter": "abc", "format": "weird",
     "period_kind": "fortnight", "rate": "x", "tier": "x", "kind": "x", "state": "x", "unread": "maybe",
     "limit": "-1", "received_after": "not-a-date", "due_before": "2026-02-30",
