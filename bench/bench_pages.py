@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import http.client
 import json
 import os
 import signal
@@ -30,6 +31,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -137,13 +139,11 @@ class Server:
         )  # fmt: skip
 
     def wait(self) -> None:
-        import requests
-
         for _ in range(300):
             try:
-                requests.get(f"http://127.0.0.1:{self.port}/login/", timeout=30)
+                Client(self.port, timeout=30).get("/login/", {}, None)
                 return
-            except requests.RequestException:  # not listening yet, or still loading on a busy machine
+            except OSError:  # not listening yet, or still loading on a busy machine
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start")
 
@@ -152,45 +152,47 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def timed_get(session, url: str, query: dict) -> float:
-    began = time.perf_counter()
-    response = session.get(url, params=query, allow_redirects=False)
-    elapsed = time.perf_counter() - began
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} {query}: {response.status_code} {response.text[:200]}")
-    return elapsed
+class Client:
+    """One kept-alive HTTP connection (the standard library's), as a browser tab would hold."""
+
+    def __init__(self, port: int, timeout: float = 60) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+
+    def get(self, path: str, query: dict, session_key: str | None) -> float:
+        """Seconds until the whole answer is read; anything but 200 stops the benchmark."""
+        headers = {"Host": "localhost", "Cookie": f"sessionid={session_key}"} if session_key else {"Host": "localhost"}
+        url = f"{path}?{urlencode(query)}" if query else path
+        began = time.perf_counter()
+        self.connection.request("GET", url, headers=headers)
+        response = self.connection.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - began
+        if response.status != 200:
+            raise RuntimeError(f"{url}: {response.status} {body[:200]!r}")
+        return elapsed
 
 
-def one_user(base: str, sessions: dict, pages: dict, repeat: int) -> list[tuple[str, float, float]]:
-    import requests
-
+def one_user(port: int, sessions: dict, pages: dict, repeat: int) -> list[tuple[str, float, float]]:
     rows = []
     for (persona, label), (path, query) in pages.items():
-        session = requests.Session()
-        if persona:
-            session.cookies.set("sessionid", sessions[persona])
-        timed_get(session, base + path, query)  # warm: the first call loads code and caches
-        samples = [timed_get(session, base + path, query) for _ in range(repeat)]
+        client, key = Client(port), sessions.get(persona)
+        client.get(path, query, key)  # warm: the first call loads code and caches
+        samples = [client.get(path, query, key) for _ in range(repeat)]
         rows.append((f"{persona or '-'}: {label}", statistics.median(samples), p95(samples)))
         print(f"{rows[-1][0]:55s} median {rows[-1][1] * 1000:7.1f} ms   p95 {rows[-1][2] * 1000:7.1f} ms", flush=True)
     return rows
 
 
-def concurrent(base: str, sessions: dict, pages: list, users: int, seconds: float) -> tuple[float, float]:
+def concurrent(port: int, sessions: dict, pages: list, users: int, seconds: float) -> tuple[float, float]:
     """`users` threads without think time, each cycling through `pages` from its own offset: (requests/s, p95)."""
-    import requests
-
     samples: list[float] = []
     lock, stop = threading.Lock(), time.perf_counter() + seconds
 
     def run(offset: int) -> None:
-        session, mine, i = requests.Session(), [], offset
+        client, mine, i = Client(port), [], offset
         while time.perf_counter() < stop:
             persona, path, query = pages[i % len(pages)]
-            session.cookies.clear()
-            if persona:
-                session.cookies.set("sessionid", sessions[persona])
-            mine.append(timed_get(session, base + path, query))
+            mine.append(client.get(path, query, sessions.get(persona)))
             i += 1
         with lock:
             samples.extend(mine)
@@ -282,13 +284,13 @@ def main() -> None:
     server = Server(args.database_url)
     try:
         server.wait()
-        base = f"http://127.0.0.1:{server.port}"
         print(f"\n--- one user at a time ({args.repeat} calls per page) ---")
-        rows = one_user(base, sessions, pages, args.repeat)
+        port = server.port
+        rows = one_user(port, sessions, pages, args.repeat)
         print(f"\n--- {args.users} concurrent users, no think time, {args.seconds:.0f} s each ---")
-        cheapest_rps, cheapest_p95 = concurrent(base, sessions, [(None, "/login/", {})], args.users, args.seconds)
+        cheapest_rps, cheapest_p95 = concurrent(port, sessions, [(None, "/login/", {})], args.users, args.seconds)
         mixed = [(persona, path, query) for (persona, _label), (path, query) in pages.items() if persona]
-        mixed_rps, mixed_p95 = concurrent(base, sessions, mixed, args.users, args.seconds)
+        mixed_rps, mixed_p95 = concurrent(port, sessions, mixed, args.users, args.seconds)
     finally:
         server.stop()
     report(args, rows, cheapest_rps, cheapest_p95, mixed_rps, mixed_p95)
