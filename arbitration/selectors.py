@@ -82,20 +82,34 @@ def ticket_urgency(ticket: Ticket, *, now: dt.datetime | None = None) -> str:
     return "due_soon" if ticket.due_at < now + DUE_SOON else ""
 
 
+def urgency_condition(urgency: str, *, now: dt.datetime) -> Q:
+    """The tickets `with_urgency` marks `urgency`, as plain predicates on status and due_at that an index serves
+    (ticket_open_recent, the open tickets' partial index); a filter on the CASE annotation is a full scan."""
+    open_now = Q(status__in=OPEN_TICKET_STATUSES)
+    if urgency == "overdue":
+        return open_now & Q(due_at__lt=now)
+    return open_now & Q(due_at__gte=now, due_at__lt=now + DUE_SOON)
+
+
 def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
     """Tickets from `visible` (see access.tickets_visible_to) narrowed by `filters`, ready for a list page:
-    related rows joined and active assignments prefetched, so a page costs the same queries at any size."""
+    related rows joined and active assignments prefetched, so a page costs the same queries at any size.
+    Each filter's index plan is in docs/scale.md; every one keeps the list's order (received_at, id) servable
+    by an index, so a keyset page reads about a page of index entries."""
     queryset = visible
     if filters.status:
-        queryset = queryset.filter(status=filters.status)
+        queryset = queryset.filter(status=filters.status)  # ticket_status_recent
     if filters.department is not None:
         queryset = queryset.filter(
             models.Exists(Assignment.objects.filter(ticket=models.OuterRef("pk"), department=filters.department))
         )
+    # A matter or territory is its whole subtree. The subtree's ids are read first (one query on a small table):
+    # for one id the (matter|territory, received_at, id) index yields the page in order; for many the planner
+    # walks the received_at index and keeps the subtree's rows. A join on path LIKE hides both from it.
     if filters.matter is not None:
-        queryset = queryset.filter(matter__path__startswith=filters.matter.path)
-    if filters.territory is not None:  # the whole subtree: a district includes its streets and communities
-        queryset = queryset.filter(territory__path__startswith=filters.territory.path)
+        queryset = queryset.filter(matter_id__in=_subtree_ids(Matter, filters.matter.path))
+    if filters.territory is not None:  # a district includes its streets and communities
+        queryset = queryset.filter(territory_id__in=_subtree_ids(Territory, filters.territory.path))
     tz = timezone.get_current_timezone()
     if filters.received_from is not None:
         queryset = queryset.filter(received_at__gte=dt.datetime.combine(filters.received_from, dt.time(), tz))
@@ -105,10 +119,15 @@ def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
     if filters.text:
         queryset = queryset.filter(Q(hotline_no__icontains=filters.text) | Q(title__icontains=filters.text))
     queryset = _cockpit_filters(queryset, filters)
-    queryset = with_urgency(queryset)
+    now = timezone.now()
+    queryset = with_urgency(queryset, now=now)
     if filters.urgency:
-        queryset = queryset.filter(urgency=filters.urgency)
+        queryset = queryset.filter(urgency_condition(filters.urgency, now=now))
     return queryset.select_related("matter", "territory").prefetch_related(active_assignments())
+
+
+def _subtree_ids(model: type[Matter] | type[Territory], path: str) -> list[int]:
+    return list(model.objects.filter(path__startswith=path).values_list("pk", flat=True))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -140,10 +159,11 @@ def _cockpit_filters(queryset: QuerySet[Ticket], filters: TicketFilters) -> Quer
 
 
 def active_assignments() -> Prefetch:
-    """Prefetch a ticket's current assignments (with departments) into `active_assignments`."""
+    """Prefetch a ticket's current assignments (with their departments and who assigned them: the API shows
+    both) into `active_assignments`."""
     return Prefetch(
         "assignments",
-        queryset=Assignment.objects.filter(ended_at=None).select_related("department"),
+        queryset=Assignment.objects.filter(ended_at=None).select_related("department", "assigned_by"),
         to_attr="active_assignments",
     )
 

@@ -1,6 +1,6 @@
 """The API's shared pieces: the error format {code, message, details} for every failure, and the input rules
 every endpoint gets without asking (docs/hardening.md): the JSON parser refuses control characters anywhere in
-the body, a malformed page number is a 400, an unknown path under /api/ a JSON 404. The field rules (limits on
+the body, a malformed cursor or page size is a 400, an unknown path under /api/ a JSON 404. The field rules (limits on
 every text input, dates in range) are installed by arbitration.api.hardening."""
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, parsers, permissions, status, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
 
+from arbitration import keyset
 from arbitration.errors import DomainError
 from arbitration.validation import text_problem
 
@@ -91,14 +93,63 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
-    """A page number that is not a positive whole number is a 400 (DRF answers 404 "Invalid page")."""
+class KeysetPagination(pagination.BasePagination):
+    """Every list endpoint's pagination: keyset (cursor) pages on the list's own index-backed order
+    (arbitration.keyset, docs/scale.md). `page_size` is the client's, bounded by MINGZE_LIST_MAX_PAGE_SIZE;
+    `cursor` comes from the previous answer's `next` / `previous` link; a malformed one of either is a 400.
+    A view may name its order in `keyset_ordering`; otherwise the queryset's own order is the key."""
+
+    cursor_query_param, page_size_query_param = "cursor", "page_size"
 
     def paginate_queryset(self, queryset, request, view=None):
-        raw = request.query_params.get(self.page_query_param)
-        if raw is not None and raw not in self.last_page_strings and not (raw.isascii() and raw.isdigit() and int(raw)):
-            raise exceptions.ValidationError({self.page_query_param: [_("A page number is a positive whole number.")]})
-        return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        size = keyset.page_size_from(request.query_params.get(self.page_size_query_param),
+                                     default=api_settings.PAGE_SIZE)  # fmt: skip
+        self.page = keyset.paginate(queryset, request.query_params.get(self.cursor_query_param), size,
+                                    ordering=getattr(view, "keyset_ordering", None))  # fmt: skip
+        return self.page.rows
+
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, cursor)
+
+    def get_paginated_response(self, data):
+        return Response({
+            "count": self.page.count.value,
+            "count_is_estimate": self.page.count.is_estimate,
+            "next": self._link(self.page.next_cursor),
+            "previous": self._link(self.page.previous_cursor),
+            "results": data,
+        })  # fmt: skip
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "count_is_estimate", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123,
+                          "description": "Exact, or PostgreSQL's estimate when many rows match (see below)."},
+                "count_is_estimate": {"type": "boolean",
+                                      "description": "True when `count` is the planner's estimate: past "
+                                      "MINGZE_LIST_EXACT_COUNT_LIMIT matching rows the list is not counted."},
+                "next": {"type": "string", "nullable": True, "format": "uri",
+                         "description": "The next page (carries `cursor`); null on the last page."},
+                "previous": {"type": "string", "nullable": True, "format": "uri",
+                             "description": "The previous page; null on the first."},
+                "results": schema,
+            },
+        }  # fmt: skip
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": self.cursor_query_param, "required": False, "in": "query", "schema": {"type": "string"},
+             "description": "Opaque: the `cursor` of a `next` or `previous` link. Absent: the first page."},
+            {"name": self.page_size_query_param, "required": False, "in": "query",
+             "schema": {"type": "integer", "minimum": 1, "maximum": settings.MINGZE_LIST_MAX_PAGE_SIZE,
+                        "default": api_settings.PAGE_SIZE},
+             "description": "Rows per page."},
+        ]  # fmt: skip
 
 
 def schema_readers() -> list:

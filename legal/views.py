@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from arbitration import keyset
 from arbitration.access import mask_name, mask_phone
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import DomainError, NotFound, PermissionDenied
@@ -24,6 +25,8 @@ from legal.choices import LeadStatus, ReadChannel, ScreeningTrigger
 from legal.models import Advice, Handoff
 from legal.services import cases, handoffs, leads, screening
 from legal.tasks import month_bounds
+
+PAGE_SIZE = 200  # rows per list page (docs/scale.md)
 
 
 def desk_page(view):
@@ -57,8 +60,10 @@ def desk(request: HttpRequest) -> HttpResponse:
     if not (access.is_desk_lead(user) or access.is_lawyer(user) or access.is_procuratorate_liaison(user)):
         raise Http404()
     status = request.GET.get("status") or None
+    page = keyset.page_for(request, selectors.legal_case_list(user=user, status=status), PAGE_SIZE)
     context = {
-        "cases": selectors.legal_case_list(user=user, status=status)[:200],
+        "cases": page.rows,
+        "page": page,
         "status": status,
         "is_desk_lead": access.is_desk_lead(user),
         "lawyers": selectors.lawyer_list() if access.is_desk_lead(user) else (),
@@ -239,8 +244,12 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     if not access.may_read_leads(user):
         raise Http404()
     status = request.GET.get("status") or None
+    page = keyset.page_for(
+        request, selectors.lead_list(user=user, status=status).prefetch_related("tickets"), PAGE_SIZE
+    )
     context = {
-        "leads": selectors.lead_list(user=user, status=status).prefetch_related("tickets")[:200],
+        "leads": page.rows,
+        "page": page,
         "status": status,
         "statuses": LeadStatus.choices,
         "is_desk_lead": access.is_desk_lead(user),

@@ -15,10 +15,12 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from arbitration.api.lists import paginated
 from arbitration.api.tickets import ErrorSerializer
 from arbitration.choices import Role
 from arbitration.errors import PermissionDenied
@@ -49,7 +51,9 @@ def _seals(request: Request):
     return seals
 
 
-class AuditSealList(APIView):
+class AuditSealList(GenericAPIView):
+    serializer_class = AuditSealSerializer
+
     @extend_schema(
         summary="The daily seals of the audit trail",
         description="Each seal is a Merkle root over the audit rows chained that day, chained to the previous "
@@ -58,7 +62,7 @@ class AuditSealList(APIView):
         responses={200: AuditSealSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        return Response(AuditSealSerializer(_seals(request), many=True).data)
+        return paginated(self, _seals(request))
 
 
 class AuditSealExport(APIView):

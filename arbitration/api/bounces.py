@@ -2,10 +2,12 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration import access
+from arbitration.api.lists import paginated
 from arbitration.api.tickets import ErrorSerializer
 from arbitration.choices import BounceOutcome
 from arbitration.errors import NotFound
@@ -87,7 +89,9 @@ class BounceReasonList(APIView):
         return Response(BounceReasonSerializer(BounceReason.objects.filter(is_active=True), many=True).data)
 
 
-class BounceList(APIView):
+class BounceList(GenericAPIView):
+    serializer_class = BounceSerializer
+
     @extend_schema(responses=BounceSerializer(many=True), summary="Bounces visible to you (?outcome=pending)")
     def get(self, request):
         bounces = access.bounces_visible_to(request.user).select_related(
@@ -95,7 +99,7 @@ class BounceList(APIView):
         )
         if outcome := choice_param("outcome", request.query_params.get("outcome"), BounceOutcome):
             bounces = bounces.filter(outcome=outcome)
-        return Response(BounceSerializer(bounces[:200], many=True).data)
+        return paginated(self, bounces)
 
 
 class AssignmentBounce(APIView):

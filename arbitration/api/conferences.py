@@ -5,11 +5,13 @@ Only seated members (django-guardian grants on the session), the chair and the o
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration import access, selectors_conference
 from arbitration.api.bounces import _valid
+from arbitration.api.lists import paginated
 from arbitration.choices import RulingScope
 from arbitration.errors import NotFound
 from arbitration.models import AgendaItem, ConferenceSession, Seat
@@ -95,11 +97,13 @@ class TallySerializer(serializers.Serializer):
     votes = serializers.ListField(child=serializers.DictField())
 
 
-class SessionList(APIView):
+class SessionList(GenericAPIView):
+    serializer_class = SessionSerializer
+
     @extend_schema(responses=SessionSerializer(many=True), summary="Sessions you sit in, chair or organise")
     def get(self, request):
         sessions = access.sessions_visible_to(request.user).select_related("chair")
-        return Response(SessionSerializer(sessions[:100], many=True).data)
+        return paginated(self, sessions)
 
     @extend_schema(request=SessionInput, responses={201: SessionSerializer}, summary="Schedule a session")
     def post(self, request):

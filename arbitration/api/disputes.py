@@ -2,11 +2,13 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration import access
 from arbitration.api.bounces import _valid
+from arbitration.api.lists import paginated
 from arbitration.choices import DisputeStatus, DisputeTrigger, RulingScope
 from arbitration.errors import NotFound
 from arbitration.models import Dispute, DisputeStatement
@@ -113,7 +115,9 @@ def _dispatcher(user) -> None:
         raise NotFound()
 
 
-class DisputeList(APIView):
+class DisputeList(GenericAPIView):
+    serializer_class = DisputeSerializer
+
     @extend_schema(responses=DisputeSerializer(many=True), summary="Disputes visible to you (?status=…)")
     def get(self, request):
         disputes = (
@@ -123,7 +127,7 @@ class DisputeList(APIView):
         )
         if status := choice_param("status", request.query_params.get("status"), DisputeStatus):
             disputes = disputes.filter(status=status)
-        return Response(DisputeSerializer(disputes[:200], many=True).data)
+        return paginated(self, disputes)
 
     @extend_schema(request=OpenInput, responses={201: DisputeSerializer}, summary="Open a dispute (dispatcher)")
     def post(self, request):

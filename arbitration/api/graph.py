@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration import access
+from arbitration.api.lists import paginated
 from arbitration.choices import AssignmentMethod
 from arbitration.errors import NotFound
 from arbitration.graph import (
@@ -213,13 +214,6 @@ def _analyst(request) -> None:
         raise NotFound()
 
 
-def _paginated(request, view: GenericAPIView, rows) -> Response:
-    """The project's paginator (a malformed page is a 400), declared as a paginated list in the schema because the
-    views are generic views with a serializer_class (docs/hardening.md)."""
-    page = view.paginate_queryset(rows)
-    return view.get_paginated_response(view.get_serializer(page, many=True).data)
-
-
 class CatalogueGaps(GenericAPIView):
     serializer_class = GapSerializer
 
@@ -233,7 +227,7 @@ class CatalogueGaps(GenericAPIView):
     def get(self, request):
         _analyst(request)
         listing = settled_gaps if request.query_params.get("settled") in ("1", "true", "True") else gaps
-        return _paginated(request, self, listing(current_graph(), at=timezone.now()))
+        return paginated(self, listing(current_graph(), at=timezone.now()))
 
 
 class CatalogueOverlaps(GenericAPIView):
@@ -245,7 +239,7 @@ class CatalogueOverlaps(GenericAPIView):
     )
     def get(self, request):
         _analyst(request)
-        return _paginated(request, self, overlaps(current_graph(), at=timezone.now()))
+        return paginated(self, overlaps(current_graph(), at=timezone.now()))
 
 
 class DisputeHotspots(APIView):

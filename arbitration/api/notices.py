@@ -2,14 +2,14 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration import access
+from arbitration.api.lists import paginated
 from arbitration.models import Notice
 from arbitration.services.notices import notice_mark_read
-
-LIST_LIMIT = 200
 
 
 class NoticeSerializer(serializers.ModelSerializer):
@@ -22,7 +22,9 @@ class NoticeSerializer(serializers.ModelSerializer):
         fields = ["id", "department", "kind", "hotline_no", "document_number", "message", "created_at", "read_at"]
 
 
-class NoticeList(APIView):
+class NoticeList(GenericAPIView):
+    serializer_class = NoticeSerializer
+
     @extend_schema(
         parameters=[OpenApiParameter("unread", bool, description="Only notices nobody has read yet.")],
         responses=NoticeSerializer(many=True),
@@ -32,7 +34,7 @@ class NoticeList(APIView):
         notices = access.notices_visible_to(request.user).select_related("department", "ticket")
         if request.query_params.get("unread") in ("1", "true", "True"):
             notices = notices.filter(read_at=None)
-        return Response(NoticeSerializer(notices[:LIST_LIMIT], many=True).data)
+        return paginated(self, notices)
 
 
 class NoticeRead(APIView):

@@ -3,11 +3,13 @@ analysis roles; deciding needs the catalogue administrator's permission."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration import access
 from arbitration.api.bounces import _valid
+from arbitration.api.lists import paginated
 from arbitration.choices import DutyRole, ProposalAction, ReorganisationKind
 from arbitration.errors import NotFound, PermissionDenied
 from arbitration.models import CatalogueProposal, ProposalChange, Reorganisation, ReorganisationMove
@@ -98,12 +100,13 @@ def _decider(request) -> None:
         raise PermissionDenied()
 
 
-class ProposalList(APIView):
+class ProposalList(GenericAPIView):
+    serializer_class = ProposalSerializer
+
     @extend_schema(responses=ProposalSerializer(many=True), summary="Catalogue reform proposals, newest first")
     def get(self, request):
         _drafter(request)
-        proposals = CatalogueProposal.objects.prefetch_related("changes")[:200]
-        return Response(ProposalSerializer(proposals, many=True).data)
+        return paginated(self, CatalogueProposal.objects.prefetch_related("changes"))
 
     @extend_schema(request=ProposalInput, responses={201: ProposalSerializer}, summary="Draft a proposal by hand")
     def post(self, request):
@@ -217,11 +220,13 @@ class ReorganisationInput(serializers.Serializer):
     moves = MoveInput(many=True)
 
 
-class ReorganisationList(APIView):
+class ReorganisationList(GenericAPIView):
+    serializer_class = ReorganisationSerializer
+
     @extend_schema(responses=ReorganisationSerializer(many=True), summary="Reorganisations, latest first")
     def get(self, request):
         _drafter(request)
-        return Response(ReorganisationSerializer(Reorganisation.objects.all()[:200], many=True).data)
+        return paginated(self, Reorganisation.objects.all())
 
     @extend_schema(
         request=ReorganisationInput,

@@ -4,11 +4,13 @@ declare a refusal of a ruling or leader decision."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration import access
 from arbitration.api.bounces import _valid
+from arbitration.api.lists import paginated
 from arbitration.documents.views import document_pdf_response
 from arbitration.models import Agreement, LeaderDecision, Ruling
 from arbitration.services.rulings import leader_decision_refuse, ruling_refuse
@@ -39,20 +41,22 @@ class RefusalInput(serializers.Serializer):
     reason = serializers.CharField()
 
 
-def _list(model, request):
+def _list(view: GenericAPIView, model, request):
     visible = access.disputes_visible_to(request.user).values("pk")
     decisions = (
         model.objects.filter(dispute__in=visible)
         .select_related("ticket", "lead", "territory")
         .prefetch_related("co_handlers")
     )
-    return Response(DecisionSerializer(decisions[:200], many=True).data)
+    return paginated(view, decisions)
 
 
-class RulingList(APIView):
+class RulingList(GenericAPIView):
+    serializer_class = DecisionSerializer
+
     @extend_schema(responses=DecisionSerializer(many=True), summary="Rulings visible to you")
     def get(self, request):
-        return _list(Ruling, request)
+        return _list(self, Ruling, request)
 
 
 class RulingDetail(APIView):
@@ -75,10 +79,12 @@ class RulingRefusal(APIView):
         return Response({"id": refusal.pk}, status=201)
 
 
-class LeaderDecisionList(APIView):
+class LeaderDecisionList(GenericAPIView):
+    serializer_class = DecisionSerializer
+
     @extend_schema(responses=DecisionSerializer(many=True), summary="Leader decisions visible to you")
     def get(self, request):
-        return _list(LeaderDecision, request)
+        return _list(self, LeaderDecision, request)
 
 
 class LeaderDecisionDetail(APIView):
@@ -102,10 +108,12 @@ class LeaderDecisionRefusal(APIView):
         return Response({"id": refusal.pk}, status=201)
 
 
-class AgreementList(APIView):
+class AgreementList(GenericAPIView):
+    serializer_class = DecisionSerializer
+
     @extend_schema(responses=DecisionSerializer(many=True), summary="Agreement minutes (协商纪要) visible to you")
     def get(self, request):
-        return _list(Agreement, request)
+        return _list(self, Agreement, request)
 
 
 class AgreementDetail(APIView):

@@ -117,6 +117,19 @@ class Ticket(models.Model):
                 name="ticket_recent_window",
             ),
             models.Index(fields=["matter", "territory"]),
+            # The ticket list's order, (received_at, id) newest first, under each common filter, so that a keyset
+            # page reads a page of index entries at any depth (docs/scale.md has each filter's plan).
+            models.Index(fields=["status", "-received_at", "-id"], name="ticket_status_recent"),
+            models.Index(fields=["matter", "-received_at", "-id"], name="ticket_matter_recent"),
+            models.Index(fields=["territory", "-received_at", "-id"], name="ticket_territory_recent"),
+            # The open tickets alone (a few % of the city), for the urgency filters: walked newest first, due_at
+            # checked from the index.
+            models.Index(
+                fields=["-received_at", "-id"],
+                include=["due_at"],
+                condition=models.Q(status__in=OPEN_TICKET_STATUSES),
+                name="ticket_open_recent",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from arbitration import access
+from arbitration import access, keyset
 from arbitration.choices import AssignmentMethod
 from arbitration.errors import DomainError, NotFound
 from arbitration.graph import current_graph, cycles, lead_moves_load
@@ -120,7 +119,7 @@ def catalogue_report_view(request: HttpRequest, kind: str) -> HttpResponse:
         "title": TITLES[kind],
         "explanation": EXPLANATIONS[kind],
         "headers": headers,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": keyset.page_for(request, rows, PAGE_SIZE),
         "count": len(rows),
         "kinds": [(k, TITLES[k]) for k in TABLES],
     }

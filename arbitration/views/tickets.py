@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from arbitration import access, selectors
+from arbitration import access, keyset, selectors
 from arbitration.choices import Role
 from arbitration.errors import NotFound
 from arbitration.forms import TicketFilterForm
@@ -17,6 +16,7 @@ from arbitration.models import Department
 from arbitration.views.exports import ticket_csv_response
 
 PAGE_SIZE = 50
+TICKET_ORDER = ("-received_at", "-pk")  # newest first; the key every ticket index of docs/scale.md ends with
 
 # Panels other features put beside the ticket's facts (the graph's suggested owner first). A panel
 # whose template does not exist yet is skipped, so the page never depends on a feature being installed.
@@ -48,18 +48,11 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = _filter_form(request)
     tickets = selectors.ticket_list(access.tickets_visible_to(user), form.filters())
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = keyset.page_for(request, tickets, PAGE_SIZE, ordering=TICKET_ORDER)
     return render(
         request,
         "arbitration/ticket_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "may_export": access.may_list_tickets(user),
-        },
+        {"form": form, "page": page, "may_export": access.may_list_tickets(user)},
     )
 
 

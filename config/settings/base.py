@@ -201,13 +201,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.KeysetPagination",
     "DEFAULT_PARSER_CLASSES": [
         "config.api.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "PAGE_SIZE": 50,
+    "PAGE_SIZE": 50,  # the default `page_size` of every list (docs/scale.md)
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
     # Per token or key (a system, a signed-in person) and per address (anonymous): docs/hardening.md.
     "DEFAULT_THROTTLE_CLASSES": ["config.api.ClientRateThrottle"],
@@ -218,6 +218,10 @@ REST_FRAMEWORK = {
         "anon": env("MINGZE_API_RATE_ANON", default="120/hour"),  # API requests per address without sign-in
     },
 }
+# Lists (docs/scale.md): the largest `page_size` a client may ask for, and up to how many matching rows a list's
+# count is exact (past it, PostgreSQL's estimate, marked `count_is_estimate`).
+MINGZE_LIST_MAX_PAGE_SIZE = env.int("MINGZE_LIST_MAX_PAGE_SIZE", default=200)
+MINGZE_LIST_EXACT_COUNT_LIMIT = env.int("MINGZE_LIST_EXACT_COUNT_LIMIT", default=10_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "明责 Mingze API",
     "DESCRIPTION": "Ticket intake, ownership arbitration, supervision and the legal desk of the 12345 hotline.",

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from arbitration import keyset
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import PermissionDenied
 from supervision import access
@@ -29,11 +30,13 @@ def alert_list(request):
     alerts = access.alerts_visible_to(request.user).select_related("matter", "territory", "department")
     if status in AlertStatus.values:
         alerts = alerts.filter(status=status)
+    page = keyset.page_for(request, alerts, PAGE_SIZE)
     return render(
         request,
         "supervision/alerts.html",
         {
-            "alerts": alerts[:PAGE_SIZE],
+            "alerts": page.rows,
+            "page": page,
             "status": status,
             "statuses": AlertStatus.choices,
             "is_supervisor": access.is_supervisor(request.user),
@@ -117,7 +120,8 @@ def mute_list(request):
         messages.success(request, _("Series muted."))
         return redirect("supervision:mutes")
     mutes = access.mutes_visible_to(request.user).select_related("matter", "territory")
-    return render(request, "supervision/mutes.html", {"form": form, "mutes": mutes[:PAGE_SIZE]})
+    page = keyset.page_for(request, mutes, PAGE_SIZE)
+    return render(request, "supervision/mutes.html", {"form": form, "mutes": page.rows, "page": page})
 
 
 @login_required

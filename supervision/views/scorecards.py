@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from arbitration import keyset
 from arbitration.choices import DepartmentKind
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import NotFound, PermissionDenied
@@ -108,8 +108,8 @@ def scorecard_tickets(request, scorecard_id: int):
     if rate not in ("", *ScoreRate.values) or outcome not in ("", "judged", *ScoreOutcome.values):
         raise Http404()
     entries = selectors.scorecard_entries(card, rate=rate, outcome=outcome)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page.object_list:
+    page = keyset.page_for(request, entries, PAGE_SIZE)
+    for entry in page.rows:
         entry.outcomes = [(getattr(entry, name), getattr(entry, f"get_{name}_display")()) for name in ScoreRate.values]
     period = card.period
     window_open = not period.is_published and (
@@ -134,7 +134,6 @@ def scorecard_tickets(request, scorecard_id: int):
             "figures": selectors.rate_figures(card),
             "may_appeal": access.may_appeal(request.user, card) and window_open,
             "appealed": appealed,
-            "query": f"rate={rate}&outcome={outcome}",
         },
     )
 

@@ -320,11 +320,11 @@ def test_the_seals_export_is_for_administrators_supervisors_and_the_discipline_l
     for user in (supervisor, liaison):
         client = APIClient()
         client.force_authenticate(user)
-        body = client.get("/api/v1/audit/seals/").json()
+        body = client.get("/api/v1/audit/seals/").json()["results"]
         assert [(s["day"], s["seal_hash"]) for s in body] == [("2026-03-02", seal.seal_hash)]
         csv_text = client.get("/api/v1/audit/seals/export/").content.decode()
         assert seal.merkle_root in csv_text and csv_text.startswith("day,row_count")
-        assert client.get("/api/v1/audit/seals/?since=2026-03-03").json() == []
+        assert client.get("/api/v1/audit/seals/?since=2026-03-03").json()["results"] == []
         assert client.get("/api/v1/audit/seals/?since=nope").status_code == 400
     client = APIClient()
     client.force_authenticate(dispatcher)

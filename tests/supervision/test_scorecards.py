@@ -113,7 +113,7 @@ def test_the_scorecard_page_links_each_number_to_its_tickets(march, supervisor, 
     mine = client_for(liaison_urban).get("/supervision/scorecards/", {"period_start": "2026-03-01"})
     assert [row.department.code for row in mine.context["rows"]] == ["CGJ"]
     listed = client_for(liaison_urban).get(f"/supervision/scorecards/{urban.pk}/tickets/?rate=response&outcome=unknown")
-    assert [entry.ticket.hotline_no for entry in listed.context["page"].object_list] == ["U4"]
+    assert [entry.ticket.hotline_no for entry in listed.context["page"].rows] == ["U4"]
 
 
 def test_a_late_event_changes_the_draft_when_it_is_recomputed(march, tmp_path):

@@ -59,7 +59,7 @@ def test_seated_members_vote_the_chair_sees_the_tally_and_closes(item, session, 
     assert closed.status_code == 200 and closed.json()["outcome"] == "ruling"
     late = client_for(members[0]).post(vote_url, body, format="json")
     assert late.status_code == 409 and late.json()["code"] == "item_closed"
-    rulings = client_for(members[0]).get("/api/v1/rulings/").json()
+    rulings = client_for(members[0]).get("/api/v1/rulings/").json()["results"]
     assert len(rulings) == 1 and rulings[0]["lead"] == city["urban"].name
     assert client_for(outsider).get(f"/api/v1/rulings/{rulings[0]['id']}/").status_code == 404
 

@@ -85,7 +85,7 @@ def test_the_reviewer_sees_that_the_catalogue_names_the_department_on_the_screen
     ticket = received(dispatcher, "BC0002")
     client_for(liaison_urban).post(bounce_url(ticket), bounce_body(basis_document=STAFFING_OFFICE_NOTICE))
 
-    (listed,) = client_for(dispatcher).get("/api/v1/bounces/?outcome=pending").json()
+    (listed,) = client_for(dispatcher).get("/api/v1/bounces/?outcome=pending").json()["results"]
     assert listed["catalogue_names_department"] is True and listed["catalogue_notice"] == CATALOGUE_NAMES_YOU
     assert listed["catalogue_reference"] == "市城市管理局三定方案"
     review = client_for(dispatcher).get("/bounces/review/").content.decode()

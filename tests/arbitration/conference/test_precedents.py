@@ -192,14 +192,14 @@ def test_the_backlog_in_scope_is_redispatched_to_the_ruled_owner_with_a_notice_t
     assert ruling.backlog_applied_at is not None
 
     for liaison, other in ((liaison_urban, "市市场监督管理局"), (liaison_market, "市城市管理局")):
-        [notice] = as_user(liaison).get("/api/v1/notices/?unread=1").json()
+        [notice] = as_user(liaison).get("/api/v1/notices/?unread=1").json()["results"]
         assert notice["hotline_no"] == "SD-BACKLOG" and ruling.document_number in notice["message"]
         assert other in notice["message"]
-    [lost] = as_user(liaison_urban).get("/api/v1/notices/").json()
+    [lost] = as_user(liaison_urban).get("/api/v1/notices/").json()["results"]
     assert as_user(liaison_market).post(f"/api/v1/notices/{lost['id']}/read/").status_code == 404  # not theirs
     read = as_user(liaison_urban).post(f"/api/v1/notices/{lost['id']}/read/")
     assert read.status_code == 200 and read.json()["read_at"]
-    assert as_user(liaison_urban).get("/api/v1/notices/?unread=1").json() == []
+    assert as_user(liaison_urban).get("/api/v1/notices/?unread=1").json()["results"] == []
 
     client.force_login(liaison_market)
     with translation.override("zh-hans"):
