@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("arbitration", "0018_surge_alerts"),
+        ("arbitration", "0020_grant_verbose_names"),
     ]
 
     operations = [
