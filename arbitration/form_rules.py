@@ -15,9 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from arbitration.validation import validate_plain_text, validate_sane_moment
-
-BIGINT_MAX = 2**63 - 1  # the largest primary key: past it there is nothing to find, and the database would refuse
+from arbitration.validation import BIGINT_MAX, validate_plain_text, validate_sane_moment
 
 
 class FormRefused(Exception):
