@@ -2,8 +2,7 @@
 
 - A body past MINGZE_MAX_REQUEST_BYTES (any request) or MINGZE_API_MAX_JSON_BYTES (a JSON body) answers 413.
 - A query parameter or form field holding a control character (NUL …), or longer than MINGZE_LONG_TEXT_MAX_LENGTH,
-  answers 400: no page or service ever sees one, whether it reads a Django form or, in older views, `request.POST`
-  by hand.
+  answers 400: no page or service ever sees one.
 - A `DomainError` a page view lets through answers its own status with the translated message, instead of a 500.
 - A page form that does not validate (`arbitration.form_rules.FormRefused`, raised by `bound()`) answers 400 with
   the form's errors, each under the label the user saw, and a way back to the page it came from.
