@@ -36,10 +36,12 @@ class ArbitrationConfig(AppConfig):
         from arbitration.audit import chain as audit_chain
         from arbitration.audit import grants as audit_grants
         from arbitration.audit import triggers as audit_triggers
+        from arbitration.form_rules import form_fields_harden
         from arbitration.graph import cache as graph_cache
         from arbitration.models import Department, Matter, Territory
 
         serializer_fields_harden()  # every serializer's text and date inputs follow docs/hardening.md
+        form_fields_harden()  # and every page form's
         post_migrate.connect(_ensure_reference_data, sender=self)
         # docs/audit.md: SQL functions of the SQLite triggers, the guard re-installed after every migrate, the
         # chainer asked for after each commit that wrote audit rows, grants recorded whoever makes them.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from arbitration.choices import Channel, ReorganisationKind, RequestType, TerritoryLevel, TicketStatus
+from arbitration.choices import Channel, ReorganisationKind, RequestType, RulingScope, TerritoryLevel, TicketStatus
+from arbitration.form_rules import BIGINT_MAX, IdField, IdsField
 from arbitration.models import Department, Matter, Territory
 from arbitration.selectors import TicketFilters
 
@@ -137,6 +138,12 @@ class CatalogueReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"))
 
 
+class OptionalReasonForm(forms.Form):
+    """An action whose reason, if any is needed, the service checks (and names in its refusal)."""
+
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+
 class ReorganisationForm(forms.Form):
     """Moves are written one per line, "FROM > TO" or "FROM > TO MATTER" with department and matter codes."""
 
@@ -166,3 +173,87 @@ class ReorganisationForm(forms.Form):
         if not moves:
             raise forms.ValidationError(_("Name at least one move."))
         return moves
+
+
+# --- Conference, bounces, disputes, rulings: the actions' forms (docs/hardening.md) -------------------------------
+# Each names its fields as the page's inputs do. Whether a text may be empty, and whether a chosen record exists
+# and may be used, is the service's rule (it says so in its own words); the form refuses what is malformed.
+ABSTAIN = "abstain"
+SCOPE_CHOICES = [("", "—"), *RulingScope.choices]
+
+
+class VoteForm(forms.Form):
+    """A seat's vote: nothing is chosen beforehand, so an abstention is as deliberate as a vote for a department."""
+
+    lead_department_id = forms.CharField(
+        label=_("Lead"), max_length=20, error_messages={"required": _("Choose the lead department, or abstain.")}
+    )
+    co_handler_ids = IdsField(label=_("Co-handlers"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+    def clean_lead_department_id(self) -> int | None:
+        value = self.cleaned_data["lead_department_id"].strip()
+        if value == ABSTAIN:
+            return None
+        if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= BIGINT_MAX:
+            raise forms.ValidationError(_("Choose the lead department, or abstain."))
+        return int(value)
+
+
+class ItemCloseForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Scope"), choices=SCOPE_CHOICES, required=False)
+    reasons = forms.CharField(label=_("Reasons"), required=False)
+    basis = forms.CharField(label=_("Basis"), required=False)
+    casting_vote_department_id = IdField(label=_("Casting vote"), required=False)
+
+
+class BounceForm(forms.Form):
+    reason_id = IdField(label=_("Reason"), error_messages={"required": _("Choose a reason.")})
+    explanation = forms.CharField(label=_("Explanation"), required=False)
+    basis = forms.CharField(label=_("Basis"), required=False)
+    proposed_department_id = IdField(label=_("Proposed department"), required=False)
+    basis_document = forms.CharField(label=_("Document cited against the catalogue"), max_length=255, required=False)
+    next = forms.CharField(max_length=2000, required=False)
+
+
+class BounceReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("uphold", _("Uphold")), ("reject", _("Reject"))], required=False
+    )
+    lead_department_id = IdField(label=_("Lead"), required=False)
+    co_handler_ids = IdsField(label=_("Co-handlers"), required=False)
+    note = forms.CharField(label=_("Note"), required=False)
+    override_reason = forms.CharField(label=_("Why not the suggestion"), required=False)
+
+
+class StatementForm(forms.Form):
+    department_id = IdField(label=_("Department"))
+    text = forms.CharField(label=_("Statement"), required=False)
+    basis = forms.CharField(label=_("Basis"), required=False)
+
+
+class RedispatchForm(forms.Form):
+    """The fields an agreement and a leader's sign-off share: who handles the ticket from now on, and where."""
+
+    lead_department_id = IdField(label=_("Lead"), error_messages={"required": _("Choose the lead department.")})
+    co_handler_ids = IdsField(label=_("Co-handlers"), required=False)
+    scope = forms.ChoiceField(label=_("Scope"), choices=SCOPE_CHOICES, required=False)
+    basis = forms.CharField(label=_("Basis"), required=False)
+
+
+class AgreementForm(RedispatchForm):
+    minutes = forms.CharField(label=_("What was agreed"), required=False)
+
+
+class SignOffForm(RedispatchForm):
+    reasons = forms.CharField(label=_("Reasons"), required=False)
+
+
+class AgendaForm(forms.Form):
+    session_id = IdField(label=_("Session"), error_messages={"required": _("Choose a session.")})
+    scope = forms.ChoiceField(label=_("Scope"), choices=SCOPE_CHOICES, required=False)
+
+
+class RefusalForm(forms.Form):
+    department_id = IdField(label=_("Department"), error_messages={"required": _("Choose your department.")})
+    reason = forms.CharField(label=_("Reason"), required=False)

@@ -21,6 +21,8 @@ from arbitration.errors import InvalidInput
 # Tab, line feed and carriage return are text; every other C0 control character and DEL is not.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_MESSAGE = _("must not contain control characters (such as NUL)")
+# The database's integers (ids included) are 64-bit: a whole number past them is refused, never sent to it.
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 def text_problem(value: str) -> str | None:

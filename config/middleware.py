@@ -2,9 +2,10 @@
 
 - A body past MINGZE_MAX_REQUEST_BYTES (any request) or MINGZE_API_MAX_JSON_BYTES (a JSON body) answers 413.
 - A query parameter or form field holding a control character (NUL …), or longer than MINGZE_LONG_TEXT_MAX_LENGTH,
-  answers 400: no page or service ever sees one, whether it reads a Django form or, in older views, `request.POST`
-  by hand.
+  answers 400: no page or service ever sees one.
 - A `DomainError` a page view lets through answers its own status with the translated message, instead of a 500.
+- A page form that does not validate (`arbitration.form_rules.FormRefused`, raised by `bound()`) answers 400 with
+  the form's errors, each under the label the user saw, and a way back to the page it came from.
 
 Under /api/ every answer is the API's error body {code, message, details}; elsewhere it is the error page.
 """
@@ -16,9 +17,11 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from arbitration.errors import DomainError
+from arbitration.form_rules import FormRefused, form_refused_errors
 from arbitration.validation import long_text_limit, text_problem
 
 API_PREFIX = "/api/"
@@ -36,6 +39,18 @@ def error_response(request: HttpRequest, status: int, code: str, message: str, *
     return HttpResponse(html, status=status)
 
 
+def back_url(request: HttpRequest) -> str:
+    """The page the request came from, when it is this site's; else the home page."""
+    referer = request.META.get("HTTP_REFERER", "")
+    allowed = url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure())
+    return referer if referer and allowed else "/"
+
+
+def form_refused_response(request: HttpRequest, form) -> HttpResponse:
+    context = {"errors": form_refused_errors(form), "back": back_url(request)}
+    return HttpResponse(render_to_string("form_refused.html", context, request=request), status=400)
+
+
 class RequestGuardMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -49,6 +64,8 @@ class RequestGuardMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DomainError) and not is_api(request):  # the API's handler renders its own
             return error_response(request, exception.http_status, exception.code, str(exception))
+        if isinstance(exception, FormRefused):
+            return form_refused_response(request, exception.form)
         return None
 
     @staticmethod

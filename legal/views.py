@@ -19,6 +19,7 @@ from arbitration import keyset
 from arbitration.access import mask_name, mask_phone
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import DomainError, NotFound, PermissionDenied
+from arbitration.form_rules import valid_form
 from arbitration.models import Department
 from legal import access, forms, selectors
 from legal.choices import LeadStatus, ReadChannel, ScreeningTrigger
@@ -44,13 +45,6 @@ def desk_page(view):
             return redirect(request.META.get("HTTP_REFERER") or reverse("legal:desk"))
 
     return wrapped
-
-
-def _invalid(request: HttpRequest, form) -> HttpResponse:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
-    return redirect(request.META.get("HTTP_REFERER") or reverse("legal:desk"))
 
 
 # --- the desk --------------------------------------------------------------------------------------------
@@ -80,7 +74,7 @@ def send(request: HttpRequest) -> HttpResponse:
     form = forms.SendForm(request.POST or None, initial={"hotline_no": request.GET.get("hotline_no", "")})
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "legal/send.html", {"form": form})
+            return render(request, "legal/send.html", {"form": form}, status=400)
         _case, created = cases.legal_case_send(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Sent to the legal desk.") if created else _("The ticket is already on the desk."))
         return redirect("legal:send")
@@ -123,13 +117,11 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.legal_case_get_for(user=request.user, case_id=pk)
     if not access.may_assign(request.user):
         raise PermissionDenied()
-    form = forms.AssignForm(request.POST, lawyers=selectors.lawyer_list())
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.AssignForm, lawyers=selectors.lawyer_list())
     cases.legal_case_assign(
         case_id=case.pk, lawyer_id=form.cleaned_data["lawyer"], actor=request.user, reason=form.cleaned_data["reason"]
     )
-    messages.success(request, _("Lawyer assigned."))
+    messages.success(request, _("Lawyer assigned; they declare any conflict of interest before advising."))
     return redirect(request.META.get("HTTP_REFERER") or reverse("legal:case", args=[case.pk]))
 
 
@@ -137,11 +129,9 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_page
 def case_declare(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.legal_case_get_for(user=request.user, case_id=pk)
-    form = forms.DeclarationForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.DeclarationForm)
     cases.conflict_declare(case_id=case.pk, actor=request.user, **form.cleaned_data)
-    messages.success(request, _("Declaration recorded."))
+    messages.success(request, _("Declaration recorded; the desk lead sees it on the case."))
     return redirect("legal:case", pk=case.pk)
 
 
@@ -149,11 +139,9 @@ def case_declare(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_page
 def advice_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.legal_case_get_for(user=request.user, case_id=pk)
-    form = forms.AdviceForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.AdviceForm)
     cases.advice_create(case_id=case.pk, actor=request.user, **form.cleaned_data)
-    messages.success(request, _("Advice logged."))
+    messages.success(request, _("Advice logged; a revision later keeps this version."))
     return redirect("legal:case", pk=case.pk)
 
 
@@ -175,19 +163,22 @@ def advice_revise(request: HttpRequest, pk: int) -> HttpResponse:
         cases.advice_revise(advice_id=advice.pk, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Advice revised; the earlier version is kept."))
         return redirect("legal:case", pk=case.pk)
-    return render(request, "legal/advice_revise.html", {"form": form, "case": case, "advice": advice})
+    status = 400 if form.is_bound else 200  # a bound form here did not validate: it is shown with its errors
+    return render(request, "legal/advice_revise.html", {"form": form, "case": case, "advice": advice}, status=status)
 
 
 @require_POST
 @desk_page
 def handoff_issue(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.legal_case_get_for(user=request.user, case_id=pk)
-    form = forms.HandoffForm(request.POST, bodies=selectors.body_list())
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.HandoffForm, bodies=selectors.body_list())
     data = dict(form.cleaned_data)
     handoff = handoffs.handoff_issue(case_id=case.pk, body_id=data.pop("body"), actor=request.user, **data)
-    messages.success(request, _("Handed off with letter %(number)s.") % {"number": handoff.document_number})
+    messages.success(
+        request,
+        _("Handed off with letter %(number)s; record the body's receipt and outcome here when they come.")
+        % {"number": handoff.document_number},
+    )
     return redirect("legal:case", pk=case.pk)
 
 
@@ -203,10 +194,9 @@ def _handoff_for(request: HttpRequest, pk: int) -> Handoff:
 @desk_page
 def handoff_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     handoff = _handoff_for(request, pk)
-    form = forms.NoteForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.NoteForm)
     handoffs.handoff_record_receipt(handoff_id=handoff.pk, actor=request.user, note=form.cleaned_data["note"])
+    messages.success(request, _("Receipt recorded; record the outcome when the body reports it."))
     return redirect("legal:case", pk=handoff.case_id)
 
 
@@ -214,10 +204,9 @@ def handoff_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_page
 def handoff_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     handoff = _handoff_for(request, pk)
-    form = forms.OutcomeForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.OutcomeForm)
     handoffs.handoff_record_outcome(handoff_id=handoff.pk, actor=request.user, outcome=form.cleaned_data["outcome"])
+    messages.success(request, _("Outcome recorded; close the case when nothing else remains to do."))
     return redirect("legal:case", pk=handoff.case_id)
 
 
@@ -230,10 +219,9 @@ def handoff_pdf(request: HttpRequest, pk: int):
 @desk_page
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.legal_case_get_for(user=request.user, case_id=pk)
-    form = forms.ReasonForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.ReasonForm)
     cases.legal_case_close(case_id=case.pk, actor=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("Case closed; it stays on record with its advice and handoffs."))
     return redirect("legal:case", pk=case.pk)
 
 
@@ -268,9 +256,7 @@ def _last_month_text() -> str:
 def lead_screen(request: HttpRequest) -> HttpResponse:
     if not access.may_manage_leads(request.user):
         raise Http404()
-    form = forms.ScreenForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.ScreenForm)
     year, month = parse_month(form.cleaned_data["month"])
     start, end = month_bounds(year, month)
     run = screening.screening_run(
@@ -336,11 +322,9 @@ def _desk_lead_for(request: HttpRequest, pk: int):
 @desk_page
 def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _desk_lead_for(request, pk)
-    form = forms.LeadPackageForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.LeadPackageForm)
     leads.lead_update(lead_id=lead.pk, actor=request.user, **form.cleaned_data)
-    messages.success(request, _("Lead package saved."))
+    messages.success(request, _("Lead package saved; accept or dismiss the lead when it is complete."))
     return redirect("legal:lead", pk=lead.pk)
 
 
@@ -348,11 +332,15 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_page
 def lead_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     lead = _desk_lead_for(request, pk)
-    form = forms.ReasonForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.ReasonForm)
     service = {"accept": leads.lead_accept, "dismiss": leads.lead_dismiss}[decision]
     service(lead_id=lead.pk, actor=request.user, reason=form.cleaned_data["reason"])
+    messages.success(
+        request,
+        _("Lead accepted; hand it to the procuratorate when the package is ready.")
+        if decision == "accept"
+        else _("Lead dismissed; it stays on record with your reason."),
+    )
     return redirect("legal:lead", pk=lead.pk)
 
 
@@ -362,7 +350,9 @@ def lead_handoff(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _desk_lead_for(request, pk)
     referral = leads.lead_handoff(lead_id=lead.pk, actor=request.user)
     messages.success(
-        request, _("Handed to the procuratorate with letter %(number)s.") % {"number": referral.document_number}
+        request,
+        _("Handed to the procuratorate with letter %(number)s; its liaison records the receipt and the feedback.")
+        % {"number": referral.document_number},
     )
     return redirect("legal:lead", pk=lead.pk)
 
@@ -378,10 +368,9 @@ def _liaison_lead_for(request: HttpRequest, pk: int):
 @desk_page
 def lead_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _liaison_lead_for(request, pk)
-    form = forms.NoteForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.NoteForm)
     leads.lead_record_receipt(lead_id=lead.pk, actor=request.user, note=form.cleaned_data["note"])
+    messages.success(request, _("Receipt recorded; record the procuratorate's feedback when it comes."))
     return redirect("legal:lead", pk=lead.pk)
 
 
@@ -389,9 +378,7 @@ def lead_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_page
 def lead_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _liaison_lead_for(request, pk)
-    form = forms.FeedbackForm(request.POST, departments=Department.objects.filter(is_active=True))
-    if not form.is_valid():
-        return _invalid(request, form)
+    form = valid_form(request, forms.FeedbackForm, departments=Department.objects.filter(is_active=True))
     data = form.cleaned_data
     leads.lead_record_feedback(
         lead_id=lead.pk,
@@ -402,7 +389,7 @@ def lead_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         recommendation_to_id=data["recommendation_to"],
         recommendation_issued_on=data["recommendation_issued_on"],
     )
-    messages.success(request, _("Feedback recorded."))
+    messages.success(request, _("Feedback recorded on the lead; the desk lead sees it."))
     return redirect("legal:lead", pk=lead.pk)
 
 

@@ -6,12 +6,14 @@ and endpoints added later are covered without touching this file.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 
 import pytest
+from django import forms
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
@@ -63,6 +65,9 @@ MALFORMED_QUERY = {
     "status": "no-such-status", "outcome": "nope", "department": "abc", "matter": "abc", "format": "weird",
     "period_kind": "fortnight", "rate": "x", "tier": "x", "kind": "x", "state": "x", "unread": "maybe",
     "limit": "-1", "received_after": "not-a-date", "due_before": "2026-02-30",
+    "id": "abc", "department_id": "1x", "ticket": "abc", "ticket_id": "-5", "lead": "abc", "territory": "abc",
+    "received_from": "2026-02-30", "received_to": "0001-01-01", "hotline_no": "x" * 300,
+    "period": "2026-13", "from": "2026-13-01", "to": "abc", "date": "2026-02-30", "q": "x" * 5000,
 }  # fmt: skip
 
 
@@ -247,4 +252,133 @@ def test_every_page_refuses_a_control_character_in_a_form_post_and_stores_nothin
         if response.status_code != 400:
             failures.append((route, response.status_code))
     assert failures == []
+    assert _row_counts() == before
+
+
+# --- every form of the pages ---------------------------------------------------------------------------------
+# The pages refuse what the API refuses: every page form (enumerated from the form classes the URL conf's views
+# import, so a new form is covered unasked) refuses NUL, text past its limit, a date out of range and an unknown
+# choice in each field; and every page that takes a form, posted such input, answers 4xx and stores nothing.
+APPS = ("arbitration", "supervision", "legal")
+POST_BY_HAND = re.compile(r"request\.POST(\.get|\.getlist|\[)")
+
+
+def _page_forms() -> list[type[forms.Form]]:
+    assert get_resolver().url_patterns  # imports every view module, and with them every form they use
+    found, stack = [], [forms.Form]
+    while stack:
+        for subclass in stack.pop().__subclasses__():
+            stack.append(subclass)
+            if subclass.__module__.split(".")[0] in APPS:
+                found.append(subclass)
+    return sorted(set(found), key=lambda form: (form.__module__, form.__qualname__))
+
+
+def _spoiled(kind: str, field: forms.Field) -> object | None:
+    """The bad value `kind` puts in `field`, or None when `kind` does not apply to it."""
+    if field.disabled or isinstance(field, forms.FileField):
+        return None
+    multiple = isinstance(field, forms.MultipleChoiceField) or isinstance(field.widget, forms.SelectMultiple)
+    if kind == "nul" and isinstance(field, forms.CharField):
+        return "a\x00b"
+    if kind == "oversize" and isinstance(field, forms.CharField):
+        return "x" * (field.max_length + 1)
+    if kind == "bad_date" and isinstance(field, forms.DateTimeField):
+        return "0001-01-01T00:00"
+    if kind == "bad_date" and isinstance(field, forms.DateField):
+        return "0001-01-01"
+    if kind == "bad_enum" and (isinstance(field, forms.ChoiceField | forms.IntegerField) or multiple):
+        return ["no-such-value"] if multiple else "no-such-value"
+    return None
+
+
+def test_every_page_form_text_field_has_a_limit():
+    unlimited = [
+        (form.__name__, name)
+        for form in _page_forms()
+        for name, field in form.base_fields.items()
+        if isinstance(field, forms.CharField) and not field.max_length
+    ]
+    assert unlimited == []
+
+
+@pytest.mark.parametrize("kind", WRITE_KINDS)
+def test_every_page_form_refuses_bad_input_in_every_field(city, kind):
+    page_forms = _page_forms()
+    assert len(page_forms) > 40, "the pages' forms were found"
+    accepted, checked = [], 0
+    for form_class in page_forms:
+        form = form_class()
+        values = {name: _spoiled(kind, field) for name, field in form.fields.items()}
+        values = {name: value for name, value in values.items() if value is not None}
+        if not values:
+            continue
+        bound = form_class(data=values)
+        bound.is_valid()
+        checked += len(values)
+        accepted += [(form_class.__name__, name) for name in values if name not in bound.errors]
+    assert checked >= 10
+    assert accepted == []
+
+
+def _form_routes() -> list[str]:
+    """The pages whose view binds a form to a POST: those a POST can write through (a page that only shows a form,
+    or filters with one, reads no POST)."""
+    routes = []
+    for route in _routes():
+        if route.startswith("/api/"):
+            continue
+        view = inspect.unwrap(resolve(route).func)
+        source = inspect.getsource(view)
+        if re.search(r"request\.POST|\b(bound|valid_form)\(", source):
+            routes.append(route)
+    return routes
+
+
+def test_no_page_view_reads_request_post_by_hand():
+    by_hand = []
+    for route in _routes():
+        view = inspect.unwrap(resolve(route).func)
+        if POST_BY_HAND.search(inspect.getsource(view)):
+            by_hand.append((route, view.__qualname__))
+    assert by_hand == []
+
+
+@pytest.mark.parametrize("kind", WRITE_KINDS)
+def test_every_form_page_refuses_bad_input_with_a_4xx_and_stores_nothing(admin_client, kind):
+    admin_client.raise_request_exception = False
+    fields: dict[str, forms.Field] = {}
+    for form_class in _page_forms():
+        for name, field in form_class().fields.items():
+            fields.setdefault(name, field)
+            if isinstance(field, forms.CharField) and field.max_length > (getattr(fields[name], "max_length", 0) or 0):
+                fields[name] = field  # past the longest limit the name has anywhere
+    body = {name: value for name, field in fields.items() if (value := _spoiled(kind, field)) is not None}
+    routes = _form_routes()
+    assert len(routes) > 30, "the form pages were found"
+    before = _row_counts()
+    answers = {route: admin_client.post(route, body).status_code for route in routes}
+    assert {route: status for route, status in answers.items() if not 400 <= status < 500} == {}
+    assert _row_counts() == before
+
+
+# --- what schemathesis found (docs/hardening.md) -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/catalogue-proposals/from-gap/", {"matter_id": 0, "territory_id": 0, "department_id": 0,
+                                                   "legal_basis": "0"}),
+        ("/api/v1/catalogue-proposals/from-overlap/", {"matter_id": 0, "territory_id": 0, "keep_department_id": 0}),
+    ],
+)  # fmt: skip
+def test_a_proposal_naming_an_unknown_matter_territory_or_department_is_a_404(city, dispatcher, path, body):
+    client = APIClient()
+    client.force_login(dispatcher)
+    before = _row_counts()
+
+    missing = client.post(path, body, format="json")
+    huge = client.post(path, {**body, "matter_id": 2**70}, format="json")
+
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert huge.status_code == 400 and huge.json()["code"] == "invalid"
     assert _row_counts() == before

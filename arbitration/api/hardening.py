@@ -3,7 +3,7 @@
 Installed once from `ArbitrationConfig.ready()`, before any serializer class is built, so the fields of every app
 (and of code not written yet) follow them without asking: a text input without its own limit gets
 MINGZE_LONG_TEXT_MAX_LENGTH (so the schema shows a maxLength on every text input) and refuses control
-characters; a date or time must fall in MINGZE_INPUT_YEARS.
+characters; a date or time must fall in MINGZE_INPUT_YEARS; a whole number must fit the database's 64 bits.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
-from arbitration.validation import validate_plain_text, validate_sane_moment
+from arbitration.validation import BIGINT_MAX, BIGINT_MIN, validate_plain_text, validate_sane_moment
 
 
 def serializer_fields_harden() -> None:
@@ -22,6 +22,7 @@ def serializer_fields_harden() -> None:
     char_init = serializers.CharField.__init__
     for field_class in (serializers.DateTimeField, serializers.DateField):
         _moment_rule(field_class)
+    _integer_range(serializers.IntegerField)
 
     def harden_char(self, **kwargs):
         writable = not kwargs.get("read_only", False)
@@ -32,6 +33,22 @@ def serializer_fields_harden() -> None:
             self.validators.append(validate_plain_text)
 
     serializers.CharField.__init__ = harden_char
+
+
+def _integer_range(field_class: type[serializers.Field]) -> None:
+    """A whole number past the database's 64-bit integers is refused (400) instead of overflowing the driver
+    (a 500 on SQLite); the schema shows the range."""
+    original = field_class.__init__
+
+    def harden_integer(self, **kwargs):
+        if not kwargs.get("read_only", False):
+            kwargs.setdefault("min_value", BIGINT_MIN)
+            kwargs.setdefault("max_value", BIGINT_MAX)
+            kwargs["min_value"] = BIGINT_MIN if kwargs["min_value"] is None else kwargs["min_value"]
+            kwargs["max_value"] = BIGINT_MAX if kwargs["max_value"] is None else kwargs["max_value"]
+        original(self, **kwargs)
+
+    field_class.__init__ = harden_integer
 
 
 def _moment_rule(field_class: type[serializers.Field]) -> None:

@@ -171,11 +171,19 @@ def proposal_draft_from_ruling(*, ruling_id: int, actor) -> CatalogueProposal:
     )
 
 
+def _existing(model, pk: int):
+    """The matter, territory or department a proposal names; an unknown id is NotFound (404), not a crash."""
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def proposal_draft_from_overlap(*, matter_id: int, territory_id: int, keep_department_id: int, actor):
     """An overlap (two catalogue leads for one matter and place): keep one lead, end the others."""
-    matter, territory = Matter.objects.get(pk=matter_id), Territory.objects.get(pk=territory_id)
+    matter, territory = _existing(Matter, matter_id), _existing(Territory, territory_id)
     ended = _others_leading(matter_id, territory_id, keep_department_id)
-    keeper = Department.objects.get(pk=keep_department_id)
+    keeper = _existing(Department, keep_department_id)
     return proposal_draft(
         actor=actor,
         title=f"{matter.name}（{territory.name}）职责交叉：由{keeper.name}牵头",
@@ -191,8 +199,8 @@ def proposal_draft_from_gap(
     *, matter_id: int, territory_id: int, department_id: int, legal_basis: str, actor
 ) -> CatalogueProposal:
     """A gap (no lead for a matter in a place): name one."""
-    matter, territory = Matter.objects.get(pk=matter_id), Territory.objects.get(pk=territory_id)
-    department = Department.objects.get(pk=department_id)
+    matter, territory = _existing(Matter, matter_id), _existing(Territory, territory_id)
+    department = _existing(Department, department_id)
     return proposal_draft(
         actor=actor,
         title=f"{matter.name}（{territory.name}）职责空白：明确由{department.name}牵头",

@@ -1,4 +1,6 @@
-"""Shared by the conference-area pages: run one service call, show a refusal's message, redirect back."""
+"""Shared by the pages' actions: run one service call, confirm what happened (and what comes next) or show the
+refusal's message, redirect back. The action's input comes from its form first (`arbitration.form_rules.bound`):
+a form that does not validate never reaches the service."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from arbitration.errors import DomainError, NotFound
 
@@ -24,12 +27,11 @@ def act(request: HttpRequest, call: Callable[[], object], *, success: str, back:
     return redirect(back)
 
 
-def ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.strip().isdigit()]
-
-
-def optional_id(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+def local_url(request: HttpRequest, url: str) -> str:
+    """`url` when it leads to this site (a form's "next"), else "": never a redirect to somewhere else."""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+        return url
+    return ""
 
 
 def found(getter: Callable[[], object]):

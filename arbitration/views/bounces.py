@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from arbitration import access, selectors_conference
 from arbitration.choices import AssignmentMethod, AssignmentRole
+from arbitration.form_rules import bound
+from arbitration.forms import BounceForm, BounceReviewForm
 from arbitration.graph import ticket_suggest
 from arbitration.models import Assignment, Bounce, BounceReason, Department
 from arbitration.services.bounces import (
@@ -20,7 +22,7 @@ from arbitration.services.bounces import (
     bounce_window_closes,
     catalogue_claim,
 )
-from arbitration.views._actions import act, ids, optional_id
+from arbitration.views._actions import act, local_url
 
 
 @login_required
@@ -61,20 +63,13 @@ def bounce_mine(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def bounce_submit(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    post = request.POST
+    data = bound(request, BounceForm)
+    back = local_url(request, data.pop("next")) or reverse("bounce-mine")
     return act(
         request,
-        lambda: bounce_create(
-            assignment_id=assignment_id,
-            actor=request.user,
-            reason_id=optional_id(post.get("reason_id")) or 0,
-            explanation=post.get("explanation", ""),
-            basis=post.get("basis", ""),
-            proposed_department_id=optional_id(post.get("proposed_department_id")),
-            basis_document=post.get("basis_document", ""),
-        ),
+        lambda: bounce_create(assignment_id=assignment_id, actor=request.user, **data),
         success=_("The bounce was recorded; the dispatcher will review it. Keep handling the ticket meanwhile."),
-        back=post.get("next") or reverse("bounce-mine"),
+        back=back,
     )
 
 
@@ -99,12 +94,14 @@ def bounce_review_queue(request: HttpRequest) -> HttpResponse:
 def bounce_review(request: HttpRequest, bounce_id: int) -> HttpResponse:
     if not access.may_review_bounces(request.user):
         raise Http404
-    post, back = request.POST, reverse("bounce-review")
-    if post.get("decision") == "reject":
+    data, back = bound(request, BounceReviewForm), reverse("bounce-review")
+    if data["decision"] == "reject":
         return act(
             request,
-            lambda: bounce_reject(bounce_id=bounce_id, actor=request.user, note=post.get("note", "")),
-            success=_("Bounce rejected as unreasonable; the ticket stays."),
+            lambda: bounce_reject(bounce_id=bounce_id, actor=request.user, note=data["note"]),
+            success=_(
+                "Bounce rejected as unreasonable; the ticket stays with the department, which must keep handling it."
+            ),
             back=back,
         )
     return act(
@@ -112,11 +109,11 @@ def bounce_review(request: HttpRequest, bounce_id: int) -> HttpResponse:
         lambda: bounce_uphold(
             bounce_id=bounce_id,
             actor=request.user,
-            lead_department_id=optional_id(post.get("lead_department_id")) or 0,
-            co_handler_ids=ids(post.getlist("co_handler_ids")),
-            note=post.get("note", ""),
-            override_reason=post.get("override_reason", ""),
+            lead_department_id=data["lead_department_id"] or 0,
+            co_handler_ids=data["co_handler_ids"],
+            note=data["note"],
+            override_reason=data["override_reason"],
         ),
-        success=_("Bounce upheld; the ticket was re-dispatched."),
+        success=_("Bounce upheld; the ticket was re-dispatched and the new lead department notified."),
         back=back,
     )

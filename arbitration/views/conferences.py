@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from arbitration import access, selectors_conference
 from arbitration.choices import RulingScope
+from arbitration.form_rules import bound
+from arbitration.forms import ItemCloseForm, VoteForm
 from arbitration.models import Department, Vote
 from arbitration.services.conferences import agenda_item_close, recused_department_ids, vote_cast
-from arbitration.views._actions import act, found, ids, optional_id
+from arbitration.views._actions import act, found
 
 
 @login_required
@@ -84,17 +86,10 @@ def _casting_vote_choices(item) -> list[Department]:
 @login_required
 @require_POST
 def item_vote(request: HttpRequest, item_id: int) -> HttpResponse:
-    post = request.POST
-    lead = None if post.get("lead_department_id") in ("", "abstain", None) else optional_id(post["lead_department_id"])
+    data = bound(request, VoteForm)
     return act(
         request,
-        lambda: vote_cast(
-            item_id=item_id,
-            actor=request.user,
-            lead_department_id=lead,
-            co_handler_ids=ids(post.getlist("co_handler_ids")),
-            reason=post.get("reason", ""),
-        ),
+        lambda: vote_cast(item_id=item_id, actor=request.user, **data),
         success=_("Your vote was recorded. You may change it until the chair closes the item."),
         back=reverse("conference-item", args=[item_id]),
     )
@@ -104,17 +99,12 @@ def item_vote(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_close(request: HttpRequest, item_id: int) -> HttpResponse:
     found(lambda: access.agenda_item_get_for(user=request.user, item_id=item_id, perm=access.SESSION_CHAIR))
-    post = request.POST
+    data = bound(request, ItemCloseForm)
     return act(
         request,
-        lambda: agenda_item_close(
-            item_id=item_id,
-            actor=request.user,
-            scope=post.get("scope") or None,
-            reasons=post.get("reasons", ""),
-            basis=post.get("basis", ""),
-            casting_vote_department_id=optional_id(post.get("casting_vote_department_id")),
+        lambda: agenda_item_close(item_id=item_id, actor=request.user, **{**data, "scope": data["scope"] or None}),
+        success=_(
+            "The item is closed and its tally frozen: a majority issued the ruling, a deadlock goes to a city leader."
         ),
-        success=_("The item is closed and its result frozen."),
         back=reverse("conference-item", args=[item_id]),
     )

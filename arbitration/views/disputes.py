@@ -11,12 +11,14 @@ from django.views.decorators.http import require_POST
 
 from arbitration import access, selectors, selectors_conference
 from arbitration.choices import ACTIVE_DISPUTE_STATUSES, PRECEDENT_SOURCES, DisputeStatus, RulingScope, SessionStatus
+from arbitration.form_rules import bound
+from arbitration.forms import AgendaForm, AgreementForm, SignOffForm, StatementForm
 from arbitration.graph import ticket_suggest
 from arbitration.models import ConferenceSession, Department, Duty
 from arbitration.services.disputes import dispute_agree, dispute_put_on_agenda, dispute_statement_post
 from arbitration.services.precedents import default_scope_for
 from arbitration.services.rulings import leader_decision_issue
-from arbitration.views._actions import act, found, ids, optional_id
+from arbitration.views._actions import act, found
 
 
 @login_required
@@ -88,69 +90,51 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def dispute_action(request: HttpRequest, dispute_id: int, action: str) -> HttpResponse:
-    user, post = request.user, request.POST
+    user = request.user
     found(lambda: access.dispute_get_for(user=user, dispute_id=dispute_id))
     back = reverse("dispute-detail", args=[dispute_id])
-    lead, co = optional_id(post.get("lead_department_id")) or 0, ids(post.getlist("co_handler_ids"))
     if action == "statement":
-        department = Department.objects.filter(pk=optional_id(post.get("department_id")) or 0).first()
+        data = bound(request, StatementForm)
+        department = Department.objects.filter(pk=data["department_id"]).first()
         if department is None:
             raise Http404
         return act(
             request,
             lambda: (
                 access.ensure_acts_for(user, department),
-                dispute_statement_post(
-                    dispute_id=dispute_id,
-                    actor=user,
-                    department_id=department.pk,
-                    text=post.get("text", ""),
-                    basis=post.get("basis", ""),
-                ),
+                dispute_statement_post(dispute_id=dispute_id, actor=user, **data),
             ),
-            success=_("Statement posted."),
+            success=_("Statement posted; the dispatcher decides once every party has stated its case."),
             back=back,
         )
     if action == "agreement" and access.may_dispatch(user):
+        data = bound(request, AgreementForm)
         return act(
             request,
             lambda: dispute_agree(
-                dispute_id=dispute_id,
-                actor=user,
-                lead_department_id=lead,
-                co_handler_ids=co,
-                minutes=post.get("minutes", ""),
-                basis=post.get("basis", ""),
-                scope=post.get("scope") or RulingScope.TICKET,
+                dispute_id=dispute_id, actor=user, **{**data, "scope": data["scope"] or RulingScope.TICKET}
             ),
-            success=_("Agreement recorded, its minutes numbered; the ticket was re-dispatched."),
+            success=_("Agreement recorded, its minutes numbered; the ticket was re-dispatched to the agreed lead."),
             back=back,
         )
     if action == "agenda" and access.may_dispatch(user):
+        data = bound(request, AgendaForm)
         return act(
             request,
             lambda: dispute_put_on_agenda(
-                dispute_id=dispute_id,
-                session_id=optional_id(post.get("session_id")) or 0,
-                actor=user,
-                scope=post.get("scope") or None,
+                dispute_id=dispute_id, session_id=data["session_id"], actor=user, scope=data["scope"] or None
             ),
-            success=_("Put on the conference agenda."),
+            success=_("Put on the conference agenda; the members vote on it when the session opens."),
             back=back,
         )
     if action == "sign-off" and access.may_sign_off(user):
+        data = bound(request, SignOffForm)
         return act(
             request,
             lambda: leader_decision_issue(
-                dispute_id=dispute_id,
-                actor=user,
-                lead_department_id=lead,
-                co_handler_ids=co,
-                scope=post.get("scope") or None,
-                reasons=post.get("reasons", ""),
-                basis=post.get("basis", ""),
+                dispute_id=dispute_id, actor=user, **{**data, "scope": data["scope"] or None}
             ),
-            success=_("Decision signed; the ticket was re-dispatched."),
+            success=_("Decision signed; it is final and the ticket was re-dispatched to the lead it names."),
             back=back,
         )
     raise Http404

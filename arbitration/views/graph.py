@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from arbitration import access, keyset
 from arbitration.choices import AssignmentMethod
 from arbitration.errors import DomainError, NotFound
+from arbitration.form_rules import bound
 from arbitration.graph import current_graph, cycles, lead_moves_load
 from arbitration.graph.neighbourhood import department_neighbourhood, matter_neighbourhood
 from arbitration.graph.report import TABLES, report_csv
@@ -50,11 +51,7 @@ def ticket_dispatch_view(request: HttpRequest, hotline_no: str, second: bool = F
         ticket = access.ticket_get_for(user=request.user, hotline_no=hotline_no)
     except NotFound as missing:
         raise Http404(str(missing)) from missing
-    form = DispatchForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose an active lead department and a dispatch method."))
-        return redirect("ticket-detail", hotline_no=hotline_no)
-    data = form.cleaned_data
+    data = bound(request, DispatchForm)
     service = ticket_dispatch_second if second else ticket_dispatch
     try:
         result = service(
@@ -69,7 +66,11 @@ def ticket_dispatch_view(request: HttpRequest, hotline_no: str, second: bool = F
     except DomainError as refused:
         messages.error(request, str(refused))
     else:
-        done = _("Round {round} dispatched to {department}.") if second else _("Dispatched to {department}.")
+        done = (
+            _("Round {round} dispatched to {department}; it now handles the ticket again.")
+            if second
+            else _("Dispatched to {department}; it handles the ticket, or bounces it within the bounce window.")
+        )
         messages.success(
             request, done.format(department=result.lead.department.name, round=result.ticket.dispatch_round)
         )

@@ -31,7 +31,7 @@ def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
     return act(
         request,
         lambda: notice_mark_read(notice_id=pk, actor=request.user),
-        success=_("Marked read."),
+        success=_("Marked read; it leaves your unread notices."),
         back=reverse("notice-list"),
     )
 

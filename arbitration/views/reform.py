@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 
 from arbitration import access
 from arbitration.errors import DomainError
+from arbitration.form_rules import bound
 from arbitration.forms import (
     CatalogueReasonForm,
     EffectiveDateForm,
+    OptionalReasonForm,
     ProposalFromGapForm,
     ProposalFromOverlapForm,
     ProposalFromRulingForm,
@@ -49,12 +51,6 @@ DRAFT_FORMS = {"ruling": ProposalFromRulingForm, "overlap": ProposalFromOverlapF
 def _analyst(request: HttpRequest) -> None:
     if not access.may_draft_catalogue_proposal(request.user):
         raise Http404()
-
-
-def _form_errors(request: HttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 @login_required
@@ -98,15 +94,13 @@ def proposal_draft(request: HttpRequest, origin: str) -> HttpResponse:
     _analyst(request)
     if origin not in DRAFT_FORMS:
         raise Http404()
-    form = DRAFT_FORMS[origin](request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("catalogue-proposals")
+    data = bound(request, DRAFT_FORMS[origin])
     try:
-        proposal = _draft(request, origin, form.cleaned_data)
+        proposal = _draft(request, origin, data)
     except DomainError as refusal:
         messages.error(request, str(refusal))
         return redirect("catalogue-proposals")
+    messages.success(request, _("Proposal drafted; review its changes, then an approver approves or rejects it."))
     return redirect("catalogue-proposal", proposal.pk)
 
 
@@ -140,11 +134,7 @@ def proposal_decide(request: HttpRequest, proposal_id: int, action: str) -> Http
     if action not in ("approve", "reject"):
         raise Http404()
     back = request.path.rsplit("/", 2)[0] + "/"
-    form = (EffectiveDateForm if action == "approve" else CatalogueReasonForm)(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(back)
-    data = form.cleaned_data
+    data = bound(request, EffectiveDateForm if action == "approve" else CatalogueReasonForm)
 
     def decide() -> CatalogueProposal:
         if action == "approve":
@@ -153,7 +143,11 @@ def proposal_decide(request: HttpRequest, proposal_id: int, action: str) -> Http
             )
         return reform.proposal_reject(proposal_id=proposal_id, actor=request.user, reason=data["reason"])
 
-    return act(request, decide, success=_("Done."), back=back)
+    success = {
+        "approve": _("Proposal approved; its changes take effect in the catalogue on the effective date."),
+        "reject": _("Proposal rejected; the catalogue stays as it is."),
+    }[action]
+    return act(request, decide, success=success, back=back)
 
 
 @login_required
@@ -169,11 +163,13 @@ def reorganisation_list(request: HttpRequest) -> HttpResponse:
             except DomainError as refusal:
                 messages.error(request, str(refusal))
             else:
+                messages.success(request, _("Reorganisation planned; review its impact, then approve or reject it."))
                 return redirect("reorganisation", planned.pk)
     return render(
         request,
         "arbitration/reform/reorganisations.html",
         {"reorganisations": Reorganisation.objects.all()[:200], "form": form},
+        status=400 if form is not None and form.is_bound and form.errors else 200,
     )
 
 
@@ -204,11 +200,7 @@ def reorganisation_action(request: HttpRequest, reorganisation_id: int, action: 
     if not access.may_decide_catalogue(request.user):
         raise Http404()
     back = request.path.rsplit("/", 2)[0] + "/"
-    form = CatalogueReasonForm(request.POST)
-    if action == "reject" and not form.is_valid():
-        _form_errors(request, form)
-        return redirect(back)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    reason = bound(request, CatalogueReasonForm if action == "reject" else OptionalReasonForm)["reason"]
     calls = {
         "approve": lambda: reorganisation.reorganisation_approve(
             reorganisation_id=reorganisation_id, actor=request.user, reason=reason
@@ -222,4 +214,9 @@ def reorganisation_action(request: HttpRequest, reorganisation_id: int, action: 
     }
     if action not in calls:
         raise Http404()
-    return act(request, calls[action], success=_("Done."), back=back)
+    success = {
+        "approve": _("Reorganisation approved; carry it out on its effective date."),
+        "reject": _("Reorganisation rejected; nothing moves."),
+        "carry-out": _("Reorganisation carried out; its result is shown below."),
+    }[action]
+    return act(request, calls[action], success=success, back=back)

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 from arbitration import access, selectors_conference
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import DomainError
+from arbitration.form_rules import bound
+from arbitration.forms import RefusalForm
 from arbitration.models import Agreement, LeaderDecision, Ruling
 from arbitration.services.rulings import leader_decision_refuse, ruling_refuse
-from arbitration.views._actions import act, found, optional_id
+from arbitration.views._actions import act, found
 
 KINDS = {"ruling": Ruling, "decision": LeaderDecision, "agreement": Agreement}
 REFUSABLE = ("ruling", "decision")  # an agreement is the parties' own: there is nothing to refuse
@@ -80,14 +82,15 @@ def decision_refuse(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     decision = _get(request, kind, pk)
     service = ruling_refuse if kind == "ruling" else leader_decision_refuse
     key = "ruling_id" if kind == "ruling" else "decision_id"
+    data = bound(request, RefusalForm)
+    success = (
+        _("Your refusal was recorded; the dispute goes to a city leader for sign-off.")
+        if kind == "ruling"
+        else _("Your refusal was recorded; supervision takes it up.")
+    )
     return act(
         request,
-        lambda: service(
-            **{key: decision.pk},
-            actor=request.user,
-            department_id=optional_id(request.POST.get("department_id")) or 0,
-            reason=request.POST.get("reason", ""),
-        ),
-        success=_("Your refusal was recorded and referred onwards."),
+        lambda: service(**{key: decision.pk}, actor=request.user, **data),
+        success=success,
         back=reverse("decision-detail", args=[kind, pk]),
     )

@@ -22,9 +22,11 @@ from supervision.services.topic_report import figures_snapshot
 
 class TopicSerializer(serializers.ModelSerializer):
     matter = serializers.CharField(source="matter.name")
-    territory = serializers.CharField(source="territory.name", default=None)
-    lead = serializers.CharField(source="lead.name", default=None)
-    closing_report_number = serializers.CharField(source="closing_report.document_number", default=None)
+    territory = serializers.CharField(source="territory.name", default=None, allow_null=True)  # city-wide: null
+    lead = serializers.CharField(source="lead.name", default=None, allow_null=True)  # none until approved
+    closing_report_number = serializers.CharField(
+        source="closing_report.document_number", default=None, allow_null=True
+    )  # null until the topic is closed
 
     class Meta:
         model = Topic

@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from arbitration import keyset
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import PermissionDenied
+from arbitration.form_rules import bound
 from supervision import access
 from supervision.choices import AlertStatus
 from supervision.forms import AlertActForm, AlertCloseForm, SeriesMuteForm
@@ -63,6 +65,14 @@ def alert_detail(request, alert_id: int):
     )
 
 
+ALERT_ACTION_DONE = {
+    "acknowledge": _lazy("Alert acknowledged; record the action taken once there is one."),
+    "act": _lazy("Action recorded; the supervisors see it and close the alert when the surge is dealt with."),
+    "close": _lazy("Alert closed; it stays on record with your reason."),
+    "bulletin": _lazy("Surge bulletin issued; its PDF is on this page."),
+}
+
+
 @login_required
 @require_POST
 @domain_errors_as_messages
@@ -73,22 +83,14 @@ def alert_action(request, alert_id: int, action: str):
     if action == "acknowledge":
         services.surge_alert_acknowledge(alert_id=alert.pk, actor=request.user)
     elif action == "act":
-        form = AlertActForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Say what action was taken."))
-            return redirect("supervision:alert", alert_id=alert.pk)
-        services.surge_alert_act(alert_id=alert.pk, actor=request.user, text=form.cleaned_data["text"])
+        services.surge_alert_act(alert_id=alert.pk, actor=request.user, **bound(request, AlertActForm))
     elif action == "close":
-        form = AlertCloseForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Give a reason."))
-            return redirect("supervision:alert", alert_id=alert.pk)
-        services.surge_alert_close(alert_id=alert.pk, actor=request.user, reason=form.cleaned_data["reason"])
+        services.surge_alert_close(alert_id=alert.pk, actor=request.user, **bound(request, AlertCloseForm))
     elif action == "bulletin":
         services.surge_bulletin_issue(alert_id=alert.pk, actor=request.user)
     else:
         raise Http404()
-    messages.success(request, _("Saved."))
+    messages.success(request, str(ALERT_ACTION_DONE[action]))
     return redirect("supervision:alert", alert_id=alert.pk)
 
 
@@ -117,11 +119,12 @@ def mute_list(request):
             until=data["until"],
             actor=request.user,
         )
-        messages.success(request, _("Series muted."))
+        messages.success(request, _("Series muted; it raises no alert until the mute ends or is lifted."))
         return redirect("supervision:mutes")
     mutes = access.mutes_visible_to(request.user).select_related("matter", "territory")
     page = keyset.page_for(request, mutes, PAGE_SIZE)
-    return render(request, "supervision/mutes.html", {"form": form, "mutes": page.rows, "page": page})
+    status = 400 if form.is_bound else 200  # a bound form here did not validate: shown with its errors
+    return render(request, "supervision/mutes.html", {"form": form, "mutes": page.rows, "page": page}, status=status)
 
 
 @login_required
@@ -129,5 +132,5 @@ def mute_list(request):
 @domain_errors_as_messages
 def mute_lift(request, mute_id: int):
     services.series_mute_lift(mute_id=mute_id, actor=request.user)
-    messages.success(request, _("Mute lifted."))
+    messages.success(request, _("Mute lifted; the series raises alerts again."))
     return redirect("supervision:mutes")

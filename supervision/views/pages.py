@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +17,10 @@ from arbitration.access import may_see_personal_data, ticket_get_for
 from arbitration.choices import Role
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import DomainError, NotFound, PermissionDenied
+from arbitration.form_rules import FormRefused, bound, valid_form
+from arbitration.forms import OptionalReasonForm
 from arbitration.models import User
-from arbitration.validation import date_param, datetime_param
-from supervision import access, selectors
+from supervision import access, forms, selectors
 from supervision.choices import TIER_ORDER, AnswerKind, LetterKind, ReferralStatus, Tier
 from supervision.dossier import merged_timeline, referral_summary
 from supervision.services import cases, letters, referrals, sweep
@@ -75,14 +75,14 @@ def queue(request):
 @domain_errors_as_messages
 def case_open(request):
     _supervisor_only(request)
-    ticket = ticket_get_for(user=request.user, hotline_no=request.POST.get("hotline_no", "").strip())
+    data = bound(request, forms.CaseOpenForm)
+    ticket = ticket_get_for(user=request.user, hotline_no=data["hotline_no"].strip())
     case = cases.case_open(
-        actor=request.user,
-        reason=request.POST.get("reason", ""),
-        ticket_id=ticket.pk,
-        tier=request.POST.get("tier") or Tier.ROUTINE,
+        actor=request.user, reason=data["reason"], ticket_id=ticket.pk, tier=data["tier"] or Tier.ROUTINE
     )
-    messages.success(request, _("Supervision case opened."))
+    messages.success(
+        request, _("Supervision case opened; the department answers it on its desk, and you follow it here.")
+    )
     return redirect("supervision:case", case_id=case.pk)
 
 
@@ -125,50 +125,68 @@ def case_detail(request, case_id: int):
     )
 
 
+CASE_ACTION_DONE = {
+    "press": _("Reminder sent; the department is expected to answer the case."),
+    "raise": _("The case was raised one tier; it is followed at the heavier tier from now on."),
+    "close": _("Case closed; it leaves the queue and stays on record."),
+}
+ANSWER_DONE = {
+    AnswerKind.EXTENSION: _("Extension requested; a supervisor grants or refuses it."),
+    AnswerKind.PROGRESS: _("Progress report recorded; the supervisors see it on the case."),
+    AnswerKind.RESULT: _("Result recorded; the supervisors review it and close the case or press on."),
+}
+
+
 @login_required
 @require_POST
 @domain_errors_as_messages
 def case_action(request, case_id: int, action: str):
     case = access.case_get_for(user=request.user, case_id=case_id)
-    reason = request.POST.get("reason", "")
-    if action == "press":
-        if not access.may_press(request.user, case):
-            raise PermissionDenied()
-        cases.case_press(case_id=case.pk, actor=request.user, reason=reason)
-    elif action == "answer":
+    if action == "answer":
         department_id = access.answering_department_id(request.user, case)
-        requested = datetime_param("requested_due_at", request.POST.get("requested_due_at"))
-        if requested is not None and timezone.is_naive(requested):
-            requested = timezone.make_aware(requested)
+        data = bound(request, forms.CaseAnswerForm)
+        kind = data["kind"] or AnswerKind.PROGRESS
         cases.case_answer(
             case_id=case.pk,
             department_id=department_id,
             actor=request.user,
-            kind=request.POST.get("kind", AnswerKind.PROGRESS),
-            text=request.POST.get("text", ""),
-            requested_due_at=requested,
+            kind=kind,
+            text=data["text"],
+            requested_due_at=data["requested_due_at"],
         )
+        messages.success(request, str(ANSWER_DONE[kind]))
     elif action == "letter":
         if not access.may_issue_letters(request.user):
             raise PermissionDenied()
+        form = valid_form(request, forms.CaseLetterForm)
         letter = letters.letter_issue_for_case(
             case_id=case.pk,
-            kind=request.POST.get("kind", LetterKind.ESCALATION),
+            kind=form.cleaned_data["kind"] or LetterKind.ESCALATION,
             actor=request.user,
-            reason=reason,
-            remarks=request.POST.get("remarks", ""),
-            interview=_interview(request.POST),
+            reason=form.cleaned_data["reason"],
+            remarks=form.cleaned_data["remarks"],
+            interview=form.interview(),
         )
-        messages.success(request, _("Letter %(number)s issued.") % {"number": letter.document_number})
+        messages.success(request, _letter_issued(letter))
         return redirect("supervision:letter", letter_id=letter.pk)
-    else:
-        _supervisor_only(request)
-        service = {"raise": cases.case_raise, "close": cases.case_close}.get(action)
-        if service is None:
-            raise NotFound()
+    elif action in CASE_ACTION_DONE:
+        if action == "press" and not access.may_press(request.user, case):
+            raise PermissionDenied()
+        if action != "press":
+            _supervisor_only(request)
+        reason = bound(request, OptionalReasonForm)["reason"]
+        service = {"press": cases.case_press, "raise": cases.case_raise, "close": cases.case_close}[action]
         service(case_id=case.pk, actor=request.user, reason=reason)
-    messages.success(request, _("Done."))
+        messages.success(request, str(CASE_ACTION_DONE[action]))
+    else:
+        raise NotFound()
     return redirect("supervision:case", case_id=case.pk)
+
+
+def _letter_issued(letter) -> str:
+    return _("Letter %(number)s issued; the department answers it on its desk, and the register shows when.") % {
+        "number": letter.document_number
+    }
 
 
 @login_required
@@ -176,11 +194,13 @@ def case_action(request, case_id: int, action: str):
 @domain_errors_as_messages
 def extension_decide(request, answer_id: int):
     _supervisor_only(request)
-    answer = cases.extension_decide(
-        answer_id=answer_id,
-        actor=request.user,
-        grant=request.POST.get("grant") == "1",
-        reason=request.POST.get("reason", ""),
+    data = bound(request, forms.ExtensionDecideForm)
+    answer = cases.extension_decide(answer_id=answer_id, actor=request.user, **data)
+    messages.success(
+        request,
+        _("Extension granted; the case is due at its new time.")
+        if data["grant"]
+        else _("Extension refused; the case keeps its due time."),
     )
     return redirect("supervision:case", case_id=answer.case_id)
 
@@ -251,25 +271,9 @@ def letter_answer(request, letter_id: int):
     letter = access.letter_get_for(user=request.user, letter_id=letter_id)
     if not access.may_answer_letter(request.user, letter):
         raise PermissionDenied()
-    letters.letter_answer(letter_id=letter.pk, actor=request.user, text=request.POST.get("text", ""))
-    messages.success(request, _("Answer recorded."))
+    letters.letter_answer(letter_id=letter.pk, actor=request.user, **bound(request, forms.LetterAnswerForm))
+    messages.success(request, _("Answer recorded; the letter counts as answered in the register."))
     return redirect("supervision:letter", letter_id=letter.pk)
-
-
-def _interview(post) -> Interview:
-    """The interview arrangements typed on a page (a datetime-local field gives a naive local time)."""
-    try:
-        at = parse_datetime(post.get("interview_at", "") or "")
-    except ValueError:
-        at = None
-    if at is not None and timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    return Interview(
-        at=at,
-        place=post.get("interview_place", ""),
-        attendees=post.get("attendees", ""),
-        materials=post.get("materials", ""),
-    )
 
 
 @login_required
@@ -278,21 +282,24 @@ def draft_detail(request, draft_id: int):
     """Review a draft: its text as it will be issued (from the kind's template), the drafter's remarks, the answer
     date and, for an interview notice, the arrangements; then issue it or withdraw it."""
     draft = access.draft_get_for(user=request.user, draft_id=draft_id)
-    post = request.POST if request.method == "POST" else {}
-    action = post.get("action", "")
+    form = forms.DraftForm(request.POST) if request.method == "POST" else forms.DraftForm()
+    if form.is_bound and not form.is_valid():
+        raise FormRefused(form)
+    data = form.cleaned_data if form.is_bound else {}
+    action = data.get("action", "")
     if action == "withdraw":
-        letters.letter_withdraw(draft_id=draft.pk, actor=request.user, reason=post.get("reason", ""))
-        messages.success(request, _("Draft withdrawn."))
+        letters.letter_withdraw(draft_id=draft.pk, actor=request.user, reason=data["reason"])
+        messages.success(request, _("Draft withdrawn; it will not be issued."))
         return redirect("supervision:letters")
     choices = {
-        "title": post.get("title", draft.title),
-        "remarks": post.get("remarks", draft.remarks),
-        "due_on": date_param("response_due_on", post.get("response_due_on")),
-        "interview": _interview(post),
+        "title": data["title"] if form.is_bound else draft.title,
+        "remarks": data["remarks"] if form.is_bound else draft.remarks,
+        "due_on": data.get("response_due_on"),
+        "interview": form.interview() if form.is_bound else Interview(),
     }
     if action == "issue":
         letter = letters.letter_issue(draft_id=draft.pk, actor=request.user, **choices)
-        messages.success(request, _("Letter %(number)s issued.") % {"number": letter.document_number})
+        messages.success(request, _letter_issued(letter))
         return redirect("supervision:letter", letter_id=letter.pk)
     preview, preview_error = None, ""
     if draft.status == "draft":
@@ -303,7 +310,7 @@ def draft_detail(request, draft_id: int):
     return render(
         request,
         "supervision/draft.html",
-        {"draft": draft, "preview": preview, "preview_error": preview_error, "choices": choices, "post": post},
+        {"draft": draft, "preview": preview, "preview_error": preview_error, "choices": choices, "post": form.data},
     )
 
 
@@ -355,29 +362,22 @@ def referral_action(request, referral_id: int, action: str):
     if action == "record":
         if not access.may_record_referral(request.user, referral):
             raise PermissionDenied()
-        referrals.referral_record(
-            referral_id=referral.pk,
-            actor=request.user,
-            target=request.POST.get("status", ""),
-            note=request.POST.get("note", ""),
-        )
+        data = bound(request, forms.ReferralRecordForm)
+        referrals.referral_record(referral_id=referral.pk, actor=request.user, target=data["status"], note=data["note"])
+        messages.success(request, _("Recorded; the supervisors see the referral's new status."))
     elif action in ("send", "dismiss"):
         if not access.may_refer(request.user):
             raise PermissionDenied()
         if action == "send":
-            referrals.referral_send(
-                referral_id=referral.pk,
-                actor=request.user,
-                liaison_id=int(request.POST.get("liaison_id") or 0),
-                reason=request.POST.get("reason", ""),
-            )
+            data = bound(request, forms.ReferralSendForm)
+            referrals.referral_send(referral_id=referral.pk, actor=request.user, **data)
+            messages.success(request, _("Referral sent; the discipline liaison records what becomes of it."))
         else:
-            referrals.referral_dismiss(
-                referral_id=referral.pk, actor=request.user, reason=request.POST.get("reason", "")
-            )
+            reason = bound(request, OptionalReasonForm)["reason"]
+            referrals.referral_dismiss(referral_id=referral.pk, actor=request.user, reason=reason)
+            messages.success(request, _("Referral dismissed; it stays on record with your reason."))
     else:
         raise NotFound()
-    messages.success(request, _("Done."))
     return redirect("supervision:referral", referral_id=referral.pk)
 
 
@@ -387,8 +387,10 @@ def referral_action(request, referral_id: int, action: str):
 def referral_create(request):
     if not access.may_refer(request.user):
         raise NotFound()
-    ticket = ticket_get_for(user=request.user, hotline_no=request.POST.get("hotline_no", "").strip())
-    referral = referrals.referral_create(ticket_id=ticket.pk, actor=request.user, reason=request.POST.get("reason", ""))
+    data = bound(request, forms.ReferralCreateForm)
+    ticket = ticket_get_for(user=request.user, hotline_no=data["hotline_no"].strip())
+    referral = referrals.referral_create(ticket_id=ticket.pk, actor=request.user, reason=data["reason"])
+    messages.success(request, _("Referral proposed; send it to the discipline liaison or dismiss it."))
     return redirect("supervision:referral", referral_id=referral.pk)
 
 

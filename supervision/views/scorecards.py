@@ -19,9 +19,11 @@ from arbitration import keyset
 from arbitration.choices import DepartmentKind
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import NotFound, PermissionDenied
+from arbitration.form_rules import bound
+from arbitration.forms import OptionalReasonForm
 from arbitration.models import Department
 from arbitration.validation import date_param
-from supervision import access, selectors
+from supervision import access, forms, selectors
 from supervision.choices import AppealDecision, AppealStatus, PeriodKind, ScoreOutcome, ScoreRate
 from supervision.models import ScorePeriod
 from supervision.services import score_appeals, scorecards
@@ -63,10 +65,11 @@ def scorecard_dashboard(request):
     is_supervisor = access.is_supervisor(request.user)
     if request.method == "POST":
         access.ensure_supervisor(request.user)
-        start = date_param("period_start", request.POST.get("period_start")) or timezone.localdate().replace(day=1)
-        kind = request.POST.get("period_kind", PeriodKind.MONTH)
+        data = bound(request, forms.ScorecardsComputeForm)
+        start = data["period_start"] or timezone.localdate().replace(day=1)
+        kind = data["period_kind"] or PeriodKind.MONTH
         scorecards.scorecards_compute(period_kind=kind, period_start=start, actor=request.user)
-        messages.success(request, _("Scorecards computed."))
+        messages.success(request, _("Scorecards computed as a draft; decide the period's appeals, then publish them."))
         first, _end = scorecards.period_bounds(kind, start)
         return redirect(f"{reverse('supervision:scorecards')}?period_kind={kind}&period_start={first:%Y-%m-%d}")
     kind = request.GET.get("period_kind", PeriodKind.MONTH)
@@ -154,10 +157,8 @@ def scorecard_appeal(request, scorecard_id: int):
     score_appeals.score_appeal_lodge(
         period_id=card.period_id,
         department_id=card.department_id,
-        hotline_no=request.POST.get("hotline_no", ""),
         actor=request.user,
-        reason=request.POST.get("reason", ""),
-        attachment=request.FILES.get("attachment"),
+        **bound(request, forms.AppealLodgeForm),
     )
     messages.success(request, _("Appeal lodged; a supervisor will decide it."))
     return redirect(request.META.get("HTTP_REFERER") or reverse("supervision:scorecard_tickets", args=[card.pk]))
@@ -192,15 +193,7 @@ def appeal_decide(request, appeal_id: int):
     appeal = access.appeal_get_for(user=request.user, appeal_id=appeal_id)
     if not access.may_publish_scorecards(request.user):
         raise PermissionDenied()
-    target = request.POST.get("target_department_id", "")
-    score_appeals.score_appeal_decide(
-        appeal_id=appeal.pk,
-        actor=request.user,
-        accept=request.POST.get("accept") == "1",
-        reason=request.POST.get("reason", ""),
-        decision=request.POST.get("decision", ""),
-        target_department_id=int(target) if target.isdigit() else None,
-    )
+    score_appeals.score_appeal_decide(appeal_id=appeal.pk, actor=request.user, **bound(request, forms.AppealDecideForm))
     messages.success(request, _("Appeal decided. Recompute the draft to apply it."))
     return redirect("supervision:period_appeals", period_id=appeal.period_id)
 
@@ -218,10 +211,13 @@ def period_publish(request, period_id: int):
     period = access.score_period_get_for(user=request.user, period_id=period_id)
     if not access.may_publish_scorecards(request.user):
         raise PermissionDenied()
-    period = scorecards.scorecards_publish(
-        period_id=period.pk, actor=request.user, reason=request.POST.get("reason", "")
+    reason = bound(request, OptionalReasonForm)["reason"]
+    period = scorecards.scorecards_publish(period_id=period.pk, actor=request.user, reason=reason)
+    messages.success(
+        request,
+        _("Published: bulletin %(number)s issued; the period's scorecards are final.")
+        % {"number": period.bulletin.document_number},
     )
-    messages.success(request, _("Published: bulletin %(number)s issued.") % {"number": period.bulletin.document_number})
     return redirect(
         f"{reverse('supervision:scorecards')}?period_kind={period.period_kind}&period_start={period.period_start:%Y-%m-%d}"
     )

@@ -8,11 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import PermissionDenied
+from arbitration.form_rules import bound
 from supervision import access, selectors
 from supervision.forms import ReasonForm, TopicApproveForm, TopicProposeForm, TopicReportForm
 from supervision.services import topics
@@ -47,8 +50,10 @@ def topic_list(request):
                 source_kind=data["source_kind"],
                 source_reference=data["source_reference"],
             )
+            messages.success(request, _("Topic proposed; a supervisor approves or rejects it."))
             return redirect("supervision:topic", topic.pk)
-    return render(request, "supervision/topics.html", {"rows": rows, "form": form})
+    status = 400 if form is not None and form.is_bound else 200  # a bound form here did not validate
+    return render(request, "supervision/topics.html", {"rows": rows, "form": form}, status=status)
 
 
 @login_required
@@ -77,10 +82,15 @@ def topic_detail(request, topic_id: int):
     )
 
 
-def _invalid(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+TOPIC_ACTION_DONE = {
+    "approve": _lazy("Topic approved; the lead department reports its progress here until the deadline."),
+    "reject": _lazy("Topic rejected; it stays on record with your reason."),
+    "closing": _lazy(
+        "Closing started; the lead's final report may still come, then close the topic to issue its closing report."
+    ),
+    "close": _lazy("Topic closed; its numbered closing report was issued."),
+    "report": _lazy("Progress report submitted; the supervisors see it on the topic."),
+}
 
 
 @login_required
@@ -100,11 +110,7 @@ def topic_action(request, topic_id: int, action: str):
     if not allowed[action](request.user):
         raise PermissionDenied()
     form_class = {"approve": TopicApproveForm, "report": TopicReportForm}.get(action, ReasonForm)
-    form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        _invalid(request, form)
-        return redirect("supervision:topic", topic.pk)
-    data = form.cleaned_data
+    data = bound(request, form_class)
     if action == "approve":
         topics.topic_approve(
             topic_id=topic.pk,
@@ -129,6 +135,7 @@ def topic_action(request, topic_id: int, action: str):
             figures=data["figures"],
             attachment=data["attachment"],
         )
+    messages.success(request, str(TOPIC_ACTION_DONE[action]))
     return redirect("supervision:topic", topic.pk)
 
 

@@ -309,7 +309,7 @@ def test_reform_pages_by_role(city, administrator, dispatcher, outsider):
         "/catalogue/reorganisations/",
         {"kind": "merge", "title": "x", "basis": "x", "effective_on": today, "moves": "CGJ > NOPE"},
     )
-    assert bad.status_code == 200 and Reorganisation.objects.count() == 1  # a form error, nothing written
+    assert bad.status_code == 400 and Reorganisation.objects.count() == 1  # a form error, nothing written
     client(administrator).post(f"/catalogue/reorganisations/{planned.pk}/approve/")
     client(administrator).post(f"/catalogue/reorganisations/{planned.pk}/carry-out/")
     planned.refresh_from_db()

@@ -202,7 +202,8 @@ def test_a_kind_is_drafted_only_from_what_it_speaks_about(city, overdue_case, su
     page = client_for(supervisor).post(
         f"/supervision/cases/{overdue_case.pk}/letter/", {"kind": "no-such-kind"}, HTTP_REFERER="/", follow=True
     )
-    assert page.status_code == 200 and "not one of" not in page.content.decode()  # a message in zh-Hans, not a 500
+    assert page.status_code == 400 and "表单未被接受" in page.content.decode()  # a form error in zh-Hans, not a 500
+    assert "not one of" not in page.content.decode()
     assert not LetterDraft.objects.filter(case=overdue_case).exclude(kind=LetterKind.ESCALATION).exists()
 
 

@@ -218,9 +218,13 @@ def test_topic_pages_by_role(city, dispatcher, leader, liaison_urban, outsider, 
     )
     topic = Topic.objects.get(title="夜市占道")
     assert response.status_code == 302 and topic.proposed_by == dispatcher
-    # A bad form is refused with its message, and writes nothing.
+    # A bad form is refused with its errors (400, the form-refused page), and writes nothing.
     bad = client_for(leader).post(f"/supervision/topics/{topic.pk}/approve/", {"goal": "", "working_days": 0})
-    assert bad.status_code == 302 and Topic.objects.get(pk=topic.pk).status == TopicStatus.PROPOSED
+    assert (
+        bad.status_code == 400
+        and "表单未被接受" in bad.content.decode()
+        and Topic.objects.get(pk=topic.pk).status == TopicStatus.PROPOSED
+    )
     client_for(leader).post(
         f"/supervision/topics/{topic.pk}/approve/",
         {"lead": city["urban"].pk, "goal": "下降一半", "working_days": 20, "target_weekly_tickets": 2},
