@@ -27,7 +27,7 @@ class SupervisionConfig(AppConfig):
         from arbitration import signals
         from arbitration.choices import Role
         from arbitration.views.home import home_page_register
-        from supervision import receivers
+        from supervision import queues, receivers
         from supervision.checks import referral_rules_check
 
         checks.register(referral_rules_check)
@@ -50,3 +50,4 @@ class SupervisionConfig(AppConfig):
         signals.bounce_created.connect(receivers.on_bounce_created, dispatch_uid="supervision.rollups_bounce")
         signals.demo_seeded.connect(receivers.on_demo_seeded, dispatch_uid="supervision.rollups_demo")
         home_page_register(Role.CITY_LEADER, "supervision:cockpit")
+        queues.register()  # supervision's sections of the home queues (docs/homes.md)

@@ -108,6 +108,14 @@ class Ticket(models.Model):
                 name="ticket_recent_window",
             ),
             models.Index(fields=["matter", "territory"]),
+            # The home queues (docs/homes.md): open tickets by due time (a liaison's "overdue and due soon"), and
+            # tickets waiting for dispatch, oldest first. Partial: only the open few of millions are in them.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status__in=["received", "dispatched", "handling"]),
+                name="ticket_open_due",
+            ),
+            models.Index(fields=["received_at"], condition=models.Q(status="received"), name="ticket_received_queue"),
         ]
 
     def __str__(self) -> str:
@@ -164,6 +172,11 @@ class Assignment(models.Model):
             # The liaison's visibility join: department → tickets (TECH.md: no per-ticket grants).
             models.Index(fields=["department", "ticket"]),
             models.Index(fields=["ticket", "ended_at"]),
+            # A liaison's "bounce windows closing" (docs/homes.md): the department's active assignments of the last
+            # few working days, in the order their windows close.
+            models.Index(
+                fields=["department", "assigned_at"], condition=models.Q(ended_at=None), name="assignment_active_recent"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from arbitration.choices import Role, TicketStatus
 from arbitration.models import Ticket
@@ -62,17 +61,6 @@ def test_home_page_renders_for_every_role(client, city, urban_ticket, roles):
     response = client.get("/", follow=True)  # a city leader's home is the cockpit (docs/cockpit.md)
     assert response.status_code == 200
     assert "someone" in response.content.decode()
-
-
-def test_dispatcher_home_counts_undispatched_and_overdue(client, city, dispatcher):
-    ticket(city, hotline_no="R1")  # received, not dispatched
-    overdue = ticket(city, dispatched_to=city["urban"], hotline_no="O1")
-    client.force_login(dispatcher)
-    counts = client.get("/").context["cards"]
-    figures = next(data["counts"] for template, data in counts if template.endswith("_dispatch_counts.html"))
-    assert figures.received == 1
-    assert figures.overdue == 1  # dispatched 2026-03-02 with five working days: long past
-    assert overdue.due_at < timezone.now()
 
 
 def test_liaison_home_lists_only_their_departments_open_tickets(client, urban_ticket, market_ticket, liaison_urban):
