@@ -231,7 +231,8 @@ EXPORT_FIELDS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(text: str) -> str:
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (shared by every CSV export)."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
@@ -255,7 +256,9 @@ def ticket_export_rows(tickets: QuerySet[Ticket]) -> Iterable[list[str]]:
             f"{assignment.department.name}（{assignment.get_role_display()}）"
             for assignment in ticket.active_assignments
         )
-        yield [_cell(_export_value(ticket, name, shown)) for name in EXPORT_FIELDS] + [_cell(handlers)]
+        yield [spreadsheet_safe(_export_value(ticket, name, shown)) for name in EXPORT_FIELDS] + [
+            spreadsheet_safe(handlers)
+        ]
 
 
 # --- the timeline -----------------------------------------------------------------------------------------------
