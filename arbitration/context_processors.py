@@ -21,4 +21,5 @@ def queue_counts(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"queue_counts": []}
-    return {"queue_counts": SimpleLazyObject(lambda: counts_for(user))}
+    # The home page's queue card leaves its sections on the request (arbitration/views/home.py): reuse their counts.
+    return {"queue_counts": SimpleLazyObject(lambda: counts_for(user, shown=getattr(request, "queue_shown", None)))}

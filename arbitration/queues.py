@@ -156,7 +156,7 @@ def queue_for(user, *, now: dt.datetime | None = None) -> list[ShownSection]:
     shown = []
     for section in sections_for(user):
         rows = section.rows(ctx)
-        count = len(rows) if len(rows) < ctx.limit else section.count(ctx)
+        count = section.count(ctx)  # always: a query count that does not depend on the queue's length
         shown.append(
             ShownSection(
                 section=section,
@@ -174,12 +174,16 @@ def _row_shown(ctx: QueueContext, row: QueueRow) -> dict:
     return {"row": row, "due_words": words, "urgency": urgency}
 
 
-def counts_for(user, *, now: dt.datetime | None = None) -> list[dict]:
-    """The navigation's counts: one capped, index-served query per section; sections with nothing waiting left out."""
+def counts_for(user, *, now: dt.datetime | None = None, shown: list[ShownSection] | None = None) -> list[dict]:
+    """The navigation's counts: one capped, index-served query per section; sections with nothing waiting left out.
+    On the home page the queue just read (`shown`) already holds them: no query at all."""
     ctx = QueueContext(user=user, now=now or timezone.now())
+    if shown is not None:
+        pairs = [(item.section, item.count) for item in shown]
+    else:
+        pairs = [(section, section.count(ctx)) for section in sections_for(user)]
     counts = []
-    for section in sections_for(user):
-        count = section.count(ctx)
+    for section, count in pairs:
         if count:
             counts.append(
                 {
@@ -341,7 +345,7 @@ def vote_rows(ctx: QueueContext) -> list[QueueRow]:
                 text=item.dispute.ticket.title,
                 url=reverse("conference-item", args=[item.pk]),
                 due=item.session.scheduled_for,
-                note=_("recused: your department is a party to this dispute; you may speak but not vote")
+                note=_("Your department is a party to this dispute: you are recused and may not vote.")
                 if recused
                 else _("vote"),
             )

@@ -79,7 +79,9 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- arbitration's own cards ---------------------------------------------------------------------------------
 def queue_card(request: HttpRequest) -> dict:
     """The user's work queue (arbitration/queues.py): every section their roles call for, most urgent first."""
-    return {"sections": queues.queue_for(request.user)}
+    sections = queues.queue_for(request.user)
+    request.queue_shown = sections  # the navigation's counts read them (arbitration/context_processors.py)
+    return {"sections": sections}
 
 
 def calendar_warning_card(request: HttpRequest) -> dict:
