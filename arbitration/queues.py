@@ -171,7 +171,11 @@ def queue_for(user, *, now: dt.datetime | None = None) -> list[ShownSection]:
 
 def _row_shown(ctx: QueueContext, row: QueueRow) -> dict:
     words, urgency = due_text(ctx, row.due)
-    return {"row": row, "due_words": words, "urgency": urgency}
+    if isinstance(row.due, dt.datetime):
+        due = timezone.localtime(row.due).strftime("%Y-%m-%d %H:%M")
+    else:  # a day (a letter's response date, an alert's acknowledge-by date) has no time of day to show
+        due = row.due.strftime("%Y-%m-%d") if row.due else ""
+    return {"row": row, "due": due, "due_words": words, "urgency": urgency}
 
 
 def counts_for(user, *, now: dt.datetime | None = None, shown: list[ShownSection] | None = None) -> list[dict]:

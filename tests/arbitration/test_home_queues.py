@@ -16,8 +16,9 @@ from arbitration.services.conferences import session_schedule
 from arbitration.services.disputes import dispute_put_on_agenda, dispute_refer_to_leader
 from legal.choices import CaseOrigin
 from legal.services import cases as legal_cases
-from supervision.choices import Tier
+from supervision.choices import LetterKind, Tier
 from supervision.services.cases import case_open
+from supervision.services.letters import letter_issue_for_case
 from tests import factories
 from tests.arbitration.conference.conftest import bounce, seat_members
 from tests.factories import at, ticket
@@ -182,3 +183,16 @@ def test_leader_sign_off_is_counted_in_the_navigation(client, city, dispatcher, 
     response = client.get("/supervision/cockpit/")
     assert nav_counts(response)["arbitration.sign_off"] == 1
     assert 'href="/leader/"' in response.content.decode()  # the count links to the sign-off queue
+
+
+def test_liaison_queue_lists_cases_and_letters_to_answer_with_their_dates(client, city, supervisor, liaison_urban):
+    pressed = ticket(city, dispatched_to=city["urban"], hotline_no="C-1")
+    case = case_open(actor=supervisor, reason="人工督办", ticket_id=pressed.pk)
+    letter = letter_issue_for_case(case_id=case.pk, kind=LetterKind.REMINDER, actor=supervisor, reason="催办")
+    client.force_login(liaison_urban)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert section(response, "supervision.to_answer") == ["C-1"]
+    assert section(response, "supervision.letters_to_answer") == [letter.document_number]
+    if letter.response_due_on:  # a day, shown without a time of day
+        assert f"{letter.response_due_on:%Y-%m-%d}<br>" in response.content.decode()
