@@ -253,7 +253,7 @@ def received_rows(ctx: QueueContext) -> list[QueueRow]:
         QueueRow(
             label=t.hotline_no,
             text=t.title,
-            url=reverse("ticket-dispatch", args=[t.hotline_no]),
+            url=reverse("ticket-detail", args=[t.hotline_no]),  # the dispatch form with the suggestion
             due=t.response_due_at,
             note=_("received %(at)s") % {"at": timezone.localtime(t.received_at).strftime("%Y-%m-%d %H:%M")},
         )
@@ -449,7 +449,7 @@ def _bounceable(ctx: QueueContext):
     Plan: the partial index `assignment_active_recent` (department, assigned_at) WHERE ended_at IS NULL gives the
     few assignments of the last days in order; each is checked against its ticket (open) and its bounce (none).
     """
-    from arbitration.choices import AssignmentRole
+    from arbitration.choices import AssignmentMethod, AssignmentRole
     from arbitration.models import Assignment, Bounce
 
     cutoff = _window_cutoff(ctx)
@@ -463,6 +463,7 @@ def _bounceable(ctx: QueueContext):
             role=AssignmentRole.LEAD,
             ticket__status__in=OPEN_TICKET_STATUSES,
         )
+        .exclude(method=AssignmentMethod.FIRST_RECEIVER)  # holds the ticket until settled: no bounce (docs/dispatch.md)
         .exclude(Exists(Bounce.objects.filter(assignment=OuterRef("pk"))))
         .select_related("ticket")
         .order_by("assigned_at", "pk")
@@ -476,7 +477,7 @@ def bounce_window_rows(ctx: QueueContext) -> list[QueueRow]:
         QueueRow(
             label=a.ticket.hotline_no,
             text=a.ticket.title,
-            url=reverse("bounce-submit", args=[a.pk]),
+            url=f"{reverse('bounce-mine')}#assignment-{a.pk}",  # the bounce form of this assignment
             due=bounce_window_closes(a, ctx.calendar),
             note=_("the bounce window closes: bounce now or keep the ticket"),
         )

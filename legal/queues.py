@@ -57,7 +57,7 @@ def _advice_rows(ctx: QueueContext) -> list[QueueRow]:
         QueueRow(
             label=case.ticket.hotline_no,
             text=case.ticket.title,
-            url=reverse("legal:advice-create", args=[case.pk]),
+            url=reverse("legal:case", args=[case.pk]),  # the advice form is on the case page
             due=case.ticket.due_at,
             note=_("write the advice"),
         )
