@@ -183,7 +183,14 @@ def test_leader_sign_off_is_counted_in_the_navigation(client, city, dispatcher, 
     leader = factories.user("leader", Role.CITY_LEADER)
     client.force_login(leader)
     assert "arbitration.sign_off" not in nav_counts(client.get("/supervision/cockpit/"))  # nothing waits yet
-    dispute_refer_to_leader(dispute_id=disputed.pk, actor=dispatcher, reason="会议未形成多数")
+    session = session_schedule(
+        title="第2次联席会议",
+        scheduled_for=timezone.now() + dt.timedelta(days=1),
+        chair_id=dispatcher.pk,
+        actor=dispatcher,
+    )
+    dispute_put_on_agenda(dispute_id=disputed.pk, session_id=session.pk, actor=dispatcher)
+    dispute_refer_to_leader(dispute_id=disputed.pk, actor=dispatcher, reason="会议未形成多数")  # a deadlock
     response = client.get("/supervision/cockpit/")
     assert nav_counts(response)["arbitration.sign_off"] == 1
     assert 'href="/leader/"' in response.content.decode()  # the count links to the sign-off queue
