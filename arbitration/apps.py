@@ -31,7 +31,10 @@ class ArbitrationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from arbitration import checks  # noqa: F401  (registers the system checks)
+        from arbitration import (
+            checks,  # noqa: F401  (registers the system checks)
+            list_exports,
+        )
         from arbitration.api.hardening import serializer_fields_harden
         from arbitration.audit import chain as audit_chain
         from arbitration.audit import grants as audit_grants
@@ -40,6 +43,7 @@ class ArbitrationConfig(AppConfig):
         from arbitration.graph import cache as graph_cache
         from arbitration.models import Department, Matter, Territory
 
+        list_exports.register()  # the list pages' CSV exports (docs/homes.md)
         serializer_fields_harden()  # every serializer's text and date inputs follow docs/hardening.md
         form_fields_harden()  # and every page form's
         post_migrate.connect(_ensure_reference_data, sender=self)

@@ -168,47 +168,6 @@ def active_assignments() -> Prefetch:
     )
 
 
-def tickets_open_for_departments(visible: QuerySet[Ticket], department_ids: Iterable[int]) -> QuerySet[Ticket]:
-    """Open tickets actively assigned to any of `department_ids`, overdue first, then by due time."""
-    queryset = visible.open().filter(
-        models.Exists(
-            Assignment.objects.filter(
-                ticket=models.OuterRef("pk"), department_id__in=list(department_ids), ended_at=None
-            )
-        )
-    )
-    order = Case(When(urgency="overdue", then=Value(0)), When(urgency="due_soon", then=Value(1)), default=Value(2))
-    return (
-        with_urgency(queryset)
-        .select_related("matter", "territory")
-        .prefetch_related(active_assignments())
-        .order_by(order, models.F("due_at").asc(nulls_last=True), "-received_at")
-    )
-
-
-@dataclass(frozen=True)
-class DispatchCounts:
-    received: int  # received and not yet dispatched
-    overdue: int
-    due_soon: int
-    due_unknown: int
-
-
-def dispatch_counts(visible: QuerySet[Ticket]) -> DispatchCounts:
-    """The dispatcher's dashboard figures, in one aggregate query."""
-    now = timezone.now()
-    open_with_due = Q(status__in=OPEN_TICKET_STATUSES, due_at__isnull=False)
-    figures = visible.aggregate(
-        received=models.Count("pk", filter=Q(status=TicketStatus.RECEIVED)),
-        overdue=models.Count("pk", filter=open_with_due & Q(due_at__lt=now)),
-        due_soon=models.Count("pk", filter=open_with_due & Q(due_at__gte=now, due_at__lt=now + DUE_SOON)),
-        due_unknown=models.Count(
-            "pk", filter=Q(status__in=OPEN_TICKET_STATUSES, due_at=None, dispatched_at__isnull=False)
-        ),
-    )
-    return DispatchCounts(**figures)
-
-
 def tickets_due_unknown_count() -> int:
     """Dispatched tickets whose due time waits for calendar data (the administrator's warning)."""
     return Ticket.objects.filter(due_at=None, dispatched_at__isnull=False).exclude(due_unknown_reason="").count()
@@ -293,7 +252,8 @@ EXPORT_FIELDS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(text: str) -> str:
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (shared by every CSV export)."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
@@ -317,7 +277,9 @@ def ticket_export_rows(tickets: QuerySet[Ticket]) -> Iterable[list[str]]:
             f"{assignment.department.name}（{assignment.get_role_display()}）"
             for assignment in ticket.active_assignments
         )
-        yield [_cell(_export_value(ticket, name, shown)) for name in EXPORT_FIELDS] + [_cell(handlers)]
+        yield [spreadsheet_safe(_export_value(ticket, name, shown)) for name in EXPORT_FIELDS] + [
+            spreadsheet_safe(handlers)
+        ]
 
 
 # --- the timeline -----------------------------------------------------------------------------------------------

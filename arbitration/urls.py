@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from arbitration.views import home, tickets
+from arbitration.views import exports, home, tickets
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("tickets/", tickets.ticket_list, name="ticket-list"),
     path("tickets/export.csv", tickets.ticket_export, name="ticket-export"),
+    path("exports/<slug:name>.csv", exports.list_export, name="list-export"),
     path("tickets/<str:hotline_no>/", tickets.ticket_detail, name="ticket-detail"),
 ]
 

@@ -27,7 +27,7 @@ class SupervisionConfig(AppConfig):
         from arbitration import signals
         from arbitration.choices import Role
         from arbitration.views.home import home_page_register
-        from supervision import figures, receivers
+        from supervision import figures, list_exports, queues, receivers
         from supervision.checks import referral_rules_check
 
         checks.register(referral_rules_check)
@@ -51,3 +51,5 @@ class SupervisionConfig(AppConfig):
         signals.demo_seeded.connect(receivers.on_demo_seeded, dispatch_uid="supervision.rollups_demo")
         home_page_register(Role.CITY_LEADER, "supervision:cockpit")
         figures.register()  # open alerts by state, topics running and overdue, on the cockpit
+        queues.register()  # supervision's sections of the home queues (docs/homes.md)
+        list_exports.register()  # its list pages as CSV

@@ -130,6 +130,9 @@ class Ticket(models.Model):
                 condition=models.Q(status__in=OPEN_TICKET_STATUSES),
                 name="ticket_open_recent",
             ),
+            # The home queues (docs/homes.md): tickets waiting for dispatch, oldest first (a liaison's "overdue and
+            # due soon" reads `ticket_open_due` above). Partial: only the open few of millions are in it.
+            models.Index(fields=["received_at"], condition=models.Q(status="received"), name="ticket_received_queue"),
         ]
 
     def __str__(self) -> str:
@@ -186,6 +189,11 @@ class Assignment(models.Model):
             # The liaison's visibility join: department → tickets (TECH.md: no per-ticket grants).
             models.Index(fields=["department", "ticket"]),
             models.Index(fields=["ticket", "ended_at"]),
+            # A liaison's "bounce windows closing" (docs/homes.md): the department's active assignments of the last
+            # few working days, in the order their windows close.
+            models.Index(
+                fields=["department", "assigned_at"], condition=models.Q(ended_at=None), name="assignment_active_recent"
+            ),
         ]
 
     def __str__(self) -> str:

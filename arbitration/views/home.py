@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from arbitration import access, selectors
+from arbitration import access, queues, selectors
 from arbitration.choices import Role
 
 CardContext = Callable[[HttpRequest], dict]
@@ -77,31 +77,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # --- arbitration's own cards ---------------------------------------------------------------------------------
-def dispatch_counts_card(request: HttpRequest) -> dict:
-    return {"counts": selectors.dispatch_counts(access.tickets_visible_to(request.user))}
-
-
-LIAISON_CARD_ROWS = 20
-
-
-def liaison_tickets_card(request: HttpRequest) -> dict:
-    user = request.user
-    tickets = selectors.tickets_open_for_departments(access.tickets_visible_to(user), user.department_ids)
-    return {
-        "departments": list(user.departments.order_by("code").values_list("name", flat=True)),
-        "tickets": list(tickets[:LIAISON_CARD_ROWS]),
-        "limit": LIAISON_CARD_ROWS,
-    }
+def queue_card(request: HttpRequest) -> dict:
+    """The user's work queue (arbitration/queues.py): every section their roles call for, most urgent first."""
+    sections = queues.queue_for(request.user)
+    request.queue_shown = sections  # the navigation's counts read them (arbitration/context_processors.py)
+    return {"sections": sections}
 
 
 def calendar_warning_card(request: HttpRequest) -> dict:
     return {"count": selectors.tickets_due_unknown_count(), "reasons": selectors.tickets_due_unknown_years()}
 
 
+queues.register_arbitration_sections()
 home_card_register(
     Role.ADMINISTRATOR, "arbitration/home/_calendar_warning.html", context=calendar_warning_card, order=0
 )
-for _role in (Role.DISPATCHER, Role.SUPERVISOR, Role.CITY_LEADER, Role.ADMINISTRATOR):
-    home_card_register(_role, "arbitration/home/_dispatch_counts.html", context=dispatch_counts_card, order=10)
-home_card_register(Role.LIAISON, "arbitration/home/_liaison_tickets.html", context=liaison_tickets_card, order=10)
+# One card for every role: the sections inside it are chosen per user from the queue registry.
+for _role in Role:
+    home_card_register(_role, "arbitration/home/_queue.html", context=queue_card, order=10)
 home_card_register(Role.ADMINISTRATOR, "arbitration/home/_administration.html", order=90)

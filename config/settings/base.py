@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "arbitration.context_processors.roles",
+                "arbitration.context_processors.queue_counts",
                 "supervision.context_processors.cockpit_links",
             ],
         },
@@ -395,6 +396,8 @@ MINGZE_API_KEY_ROTATION_GRACE_HOURS = env.int("MINGZE_API_KEY_ROTATION_GRACE_HOU
 # Free text without a column limit (content, reasons, statements) is refused past this many characters.
 MINGZE_LONG_TEXT_MAX_LENGTH = env.int("MINGZE_LONG_TEXT_MAX_LENGTH", default=20000)
 MINGZE_DUE_SOON_HOURS = env.int("MINGZE_DUE_SOON_HOURS", default=24)
+# Rows each section of a home queue shows before linking to its whole list (docs/homes.md).
+MINGZE_QUEUE_ROWS = env.int("MINGZE_QUEUE_ROWS", default=10)
 
 # --- Official documents (GB/T 9704): issuer codes of 文号 per document kind, issuer name -------------
 # Numbers are gapless per issuer code, kind and year (arbitration.documents.numbering); one code per kind

@@ -1,0 +1,601 @@
+"""Work queues: what waits for each person, most urgent first (the home page and the navigation's counts).
+
+A queue is made of sections, each registered for the roles that work it (docs/homes.md):
+
+    from arbitration.queues import QueueSection, queue_register
+    queue_register(QueueSection(key="supervision.cases", roles=(Role.SUPERVISOR,), title=..., rows=..., count=...))
+
+Supervision and legal register theirs from `AppConfig.ready()` (arbitration never imports them). Every section
+reads small tables of open work (bounces pending, disputes open, cases open …) or the ticket table through a
+partial index on open tickets, always with LIMIT: a home page and a navigation count cost the same few queries at
+ten tickets and at ten million, whatever the queue's length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from arbitration.calendar import CalendarYearMissing, WorkingCalendar
+from arbitration.choices import OPEN_TICKET_STATUSES, Role
+
+# How many rows each section shows on the home page; the section links to its whole list for more.
+QUEUE_ROWS = settings.MINGZE_QUEUE_ROWS
+# The navigation counts up to this many and then shows "99+": counting further would read more rows for a figure
+# nobody acts on differently.
+COUNT_CAP = 99
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One thing waiting: what it is, the page where it is acted on, and its deadline if it has one."""
+
+    label: str  # the number people quote: hotline number, document number, session title …
+    text: str  # what it is about
+    url: str  # one click from the action
+    due: dt.datetime | dt.date | None = None
+    note: str = ""  # why it waits or what is asked (a window, a recusal, a status)
+
+
+@dataclass
+class QueueContext:
+    """What every section's functions receive: the user, one `now` and one working calendar per request."""
+
+    user: object
+    now: dt.datetime
+    limit: int = QUEUE_ROWS
+    _calendar: WorkingCalendar | None = field(default=None, repr=False)
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        if self._calendar is None:
+            self._calendar = WorkingCalendar.load()
+        return self._calendar
+
+    @property
+    def today(self) -> dt.date:
+        return timezone.localdate(self.now)
+
+
+RowsFn = Callable[[QueueContext], list[QueueRow]]
+CountFn = Callable[[QueueContext], int]
+
+
+@dataclass(frozen=True)
+class QueueSection:
+    key: str  # unique, e.g. "arbitration.received"
+    roles: tuple[str, ...]  # shown to whoever holds any of these
+    title: str | Promise  # the section's heading on the home page
+    short: str | Promise  # its word in the navigation
+    rows: RowsFn  # at most ctx.limit rows, most urgent first
+    count: CountFn  # how many wait (capped: see capped_count)
+    list_url: str  # URL name of the page with the whole list
+    order: int = 100  # lower comes first
+    applies: Callable[[object], bool] | None = None  # a finer rule than the roles (e.g. a liaison with departments)
+
+
+QUEUE_SECTIONS: dict[str, QueueSection] = {}
+
+
+def queue_register(section: QueueSection) -> None:
+    """Add a section (idempotent by key: AppConfig.ready() may run more than once)."""
+    QUEUE_SECTIONS[section.key] = section
+
+
+def sections_for(user) -> list[QueueSection]:
+    if not user.is_authenticated:
+        return []
+    roles = user.roles
+    chosen = [
+        section
+        for section in QUEUE_SECTIONS.values()
+        if roles.intersection(section.roles) and (section.applies is None or section.applies(user))
+    ]
+    return sorted(chosen, key=lambda section: (section.order, section.key))
+
+
+def capped_count(queryset: QuerySet) -> int:
+    """COUNT over at most COUNT_CAP + 1 rows: `SELECT count(*) FROM (… ORDER BY … LIMIT 100)`, so an index scan
+    stops early. The section's own order stays: it is what steers the planner to the index that serves the rows
+    (a liaison's due tickets: without it PostgreSQL hashes every active assignment of the department)."""
+    return queryset[: COUNT_CAP + 1].count()
+
+
+def count_label(count: int) -> str:
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
+
+
+# --- deadlines on the working calendar ----------------------------------------------------------------------
+def due_in_working_days(ctx: QueueContext, due: dt.datetime | dt.date) -> int | None:
+    """Working days from today to the deadline's day (negative when past); None where the calendar has no year."""
+    day = timezone.localdate(due) if isinstance(due, dt.datetime) else due
+    try:
+        if day >= ctx.today:
+            return ctx.calendar.working_days_between(ctx.today, day)
+        return -ctx.calendar.working_days_between(day, ctx.today)
+    except CalendarYearMissing:
+        return None
+
+
+def due_text(ctx: QueueContext, due: dt.datetime | dt.date | None) -> tuple[str, str]:
+    """(words, urgency class) for a deadline: overdue, due today, or how many working days are left."""
+    if due is None:
+        return "", ""
+    past = due < ctx.now if isinstance(due, dt.datetime) else due < ctx.today
+    days = due_in_working_days(ctx, due)
+    if past:
+        if days:
+            return _("overdue by %(days)d working days") % {"days": -days}, "overdue"
+        return _("overdue"), "overdue"
+    if days is None:
+        return "", ""
+    if days == 0:
+        return _("due today"), "due_soon"
+    return _("%(days)d working days left") % {"days": days}, "due_soon" if days <= 1 else ""
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    section: QueueSection
+    rows: list[dict]
+    count: int
+    count_label: str
+    list_url: str
+
+
+def queue_for(user, *, now: dt.datetime | None = None) -> list[ShownSection]:
+    """Every section of the user's queue with its rows (deadlines in words) and its count."""
+    ctx = QueueContext(user=user, now=now or timezone.now())
+    shown = []
+    for section in sections_for(user):
+        rows = section.rows(ctx)
+        count = section.count(ctx)  # always: a query count that does not depend on the queue's length
+        shown.append(
+            ShownSection(
+                section=section,
+                rows=[_row_shown(ctx, row) for row in rows],
+                count=count,
+                count_label=count_label(count),
+                list_url=reverse(section.list_url),
+            )
+        )
+    return shown
+
+
+def _row_shown(ctx: QueueContext, row: QueueRow) -> dict:
+    words, urgency = due_text(ctx, row.due)
+    if isinstance(row.due, dt.datetime):
+        due = timezone.localtime(row.due).strftime("%Y-%m-%d %H:%M")
+    else:  # a day (a letter's response date, an alert's acknowledge-by date) has no time of day to show
+        due = row.due.strftime("%Y-%m-%d") if row.due else ""
+    return {"row": row, "due": due, "due_words": words, "urgency": urgency}
+
+
+def counts_for(user, *, now: dt.datetime | None = None, shown: list[ShownSection] | None = None) -> list[dict]:
+    """The navigation's counts: one capped, index-served query per section; sections with nothing waiting left out.
+    On the home page the queue just read (`shown`) already holds them: no query at all."""
+    ctx = QueueContext(user=user, now=now or timezone.now())
+    if shown is not None:
+        pairs = [(item.section, item.count) for item in shown]
+    else:
+        pairs = [(section, section.count(ctx)) for section in sections_for(user)]
+    counts = []
+    for section, count in pairs:
+        if count:
+            counts.append(
+                {
+                    "key": section.key,
+                    "short": section.short,
+                    "count": count,
+                    "label": count_label(count),
+                    "url": reverse(section.list_url),
+                }
+            )
+    return counts
+
+
+# --- arbitration's own sections ------------------------------------------------------------------------------------
+def _open_tickets_of(user):
+    """Open tickets one of the user's departments holds now (an active assignment).
+
+    Plan (PostgreSQL, checked with EXPLAIN ANALYZE at 500k tickets, 15k open, 5k assignments per department;
+    docs/homes.md): Index Scan using ticket_open_due (due_at < cutoff) in due order, Filter (SubPlan) IS NOT NULL,
+    the SubPlan an index probe of (department, ticket) per open ticket; LIMIT stops it: rows and capped count
+    ~2 ms. With EXISTS the planner chose a Hash Semi Join over all 5k active assignments (~100 ms, growing with
+    the department's history). The ticket table itself is never counted.
+    """
+    from arbitration.models import Assignment, Ticket
+
+    held = Assignment.objects.filter(ticket=OuterRef("pk"), ended_at=None, department_id__in=user.department_ids)
+    # A scalar subquery, not EXISTS: PostgreSQL turns EXISTS into a semi-join and, misled by closed tickets whose
+    # due times are past too, hashes every active assignment of the department (all its history: assignments
+    # outlive their tickets). A scalar subquery stays a per-row probe of the open tickets the partial index yields.
+    return (
+        Ticket.objects.filter(status__in=OPEN_TICKET_STATUSES, due_at__isnull=False)
+        .alias(held_by=Subquery(held.order_by().values("pk")[:1]))
+        .filter(held_by__isnull=False)
+    )
+
+
+def _liaison_due_queryset(ctx: QueueContext):
+    from arbitration.selectors import DUE_SOON
+
+    return _open_tickets_of(ctx.user).filter(due_at__lt=ctx.now + DUE_SOON).order_by("due_at", "pk")
+
+
+def liaison_due_rows(ctx: QueueContext) -> list[QueueRow]:
+    tickets = _liaison_due_queryset(ctx).only("hotline_no", "title", "due_at", "status")[: ctx.limit]
+    return [
+        QueueRow(
+            label=t.hotline_no,
+            text=t.title,
+            url=reverse("ticket-detail", args=[t.hotline_no]),
+            due=t.due_at,
+            note=t.get_status_display(),
+        )
+        for t in tickets
+    ]
+
+
+def _received_queryset():
+    """Received, not yet dispatched, oldest first.
+
+    Plan: an index scan of `ticket_received_queue` (partial index on received_at WHERE status = 'received'): only
+    the tickets waiting for dispatch are in it, so the LIMIT and the capped count read a few index pages.
+    """
+    from arbitration.choices import TicketStatus
+    from arbitration.models import Ticket
+
+    return Ticket.objects.filter(status=TicketStatus.RECEIVED).order_by("received_at", "pk")
+
+
+def received_rows(ctx: QueueContext) -> list[QueueRow]:
+    tickets = _received_queryset().only("hotline_no", "title", "received_at", "response_due_at")[: ctx.limit]
+    return [
+        QueueRow(
+            label=t.hotline_no,
+            text=t.title,
+            url=reverse("ticket-detail", args=[t.hotline_no]),  # the dispatch form with the suggestion
+            due=t.response_due_at,
+            note=_("received %(at)s") % {"at": timezone.localtime(t.received_at).strftime("%Y-%m-%d %H:%M")},
+        )
+        for t in tickets
+    ]
+
+
+def _pending_bounces():
+    from arbitration.selectors_conference import bounce_review_queue
+
+    return bounce_review_queue()
+
+
+def bounce_review_rows(ctx: QueueContext) -> list[QueueRow]:
+    """Oldest bounce first: the ticket stays with the bouncing department until the review, so its clock runs."""
+    rows = []
+    for b in _pending_bounces()[: ctx.limit]:
+        waited = due_in_working_days(ctx, b.created_at)
+        rows.append(
+            QueueRow(
+                label=b.ticket.hotline_no,
+                text=_("%(department)s: %(reason)s") % {"department": b.department.name, "reason": b.reason.name},
+                url=reverse("bounce-review-decide", args=[b.pk]),
+                due=b.ticket.due_at,
+                note=_("bounced %(days)d working days ago") % {"days": -waited} if waited else _("bounced today"),
+            )
+        )
+    return rows
+
+
+def _disputes_to_move():
+    from arbitration.choices import DisputeStatus
+    from arbitration.models import Dispute
+
+    # The (status, deadline) index serves both the filter and the order.
+    return (
+        Dispute.objects.filter(status__in=(DisputeStatus.OPEN, DisputeStatus.NEGOTIATING))
+        .select_related("ticket")
+        .order_by("deadline", "pk")
+    )
+
+
+def dispute_rows(ctx: QueueContext) -> list[QueueRow]:
+    disputes = _disputes_to_move()[: ctx.limit]
+    return [
+        QueueRow(
+            label=d.ticket.hotline_no,
+            text=d.ticket.title,
+            url=reverse("dispute-detail", args=[d.pk]),
+            due=d.deadline,
+            note=_("deadline passed: put it on the agenda") if d.deadline < ctx.now else d.get_status_display(),
+        )
+        for d in disputes
+    ]
+
+
+def _items_to_vote(user):
+    """Open agenda items of scheduled sessions the user sits in, where their seat has not voted yet."""
+    from arbitration.choices import AgendaItemStatus
+    from arbitration.models import AgendaItem, Vote
+
+    voted = Vote.objects.filter(item=OuterRef("pk"), seat__member=user)
+    return (
+        AgendaItem.objects.filter(status=AgendaItemStatus.OPEN, session__seats__member=user)
+        .exclude(Exists(voted))
+        .select_related("session", "dispute__ticket")
+        .order_by("session__scheduled_for", "session_id", "position")
+        .distinct()
+    )
+
+
+def vote_rows(ctx: QueueContext) -> list[QueueRow]:
+    from arbitration.models import Dispute, Seat
+
+    items = list(_items_to_vote(ctx.user)[: ctx.limit])
+    # Recusal (回避): a member seated for a party may speak but not vote. One query for every row's answer.
+    seats = dict(
+        Seat.objects.filter(member=ctx.user, session_id__in={i.session_id for i in items}).values_list(
+            "session_id", "department_id"
+        )
+    )
+    parties = set(
+        Dispute.parties.through.objects.filter(dispute_id__in={i.dispute_id for i in items}).values_list(
+            "dispute_id", "department_id"
+        )
+    )
+    rows = []
+    for item in items:
+        recused = (item.dispute_id, seats.get(item.session_id)) in parties
+        rows.append(
+            QueueRow(
+                label=item.session.title,
+                text=item.dispute.ticket.title,
+                url=reverse("conference-item", args=[item.pk]),
+                due=item.session.scheduled_for,
+                note=_("Your department is a party to this dispute: you are recused and may not vote.")
+                if recused
+                else _("vote"),
+            )
+        )
+    return rows
+
+
+def _sessions_seated(ctx: QueueContext):
+    from arbitration.choices import SessionStatus
+    from arbitration.models import ConferenceSession
+
+    return (
+        ConferenceSession.objects.filter(status=SessionStatus.SCHEDULED, seats__member=ctx.user)
+        .order_by("scheduled_for", "pk")
+        .distinct()
+    )
+
+
+def session_rows(ctx: QueueContext) -> list[QueueRow]:
+    return [
+        QueueRow(
+            label=s.title,
+            text=s.location,
+            url=reverse("conference-session", args=[s.pk]),
+            due=s.scheduled_for,
+        )
+        for s in _sessions_seated(ctx)[: ctx.limit]
+    ]
+
+
+def _sign_off():
+    from arbitration.selectors_conference import leader_queue
+
+    return leader_queue()
+
+
+def sign_off_rows(ctx: QueueContext) -> list[QueueRow]:
+    return [
+        QueueRow(
+            label=d.ticket.hotline_no,
+            text=d.ticket.title,
+            url=reverse("dispute-detail", args=[d.pk]),
+            due=d.deadline,
+            note=", ".join(p.name for p in d.parties.all()),
+        )
+        for d in _sign_off()[: ctx.limit]
+    ]
+
+
+def _decisions_to_carry_out(user):
+    """Rulings and leader decisions naming one of the user's departments as lead whose ticket is still open."""
+    from arbitration.models import LeaderDecision, Ruling
+
+    return {
+        kind: model.objects.filter(
+            lead_id__in=user.department_ids, in_force=True, ticket__status__in=OPEN_TICKET_STATUSES
+        )
+        .select_related("ticket")
+        .order_by("issued_at", "pk")
+        for kind, model in (("ruling", Ruling), ("decision", LeaderDecision))
+    }
+
+
+def decision_rows(ctx: QueueContext) -> list[QueueRow]:
+    """Oldest first: the longer a binding decision waits to be carried out, the nearer it is to a refusal case."""
+    rows = []
+    for kind, queryset in _decisions_to_carry_out(ctx.user).items():
+        rows += [
+            QueueRow(
+                label=d.document_number,
+                text=d.ticket.title,
+                url=reverse("decision-detail", args=[kind, d.pk]),
+                due=d.ticket.due_at,
+                note=d.ticket.hotline_no,
+            )
+            for d in queryset[: ctx.limit]
+        ]
+    return rows[: ctx.limit]
+
+
+def _window_cutoff(ctx: QueueContext) -> dt.datetime | None:
+    """The earliest dispatch time whose bounce window is still open now (docs/bounces.md: office closing on the
+    N-th working day after the day of dispatch). None when the calendar lacks the year."""
+    window = settings.MINGZE_BOUNCE_WINDOW_WORKING_DAYS
+    day = ctx.today - dt.timedelta(days=window * 3 + 14)  # far enough back to cover any run of holidays
+    try:
+        while ctx.calendar.closing_time(ctx.calendar.add_working_days(day, window)) <= ctx.now:
+            day += dt.timedelta(days=1)
+    except CalendarYearMissing:
+        return None
+    return dt.datetime.combine(day, dt.time(), ctx.calendar.tz)
+
+
+def _bounceable(ctx: QueueContext):
+    """Active lead assignments of the user's departments, dispatched inside the bounce window, not yet bounced.
+
+    Plan: the partial index `assignment_active_recent` (department, assigned_at) WHERE ended_at IS NULL gives the
+    few assignments of the last days in order; each is checked against its ticket (open) and its bounce (none).
+    """
+    from arbitration.choices import AssignmentMethod, AssignmentRole
+    from arbitration.models import Assignment, Bounce
+
+    cutoff = _window_cutoff(ctx)
+    if cutoff is None:
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(
+            department_id__in=ctx.user.department_ids,
+            ended_at=None,
+            assigned_at__gte=cutoff,
+            role=AssignmentRole.LEAD,
+            ticket__status__in=OPEN_TICKET_STATUSES,
+        )
+        .exclude(method=AssignmentMethod.FIRST_RECEIVER)  # holds the ticket until settled: no bounce (docs/dispatch.md)
+        .exclude(Exists(Bounce.objects.filter(assignment=OuterRef("pk"))))
+        .select_related("ticket")
+        .order_by("assigned_at", "pk")
+    )
+
+
+def bounce_window_rows(ctx: QueueContext) -> list[QueueRow]:
+    from arbitration.services.bounces import bounce_window_closes
+
+    return [
+        QueueRow(
+            label=a.ticket.hotline_no,
+            text=a.ticket.title,
+            url=f"{reverse('bounce-mine')}#assignment-{a.pk}",  # the bounce form of this assignment
+            due=bounce_window_closes(a, ctx.calendar),
+            note=_("the bounce window closes: bounce now or keep the ticket"),
+        )
+        for a in _bounceable(ctx)[: ctx.limit]
+    ]
+
+
+def _is_departmental(user) -> bool:
+    return bool(user.department_ids)
+
+
+def register_arbitration_sections() -> None:
+    dispatchers = (Role.DISPATCHER,)
+    liaisons = (Role.LIAISON,)
+    for section in (
+        QueueSection(
+            key="arbitration.received",
+            roles=dispatchers,
+            title=gettext_lazy("Received, waiting for dispatch"),
+            short=gettext_lazy("To dispatch"),
+            rows=received_rows,
+            count=lambda ctx: capped_count(_received_queryset()),
+            list_url="ticket-list",
+            order=10,
+        ),
+        QueueSection(
+            key="arbitration.bounces",
+            roles=dispatchers,
+            title=gettext_lazy("Bounces waiting for review"),
+            short=gettext_lazy("Bounces to review"),
+            rows=bounce_review_rows,
+            count=lambda ctx: capped_count(_pending_bounces()),
+            list_url="bounce-review",
+            order=20,
+        ),
+        QueueSection(
+            key="arbitration.disputes",
+            roles=dispatchers,
+            title=gettext_lazy("Disputes due for negotiation or the agenda"),
+            short=gettext_lazy("Disputes"),
+            rows=dispute_rows,
+            count=lambda ctx: capped_count(_disputes_to_move()),
+            list_url="dispute-list",
+            order=30,
+        ),
+        QueueSection(
+            key="arbitration.due",
+            roles=liaisons,
+            title=gettext_lazy("My departments' tickets overdue and due soon"),
+            short=gettext_lazy("Due tickets"),
+            rows=liaison_due_rows,
+            count=lambda ctx: capped_count(_liaison_due_queryset(ctx)),
+            list_url="ticket-list",
+            order=10,
+            applies=_is_departmental,
+        ),
+        QueueSection(
+            key="arbitration.bounce_windows",
+            roles=liaisons,
+            title=gettext_lazy("Bounce windows closing"),
+            short=gettext_lazy("Bounce windows"),
+            rows=bounce_window_rows,
+            count=lambda ctx: capped_count(_bounceable(ctx)),
+            list_url="bounce-mine",
+            order=20,
+            applies=_is_departmental,
+        ),
+        QueueSection(
+            key="arbitration.decisions",
+            roles=liaisons,
+            title=gettext_lazy("Rulings and decisions to carry out"),
+            short=gettext_lazy("Rulings to carry out"),
+            rows=decision_rows,
+            count=lambda ctx: sum(capped_count(q) for q in _decisions_to_carry_out(ctx.user).values()),
+            list_url="decision-list",
+            order=40,
+            applies=_is_departmental,
+        ),
+        QueueSection(
+            key="arbitration.votes",
+            roles=(Role.CONFERENCE_MEMBER,),
+            title=gettext_lazy("Agenda items waiting for my vote"),
+            short=gettext_lazy("Votes"),
+            rows=vote_rows,
+            count=lambda ctx: capped_count(_items_to_vote(ctx.user)),
+            list_url="conference-home",
+            order=10,
+        ),
+        QueueSection(
+            key="arbitration.sessions",
+            roles=(Role.CONFERENCE_MEMBER,),
+            title=gettext_lazy("Sessions where I sit"),
+            short=gettext_lazy("Sessions"),
+            rows=session_rows,
+            count=lambda ctx: capped_count(_sessions_seated(ctx)),
+            list_url="conference-home",
+            order=20,
+        ),
+        QueueSection(
+            key="arbitration.sign_off",
+            roles=(Role.CITY_LEADER,),
+            title=gettext_lazy("Disputes waiting for my sign-off"),
+            short=gettext_lazy("Sign-off"),
+            rows=sign_off_rows,
+            count=lambda ctx: capped_count(_sign_off()),
+            list_url="leader-queue",
+            order=10,
+        ),
+    ):
+        queue_register(section)

@@ -1,0 +1,267 @@
+"""Supervision's sections of the home queues (docs/homes.md), registered in SupervisionConfig.ready().
+
+Every one reads a small table of open work (open cases, issued letters, draft periods, referrals, raised alerts)
+through an index that starts with its filter, with LIMIT; none touches the ticket table.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from arbitration.choices import Role
+from arbitration.queues import QueueContext, QueueRow, QueueSection, capped_count, queue_register
+from supervision import access
+from supervision.choices import TIER_ORDER, AlertStatus, CaseStatus, LetterStatus, PeriodStatus, ReferralStatus
+from supervision.models import DisciplineReferral, ScorePeriod, SupervisionCase, SupervisionLetter, SurgeAlert
+
+# The heaviest rung first: a task-force case outranks a routine one whatever their deadlines.
+_RUNG_DESC = Case(
+    *(When(tier=tier, then=Value(-rank)) for rank, tier in enumerate(TIER_ORDER)),
+    output_field=IntegerField(),
+)
+
+
+def _case_label(case: SupervisionCase) -> str:
+    return case.ticket.hotline_no if case.ticket_id else case.get_trigger_display()
+
+
+def _case_rows(cases: QuerySet[SupervisionCase], limit: int) -> list[QueueRow]:
+    return [
+        QueueRow(
+            label=_case_label(case),
+            text=case.ticket.title if case.ticket_id else (case.department.name if case.department_id else ""),
+            url=reverse("supervision:case", args=[case.pk]),
+            due=case.step_due_at,
+            note=f"{case.get_tier_display()} · {case.get_trigger_display()}",
+        )
+        for case in cases[:limit]
+    ]
+
+
+# --- supervisor -------------------------------------------------------------------------------------------------
+def _open_cases(ctx: QueueContext) -> QuerySet[SupervisionCase]:
+    # (status, tier) and (status, step_due_at) indexes: open cases are a small share of all cases.
+    return (
+        SupervisionCase.objects.filter(status=CaseStatus.OPEN)
+        .select_related("ticket", "department")
+        .order_by(_RUNG_DESC, "step_due_at", "pk")
+    )
+
+
+def _letters_overdue(ctx: QueueContext) -> QuerySet[SupervisionLetter]:
+    # The (status, response_due_on) index: the register's own "overdue".
+    return (
+        access.letters_visible_to(ctx.user)
+        .filter(status=LetterStatus.ISSUED, response_due_on__lt=ctx.today)
+        .select_related("department")
+        .order_by("response_due_on", "pk")
+    )
+
+
+def _letter_rows(letters: QuerySet[SupervisionLetter], limit: int) -> list[QueueRow]:
+    return [
+        QueueRow(
+            label=letter.document_number,
+            text=letter.get_kind_display(),
+            url=reverse("supervision:letter", args=[letter.pk]),
+            due=letter.response_due_on,
+            note=letter.addressee,
+        )
+        for letter in letters[:limit]
+    ]
+
+
+def _draft_periods(ctx: QueueContext) -> QuerySet[ScorePeriod]:
+    return ScorePeriod.objects.filter(status=PeriodStatus.DRAFT).order_by("period_start", "pk")
+
+
+def _period_rows(ctx: QueueContext) -> list[QueueRow]:
+    url = reverse("supervision:scorecards")
+    return [
+        QueueRow(
+            label=f"{period.period_start:%Y-%m}",
+            text=period.get_period_kind_display(),
+            url=f"{url}?period_kind={period.period_kind}&period_start={period.period_start:%Y-%m-%d}",
+            note=_("draft: review the appeals, then publish"),
+        )
+        for period in _draft_periods(ctx)[: ctx.limit]
+    ]
+
+
+def _referrals(statuses) -> callable:
+    def queryset(ctx: QueueContext) -> QuerySet[DisciplineReferral]:
+        # The (status, sent_at) index; proposals have no sent_at and come in the order they were proposed.
+        return (
+            access.referrals_visible_to(ctx.user)
+            .filter(status__in=statuses)
+            .select_related("ticket")
+            .order_by("sent_at", "proposed_at", "pk")
+        )
+
+    return queryset
+
+
+_proposed = _referrals((ReferralStatus.PROPOSED,))
+_awaiting_commission = _referrals((ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.UNDER_REVIEW))
+
+
+def _referral_rows(queryset_fn):
+    def rows(ctx: QueueContext) -> list[QueueRow]:
+        return [
+            QueueRow(
+                label=referral.ticket.hotline_no if referral.ticket_id else str(referral.pk),
+                text=referral.get_trigger_display(),
+                url=reverse("supervision:referral", args=[referral.pk]),
+                note=referral.get_status_display(),
+            )
+            for referral in queryset_fn(ctx)[: ctx.limit]
+        ]
+
+    return rows
+
+
+# --- department liaison ---------------------------------------------------------------------------------------
+def _cases_to_answer(ctx: QueueContext) -> QuerySet[SupervisionCase]:
+    # The (department, status) index: the liaison's desk.
+    return (
+        SupervisionCase.objects.filter(status=CaseStatus.OPEN, department_id__in=ctx.user.department_ids)
+        .select_related("ticket", "department")
+        .order_by("step_due_at", "pk")
+    )
+
+
+def _letters_to_answer(ctx: QueueContext) -> QuerySet[SupervisionLetter]:
+    # The (department, status) index.
+    return (
+        SupervisionLetter.objects.filter(status=LetterStatus.ISSUED, department_id__in=ctx.user.department_ids)
+        .select_related("department")
+        .order_by("response_due_on", "pk")
+    )
+
+
+def _alerts_to_acknowledge(ctx: QueueContext) -> QuerySet[SurgeAlert]:
+    # The (department, status) index.
+    return (
+        SurgeAlert.objects.filter(status=AlertStatus.RAISED, department_id__in=ctx.user.department_ids)
+        .select_related("matter", "territory")
+        .order_by("acknowledge_due", "pk")
+    )
+
+
+def _alert_rows(ctx: QueueContext) -> list[QueueRow]:
+    return [
+        QueueRow(
+            label=f"{alert.day:%Y-%m-%d}",
+            text=" · ".join(
+                name
+                for name in (
+                    alert.matter.name if alert.matter_id else "",
+                    alert.territory.name if alert.territory_id else "",
+                )
+                if name
+            ),
+            url=reverse("supervision:alert", args=[alert.pk]),
+            due=alert.acknowledge_due,
+            note=_("acknowledge the alert"),
+        )
+        for alert in _alerts_to_acknowledge(ctx)[: ctx.limit]
+    ]
+
+
+def _departmental(user) -> bool:
+    return bool(user.department_ids)
+
+
+def register() -> None:
+    supervisors = (Role.SUPERVISOR,)
+    liaisons = (Role.LIAISON,)
+    for section in (
+        QueueSection(
+            key="supervision.cases",
+            roles=supervisors,
+            title=gettext_lazy("Open supervision cases by rung and deadline"),
+            short=gettext_lazy("Cases"),
+            rows=lambda ctx: _case_rows(_open_cases(ctx), ctx.limit),
+            count=lambda ctx: capped_count(_open_cases(ctx)),
+            list_url="supervision:queue",
+            order=10,
+            applies=access.is_supervisor,
+        ),
+        QueueSection(
+            key="supervision.letters_overdue",
+            roles=supervisors,
+            title=gettext_lazy("Letters overdue"),
+            short=gettext_lazy("Letters overdue"),
+            rows=lambda ctx: _letter_rows(_letters_overdue(ctx), ctx.limit),
+            count=lambda ctx: capped_count(_letters_overdue(ctx)),
+            list_url="supervision:letters",
+            order=20,
+        ),
+        QueueSection(
+            key="supervision.draft_periods",
+            roles=supervisors,
+            title=gettext_lazy("Draft scorecards waiting"),
+            short=gettext_lazy("Draft scorecards"),
+            rows=_period_rows,
+            count=lambda ctx: capped_count(_draft_periods(ctx)),
+            list_url="supervision:scorecards",
+            order=30,
+        ),
+        QueueSection(
+            key="supervision.proposals",
+            roles=supervisors,
+            title=gettext_lazy("Referral proposals"),
+            short=gettext_lazy("Proposals"),
+            rows=_referral_rows(_proposed),
+            count=lambda ctx: capped_count(_proposed(ctx)),
+            list_url="supervision:referrals",
+            order=40,
+        ),
+        QueueSection(
+            key="supervision.to_answer",
+            roles=liaisons,
+            title=gettext_lazy("Supervision cases to answer"),
+            short=gettext_lazy("Cases to answer"),
+            rows=lambda ctx: _case_rows(_cases_to_answer(ctx), ctx.limit),
+            count=lambda ctx: capped_count(_cases_to_answer(ctx)),
+            list_url="supervision:desk",
+            order=30,
+            applies=_departmental,
+        ),
+        QueueSection(
+            key="supervision.letters_to_answer",
+            roles=liaisons,
+            title=gettext_lazy("Letters to answer"),
+            short=gettext_lazy("Letters to answer"),
+            rows=lambda ctx: _letter_rows(_letters_to_answer(ctx), ctx.limit),
+            count=lambda ctx: capped_count(_letters_to_answer(ctx)),
+            list_url="supervision:letters",
+            order=35,
+            applies=_departmental,
+        ),
+        QueueSection(
+            key="supervision.alerts",
+            roles=liaisons,
+            title=gettext_lazy("Surge alerts to acknowledge"),
+            short=gettext_lazy("Alerts"),
+            rows=_alert_rows,
+            count=lambda ctx: capped_count(_alerts_to_acknowledge(ctx)),
+            list_url="supervision:alerts",
+            order=50,
+            applies=_departmental,
+        ),
+        QueueSection(
+            key="supervision.referrals_received",
+            roles=(Role.DISCIPLINE_LIAISON,),
+            title=gettext_lazy("Referrals awaiting the commission's answer"),
+            short=gettext_lazy("Referrals"),
+            rows=_referral_rows(_awaiting_commission),
+            count=lambda ctx: capped_count(_awaiting_commission(ctx)),
+            list_url="supervision:referrals",
+            order=10,
+        ),
+    ):
+        queue_register(section)
