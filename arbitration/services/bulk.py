@@ -324,6 +324,11 @@ class BulkReceiver:
         """Wait for every batch; returns the totals of the run."""
         self._stop(drop_waiting=False)
         self.wait()
+        # The batches wrote their audit rows without a signal: chain them now (after the caller's commit if it
+        # holds a transaction), one pass per table for the whole import. Not batch by batch: a worker chaining
+        # beside the writers only competes with them for the cores (docs/audit.md).
+        for model in (Ticket.history.model, Assignment.history.model, TicketEvent):
+            chain_after_commit(model, prompt=True)
         return self.result
 
     def _work(self) -> None:
@@ -462,10 +467,6 @@ def _write(prepared: _Prepared, run: _Run) -> None:
             # parser: the batch is rolled back to its savepoint and its tickets go one by one, so only the rows
             # at fault are lost (docs/hardening.md).
             later = prepared.new + later
-    # The batch wrote its audit rows without a signal: ask for them to be chained when it commits, at once, so
-    # that a worker chains each batch while the next is written (docs/audit.md).
-    for model in (Ticket.history.model, Assignment.history.model, TicketEvent):
-        chain_after_commit(model, prompt=True)
     if not later:
         return
     existing, leads = _existing_tickets([intake.hotline_no for intake in later])

@@ -156,11 +156,11 @@ def published(settings):
         app.conf.task_always_eager, app.conf.broker_url = eager, broker
 
 
-def test_an_ordinary_commit_asks_for_its_chain_after_the_delay_and_an_import_batch_at_once(
+def test_an_ordinary_commit_asks_for_its_chain_after_the_delay_and_an_import_at_once(
     transactional_db, city, dispatcher, published, settings, tmp_path
 ):
-    """A burst of small commits is chained once after it (MINGZE_AUDIT_CHAIN_DELAY); the import's batches are asked
-    for at once, so a worker chains each while the next is written (docs/audit.md)."""
+    """A burst of small commits is chained once after it (MINGZE_AUDIT_CHAIN_DELAY); the import asks at once, at its
+    end (docs/audit.md)."""
     settings.MINGZE_AUDIT_CHAIN_DELAY = 2.0
     cache.clear()
     ticket_receive(intake=factories.intake(city, "D1"), actor=dispatcher, reason="intake")

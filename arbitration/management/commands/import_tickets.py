@@ -98,10 +98,10 @@ class Command(BaseCommand):
                 records_read(file, facts.encoding, format),
                 tqdm(total=facts.lines, unit=" rows", file=self.stderr._out, disable=not self.stderr.isatty()),
             )
-        # Each batch's commit asks a Celery worker to chain what it wrote (in-process when Celery is eager), so the
-        # chain keeps up beside the import; receivers of other apps (the legal desk opening cases) write in bulk
-        # without a signal. Chain whatever is left, waiting for a worker that is still at it, so the import ends
-        # with its audit trail complete (unless chaining is left to the beat task alone, docs/audit.md).
+        # The bulk writer asks a Celery worker to chain what it wrote when it closes (in-process when Celery is
+        # eager); receivers of other apps (the legal desk opening cases) write in bulk without a signal. Chain
+        # whatever is left, waiting for a worker that is still at it, so the import ends with its audit trail
+        # complete (unless chaining is left to the beat task alone, docs/audit.md).
         if settings.MINGZE_AUDIT_CHAIN_ON_COMMIT:
             chain_all(wait=True)
         seconds = time.perf_counter() - started
