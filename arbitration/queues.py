@@ -54,6 +54,7 @@ class QueueContext:
     now: dt.datetime
     limit: int = QUEUE_ROWS
     _calendar: WorkingCalendar | None = field(default=None, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)  # what a section's rows and count both need, read once
 
     @property
     def calendar(self) -> WorkingCalendar:
@@ -269,6 +270,46 @@ def received_rows(ctx: QueueContext) -> list[QueueRow]:
             note=_("received %(at)s") % {"at": timezone.localtime(t.received_at).strftime("%Y-%m-%d %H:%M")},
         )
         for t in tickets
+    ]
+
+
+# How many of the oldest tickets waiting for dispatch the "no owner" section looks at. Each is matched against the
+# jurisdiction graph in memory (no query per ticket); beyond the oldest few hundred a dispatcher is not yet looking.
+UNOWNED_SCAN = 200
+
+
+def _unowned(ctx: QueueContext) -> list:
+    """Tickets waiting for dispatch whose matter and place have no owner in the catalogue or the precedents (the
+    suggestion's `no_owner`), oldest first: the dispatcher settles them by hand, or opens a catalogue gap."""
+    if "unowned" not in ctx._memo:
+        from arbitration.graph.cache import current_graph
+        from arbitration.graph.suggest import suggest
+
+        waiting = (
+            _received_queryset()
+            .filter(matter__isnull=False, territory__isnull=False)
+            .select_related("territory")
+            .only("hotline_no", "title", "received_at", "response_due_at", "matter_id", "territory__code")
+        )[:UNOWNED_SCAN]
+        graph = current_graph()
+        ctx._memo["unowned"] = [
+            t
+            for t in waiting
+            if suggest(graph, matter_id=t.matter_id, territory_code=t.territory.code, at=ctx.now).no_owner
+        ]
+    return ctx._memo["unowned"]
+
+
+def unowned_rows(ctx: QueueContext) -> list[QueueRow]:
+    return [
+        QueueRow(
+            label=t.hotline_no,
+            text=t.title,
+            url=reverse("ticket-detail", args=[t.hotline_no]),
+            due=t.response_due_at,
+            note=_("no owner in the catalogue"),
+        )
+        for t in _unowned(ctx)[: ctx.limit]
     ]
 
 
@@ -513,6 +554,16 @@ def register_arbitration_sections() -> None:
             count=lambda ctx: capped_count(_received_queryset()),
             list_url="ticket-list",
             order=10,
+        ),
+        QueueSection(
+            key="arbitration.unowned",
+            roles=dispatchers,
+            title=gettext_lazy("Waiting tickets with no owner in the catalogue"),
+            short=gettext_lazy("No owner"),
+            rows=unowned_rows,
+            count=lambda ctx: len(_unowned(ctx)),
+            list_url="ticket-list",
+            order=15,
         ),
         QueueSection(
             key="arbitration.bounces",

@@ -77,6 +77,17 @@ def test_dispatcher_queue_lists_waiting_work_oldest_first(client, city, dispatch
     assert counts["arbitration.bounces"] == 1 and counts["arbitration.disputes"] == 1
 
 
+def test_dispatcher_sees_waiting_tickets_the_catalogue_names_no_owner_for(client, city, dispatcher):
+    orphan = factories.matter("990101", "无主事项")  # no duty, no precedent names a lead for it
+    ticket(city, hotline_no="R-owned", received_at=at(2026, 3, 2, 9))
+    ticket(city, hotline_no="R-orphan", received_at=at(2026, 3, 3, 9), matter_id=orphan.pk)
+    client.force_login(dispatcher)
+    response = client.get("/")
+    assert section(response, "arbitration.received") == ["R-owned", "R-orphan"]
+    assert section(response, "arbitration.unowned") == ["R-orphan"]
+    assert nav_counts(response)["arbitration.unowned"] == 1
+
+
 def test_liaison_queue_lists_their_due_tickets_by_due_time_and_their_bounce_windows(
     client, city, liaison_urban, liaison_market
 ):
