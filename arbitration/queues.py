@@ -328,7 +328,7 @@ def bounce_review_rows(ctx: QueueContext) -> list[QueueRow]:
             QueueRow(
                 label=b.ticket.hotline_no,
                 text=_("%(department)s: %(reason)s") % {"department": b.department.name, "reason": b.reason.name},
-                url=reverse("bounce-review-decide", args=[b.pk]),
+                url=f"{reverse('bounce-review')}#bounce-{b.pk}",  # its card on the review page holds the form
                 due=b.ticket.due_at,
                 note=_("bounced %(days)d working days ago") % {"days": -waited} if waited else _("bounced today"),
             )

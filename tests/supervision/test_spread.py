@@ -20,7 +20,14 @@ from arbitration.spread import (
     spread_runs_resume,
 )
 from supervision.choices import CaseStatus, Trigger
-from supervision.models import CaseEvent, DailyPlaceVolume, DailyVolume, Reminder, SupervisionCase
+from supervision.models import (
+    CaseEvent,
+    DailyDistrictVolume,
+    DailyPlaceVolume,
+    DailyVolume,
+    Reminder,
+    SupervisionCase,
+)
 from supervision.rollups.build import rollups_rebuild
 from supervision.services.sweep import supervision_sweep
 from supervision.spread import SWEEP, sweep_work
@@ -154,12 +161,15 @@ def test_the_spread_rollup_rebuild_writes_what_one_rebuild_writes(city):
 
     def rows():
         volume = set(DailyVolume.objects.values_list("day", "channel", "request_type", "district_code", "tickets"))
-        return volume, set(DailyPlaceVolume.objects.values_list("day", "matter_id", "district_code", "tickets"))
+        districts = set(DailyDistrictVolume.objects.values_list("day", "family_id", "district_code", "tickets"))
+        places = DailyPlaceVolume.objects.values_list("day", "family_id", "district_code", "street_code", "tickets")
+        places = set(places)
+        return volume, districts, places
 
     rollups_rebuild(dt.date(2026, 3, 1), dt.date(2026, 3, 7))
     whole = rows()
-    DailyVolume.objects.all().delete()
-    DailyPlaceVolume.objects.all().delete()
+    for model in (DailyVolume, DailyDistrictVolume, DailyPlaceVolume):
+        model.objects.all().delete()
 
     run = run_start("rollups", {"first": "2026-03-01", "last": "2026-03-07"})
 
