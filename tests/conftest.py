@@ -26,6 +26,17 @@ def _fresh_jurisdiction_graph():
     graph_cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """A test that activates a language (a request through LocaleMiddleware, `translation.activate`) leaves it
+    active in the thread; the next test, or a module's fixture seeding the demo, would then write and render in it.
+    Each test leaves the thread as it found it: no language active, so the default (zh-Hans) applies."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def city(db):
     return factories.small_city()
