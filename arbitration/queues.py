@@ -537,7 +537,8 @@ def bounce_window_rows(ctx: QueueContext) -> list[QueueRow]:
     ]
 
 
-def _is_departmental(user) -> bool:
+def is_departmental(user) -> bool:
+    """Whether the user acts for a department: the department sections apply only then."""
     return bool(user.department_ids)
 
 
@@ -594,7 +595,7 @@ def register_arbitration_sections() -> None:
             count=lambda ctx: capped_count(_liaison_due_queryset(ctx)),
             list_url="ticket-list",
             order=10,
-            applies=_is_departmental,
+            applies=is_departmental,
         ),
         QueueSection(
             key="arbitration.bounce_windows",
@@ -605,7 +606,7 @@ def register_arbitration_sections() -> None:
             count=lambda ctx: capped_count(_bounceable(ctx)),
             list_url="bounce-mine",
             order=20,
-            applies=_is_departmental,
+            applies=is_departmental,
         ),
         QueueSection(
             key="arbitration.decisions",
@@ -616,7 +617,7 @@ def register_arbitration_sections() -> None:
             count=lambda ctx: sum(capped_count(q) for q in _decisions_to_carry_out(ctx.user).values()),
             list_url="decision-list",
             order=40,
-            applies=_is_departmental,
+            applies=is_departmental,
         ),
         QueueSection(
             key="arbitration.votes",

@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from arbitration.choices import Role
-from arbitration.queues import QueueContext, QueueRow, QueueSection, capped_count, queue_register
+from arbitration.queues import (
+    QueueContext,
+    QueueRow,
+    QueueSection,
+    capped_count,
+    is_departmental,
+    queue_register,
+)
 from supervision import access
 from supervision.choices import TIER_ORDER, AlertStatus, CaseStatus, LetterStatus, PeriodStatus, ReferralStatus
 from supervision.models import DisciplineReferral, ScorePeriod, SupervisionCase, SupervisionLetter, SurgeAlert
@@ -171,10 +178,6 @@ def _alert_rows(ctx: QueueContext) -> list[QueueRow]:
     ]
 
 
-def _departmental(user) -> bool:
-    return bool(user.department_ids)
-
-
 def register() -> None:
     supervisors = (Role.SUPERVISOR,)
     liaisons = (Role.LIAISON,)
@@ -229,7 +232,7 @@ def register() -> None:
             count=lambda ctx: capped_count(_cases_to_answer(ctx)),
             list_url="supervision:desk",
             order=30,
-            applies=_departmental,
+            applies=is_departmental,
         ),
         QueueSection(
             key="supervision.letters_to_answer",
@@ -240,7 +243,7 @@ def register() -> None:
             count=lambda ctx: capped_count(_letters_to_answer(ctx)),
             list_url="supervision:letters",
             order=35,
-            applies=_departmental,
+            applies=is_departmental,
         ),
         QueueSection(
             key="supervision.alerts",
@@ -251,7 +254,7 @@ def register() -> None:
             count=lambda ctx: capped_count(_alerts_to_acknowledge(ctx)),
             list_url="supervision:alerts",
             order=50,
-            applies=_departmental,
+            applies=is_departmental,
         ),
         QueueSection(
             key="supervision.referrals_received",
