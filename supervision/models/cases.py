@@ -133,6 +133,9 @@ class SupervisionCase(models.Model):
             models.Index(fields=["status", "step_due_at"]),  # the ladder's lapsed steps
             models.Index(fields=["status", "tier"]),  # the queue by tier
             models.Index(fields=["department", "status"]),  # the liaison's desk
+            # Every case (open or closed) about a subject: the sweep asks whether an alert ever had a case and when
+            # a department's last unreasonable-bounce case opened; the unique index above holds only open cases.
+            models.Index(fields=["trigger", "subject_key", "opened_at"], name="case_trigger_subject"),
         ]
 
     def __str__(self) -> str:

@@ -99,12 +99,14 @@ class RuleHit:
 def referrals_propose_by_rule(*, now: dt.datetime) -> int:
     """Every referral rule once, thresholds from settings; returns how many referrals were proposed. A hit of a
     rule that waits for the key rung is proposed once a case about its ticket or problem has lapsed there."""
+    hits = [*_ping_pong_hits(), *_repeated_unsatisfied_hits(now=now), *_refusal_hits()]
+    if not hits:
+        return 0  # the referrals already made are read only when a rule has hits to check against them
     done = DisciplineReferral.objects.exclude(trigger=ReferralTrigger.MANUAL).values_list(
         "ticket_id", "problem_id", "trigger"
     )
     by_ticket = {(ticket_id, trigger) for ticket_id, _problem_id, trigger in done}
     by_problem = {(problem_id, trigger) for _ticket_id, problem_id, trigger in done if problem_id}
-    hits = [*_ping_pong_hits(), *_repeated_unsatisfied_hits(now=now), *_refusal_hits()]
     hits = [hit for hit in hits if (hit.ticket_id, hit.trigger) not in by_ticket]
     problems = selectors.problems_of_tickets([hit.ticket_id for hit in hits if hit.problem_id is None])
     hits = [

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from arbitration.calendar import WorkingCalendar
@@ -33,6 +35,29 @@ from supervision.services.records import case_event_record
 from supervision.services.referrals import referral_propose, referrals_propose_by_rule
 
 TIME_LIMIT_TRIGGERS = (Trigger.NEAR_DUE, Trigger.OVERDUE)
+RED = "red"  # in `ticket_case_moves`: the yellow card turns red (any other move is a close reason)
+
+
+class LadderOnDemand(Mapping):
+    """The ladder, read on first use and then kept for the run: a steady sweep (nothing to open or move) never
+    needs it, and a sweep that does reads it once."""
+
+    def __init__(self) -> None:
+        self._rungs: dict | None = None
+
+    def _load(self) -> dict:
+        if self._rungs is None:
+            self._rungs = selectors.ladder()
+        return self._rungs
+
+    def __getitem__(self, tier: str):
+        return self._load()[tier]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 def supervision_sweep(*, now: dt.datetime | None = None, calendar: WorkingCalendar | None = None) -> SweepReport:
@@ -43,17 +68,22 @@ def supervision_sweep(*, now: dt.datetime | None = None, calendar: WorkingCalend
     """
     now = now or timezone.now()
     calendar = calendar or WorkingCalendar.load()
-    report = SweepReport()
-    sweep_prepare(now=now, calendar=calendar, report=report)
-    sweep_time_limits(now=now, calendar=calendar, report=report)
-    sweep_finish(now=now, calendar=calendar, report=report)
+    report, ladder = SweepReport(), LadderOnDemand()
+    sweep_prepare(now=now, calendar=calendar, report=report, ladder=ladder)
+    sweep_time_limits(now=now, calendar=calendar, report=report, ladder=ladder)
+    sweep_finish(now=now, calendar=calendar, report=report, ladder=ladder)
     return report
 
 
-def sweep_prepare(*, now: dt.datetime, calendar: WorkingCalendar, report: SweepReport) -> None:
-    """First: a ticket that was answered or extended must not turn red or climb in the same run."""
-    cases_close_cleared(now=now, calendar=calendar, report=report)
-    cases_turn_red(now=now, calendar=calendar, ladder=selectors.ladder(), report=report)
+def sweep_prepare(
+    *, now: dt.datetime, calendar: WorkingCalendar, report: SweepReport, ladder: Mapping | None = None
+) -> None:
+    """First: a ticket that was answered or extended must not turn red or climb in the same run. The open cases
+    about a ticket are read once, with their tickets, for both (`ticket_case_moves`)."""
+    moves = ticket_case_moves(now=now, calendar=calendar)
+    cases_close_cleared(moves, now=now, report=report)
+    ladder = LadderOnDemand() if ladder is None else ladder
+    cases_turn_red(moves, now=now, calendar=calendar, ladder=ladder, report=report)
 
 
 def sweep_time_limits(
@@ -63,18 +93,21 @@ def sweep_time_limits(
     report: SweepReport,
     first: int | None = None,
     last: int | None = None,
+    ladder: Mapping | None = None,
 ) -> None:
     """Open the time-limit cases of the open tickets with ids in [first, last] (all of them by default): the part
     of the sweep that grows with open tickets, and the part the spread sweep splits. Idempotent: a ticket with an
     open time-limit case is no candidate, and each call opens under its own run token."""
-    ladder, run = selectors.ladder(), uuid.uuid4().hex
+    ladder, run = LadderOnDemand() if ladder is None else ladder, uuid.uuid4().hex
     for batch in batches(time_limit_candidates(now=now, calendar=calendar, first=first, last=last)):
         cases_open_batch(batch, now=now, calendar=calendar, ladder=ladder, run=run, report=report)
 
 
-def sweep_finish(*, now: dt.datetime, calendar: WorkingCalendar, report: SweepReport) -> None:
+def sweep_finish(
+    *, now: dt.datetime, calendar: WorkingCalendar, report: SweepReport, ladder: Mapping | None = None
+) -> None:
     """The rules that grow with open cases, bounces and recent tickets: run once, after the time limits."""
-    ladder, run = selectors.ladder(), uuid.uuid4().hex
+    ladder, run = LadderOnDemand() if ladder is None else ladder, uuid.uuid4().hex
     for candidates in (
         unsatisfied_candidates(),
         unreasonable_bounce_candidates(now=now),
@@ -172,16 +205,37 @@ def unreasonable_bounce_candidates(*, now: dt.datetime) -> Iterator[Candidate]:
     days = settings.MINGZE_SUPERVISION_UNREASONABLE_BOUNCE_DAYS
     since = now - dt.timedelta(days=days)
     rejected = Bounce.objects.filter(outcome=BounceOutcome.REJECTED, reviewed_at__gte=since).order_by()
-    rows = rejected.values("department_id").annotate(n=Count("pk")).filter(n__gte=threshold)
-    for row in rows:
-        key = f"department:{row['department_id']}"
-        last = SupervisionCase.objects.filter(trigger=Trigger.UNREASONABLE_BOUNCES, subject_key=key).aggregate(
-            last=Max("opened_at")
-        )["last"]
-        count = rejected.filter(department_id=row["department_id"], reviewed_at__gt=last).count() if last else row["n"]
-        if count >= threshold:
+    grouped = rejected.values("department_id").annotate(n=Count("pk")).filter(n__gte=threshold)
+    counts = dict(grouped.values_list("department_id", "n"))
+    if not counts:
+        return
+    # Three queries however many departments reach the threshold: their last cases, then the bounces since those.
+    lasts = dict(
+        SupervisionCase.objects.filter(
+            trigger=Trigger.UNREASONABLE_BOUNCES, subject_key__in=[f"department:{pk}" for pk in counts]
+        )
+        .order_by()
+        .values("subject_key")
+        .annotate(last=Max("opened_at"))
+        .values_list("subject_key", "last")
+    )
+    since_last = {pk: lasts[f"department:{pk}"] for pk in counts if f"department:{pk}" in lasts}
+    if since_last:
+        recounted = dict(
+            rejected.filter(reduce(or_, (Q(department_id=pk, reviewed_at__gt=at) for pk, at in since_last.items())))
+            .values("department_id")
+            .annotate(n=Count("pk"))
+            .values_list("department_id", "n")
+        )
+        counts.update({pk: recounted.get(pk, 0) for pk in since_last})
+    for department_id in sorted(counts):
+        if counts[department_id] >= threshold:
             yield Candidate(
-                Trigger.UNREASONABLE_BOUNCES, key, None, row["department_id"], f"{days}日内无理退单{count}次"
+                Trigger.UNREASONABLE_BOUNCES,
+                f"department:{department_id}",
+                None,
+                department_id,
+                f"{days}日内无理退单{counts[department_id]}次",
             )
 
 
@@ -189,11 +243,20 @@ def unanswered_alert_candidates(*, now: dt.datetime, calendar: WorkingCalendar) 
     """Surge alerts still not acknowledged after their acknowledge-by day (MINGZE_ALERT_ACKNOWLEDGE_WORKING_DAYS),
     once each: an alert that already had a case is not opened again (docs/alerts.md, "Unanswered alerts")."""
     today = now.astimezone(calendar.tz).date()
-    had_case = set(
-        SupervisionCase.objects.filter(trigger=Trigger.SURGE_UNANSWERED).values_list("subject_key", flat=True)
+    overdue = list(
+        SurgeAlert.objects.filter(status=AlertStatus.RAISED, acknowledge_due__lt=today, department__isnull=False)
+        .select_related("matter", "territory")
+        .order_by("pk")
     )
-    overdue = SurgeAlert.objects.filter(status=AlertStatus.RAISED, acknowledge_due__lt=today, department__isnull=False)
-    for alert in overdue.select_related("matter", "territory").order_by("pk"):
+    if not overdue:
+        return
+    # Only these alerts' cases, open or closed (the index case_trigger_subject), never every alert case ever opened.
+    had_case = set(
+        SupervisionCase.objects.filter(
+            trigger=Trigger.SURGE_UNANSWERED, subject_key__in=[f"surge_alert:{alert.pk}" for alert in overdue]
+        ).values_list("subject_key", flat=True)
+    )
+    for alert in overdue:
         key = f"surge_alert:{alert.pk}"
         if key not in had_case:
             reason = (
@@ -213,52 +276,75 @@ def _lock_open(pk: int, **conditions) -> SupervisionCase | None:
     )
 
 
-def cases_close_cleared(*, now: dt.datetime, calendar: WorkingCalendar, report: SweepReport) -> None:
-    """Close cases whose cause has gone: the ticket was answered or closed, its limit extended, or re-rated."""
+def ticket_case_moves(*, now: dt.datetime, calendar: WorkingCalendar) -> list[tuple[int, str]]:
+    """(case id, move) of the open cases about a ticket that must move, in id order: a close reason when the cause
+    has gone (the ticket was answered or closed, its limit extended, or re-rated), or RED for a yellow card whose
+    ticket passed its limit.
+
+    One query for every such case, closing and turning red alike: the open cases through the partial index "one
+    open case per trigger and subject", each ticket by its primary key; only the cases that move come back.
+    """
     cutoff = selectors.near_due_cutoff(calendar, now)
-    open_cases = SupervisionCase.objects.filter(status=CaseStatus.OPEN)
-    cleared = [
-        (
-            open_cases.filter(trigger__in=TIME_LIMIT_TRIGGERS).exclude(ticket__status__in=OPEN_TICKET_STATUSES),
-            "工单已办理答复",
-        ),
-        (open_cases.filter(trigger=Trigger.OVERDUE, ticket__due_at__gte=now), "办理时限已延长，不再超期"),
-        (open_cases.filter(trigger=Trigger.NEAR_DUE, ticket__due_at__gte=cutoff), "办理时限已延长"),
-        (
-            open_cases.filter(trigger=Trigger.UNSATISFIED).exclude(ticket__satisfaction=Satisfaction.DISSATISFIED),
-            "群众评价已不是不满意",
-        ),
-        (open_cases.filter(pk__in=_answered_alert_cases(open_cases)), "预警已确认"),
-    ]
-    for queryset, reason in cleared:
-        for pk in list(queryset.values_list("pk", flat=True)):
-            with transaction.atomic():
-                case = _lock_open(pk)
-                if case is not None:
-                    case_shut(case, actor=None, reason=reason, now=now)
-                    report.closed += 1
+    ticket_open = Q(ticket__status__in=OPEN_TICKET_STATUSES)
+    rows = (
+        SupervisionCase.objects.filter(status=CaseStatus.OPEN, trigger__in=(*TIME_LIMIT_TRIGGERS, Trigger.UNSATISFIED))
+        .filter(
+            (Q(trigger__in=TIME_LIMIT_TRIGGERS) & ~ticket_open)
+            | Q(trigger=Trigger.OVERDUE, ticket__due_at__gte=now)
+            | (Q(trigger=Trigger.NEAR_DUE) & (Q(ticket__due_at__gte=cutoff) | Q(ticket__due_at__lt=now)))
+            | (Q(trigger=Trigger.UNSATISFIED) & ~Q(ticket__satisfaction=Satisfaction.DISSATISFIED))
+        )
+        .order_by("pk")
+        .values_list("pk", "trigger", "ticket__status", "ticket__due_at", "ticket__satisfaction")
+    )
+    moves = []
+    for pk, trigger, status, due_at, satisfaction in rows:
+        if trigger in TIME_LIMIT_TRIGGERS and status not in OPEN_TICKET_STATUSES:
+            moves.append((pk, "工单已办理答复"))
+        elif trigger == Trigger.OVERDUE and due_at is not None and due_at >= now:
+            moves.append((pk, "办理时限已延长，不再超期"))
+        elif trigger == Trigger.NEAR_DUE and due_at is not None and due_at >= cutoff:
+            moves.append((pk, "办理时限已延长"))
+        elif trigger == Trigger.UNSATISFIED and satisfaction != Satisfaction.DISSATISFIED:
+            moves.append((pk, "群众评价已不是不满意"))
+        elif trigger == Trigger.NEAR_DUE and due_at is not None and due_at < now:
+            moves.append((pk, RED))
+    return moves
 
 
-def _answered_alert_cases(open_cases) -> list[int]:
+def cases_close_cleared(moves: list[tuple[int, str]], *, now: dt.datetime, report: SweepReport) -> None:
+    """Close cases whose cause has gone: those `ticket_case_moves` found, and alerts since acknowledged."""
+    cleared = [(pk, reason) for pk, reason in moves if reason != RED]
+    cleared += [(pk, "预警已确认") for pk in _answered_alert_cases()]
+    for pk, reason in cleared:
+        with transaction.atomic():
+            case = _lock_open(pk)
+            if case is not None:
+                case_shut(case, actor=None, reason=reason, now=now)
+                report.closed += 1
+
+
+def _answered_alert_cases() -> list[int]:
     """Open cases about a surge alert that has since been acknowledged (or acted on, or closed)."""
-    cases = dict(open_cases.filter(trigger=Trigger.SURGE_UNANSWERED).values_list("subject_key", "pk"))
-    ids = {int(key.split(":")[1]): pk for key, pk in cases.items()}
+    cases = SupervisionCase.objects.filter(status=CaseStatus.OPEN, trigger=Trigger.SURGE_UNANSWERED).order_by()
+    ids = {int(key.split(":")[1]): pk for key, pk in cases.values_list("subject_key", "pk")}
+    if not ids:
+        return []
     answered = (
         SurgeAlert.objects.filter(pk__in=list(ids)).exclude(status=AlertStatus.RAISED).values_list("pk", flat=True)
     )
     return [ids[pk] for pk in answered]
 
 
-def cases_turn_red(*, now: dt.datetime, calendar: WorkingCalendar, ladder: dict, report: SweepReport) -> None:
+def cases_turn_red(
+    moves: list[tuple[int, str]], *, now: dt.datetime, calendar: WorkingCalendar, ladder: Mapping, report: SweepReport
+) -> None:
     """Yellow cards whose ticket passed its limit become red: the ladder's first step starts now."""
-    due = SupervisionCase.objects.filter(
-        status=CaseStatus.OPEN,
-        trigger=Trigger.NEAR_DUE,
-        ticket__due_at__lt=now,
-        ticket__status__in=OPEN_TICKET_STATUSES,
-    )
+    due = [pk for pk, move in moves if move == RED]
+    if not due:
+        return
     step_due = selectors.step_due_at(calendar, ladder[Tier.ROUTINE], now)
-    for pk in list(due.values_list("pk", flat=True)):
+    for pk in due:
         try:
             with transaction.atomic():
                 case = _lock_open(pk, trigger=Trigger.NEAR_DUE)
@@ -275,7 +361,7 @@ def cases_turn_red(*, now: dt.datetime, calendar: WorkingCalendar, ladder: dict,
             continue  # an overdue case for the ticket was opened meanwhile; the next sweep closes this one
 
 
-def cases_climb_ladder(*, now: dt.datetime, calendar: WorkingCalendar, ladder: dict, report: SweepReport) -> None:
+def cases_climb_ladder(*, now: dt.datetime, calendar: WorkingCalendar, ladder: Mapping, report: SweepReport) -> None:
     """Cases whose department let the response deadline pass move up a rung; at the top, it is recorded once."""
     lapsed = SupervisionCase.objects.filter(status=CaseStatus.OPEN, step_due_at__lt=now).order_by("step_due_at")
     for pk in list(lapsed.values_list("pk", flat=True)):
