@@ -7,7 +7,8 @@ Three years of daily counts (2024-01-01 … 2026-12-30) per series: a level draw
 tickets a day, a weekend factor, public holidays of the official calendar (chinese-calendar) at a fraction of the
 level and a backlog on the first working day after them, a yearly wave and a slow trend, and negative-binomial
 noise (size 5–30: variance μ + μ²/size). 200 series get a surge of a known start inside the evaluated last
-`--eval-days` days, lasting 7–21 days, adding k standard deviations of that day's noise (k from 3 to 6).
+`--eval-days` days (on an ordinary day: not a public holiday nor the backlog day after one), lasting 7–21 days,
+adding ⌈k × sd⌉ to each day, sd being that day's over-dispersed noise √(μ + μ²/size) (k from 3 to 6).
 
 Every evaluated day runs the detector over all series (`supervision.alerts.detect.detect_day`) and the naive rule
 (alarm when the last 30 days hold ≥ 1.5 × the 30 before). Reported, for each: probability of detecting a surge
@@ -72,14 +73,20 @@ def synthetic(rng, features, series: int, surges: int, eval_days: int):
     size = rng.uniform(5, 30, series)[:, None]
     counts = negbin(rng, mu, np.broadcast_to(size, mu.shape))
     chosen = rng.choice(series, surges, replace=False)
+    # A surge starts on an ordinary day (working day or weekend), not on a public holiday nor the backlog day after
+    # one: the goal speaks of surges measured against the series' usual noise, not of a holiday's closed days.
+    ordinary = np.flatnonzero((features[:, 1] == 0) & (features[:, 3] == 0))
+    starts = ordinary[(ordinary >= days - eval_days) & (ordinary < days - 10)]
     table = []
     for s in chosen:
-        start = int(rng.integers(days - eval_days, days - 10))
+        start = int(rng.choice(starts))
         duration = int(rng.integers(7, 22))
         k = float(rng.uniform(3, 6))
         span = slice(start, min(start + duration, days))
         sd = np.sqrt(mu[s, span] + mu[s, span] ** 2 / size[s, 0])
-        counts[s, span] += rng.poisson(k * sd)
+        # The known size: at least k standard deviations of each day's over-dispersed noise (a Poisson draw around
+        # k·sd, as before, put a share of the "3 SD" surges below 3 SD).
+        counts[s, span] += np.ceil(k * sd).astype(counts.dtype)
         table.append((int(s), start, duration, k))
     return counts, table
 

@@ -15,6 +15,7 @@ from supervision.models import (
     LadderRule,
     LetterDraft,
     LetterTemplate,
+    MonthlyReport,
     Problem,
     ProblemTicket,
     Reminder,
@@ -199,6 +200,13 @@ class ScoreBulletinAdmin(ReadOnlyAdmin):
 @admin.register(DailyReport)
 class DailyReportAdmin(ReadOnlyAdmin):
     list_display = ["document_number", "day", "issued_at", "issued_by", "render_status"]
+    list_filter = ["render_status"]
+    search_fields = ["document_number"]
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ReadOnlyAdmin):
+    list_display = ["document_number", "month", "issued_at", "issued_by", "render_status"]
     list_filter = ["render_status"]
     search_fields = ["document_number"]
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from arbitration.spread import run_start
 from supervision.cockpit.catalogue import catalogue_health_record
 from supervision.services.referrals import referral_dossier_store
-from supervision.services.reports import daily_report_issue_yesterday
+from supervision.services.reports import daily_report_issue_yesterday, monthly_report_issue_last_month
 from supervision.services.scorecards import scorecards_compute_last_month
 
 
@@ -59,3 +59,8 @@ def catalogue_health_record_task() -> int:
 @shared_task(acks_late=True)
 def daily_report_issue_task() -> str:
     return daily_report_issue_yesterday().document_number
+
+
+@shared_task(acks_late=True)
+def monthly_report_issue_task() -> str:
+    return monthly_report_issue_last_month().document_number

@@ -585,6 +585,11 @@ CELERY_BEAT_SCHEDULE["supervision-daily-report"] = {
     "task": "supervision.tasks.daily_report_issue_task",
     "schedule": crontab(hour=7, minute=30),  # yesterday, after the nightly recount; once per day whatever happens
 }
+CELERY_BEAT_SCHEDULE["supervision-monthly-report"] = {
+    "task": "supervision.tasks.monthly_report_issue_task",
+    # The month just ended, after the nightly recount of its last days; once per month whatever happens.
+    "schedule": crontab(hour=8, minute=0, day_of_month=1),
+}
 CELERY_BEAT_SCHEDULE["supervision-rollups"] = {
     "task": "supervision.tasks.rollups_rebuild_recent_task",
     "schedule": crontab(hour=2, minute=0),  # an exact recount: overlapping or doubled runs give the same rows

@@ -4,7 +4,7 @@ from .cases import CaseAnswer, CaseEvent, LadderRule, Reminder, SupervisionCase
 from .letters import LetterDraft, LetterTemplate, SupervisionLetter
 from .problems import Problem, ProblemTicket
 from .referrals import DisciplineReferral, ReferralEvent, ReferralGroupObjectPermission, ReferralUserObjectPermission
-from .reports import DailyReport
+from .reports import DailyReport, MonthlyReport
 from .rollups import (
     CatalogueHealth,
     DailyDepartmentVolume,
@@ -40,6 +40,7 @@ __all__ = [
     "LadderRule",
     "LetterDraft",
     "LetterTemplate",
+    "MonthlyReport",
     "Problem",
     "ProblemTicket",
     "ReferralEvent",

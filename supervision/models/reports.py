@@ -35,3 +35,33 @@ class DailyReport(IssuedDocument):
         from arbitration.documents.render import LetterData, render_letter
 
         return render_letter(LetterData.from_dict(self.data))
+
+
+class MonthlyReport(IssuedDocument):
+    """月度工作通报: the numbered monthly bulletin of the hotline's work, issued on schedule for the month just ended.
+
+    Written from the daily counts of the month like the daily report; `month` is the month's first day. The
+    scorecards' bulletin (ScoreBulletin) stays apart: it waits for appeals and a supervisor's publication.
+    """
+
+    month = models.DateField(_("month reported"), unique=True)
+    # Empty when the schedule issued it (Celery beat, the command), as for the daily report.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords(excluded_fields=["data"])
+
+    class Meta:
+        verbose_name = _("monthly work bulletin")
+        verbose_name_plural = _("monthly work bulletins")
+        ordering = ["-month"]
+
+    def build_pdf(self) -> bytes:
+        from arbitration.documents.render import LetterData, render_letter
+
+        return render_letter(LetterData.from_dict(self.data))

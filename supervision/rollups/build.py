@@ -1,9 +1,10 @@
 """Rebuilding the cockpit's daily counts exactly, for a range of days (docs/cockpit.md, "Rollups").
 
 One rule for every path: a day's rows are deleted and counted again from the tickets, bounces and disputes of that
-day, in one transaction. Counting is set-based (GROUP BY in the database, up to a month of days per query); Python only
-maps each territory to its district and street and writes the grouped rows in batches. Running it twice gives the
-same rows, so the nightly task, the command and the after-commit rebuild may overlap without harm.
+day, in one transaction. Counting is set-based: each volume table is one INSERT … SELECT … GROUP BY over up to a month
+of days, joined to two small temporary maps (territory → district and street, matter → family) that Python reads off
+the trees. Bounces and disputes, few beside tickets, are grouped in the database and paired in Python. Running it
+twice gives the same rows, so the nightly task, the command and the after-commit rebuild may overlap without harm.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from collections.abc import Iterable, Iterator
 from itertools import combinations
 
 from django.db import connection, transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from arbitration.choices import AssignmentRole, TerritoryLevel
-from arbitration.models import Assignment, Bounce, Dispute, Matter, Territory, Ticket
+from arbitration.models import Bounce, Dispute, Matter, Territory, Ticket
 from supervision.models import (
     DailyDepartmentVolume,
     DailyDistrictVolume,
@@ -60,61 +61,67 @@ def families() -> dict[int, int]:
     return {pk: by_code.get(path.strip("/").split("/")[0], pk) for pk, path in Matter.objects.values_list("pk", "path")}
 
 
-def _lead_department() -> Subquery:
-    """The ticket's current lead department: the same rule as the ticket list's `lead` filter."""
-    return Subquery(
-        Assignment.objects.filter(ticket=OuterRef("pk"), role=AssignmentRole.LEAD, ended_at=None)
-        .order_by("-assigned_at", "-pk")
-        .values("department_id")[:1]
-    )
+def _mapped(cursor, name: str, columns: str, rows: Iterable[tuple]) -> None:
+    """A temporary table `name` holding one of the maps above, for the counting queries to join.
+
+    Dropped by the span that made it (in its transaction: a failed span rolls it back with the rest), so a
+    later span in the same session makes it afresh.
+    """
+    cursor.execute(f"CREATE TEMP TABLE {name} ({columns})")
+    placeholders = ", ".join(["%s"] * (columns.count(",") + 1))
+    cursor.executemany(f"INSERT INTO {name} VALUES ({placeholders})", list(rows))
 
 
-def _volume_counts(start, end, where: dict[int, tuple[str, str]], family: dict[int, int]) -> tuple[Counter, ...]:
-    """One grouped scan of the tickets, folded into the three volume tables' keys."""
-    grouped = (
-        Ticket.objects.filter(received_at__gte=start, received_at__lt=end)
-        .annotate(day=TruncDate("received_at"))
-        .values_list("day", "channel", "request_type", "matter_id", "territory_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    volume: Counter = Counter()
-    district_volume: Counter = Counter()
-    place: Counter = Counter()
-    for day, channel, request_type, matter_id, territory_id, n in grouped.iterator(chunk_size=BATCH):
-        district, street = where.get(territory_id, ("", ""))
-        top = family.get(matter_id, matter_id)
-        volume[(day, channel, request_type, district)] += n
-        district_volume[(day, top, district)] += n
-        place[(day, top, district, street)] += n
-    return volume, district_volume, place
+# The volume tables, each one INSERT … SELECT … GROUP BY over the span's tickets: the grouped rows never leave the
+# database (at city scale a span holds nearly as many (matter, territory) groups as tickets, which a fold in Python
+# read back one by one). {day} is the ticket's local day, {table} the rollup table.
+VOLUME_SQL = {
+    DailyVolume: """
+        INSERT INTO {table} (day, channel, request_type, district_code, tickets)
+        SELECT {day}, t.channel, t.request_type, COALESCE(p.district_code, ''), COUNT(*)
+        FROM arbitration_ticket t LEFT JOIN rollup_place p ON p.territory_id = t.territory_id
+        WHERE t.received_at >= %s AND t.received_at < %s
+        GROUP BY 1, 2, 3, 4""",
+    DailyDistrictVolume: """
+        INSERT INTO {table} (day, family_id, district_code, tickets)
+        SELECT {day}, COALESCE(f.family_id, t.matter_id), COALESCE(p.district_code, ''), COUNT(*)
+        FROM arbitration_ticket t LEFT JOIN rollup_place p ON p.territory_id = t.territory_id
+             LEFT JOIN rollup_family f ON f.matter_id = t.matter_id
+        WHERE t.received_at >= %s AND t.received_at < %s
+        GROUP BY 1, 2, 3""",
+    DailyPlaceVolume: """
+        INSERT INTO {table} (day, family_id, district_code, street_code, tickets)
+        SELECT {day}, COALESCE(f.family_id, t.matter_id), COALESCE(p.district_code, ''), COALESCE(p.street_code, ''),
+               COUNT(*)
+        FROM arbitration_ticket t LEFT JOIN rollup_place p ON p.territory_id = t.territory_id
+             LEFT JOIN rollup_family f ON f.matter_id = t.matter_id
+        WHERE t.received_at >= %s AND t.received_at < %s
+        GROUP BY 1, 2, 3, 4""",
+    # The lead is the ticket's active lead assignment, the latest if there were ever two (the same rule as the
+    # ticket list's `lead` filter); the window runs over the span's tickets' assignments only.
+    DailyDepartmentVolume: """
+        INSERT INTO {table} (day, department_id, tickets)
+        SELECT {day}, COALESCE(l.department_id, 0), COUNT(*)
+        FROM arbitration_ticket t LEFT JOIN (
+            SELECT a.ticket_id, a.department_id,
+                   ROW_NUMBER() OVER (PARTITION BY a.ticket_id ORDER BY a.assigned_at DESC, a.id DESC) AS latest
+            FROM arbitration_assignment a JOIN arbitration_ticket s ON s.id = a.ticket_id
+            WHERE a.role = %s AND a.ended_at IS NULL AND s.received_at >= %s AND s.received_at < %s
+        ) l ON l.ticket_id = t.id AND l.latest = 1
+        WHERE t.received_at >= %s AND t.received_at < %s
+        GROUP BY 1, 2""",
+}
 
 
-def _volume_rows(volume: Counter) -> Iterator[DailyVolume]:
-    for (day, channel, request_type, district), n in volume.items():
-        yield DailyVolume(day=day, channel=channel, request_type=request_type, district_code=district, tickets=n)
-
-
-def _district_rows(district_volume: Counter) -> Iterator[DailyDistrictVolume]:
-    for (day, family_id, district), n in district_volume.items():
-        yield DailyDistrictVolume(day=day, family_id=family_id, district_code=district, tickets=n)
-
-
-def _place_rows(place: Counter) -> Iterator[DailyPlaceVolume]:
-    for (day, family_id, district, street), n in place.items():
-        yield DailyPlaceVolume(day=day, family_id=family_id, district_code=district, street_code=street, tickets=n)
-
-
-def _department_rows(start, end) -> Iterator[DailyDepartmentVolume]:
-    grouped = (
-        Ticket.objects.filter(received_at__gte=start, received_at__lt=end)
-        .annotate(day=TruncDate("received_at"), lead=Coalesce(_lead_department(), 0, output_field=IntegerField()))
-        .values_list("day", "lead")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for day, lead, n in grouped.iterator(chunk_size=BATCH):
-        yield DailyDepartmentVolume(day=day, department_id=lead, tickets=n)
+def _count_volumes(cursor, start, end) -> int:
+    day, day_params = connection.ops.datetime_cast_date_sql("t.received_at", (), timezone.get_current_timezone_name())
+    written = 0
+    for model, sql in VOLUME_SQL.items():
+        span = [connection.ops.adapt_datetimefield_value(moment) for moment in (start, end)]  # SQLite: UTC text
+        params = [*day_params, *([AssignmentRole.LEAD, *span] if model is DailyDepartmentVolume else []), *span]
+        cursor.execute(sql.format(table=model._meta.db_table, day=day), params)
+        written += cursor.rowcount
+    return written
 
 
 def _friction_rows(start, end, where: dict[int, tuple[str, str]]) -> Iterator[DailyFriction]:
@@ -176,14 +183,18 @@ def _rebuild_span(first: dt.date, last: dt.date, where: dict[int, tuple[str, str
     start, end = day_range(first, last)
     for model in (DailyVolume, DailyDistrictVolume, DailyPlaceVolume, DailyDepartmentVolume, DailyFriction):
         model.objects.filter(day__gte=first, day__lte=last).delete()
-    volume, district_volume, place = _volume_counts(start, end, where, family)
-    return (
-        _bulk_insert(DailyVolume, _volume_rows(volume))
-        + _bulk_insert(DailyDistrictVolume, _district_rows(district_volume))
-        + _bulk_insert(DailyPlaceVolume, _place_rows(place))
-        + _bulk_insert(DailyDepartmentVolume, _department_rows(start, end))
-        + _bulk_insert(DailyFriction, _friction_rows(start, end, where))
-    )
+    with connection.cursor() as cursor:
+        _mapped(
+            cursor,
+            "rollup_place",
+            "territory_id integer PRIMARY KEY, district_code varchar(12), street_code varchar(12)",
+            ((pk, district, street) for pk, (district, street) in where.items()),
+        )
+        _mapped(cursor, "rollup_family", "matter_id integer PRIMARY KEY, family_id integer", family.items())
+        written = _count_volumes(cursor, start, end)
+        cursor.execute("DROP TABLE rollup_place")
+        cursor.execute("DROP TABLE rollup_family")
+    return written + _bulk_insert(DailyFriction, _friction_rows(start, end, where))
 
 
 def rollups_rebuild(first: dt.date, last: dt.date) -> int:

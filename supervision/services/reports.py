@@ -2,8 +2,9 @@
 
 Written from the cockpit's daily counts and the supervision tables, never from the ticket table; numbered, frozen
 and rendered once after commit like every issued document (arbitration.documents). One report per day: asking
-again for a day already reported returns that report. The monthly bulletin is the scorecards' bulletin
-(supervision/services/bulletins.py), issued when a month's scorecards are published.
+again for a day already reported returns that report. The monthly work bulletin (月度工作通报) is the same report over
+the month just ended, issued on schedule and idempotent per month; the scorecards' bulletin
+(supervision/services/bulletins.py) stays apart, issued when a month's scorecards are published after appeals.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from arbitration.history import save_attributed
 from supervision.cockpit.figures import catalogue_health, supervision_glance, volume_breakdowns
 from supervision.cockpit.network import dispute_network
 from supervision.cockpit.period import Period
-from supervision.models import DailyFriction, DailyReport, FrictionKind
+from supervision.models import DailyFriction, DailyReport, FrictionKind, MonthlyReport
 from supervision.models.rollups import DailyVolume
 
 REPORT_KIND = "daily_report"  # the document kind of its 文号 (settings.MINGZE_DOCUMENT_ISSUERS)
@@ -46,9 +47,11 @@ def _change(now: int, before: int) -> str:
     return f"同比{'增长' if now >= before else '下降'}{abs(now - before) / before * 100:.1f}%"
 
 
-def daily_report_paragraphs(day: dt.date) -> list[str]:
-    """The report's text (official Chinese: the document's own words, not interface strings)."""
-    period = Period(day, day)
+def report_paragraphs(period: Period) -> list[str]:
+    """The report's text for a day or a month (official Chinese: the document's own words, not interface strings)."""
+    day = period.last
+    monthly = period.first != period.last
+    when = "本月" if monthly else "当日"
     now, before = _tickets(period), _tickets(period.year_before())
     breakdowns = volume_breakdowns(period)
     channels = "，".join(f"{Channel(row['key']).label}{row['tickets']}件" for row in breakdowns["channel"][:TOP])
@@ -60,13 +63,13 @@ def daily_report_paragraphs(day: dt.date) -> list[str]:
     glance, catalogue = supervision_glance(), catalogue_health(period)
     tiers = "，".join(f"{row['label']}{row['cases']}件" for row in glance["cases_by_tier"])
     return [
-        f"现将{day.year}年{day.month}月{day.day}日12345热线工作情况报告如下。",
+        f"现将{_label(period)}12345热线工作情况报告如下。",
         "一、受理情况",
-        f"当日受理群众诉求{now}件，{_change(now, before)}（去年同期{before}件）。"
+        f"{when}受理群众诉求{now}件，{_change(now, before)}（去年同期{before}件）。"
         + (f"按渠道：{channels}。" if channels else ""),
         f"诉求较多的事项：{matters or '无'}。诉求较多的区县：{districts or '无'}。",
         "二、退单与职责争议",
-        f"当日退单{_friction(period, FrictionKind.BOUNCE)}次，"
+        f"{when}退单{_friction(period, FrictionKind.BOUNCE)}次，"
         f"新发生职责争议{_friction(period, FrictionKind.DISPUTE)}起。"
         f"目前尚未解决的职责争议{catalogue['disputes_open']}起；累计经联席会议认定{catalogue['disputes_ruled']}起，"
         f"经领导签批{catalogue['disputes_decided_by_leader']}起。",
@@ -77,35 +80,68 @@ def daily_report_paragraphs(day: dt.date) -> list[str]:
     ]
 
 
-@transaction.atomic
-def daily_report_issue(*, day: dt.date, actor=None, now: dt.datetime | None = None) -> DailyReport:
-    """Number, freeze and store the report of `day`; the PDF is rendered after commit. Idempotent per day."""
-    existing = DailyReport.objects.filter(day=day).first()
+def _label(period: Period) -> str:
+    if period.first != period.last:
+        return f"{period.first.year}年{period.first.month}月"
+    return f"{period.first.year}年{period.first.month}月{period.first.day}日"
+
+
+def _report_issue(model, key: dict, *, title: str, period: Period, actor, now: dt.datetime | None):
+    """Number, freeze and store the report of `key`; the PDF is rendered after commit. Idempotent per key."""
+    existing = model.objects.filter(**key).first()
     if existing is not None:
         return existing
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     try:
-        with transaction.atomic():  # a concurrent run may store the same day first; its number then stands
+        with transaction.atomic():  # a concurrent run may store the same key first; its number then stands
             number = document_number_issue(kind=REPORT_KIND, year=today.year)
             data = LetterData(
                 issuer_name=settings.MINGZE_SUPERVISION_ISSUER_NAME,
                 document_number=number,
-                title=f"12345热线工作日报（{day.year}年{day.month}月{day.day}日）",
+                title=title,
                 addressee=settings.MINGZE_DAILY_REPORT_ADDRESSEE,
-                paragraphs=tuple(daily_report_paragraphs(day)),
+                paragraphs=tuple(report_paragraphs(period)),
                 issue_date=today,
                 cc=tuple(settings.MINGZE_DAILY_REPORT_CC),
             ).to_dict()
             report = save_attributed(
-                DailyReport(day=day, document_number=number, issued_at=now, issued_by=actor, data=data),
+                model(**key, document_number=number, issued_at=now, issued_by=actor, data=data),
                 actor=actor,
-                reason=f"daily report {number}",
+                reason=f"{model._meta.model_name} {number}",
             )
     except IntegrityError:
-        return DailyReport.objects.get(day=day)
+        return model.objects.get(**key)
     document_render_after_commit(report)
     return report
+
+
+@transaction.atomic
+def daily_report_issue(*, day: dt.date, actor=None, now: dt.datetime | None = None) -> DailyReport:
+    """The daily work report of `day`, issued once."""
+    period = Period(day, day)
+    return _report_issue(
+        DailyReport, {"day": day}, title=f"12345热线工作日报（{_label(period)}）", period=period, actor=actor, now=now
+    )
+
+
+@transaction.atomic
+def monthly_report_issue(*, month: dt.date, actor=None, now: dt.datetime | None = None) -> MonthlyReport:
+    """The monthly work bulletin of the month holding `month`, issued once."""
+    first = month.replace(day=1)
+    period = Period(first, (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1))
+    return _report_issue(
+        MonthlyReport,
+        {"month": first},
+        title=f"12345热线工作月度通报（{_label(period)}）",
+        period=period,
+        actor=actor,
+        now=now,
+    )
+
+
+def monthly_report_issue_last_month() -> MonthlyReport:
+    return monthly_report_issue(month=timezone.localdate().replace(day=1) - dt.timedelta(days=1))
 
 
 def daily_report_issue_yesterday() -> DailyReport:

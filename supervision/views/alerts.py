@@ -59,6 +59,7 @@ def alert_detail(request, alert_id: int):
             "bulletin": SurgeBulletin.objects.filter(alert=alert).first(),
             "may_answer": access.may_answer_alert(request.user, alert),
             "is_supervisor": access.is_supervisor(request.user),
+            "may_propose_topic": access.may_propose_topic(request.user),
             "act_form": AlertActForm(),
             "close_form": AlertCloseForm(),
         },

@@ -1,5 +1,6 @@
-"""Reports: the register of daily work reports and bulletins (MINGZE_REPORT_ROLES), and the public rankings page
-(no login) with the quarterly rankings the centre has published (docs/cockpit.md, "Reports")."""
+"""Reports: the register of daily work reports, monthly work bulletins and scorecard bulletins (MINGZE_REPORT_ROLES),
+and the public rankings page (no login) with the quarterly rankings the centre has published (docs/cockpit.md,
+"Reports")."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from django.shortcuts import render
 from arbitration.documents.views import document_pdf_response
 from supervision.cockpit.access import may_read_reports
 from supervision.cockpit.rankings import published_rankings
-from supervision.models import DailyReport, ScoreBulletin
+from supervision.models import DailyReport, MonthlyReport, ScoreBulletin
 
 REGISTER_ROWS = 100
-DOCUMENTS = {"daily": DailyReport, "bulletin": ScoreBulletin}
+DOCUMENTS = {"daily": DailyReport, "monthly": MonthlyReport, "bulletin": ScoreBulletin}
 
 
 def _bulletins():
@@ -30,6 +31,7 @@ def report_register(request: HttpRequest) -> HttpResponse:
         "supervision/reports.html",
         {
             "daily": DailyReport.objects.all()[:REGISTER_ROWS],
+            "monthly": MonthlyReport.objects.all()[:REGISTER_ROWS],
             "bulletins": _bulletins()[:REGISTER_ROWS],
         },
     )
@@ -39,7 +41,7 @@ def report_register(request: HttpRequest) -> HttpResponse:
 def report_pdf(request: HttpRequest, kind: str, document_id: int) -> HttpResponse:
     if not may_read_reports(request.user) or kind not in DOCUMENTS:
         raise Http404()
-    queryset = _bulletins() if kind == "bulletin" else DailyReport.objects.all()
+    queryset = _bulletins() if kind == "bulletin" else DOCUMENTS[kind].objects.all()
     document = queryset.filter(pk=document_id).first()
     if document is None:
         raise Http404()

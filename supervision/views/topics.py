@@ -34,7 +34,9 @@ def topic_list(request):
         visible = selectors.TOPIC_LIST_STATES[state](visible, today)
     visible = visible.select_related("matter", "territory", "lead")[:200]
     rows = [(topic, selectors.topic_report_overdue(topic, calendar, today)) for topic in visible]
-    form = TopicProposeForm(request.POST or None) if access.may_propose_topic(request.user) else None
+    # A link from an alert or the cockpit fills in what it knows (matter, place, where the idea came from).
+    initial = {name: request.GET[name] for name in TopicProposeForm.base_fields if name in request.GET}
+    form = TopicProposeForm(request.POST or None, initial=initial) if access.may_propose_topic(request.user) else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied()

@@ -21,9 +21,9 @@ from arbitration.models import BounceReason, Ticket
 from arbitration.services.bounces import bounce_create
 from supervision.choices import AlertStatus, PeriodKind, PeriodStatus
 from supervision.cockpit.catalogue import catalogue_health_record
-from supervision.models import CatalogueHealth, DailyReport, ScorePeriod, SurgeAlert, series_key
+from supervision.models import CatalogueHealth, DailyReport, MonthlyReport, ScorePeriod, SurgeAlert, series_key
 from supervision.services import topics
-from supervision.services.reports import daily_report_issue
+from supervision.services.reports import daily_report_issue, monthly_report_issue
 from supervision.services.scorecards import scorecards_compute, scorecards_publish
 from tests import factories
 from tests.supervision import score_month
@@ -243,6 +243,42 @@ def test_the_issue_daily_report_command_issues_yesterdays_report(known_month):
     out = io.StringIO()
     call_command("issue_daily_report", "--day", "2026-03-09", stdout=out)
     assert DailyReport.objects.get().day == dt.date(2026, 3, 9)
+
+
+def pdf_text(document) -> str:
+    document.refresh_from_db()
+    return "".join(page.extract_text() for page in PdfReader(document.pdf.open("rb")).pages).replace(" ", "")
+
+
+def test_the_monthly_bulletin_is_scheduled_and_issued_once_for_the_month_just_ended(
+    known_month, leader, django_capture_on_commit_callbacks
+):
+    from django.conf import settings
+
+    from supervision.tasks import monthly_report_issue_task
+
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("monthly_report_issue_task"))
+    with django_capture_on_commit_callbacks(execute=True):
+        number = monthly_report_issue_task.apply().get()
+    again = monthly_report_issue_task.apply().get()
+
+    report = MonthlyReport.objects.get()
+    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    assert entry["schedule"].day_of_month == {1}
+    assert again == number == report.document_number and report.month == last_month
+    assert f"12345热线工作月度通报（{last_month.year}年{last_month.month}月）" in pdf_text(report)
+    register = client_for(leader).get("/supervision/reports/").content.decode()
+    assert number in register and f"/supervision/reports/monthly/{report.pk}/pdf/" in register
+    assert client_for(leader).get(f"/supervision/reports/monthly/{report.pk}/pdf/").status_code == 200
+
+
+def test_the_monthly_bulletin_counts_the_whole_month(known_month, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = monthly_report_issue(month=dt.date(2026, 3, 20))
+
+    text = pdf_text(report)
+    assert report.month == dt.date(2026, 3, 1)
+    assert "本月受理群众诉求5件" in text and "去年同期1件" in text
 
 
 def test_the_catalogue_health_is_counted_once_a_day(city):
