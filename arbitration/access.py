@@ -1,14 +1,13 @@
 """Who may see and do what with tickets — the one place pages, API and admin ask.
 
-A liaison sees tickets through their departments' assignments: an indexed join (Assignment's
-(department, ticket) index), never a permission row per ticket (TECH.md). Anything a user may not see
-answers exactly like something that does not exist.
+A liaison sees tickets through their departments' assignments: an indexed join (`tickets_held_by`), never a
+permission row per ticket (TECH.md). Anything a user may not see answers exactly like something that does not exist.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, FilteredRelation, OuterRef, Q, QuerySet, Value
 
 from arbitration.choices import Role
 from arbitration.errors import NotFound
@@ -25,10 +24,32 @@ def tickets_visible_to(user, queryset: QuerySet[Ticket] | None = None) -> QueryS
     if user.has_role(*ALL_TICKET_ROLES):
         return queryset
     if user.has_role(Role.LIAISON) and user.department_ids:
-        return queryset.filter(
-            Exists(Assignment.objects.filter(ticket=OuterRef("pk"), department_id__in=user.department_ids))
-        )
+        return tickets_held_by(queryset, user.department_ids, alias="held_by_viewer")
     return queryset.none()
+
+
+def tickets_held_by(queryset: QuerySet[Ticket], department_ids, *, alias: str) -> QuerySet[Ticket]:
+    """The tickets of `queryset` ever assigned to one of `department_ids` (any role, ended or not), each once, joined
+    to one of those assignments under `alias` and annotated `listed_at`: that assignment's copy of the ticket's
+    received_at, the list's sort key read from the assignment indexes (docs/scale.md, "A liaison's list").
+
+    - Ordered by (listed_at, id), a page is a range of the (department, ticket_received_at, ticket) index for one
+      department, or of the (ticket_received_at, ticket) index keeping these departments' rows for several; the
+      ticket's own received_at would leave the planner only "read every assignment of the departments, then sort".
+    - Once each: a ticket may have several assignments among these departments (two of a liaison's departments, or
+      a department that had it, lost it and got it back). The one with the smallest id stands for the ticket; an
+      anti-join drops the others, one probe of the (ticket, …) index per row read. DISTINCT would compare whole rows
+      after sorting them, which no index serves; a semi-join (EXISTS) keeps no order of the assignment index.
+    """
+    ids = sorted(department_ids)
+    held = FilteredRelation("assignments", condition=Q(assignments__department_id__in=ids))
+    queryset = (
+        queryset.annotate(**{alias: held})
+        .filter(**{f"{alias}__department_id__in": ids})  # an inner join: the key columns are never NULL
+        .annotate(**{f"{alias}_id": F(f"{alias}__id"), "listed_at": F(f"{alias}__ticket_received_at")})
+    )
+    earlier = Assignment.objects.filter(ticket=OuterRef("pk"), department_id__in=ids, pk__lt=OuterRef(f"{alias}_id"))
+    return queryset.filter(~Exists(earlier))
 
 
 def ticket_get_for(*, user, hotline_no: str) -> Ticket:

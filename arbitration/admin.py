@@ -297,6 +297,8 @@ class TicketAdmin(VisibleTicketsMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:  # the platform's intake owns it, and the ticket's assignments carry a copy of it
+            fields.append("received_at")
         if self._masked_for(request, obj):
             fields += list(self.MASKED_READONLY)
         return fields

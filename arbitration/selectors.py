@@ -13,12 +13,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, CharField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from arbitration.access import mask_name, mask_phone
+from arbitration.access import mask_name, mask_phone, tickets_held_by
 from arbitration.choices import (
     OPEN_TICKET_STATUSES,
     PLATFORM_EVENT_KINDS,
@@ -91,18 +91,21 @@ def urgency_condition(urgency: str, *, now: dt.datetime) -> Q:
     return open_now & Q(due_at__gte=now, due_at__lt=now + DUE_SOON)
 
 
+# Newest first, as a keyset (docs/scale.md): `listed_at` is the received_at annotated by `ticket_list`.
+LIST_ORDER = ("-listed_at", "-pk")
+
+
 def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
     """Tickets from `visible` (see access.tickets_visible_to) narrowed by `filters`, ready for a list page:
     related rows joined and active assignments prefetched, so a page costs the same queries at any size.
-    Each filter's index plan is in docs/scale.md; every one keeps the list's order (received_at, id) servable
-    by an index, so a keyset page reads about a page of index entries."""
+    Ordered by LIST_ORDER. Each filter's index plan is in docs/scale.md; every one keeps that order servable by an
+    index, so a keyset page reads about a page of index entries."""
     queryset = visible
+    if filters.department is not None:
+        queryset = tickets_held_by(queryset, [filters.department.pk], alias="held_by_filter")
+    queryset = _listed_at(queryset, filters)
     if filters.status:
         queryset = queryset.filter(status=filters.status)  # ticket_status_recent
-    if filters.department is not None:
-        queryset = queryset.filter(
-            models.Exists(Assignment.objects.filter(ticket=models.OuterRef("pk"), department=filters.department))
-        )
     # A matter or territory is its whole subtree. The subtree's ids are read first (one query on a small table):
     # for one id the (matter|territory, received_at, id) index yields the page in order; for many the planner
     # walks the received_at index and keeps the subtree's rows. A join on path LIKE hides both from it.
@@ -111,11 +114,12 @@ def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
     if filters.territory is not None:  # a district includes its streets and communities
         queryset = queryset.filter(territory_id__in=_subtree_ids(Territory, filters.territory.path))
     tz = timezone.get_current_timezone()
+    # Dates bound the sort key itself, so they are a range of whichever index yields the page.
     if filters.received_from is not None:
-        queryset = queryset.filter(received_at__gte=dt.datetime.combine(filters.received_from, dt.time(), tz))
+        queryset = queryset.filter(listed_at__gte=dt.datetime.combine(filters.received_from, dt.time(), tz))
     if filters.received_to is not None:
         end = dt.datetime.combine(filters.received_to + dt.timedelta(days=1), dt.time(), tz)
-        queryset = queryset.filter(received_at__lt=end)
+        queryset = queryset.filter(listed_at__lt=end)
     if filters.text:
         queryset = queryset.filter(Q(hotline_no__icontains=filters.text) | Q(title__icontains=filters.text))
     queryset = _cockpit_filters(queryset, filters)
@@ -124,6 +128,20 @@ def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
     if filters.urgency:
         queryset = queryset.filter(urgency_condition(filters.urgency, now=now))
     return queryset.select_related("matter", "territory").prefetch_related(active_assignments())
+
+
+def _listed_at(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
+    """Annotate the list's sort key `listed_at` (docs/scale.md, "A liaison's list"): the received_at of the ticket,
+    or its copy on the assignment a list narrowed to departments is read through (access.tickets_held_by sets it).
+
+    The copy lets the departments' assignment index yield the page in order. A filter on the ticket itself (status,
+    urgency, matter, territory) has its own (…, received_at, id) index on the ticket, and the departments are then
+    a probe per row: walking the departments' assignments instead would read all of them whenever fewer than a page
+    match, and the planner cannot tell when."""
+    on_ticket = bool(filters.status or filters.urgency or filters.matter or filters.territory)
+    if on_ticket or "listed_at" not in queryset.query.annotations:
+        return queryset.annotate(listed_at=F("received_at"))
+    return queryset
 
 
 def _subtree_ids(model: type[Matter] | type[Territory], path: str) -> list[int]:

@@ -66,12 +66,12 @@ FROM rows, ref
 """
 
 ASSIGNMENTS_SQL = """
-INSERT INTO arbitration_assignment (ticket_id, department_id, role, method, assigned_at, reason)
-SELECT t.id, d.ids[1 + (t.id %% 100)], 'lead', 'direct', t.dispatched_at, ''
+INSERT INTO arbitration_assignment (ticket_id, department_id, role, method, assigned_at, reason, ticket_received_at)
+SELECT t.id, d.ids[1 + (t.id %% 100)], 'lead', 'direct', t.dispatched_at, '', t.received_at
 FROM arbitration_ticket t, (SELECT array_agg(id ORDER BY id) AS ids FROM arbitration_department
                             WHERE code LIKE 'SD%%') d
 UNION ALL
-SELECT t.id, d.ids[1 + ((t.id + 1) %% 100)], 'copied', 'dual', t.dispatched_at, ''
+SELECT t.id, d.ids[1 + ((t.id + 1) %% 100)], 'copied', 'dual', t.dispatched_at, '', t.received_at
 FROM arbitration_ticket t, (SELECT array_agg(id ORDER BY id) AS ids FROM arbitration_department
                             WHERE code LIKE 'SD%%') d
 WHERE t.id %% 10 = 0

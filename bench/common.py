@@ -75,8 +75,9 @@ def city_generate(cursor, tickets: int, open_tickets: int) -> None:
         cursor.execute(definition)
     print(f"  ticket indexes rebuilt: {time.perf_counter() - began:.1f} s", flush=True)
     cursor.execute("""
-        INSERT INTO arbitration_assignment (ticket_id, department_id, role, method, assigned_at, reason)
-        SELECT t.id, d.ids[1 + (t.id % 100)], 'lead', 'direct', t.dispatched_at, ''
+        INSERT INTO arbitration_assignment (ticket_id, department_id, role, method, assigned_at, reason,
+                                            ticket_received_at)
+        SELECT t.id, d.ids[1 + (t.id % 100)], 'lead', 'direct', t.dispatched_at, '', t.received_at
         FROM arbitration_ticket t, (SELECT array_agg(id ORDER BY id) AS ids FROM arbitration_department
                                     WHERE code LIKE 'BD%%') d
         WHERE t.status = 'dispatched'""")

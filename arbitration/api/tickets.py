@@ -257,7 +257,7 @@ class TicketCollection(GenericAPIView):
 def _visible_list(request: Request, filters: selectors.TicketFilters):
     """The caller's tickets under `filters`, newest first, each marked with whether its citizen is shown."""
     tickets = selectors.ticket_list(access.tickets_visible_to(request.user), filters)
-    return access.with_personal_data_visible(tickets, request.user).order_by("-received_at", "-pk")
+    return access.with_personal_data_visible(tickets, request.user).order_by(*selectors.LIST_ORDER)
 
 
 class TicketExport(APIView):

@@ -150,15 +150,16 @@ def extra_assignments_write(extras: list[ExtraAssignment], *, actor) -> None:
     """Copies to regulators (双向联办) and co-handlers, with their history rows and DISPATCHED events."""
     if not extras:
         return
-    ticket_ids = _ticket_ids(sorted({extra.hotline_no for extra in extras}))
+    tickets = _ticket_keys(sorted({extra.hotline_no for extra in extras}))
     codes = dict(Department.objects.values_list("id", "code"))
     assignments, events = [], []
     for extra in extras:
         method = AssignmentMethod.DUAL if extra.role == AssignmentRole.COPIED else AssignmentMethod.DIRECT
-        ticket_id = ticket_ids[extra.hotline_no]
+        ticket_id, received_at = tickets[extra.hotline_no]
         assignments.append(
             Assignment(
                 ticket_id=ticket_id,
+                ticket_received_at=received_at,  # bulk_create skips Assignment.save, which would read it
                 department_id=extra.department_id,
                 role=extra.role,
                 method=method,
@@ -183,10 +184,12 @@ def extra_assignments_write(extras: list[ExtraAssignment], *, actor) -> None:
     TicketEvent.objects.bulk_create(events, batch_size=2000)  # events are not history-tracked
 
 
-def _ticket_ids(numbers: list[str]) -> dict[str, int]:
+def _ticket_keys(numbers: list[str]) -> dict[str, tuple[int, dt.datetime]]:
+    """Hotline number → (ticket id, received_at)."""
     size = LOOKUP_CHUNK if connection.vendor == "sqlite" else 20_000
-    ids: dict[str, int] = {}
+    keys: dict[str, tuple[int, dt.datetime]] = {}
     for start in range(0, len(numbers), size):
         chunk = numbers[start : start + size]
-        ids.update(Ticket.objects.filter(hotline_no__in=chunk).values_list("hotline_no", "id"))
-    return ids
+        rows = Ticket.objects.filter(hotline_no__in=chunk).values_list("hotline_no", "id", "received_at")
+        keys.update((number, (pk, received_at)) for number, pk, received_at in rows)
+    return keys

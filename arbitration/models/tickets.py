@@ -179,7 +179,15 @@ class Assignment(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    history = HistoricalRecords(no_db_index=["department", "assigned_by"])  # read per ticket (timeline)
+    # A copy of the ticket's received_at, the ticket list's sort key, so that a department's tickets can be read
+    # newest first from the index below instead of reading every assignment of the department and sorting
+    # (docs/scale.md, "A liaison's list"). Every path that writes assignments sets it; a change of the ticket's
+    # received_at rewrites it (services.tickets.ticket_receive). Left out of the history: the ticket's own history
+    # records the value, and a copy moving with it is no event.
+    ticket_received_at = models.DateTimeField(_("ticket received at"), editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["ticket_received_at"], no_db_index=["department", "assigned_by"]
+    )  # read per ticket (timeline)
 
     class Meta:
         verbose_name = _("assignment")
@@ -189,6 +197,15 @@ class Assignment(models.Model):
             # The liaison's visibility join: department → tickets (TECH.md: no per-ticket grants).
             models.Index(fields=["department", "ticket"]),
             models.Index(fields=["ticket", "ended_at"]),
+            # A department's tickets in the ticket list's order (received_at, id) newest first: a liaison's list and
+            # the list filtered by department read a page of it from the cursor's key (access.tickets_held_by).
+            models.Index(fields=["department", "-ticket_received_at", "-ticket"], name="assignment_dept_recent"),
+            # The same order across departments, for a liaison of several: PostgreSQL cannot merge one range per
+            # department (department IN (…) comes back in department order, then sorted whole), so it walks this one
+            # newest first keeping their departments' rows, read from the index alone (department and id included).
+            models.Index(
+                fields=["-ticket_received_at", "-ticket"], include=["department", "id"], name="assignment_recent"
+            ),
             # A liaison's "bounce windows closing" (docs/homes.md): the department's active assignments of the last
             # few working days, in the order their windows close.
             models.Index(
@@ -198,6 +215,11 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.hotline_no} → {self.department} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.ticket_received_at is None:  # any path through the ORM copies the sort key; bulk writers set it
+            self.ticket_received_at = self.ticket.received_at
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

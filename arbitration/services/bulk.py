@@ -185,9 +185,10 @@ class _TupleRows:
             "actor_id": run.actor_id, "reason": run.reason, "at": self.now,
         }))  # fmt: skip
 
-    def lead(self, ticket_id: int, department_id: int, assignment_id: int) -> None:
+    def lead(self, ticket_id: int, department_id: int, assignment_id: int, received_at: dt.datetime) -> None:
         tables, run = self.run.tables, self.run
-        assignment = {"id": assignment_id, "ticket_id": ticket_id, "department_id": department_id, **self.lead_values}
+        assignment = {"id": assignment_id, "ticket_id": ticket_id, "department_id": department_id,
+                      "ticket_received_at": received_at, **self.lead_values}  # fmt: skip
         self.rows["assignment"].append(tables["assignment"].row(assignment))
         self.rows["assignment_history"].append(tables["assignment_history"].row({**assignment, **self.stamp}))
         self.rows["event"].append(tables["event"].row({
@@ -210,6 +211,8 @@ class _CopyRows:
 
     EVENT_LEADING = ("ticket_id", "kind", "to_status", "data")
     ASSIGNMENT_LEADING = ("id", "ticket_id", "department_id")
+    # The assignment's copy of its ticket's received_at is not in its history row (Assignment.ticket_received_at).
+    ASSIGNMENT_ONLY = ("ticket_received_at",)
 
     def __init__(self, run: _Run, now: dt.datetime) -> None:
         tables, stamp, lead = run.tables, run.stamp(now), run.lead(now)
@@ -218,7 +221,7 @@ class _CopyRows:
         self.layouts = {
             "ticket": tables["ticket"].copy_layout(run.ticket_shared, {"updated_at": now}),
             "ticket_history": tables["ticket_history"].copy_layout(run.ticket_shared, stamp),
-            "assignment": tables["assignment"].copy_layout(self.ASSIGNMENT_LEADING, lead),
+            "assignment": tables["assignment"].copy_layout(self.ASSIGNMENT_LEADING + self.ASSIGNMENT_ONLY, lead),
             "assignment_history": tables["assignment_history"].copy_layout(self.ASSIGNMENT_LEADING, {**lead, **stamp}),
             "event": tables["event"].copy_layout(self.EVENT_LEADING, event),
         }  # fmt: skip
@@ -227,6 +230,7 @@ class _CopyRows:
         self.ticket_rest, self.history_rest = self.layouts["ticket"].values, self.layouts["ticket_history"].values
         self.tails = {name: layout.text for name, layout in self.layouts.items()}
         self.format_status, self.format_data = tables["event"].formats["to_status"], tables["event"].formats["data"]
+        self.format_received = tables["assignment"].formats["ticket_received_at"]
         self.received = "\t".join(["", copy_text(TicketEventKind.RECEIVED), ""])  # around the ticket's status
         self.received_data = "\t" + self.format_data({})
         self.dispatched = "\t".join(["", copy_text(TicketEventKind.DISPATCHED), self.format_status(""), ""])
@@ -240,9 +244,9 @@ class _CopyRows:
             f"{self.tails['event']}"
         )
 
-    def lead(self, ticket_id: int, department_id: int, assignment_id: int) -> None:
+    def lead(self, ticket_id: int, department_id: int, assignment_id: int, received_at: dt.datetime) -> None:
         text = f"{assignment_id}\t{ticket_id}\t{department_id}"
-        self.rows["assignment"].append(text + self.tails["assignment"])
+        self.rows["assignment"].append(f"{text}\t{self.format_received(received_at)}{self.tails['assignment']}")
         self.rows["assignment_history"].append(text + self.tails["assignment_history"])
         data = self.run.dispatch_cells.get(department_id)
         if data is None:  # once per department and run
@@ -554,7 +558,7 @@ def _new_rows(intakes: list[TicketIntake], run: _Run) -> tuple[_CopyRows | _Tupl
         values = _ticket_values(ticket_id, intake, run, now)
         rows.ticket(values)
         if intake.dispatched_to_id is not None:
-            rows.lead(ticket_id, intake.dispatched_to_id, next(assignment_ids))
+            rows.lead(ticket_id, intake.dispatched_to_id, next(assignment_ids), values["received_at"])
         tickets.append(values)
     return rows, _instances(tickets, run) if ticket_received.has_listeners(Ticket) else None
 

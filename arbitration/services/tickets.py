@@ -150,6 +150,8 @@ def _ticket_update(
         # (ticket_extend_due) must survive the platform re-sending the ticket with other changes.
         changed += _apply_due_time(ticket, calendar)
     save_attributed(ticket, actor=actor, reason=reason, update_fields=[*changed, "updated_at"])
+    if "received_at" in changed:
+        _assignments_follow_received_at(ticket)
     # Field names only: the values may be personal data, which never goes into events or logs.
     TicketEvent.objects.create(
         ticket=ticket,
@@ -162,6 +164,12 @@ def _ticket_update(
     )
     ticket_counts_changed.send(sender=Ticket, ticket_ids=[ticket.pk])
     return IntakeResult(ticket=ticket, created=False, changed_fields=changed)
+
+
+def _assignments_follow_received_at(ticket: Ticket) -> None:
+    """The assignments' copy of the list's sort key (Assignment.ticket_received_at) follows the ticket. The copy is
+    left out of the assignments' history: the ticket's own history row records the change."""
+    ticket.assignments.update(ticket_received_at=ticket.received_at)  # history: untracked (a copy, see above)
 
 
 def _dispatch_from_platform(ticket: Ticket, department_id: int | None, *, actor, reason: str) -> bool:

@@ -16,7 +16,6 @@ from arbitration.models import Department
 from arbitration.views.exports import ticket_csv_response
 
 PAGE_SIZE = 50
-TICKET_ORDER = ("-received_at", "-pk")  # newest first; the key every ticket index of docs/scale.md ends with
 
 # Panels other features put beside the ticket's facts (the graph's suggested owner first). A panel
 # whose template does not exist yet is skipped, so the page never depends on a feature being installed.
@@ -48,7 +47,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = _filter_form(request)
     tickets = selectors.ticket_list(access.tickets_visible_to(user), form.filters())
-    page = keyset.page_for(request, tickets, PAGE_SIZE, ordering=TICKET_ORDER)
+    page = keyset.page_for(request, tickets, PAGE_SIZE, ordering=selectors.LIST_ORDER)
     return render(
         request,
         "arbitration/ticket_list.html",
@@ -62,7 +61,7 @@ def ticket_export(request: HttpRequest) -> HttpResponse:
     if not access.may_list_tickets(request.user):
         raise Http404
     tickets = selectors.ticket_list(access.tickets_visible_to(request.user), _filter_form(request).filters())
-    return ticket_csv_response(access.with_personal_data_visible(tickets, request.user).order_by("-received_at", "-pk"))
+    return ticket_csv_response(access.with_personal_data_visible(tickets, request.user).order_by(*selectors.LIST_ORDER))
 
 
 @login_required
