@@ -48,6 +48,7 @@ class KeysetPage:
     count: Count
     page_size: int
     query: str = ""  # a page's other query parameters, kept by its previous and next links
+    param: str = "cursor"  # the query parameter carrying this list's cursor (one per list on a page)
 
     @property
     def has_other_pages(self) -> bool:
@@ -241,11 +242,19 @@ def paginate(
     return Keyset(items, ordering).page(cursor, size)
 
 
-def page_for(request, items: QuerySet | list, size: int, ordering: Sequence[str] | None = None) -> KeysetPage:
-    """A list page's rows from the request's `cursor`; `page.query` is the request's other parameters, for the
-    previous and next links (arbitration/_keyset_nav.html)."""
-    page = paginate(items, request.GET.get("cursor"), size, ordering)
+def page_for(
+    request, items: QuerySet | list, size: int, ordering: Sequence[str] | None = None, *, param: str = "cursor"
+) -> KeysetPage:
+    """A list page's rows from the request's cursor; `page.query` is the request's other parameters, for the
+    previous and next links (arbitration/_keyset_nav.html). `size` is the page's default: the client's
+    `page_size` (bounded as in the API) replaces it. A page showing several lists names each list's cursor
+    parameter with `param`, so each pages on its own and the others keep their place."""
+    size = page_size_from(request.GET.get("page_size"), default=size)
+    try:
+        page = paginate(items, request.GET.get(param), size, ordering)
+    except InvalidInput as bad:  # the 400 names the parameter the client sent
+        raise InvalidInput(field=param, reason=bad.details["reason"]) from None
     query = request.GET.copy()
-    query.pop("cursor", None)
-    page.query = query.urlencode()
+    query.pop(param, None)
+    page.query, page.param = query.urlencode(), param
     return page

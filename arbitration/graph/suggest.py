@@ -332,10 +332,14 @@ def suggest(graph: JurisdictionGraph, *, matter_id: int, territory_code: str, at
     )
 
 
-def ticket_suggest(ticket, *, at: dt.datetime | None = None) -> Suggestion:
-    """The suggestion for a ticket from this process's current graph, for the moment it was received."""
+def ticket_suggest(ticket, *, at: dt.datetime | None = None, graph: JurisdictionGraph | None = None) -> Suggestion:
+    """The suggestion for a ticket from this process's current graph, for the moment it was received. A list
+    suggesting for many tickets passes the `graph` it read once: each read checks the graph's version (a query)."""
     from .cache import current_graph
 
     return suggest(
-        current_graph(), matter_id=ticket.matter_id, territory_code=ticket.territory.code, at=at or ticket.received_at
+        graph or current_graph(),
+        matter_id=ticket.matter_id,
+        territory_code=ticket.territory.code,
+        at=at or ticket.received_at,
     )

@@ -122,6 +122,8 @@ class Bounce(models.Model):
             models.Index(fields=["outcome", "created_at"]),  # the review queue
             models.Index(fields=["department", "outcome"]),  # unreasonable bounces per department
             models.Index(fields=["ticket", "created_at"]),
+            # A liaison's list of their departments' bounces, newest first.
+            models.Index(fields=["department", "-created_at", "-id"], name="bounce_department_recent"),
         ]
 
     def __str__(self) -> str:

@@ -72,7 +72,10 @@ class Dispute(models.Model):
                 name="one_active_dispute_per_ticket",
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["-opened_at", "-id"], name="dispute_recent"),  # the dispute list's key
+        ]
 
     def __str__(self) -> str:
         return _("Dispute #{pk} on {ticket}").format(pk=self.pk, ticket=self.ticket.hotline_no)

@@ -65,6 +65,7 @@ class CatalogueProposal(models.Model):
         verbose_name = _("catalogue reform proposal")
         verbose_name_plural = _("catalogue reform proposals")
         ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["-proposed_at", "-id"], name="proposal_recent")]  # the list's key
         permissions = [("decide_catalogueproposal", _("Can approve or reject catalogue reform proposals"))]
 
     def __str__(self) -> str:
@@ -182,6 +183,7 @@ class Reorganisation(models.Model):
         verbose_name = _("reorganisation")
         verbose_name_plural = _("reorganisations")
         ordering = ["-effective_at", "-pk"]
+        indexes = [models.Index(fields=["-effective_at", "-id"], name="reorganisation_recent")]  # the list's key
 
     def __str__(self) -> str:
         return self.title

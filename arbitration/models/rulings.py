@@ -94,7 +94,10 @@ class Ruling(OwnershipDecision):
     class Meta(OwnershipDecision.Meta):
         verbose_name = _("ruling")
         verbose_name_plural = _("rulings")
-        indexes = [models.Index(fields=["matter", "scope", "in_force"])]
+        indexes = [
+            models.Index(fields=["matter", "scope", "in_force"]),
+            models.Index(fields=["-issued_at", "-id"], name="ruling_recent"),  # the list's key
+        ]
 
 
 class LeaderDecision(OwnershipDecision):
@@ -115,7 +118,10 @@ class LeaderDecision(OwnershipDecision):
     class Meta(OwnershipDecision.Meta):
         verbose_name = _("leader decision")
         verbose_name_plural = _("leader decisions")
-        indexes = [models.Index(fields=["matter", "scope", "in_force"])]
+        indexes = [
+            models.Index(fields=["matter", "scope", "in_force"]),
+            models.Index(fields=["-issued_at", "-id"], name="leaderdecision_recent"),  # the list's key
+        ]
 
 
 class Agreement(OwnershipDecision):
@@ -129,7 +135,10 @@ class Agreement(OwnershipDecision):
     class Meta(OwnershipDecision.Meta):
         verbose_name = _("agreement minutes")
         verbose_name_plural = _("agreement minutes")
-        indexes = [models.Index(fields=["matter", "scope", "in_force"])]
+        indexes = [
+            models.Index(fields=["matter", "scope", "in_force"]),
+            models.Index(fields=["-issued_at", "-id"], name="agreement_recent"),  # the list's key
+        ]
 
 
 class DecisionRefusal(models.Model):

@@ -26,7 +26,7 @@ from arbitration.errors import (
     InvalidInput,
     NotFound,
 )
-from arbitration.graph import SOURCE_FALLBACK, ticket_suggest
+from arbitration.graph import SOURCE_FALLBACK, JurisdictionGraph, ticket_suggest
 from arbitration.history import save_attributed
 from arbitration.models import Assignment, Bounce, BounceReason, Department, Ticket, TicketEvent
 from arbitration.signals import bounce_created, bounce_rejected
@@ -87,13 +87,15 @@ class CatalogueClaim:
     explanation: str  # the graph's own sentence, in the language active when asked
 
 
-def catalogue_claim(ticket: Ticket, department_id: int) -> CatalogueClaim | None:
+def catalogue_claim(
+    ticket: Ticket, department_id: int, *, graph: JurisdictionGraph | None = None
+) -> CatalogueClaim | None:
     """Whether the catalogue (or a precedent) names `department_id` the lead for this ticket, asked of the graph
     as dispatch asks it: the top lead, or any of the leads tied for the top. A fallback to the territorial
-    government is no such naming."""
+    government is no such naming. A list asking for many tickets passes the `graph` it read once."""
     from arbitration.services.dispatch import suggested_lead_ids
 
-    suggestion = ticket_suggest(ticket)
+    suggestion = ticket_suggest(ticket, graph=graph)
     if department_id not in suggested_lead_ids(suggestion):
         return None
     for candidate in suggestion.leads:

@@ -12,8 +12,9 @@ register = template.Library()
 def export_link(context, name: str) -> str:
     request = context.get("request")
     query = request.GET.copy() if request is not None else None
-    if query is not None:
-        query.pop("page", None)  # the export is the whole filtered list, not one page of it
+    if query is not None:  # the export is the whole filtered list, not one page of it
+        for key in [key for key in query if key in ("page", "page_size", "cursor") or key.endswith("_cursor")]:
+            query.pop(key)
     url = reverse("list-export", args=[name])
     if query:
         url = f"{url}?{query.urlencode()}"

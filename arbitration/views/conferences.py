@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from arbitration import access, selectors_conference
+from arbitration import access, keyset, selectors_conference
 from arbitration.choices import RulingScope
 from arbitration.form_rules import bound
 from arbitration.forms import ItemCloseForm, VoteForm
@@ -18,16 +18,21 @@ from arbitration.models import Department, Vote
 from arbitration.services.conferences import agenda_item_close, recused_department_ids, vote_cast
 from arbitration.views._actions import act, found
 
+PAGE_SIZE = 50
+
 
 @login_required
 def conference_home(request: HttpRequest) -> HttpResponse:
+    """A member's items and sessions, newest session first; each list pages by its own cursor."""
     user = request.user
+    items = selectors_conference.member_items(user)
+    sessions = access.sessions_visible_to(user).select_related("chair")
     return render(
         request,
         "arbitration/conference/home.html",
         {
-            "sessions": access.sessions_visible_to(user).select_related("chair")[:50],
-            "items": selectors_conference.member_items(user)[:100],
+            "items": keyset.page_for(request, items, PAGE_SIZE, selectors_conference.MEMBER_ITEM_ORDER),
+            "sessions": keyset.page_for(request, sessions, PAGE_SIZE, param="sessions_cursor"),
         },
     )
 

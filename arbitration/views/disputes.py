@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from arbitration import access, selectors, selectors_conference
+from arbitration import access, keyset, selectors, selectors_conference
 from arbitration.choices import ACTIVE_DISPUTE_STATUSES, PRECEDENT_SOURCES, DisputeStatus, RulingScope, SessionStatus
 from arbitration.form_rules import bound
 from arbitration.forms import AgendaForm, AgreementForm, SignOffForm, StatementForm
@@ -19,6 +19,8 @@ from arbitration.services.disputes import dispute_agree, dispute_put_on_agenda, 
 from arbitration.services.precedents import default_scope_for
 from arbitration.services.rulings import leader_decision_issue
 from arbitration.views._actions import act, found
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -37,7 +39,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         request,
         "arbitration/disputes/list.html",
         {
-            "disputes": disputes[:200],
+            "page": keyset.page_for(request, disputes, PAGE_SIZE),  # newest first: the model's (-opened_at, -pk)
             "status": status,
             "statuses": DisputeStatus.choices,
         },

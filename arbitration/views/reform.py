@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from arbitration import access
+from arbitration import access, keyset
 from arbitration.errors import DomainError
 from arbitration.form_rules import bound
 from arbitration.forms import (
@@ -45,6 +45,7 @@ EVIDENCE_LABELS = {
     "before_per_week": gettext_lazy("Tickets per week before approval"),
     "after_per_week": gettext_lazy("Tickets per week since approval"),
 }
+PAGE_SIZE = 50
 DRAFT_FORMS = {"ruling": ProposalFromRulingForm, "overlap": ProposalFromOverlapForm, "gap": ProposalFromGapForm}
 
 
@@ -60,7 +61,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         request,
         "arbitration/reform/proposals.html",
         {
-            "proposals": CatalogueProposal.objects.all()[:200],
+            "page": keyset.page_for(request, CatalogueProposal.objects.all(), PAGE_SIZE),  # (-proposed_at, -pk)
             "forms": [(origin, form_class()) for origin, form_class in DRAFT_FORMS.items()],
         },
     )
@@ -168,7 +169,8 @@ def reorganisation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "arbitration/reform/reorganisations.html",
-        {"reorganisations": Reorganisation.objects.all()[:200], "form": form},
+        # (-effective_at, -pk): the latest effective date first
+        {"page": keyset.page_for(request, Reorganisation.objects.all(), PAGE_SIZE), "form": form},
         status=400 if form is not None and form.is_bound and form.errors else 200,
     )
 

@@ -8,9 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from arbitration import access, selectors_conference
+from arbitration import access, keyset, selectors_conference
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import DomainError
 from arbitration.form_rules import bound
@@ -20,7 +21,13 @@ from arbitration.services.rulings import leader_decision_refuse, ruling_refuse
 from arbitration.views._actions import act, found
 
 KINDS = {"ruling": Ruling, "decision": LeaderDecision, "agreement": Agreement}
+LIST_HEADINGS = {
+    "ruling": gettext_lazy("Rulings"),
+    "decision": gettext_lazy("Leader decisions"),
+    "agreement": gettext_lazy("Agreements"),
+}
 REFUSABLE = ("ruling", "decision")  # an agreement is the parties' own: there is nothing to refuse
+PAGE_SIZE = 50
 BACKLOG_ROWS = 200  # a city-wide ruling may move thousands: the page lists the first ones and counts them all
 
 
@@ -32,16 +39,15 @@ def _get(request, kind: str, pk: int):
 
 @login_required
 def decision_list(request: HttpRequest) -> HttpResponse:
+    """The three kinds, newest first (the model's (-issued_at, -pk)), each its own list with its own cursor."""
     visible = access.disputes_visible_to(request.user).values("pk")
-    return render(
-        request,
-        "arbitration/rulings/list.html",
-        {
-            "rulings": Ruling.objects.filter(dispute__in=visible).select_related("ticket", "lead")[:100],
-            "decisions": LeaderDecision.objects.filter(dispute__in=visible).select_related("ticket", "lead")[:100],
-            "agreements": Agreement.objects.filter(dispute__in=visible).select_related("ticket", "lead")[:100],
-        },
-    )
+
+    def page(kind: str) -> keyset.KeysetPage:
+        decisions = KINDS[kind].objects.filter(dispute__in=visible).select_related("ticket", "lead")
+        return keyset.page_for(request, decisions, PAGE_SIZE, param=f"{kind}s_cursor")
+
+    lists = [(kind, heading, page(kind)) for kind, heading in LIST_HEADINGS.items()]
+    return render(request, "arbitration/rulings/list.html", {"lists": lists})
 
 
 @login_required
