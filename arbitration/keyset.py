@@ -48,6 +48,7 @@ class KeysetPage:
     count: Count
     page_size: int
     query: str = ""  # a page's other query parameters, kept by its previous and next links
+    param: str = "cursor"  # the query parameter of this list's cursor: a page showing several lists has one each
 
     @property
     def has_other_pages(self) -> bool:
@@ -241,11 +242,19 @@ def paginate(
     return Keyset(items, ordering).page(cursor, size)
 
 
-def page_for(request, items: QuerySet | list, size: int, ordering: Sequence[str] | None = None) -> KeysetPage:
-    """A list page's rows from the request's `cursor`; `page.query` is the request's other parameters, for the
-    previous and next links (arbitration/_keyset_nav.html)."""
-    page = paginate(items, request.GET.get("cursor"), size, ordering)
+def page_for(
+    request, items: QuerySet | list, size: int, ordering: Sequence[str] | None = None, *, param: str = "cursor"
+) -> KeysetPage:
+    """A list page's rows from the request's cursor (`param`) and `page_size` (at most the API's largest, `size` by
+    default); `page.query` is the request's other parameters — the other lists' cursors of the same page included,
+    so paging one list leaves the others where they were — for the previous and next links
+    (arbitration/_keyset_nav.html)."""
+    size = page_size_from(request.GET.get("page_size"), default=size)
+    try:
+        page = paginate(items, request.GET.get(param), size, ordering)
+    except InvalidInput as error:  # name the parameter the page's link carried
+        raise InvalidInput(field=param, reason=error.details["reason"]) from None
     query = request.GET.copy()
-    query.pop("cursor", None)
-    page.query = query.urlencode()
+    query.pop(param, None)
+    page.query, page.param = query.urlencode(), param
     return page
