@@ -133,6 +133,16 @@ class SupervisionCase(models.Model):
             models.Index(fields=["status", "step_due_at"]),  # the ladder's lapsed steps
             models.Index(fields=["status", "tier"]),  # the queue by tier
             models.Index(fields=["department", "status"]),  # the liaison's desk
+            # The supervisors' queue in its keyset order (selectors.CASE_QUEUE_ORDER), over the open cases only:
+            # closed cases pile up over the years, the queue reads a page of open ones from its key.
+            models.Index(
+                fields=["step_due_at", "-opened_at", "-id"], condition=Q(status="open"), name="case_open_queue"
+            ),
+            models.Index(
+                fields=["tier", "step_due_at", "-opened_at", "-id"],
+                condition=Q(status="open"),
+                name="case_open_tier_queue",
+            ),
         ]
 
     def __str__(self) -> str:
