@@ -222,13 +222,13 @@ def desk(request):
     user = request.user
     if not user.has_role(Role.LIAISON):
         raise Http404()
-    cases = selectors.case_queue(access.cases_visible_to(user))
+    open_cases = selectors.case_queue(access.cases_visible_to(user))
     to_answer = selectors.letters_to_answer(access.letters_visible_to(user))
     return render(
         request,
         "supervision/desk.html",
         {
-            "case_page": keyset.page_for(request, cases, PAGE_SIZE, param="case_cursor"),
+            "case_page": keyset.page_for(request, open_cases, PAGE_SIZE, param="case_cursor"),
             "letter_page": keyset.page_for(request, to_answer, PAGE_SIZE, param="letter_cursor"),
             "today": timezone.localdate(),
         },
