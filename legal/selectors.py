@@ -66,7 +66,8 @@ def advice_versions(advice: Advice) -> list[AdviceVersion]:
 
 
 def case_reads(case: LegalCase) -> QuerySet[CaseRead]:
-    return case.reads.select_related("user")
+    """Newest first: the index (case, at) read backwards, ties on the time put in order by the id."""
+    return case.reads.select_related("user").order_by("-at", "-pk")
 
 
 def case_handoffs(case: LegalCase) -> QuerySet[Handoff]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from arbitration import keyset
 from arbitration.access import mask_name, mask_phone
 from arbitration.documents.views import document_pdf_response
-from arbitration.errors import DomainError, NotFound, PermissionDenied
+from arbitration.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from arbitration.form_rules import valid_form
 from arbitration.models import Department
 from legal import access, forms, selectors
@@ -28,10 +28,13 @@ from legal.services import cases, handoffs, leads, screening
 from legal.tasks import month_bounds
 
 PAGE_SIZE = 200  # rows per list page (docs/scale.md)
+READS_PAGE_SIZE = 50  # the case page's read log, beside the case: a short page, older reads behind "Next"
 
 
 def desk_page(view):
-    """Login required; NotFound → 404; another refusal → its message on the page the user came from."""
+    """Login required; NotFound → 404; another refusal → its message on the page the user came from. Bad input to a
+    page read (a cursor the list did not make) is no action to go back from: it answers its own 400 with the message
+    (config.middleware)."""
 
     @wraps(view)
     @login_required
@@ -41,6 +44,8 @@ def desk_page(view):
         except NotFound:
             raise Http404() from None
         except DomainError as refusal:
+            if isinstance(refusal, InvalidInput) and request.method == "GET":
+                raise
             messages.error(request, str(refusal))
             return redirect(request.META.get("HTTP_REFERER") or reverse("legal:desk"))
 
@@ -85,6 +90,12 @@ def send(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = access.legal_case_get_for(user=user, case_id=pk)
+    # The read log's page first: a cursor it did not make is a 400 that showed nothing, so it records no read.
+    reads = (
+        keyset.page_for(request, selectors.case_reads(case), READS_PAGE_SIZE, param="read_cursor")
+        if access.may_read_log(user)
+        else None
+    )
     cases.case_read_record(case=case, user=user, channel=ReadChannel.PAGE)
     may_advise = access.may_advise(user, case)
     declaration = case.conflict_declarations.filter(lawyer=user).first() if may_advise else None
@@ -101,7 +112,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "advice": [(item, selectors.advice_versions(item)) for item in advice],
         "handoffs": selectors.case_handoffs(case),
         "route": selectors.ticket_legal_route(case.ticket),
-        "reads": selectors.case_reads(case)[:50] if access.may_read_log(user) else (),
+        "read_page": reads,
         "transitions": case.transitions.select_related("actor"),
         "declaration_form": forms.DeclarationForm(),
         "advice_form": forms.AdviceForm(),

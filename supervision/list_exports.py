@@ -46,7 +46,7 @@ def _letters(request: HttpRequest) -> QuerySet[SupervisionLetter]:
 def _referrals(request: HttpRequest) -> QuerySet[DisciplineReferral]:
     if not (access.may_refer(request.user) or request.user.has_role(Role.DISCIPLINE_LIAISON)):
         raise NotFound()
-    return access.referrals_visible_to(request.user).select_related("ticket").order_by("-proposed_at", "-pk")
+    return selectors.referral_list(access.referrals_visible_to(request.user))
 
 
 def _scorecards(request: HttpRequest) -> QuerySet[Scorecard]:
@@ -72,7 +72,7 @@ def _alerts(request: HttpRequest) -> QuerySet[SurgeAlert]:
 def _topics(request: HttpRequest) -> QuerySet[Topic]:
     if not access.may_list_topics(request.user):
         raise NotFound()
-    return access.topics_visible_to(request.user).select_related("matter", "territory", "lead")
+    return selectors.topic_list(access.topics_visible_to(request.user), state=request.GET.get("state", ""))
 
 
 def _name(attribute: str):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from supervision.models import (
     CaseEvent,
     DisciplineReferral,
     LadderRule,
+    LetterDraft,
     ProblemTicket,
     ScoreAppeal,
     Scorecard,
@@ -47,6 +48,7 @@ from supervision.models import (
     SupervisionCase,
     SupervisionLetter,
     Topic,
+    TopicReport,
 )
 from supervision.rates import OUTCOME_FILTERS, RATES
 
@@ -105,6 +107,12 @@ def near_due_cutoff(calendar: WorkingCalendar, now: dt.datetime) -> dt.datetime:
 
 
 # --- cases ----------------------------------------------------------------------------------------------------
+# The queue's order: the response due soonest first (cases without a due time last), then the newest; the primary
+# key makes the order total, so a keyset page starts exactly after the last row shown (docs/scale.md). Open cases are
+# read in this order from the partial indexes `case_open_queue` / `case_open_tier_queue`.
+CASE_QUEUE_ORDER = ("step_due_at", "-opened_at", "-pk")
+
+
 def case_queue(
     visible: QuerySet[SupervisionCase], *, tier: str = "", status: str = CaseStatus.OPEN, trigger: str = ""
 ) -> QuerySet[SupervisionCase]:
@@ -115,7 +123,7 @@ def case_queue(
         queryset = queryset.filter(tier=tier)
     if trigger:
         queryset = queryset.filter(trigger=trigger)
-    return queryset.select_related("ticket", "department").order_by("step_due_at", "-opened_at")
+    return queryset.select_related("ticket", "department").order_by(*CASE_QUEUE_ORDER)
 
 
 def case_counts_by_tier(visible: QuerySet[SupervisionCase]) -> dict[str, int]:
@@ -304,6 +312,17 @@ def letter_register(
     return queryset
 
 
+def letters_to_answer(visible: QuerySet[SupervisionLetter]) -> QuerySet[SupervisionLetter]:
+    """Issued letters still unanswered, the answer due soonest first: the overdue ones lead, letters without a due
+    date come last (read per department from the index `letter_to_answer`)."""
+    return visible.filter(status=LetterStatus.ISSUED).select_related("department").order_by("response_due_on", "pk")
+
+
+def drafts_to_review(visible: QuerySet[LetterDraft]) -> QuerySet[LetterDraft]:
+    """Drafts not yet issued or withdrawn, newest first (the index `letterdraft_waiting`)."""
+    return visible.filter(status=LetterStatus.DRAFT).select_related("department").order_by("-drafted_at", "-pk")
+
+
 def letter_register_counts(visible: QuerySet[SupervisionLetter], *, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     return visible.aggregate(
@@ -359,10 +378,13 @@ def scorecard_entries(card: Scorecard, *, rate: str = "", outcome: str = "") -> 
 def appeals_of_period(
     visible: QuerySet[ScoreAppeal], period: ScorePeriod, *, status: str = ""
 ) -> QuerySet[ScoreAppeal]:
+    """A period's appeals, newest first (the index `appeal_period_recent`; a status filter is checked on its rows)."""
     queryset = visible.filter(period=period)
     if status:
         queryset = queryset.filter(status=status)
-    return queryset.select_related("department", "ticket", "target_department", "lodged_by", "decided_by")
+    return queryset.select_related("department", "ticket", "target_department", "lodged_by", "decided_by").order_by(
+        "-lodged_at", "-pk"
+    )
 
 
 def appeals_waiting_for_recompute(period: ScorePeriod) -> int:
@@ -431,6 +453,11 @@ def _weighted_index(weights: dict[str, list[tuple[float, int]]], position: int, 
 
 
 # --- referrals ------------------------------------------------------------------------------------------------
+def referral_list(visible: QuerySet[DisciplineReferral]) -> QuerySet[DisciplineReferral]:
+    """Newest proposal first (the index `referral_recent`)."""
+    return visible.select_related("ticket", "liaison").order_by("-proposed_at", "-pk")
+
+
 def referral_yearly_progress(year: int | None = None) -> dict[str, int]:
     """Referrals sent this year against the target (settings.MINGZE_REFERRAL_YEARLY_TARGET)."""
     year = year or timezone.localdate().year
@@ -489,12 +516,30 @@ TOPIC_LIST_STATES = {
 }
 
 
+def topic_list(visible: QuerySet[Topic], *, state: str = "", today: dt.date | None = None) -> QuerySet[Topic]:
+    """The topic list, newest proposal first (the index `topic_recent`), with each topic's last report time read in
+    the same query, so that the report-overdue column costs no query per topic."""
+    if state in TOPIC_LIST_STATES:
+        visible = TOPIC_LIST_STATES[state](visible, today or timezone.localdate())
+    last_report = TopicReport.objects.filter(topic=OuterRef("pk")).order_by("-submitted_at").values("submitted_at")
+    return (
+        visible.select_related("matter", "territory", "lead")
+        .annotate(last_report_at=Subquery(last_report[:1]))
+        .order_by("-proposed_at", "-pk")
+    )
+
+
 def topic_report_due_on(topic: Topic, calendar: WorkingCalendar) -> dt.date | None:
     """The day the lead department's next progress report is due: every MINGZE_TOPIC_REPORT_WORKING_DAYS working
-    days after approval or after its last report; None when the topic takes no more reports."""
+    days after approval or after its last report; None when the topic takes no more reports. A topic read by
+    `topic_list` carries its last report's time; any other is asked (one query)."""
     if topic.status not in TOPIC_WORKING_STATUSES or topic.decided_at is None:
         return None
-    last = topic.reports.order_by("-submitted_at").values_list("submitted_at", flat=True).first() or topic.decided_at
+    if hasattr(topic, "last_report_at"):
+        last = topic.last_report_at or topic.decided_at
+    else:
+        last = topic.reports.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
+        last = last or topic.decided_at
     return calendar.add_working_days(timezone.localtime(last).date(), settings.MINGZE_TOPIC_REPORT_WORKING_DAYS)
 
 

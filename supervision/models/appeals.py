@@ -75,7 +75,11 @@ class ScoreAppeal(models.Model):
                 name="reattributed_appeal_names_a_department",
             ),
         ]
-        indexes = [models.Index(fields=["period", "status"])]
+        indexes = [
+            models.Index(fields=["period", "status"]),
+            # A period's appeals newest first (a keyset page); a status filter is checked on the period's rows.
+            models.Index(fields=["period", "-lodged_at", "-id"], name="appeal_period_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.department} {self.ticket_id} ({self.get_status_display()})"

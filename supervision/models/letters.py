@@ -4,6 +4,7 @@ with their answers."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -115,7 +116,11 @@ class LetterDraft(models.Model):
         verbose_name = _("letter draft")
         verbose_name_plural = _("letter drafts")
         ordering = ["-drafted_at", "-pk"]
-        indexes = [models.Index(fields=["status", "kind"])]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            # The register's drafts to review, newest first (a keyset page); drafts are few beside the issued.
+            models.Index(fields=["-drafted_at", "-id"], condition=Q(status="draft"), name="letterdraft_waiting"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.addressee} ({self.get_status_display()})"
@@ -195,6 +200,14 @@ class SupervisionLetter(IssuedDocument):
         indexes = [
             models.Index(fields=["status", "response_due_on"]),  # the register's "overdue"
             models.Index(fields=["department", "status"]),  # the liaison's letters to answer
+            # The register newest first, whole or by state (keyset pages, docs/scale.md); "overdue" walks the issued
+            # ones newest first and checks the date on each.
+            models.Index(fields=["-issued_at", "-id"], name="letter_recent"),
+            models.Index(fields=["status", "-issued_at", "-id"], name="letter_status_recent"),
+            # The liaison's desk: a department's unanswered letters, the answer due soonest first.
+            models.Index(
+                fields=["department", "response_due_on", "id"], condition=Q(status="issued"), name="letter_to_answer"
+            ),
         ]
 
     def registration_facts(self) -> dict:

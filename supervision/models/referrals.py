@@ -102,7 +102,10 @@ class DisciplineReferral(models.Model):
                 name="one_rule_referral_per_problem_and_trigger",
             ),
         ]
-        indexes = [models.Index(fields=["status", "sent_at"])]
+        indexes = [
+            models.Index(fields=["status", "sent_at"]),
+            models.Index(fields=["-proposed_at", "-id"], name="referral_recent"),  # the list's keyset order
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket.hotline_no} → 纪委监委 ({self.get_status_display()})"

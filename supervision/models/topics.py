@@ -91,7 +91,10 @@ class Topic(models.Model):
         verbose_name = _("monthly topic")
         verbose_name_plural = _("monthly topics")
         ordering = ["-proposed_at", "-pk"]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["-proposed_at", "-id"], name="topic_recent"),  # the list's keyset order
+        ]
         permissions = [("report_topic", _("Can report progress on a monthly topic"))]
 
     def __str__(self) -> str:

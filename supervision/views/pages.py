@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from arbitration import keyset
 from arbitration.access import may_see_personal_data, ticket_get_for
 from arbitration.choices import Role
 from arbitration.documents.views import document_pdf_response
-from arbitration.errors import DomainError, NotFound, PermissionDenied
+from arbitration.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from arbitration.form_rules import FormRefused, bound, valid_form
 from arbitration.forms import OptionalReasonForm
 from arbitration.models import User
@@ -27,9 +28,13 @@ from supervision.services import cases, letters, referrals, sweep
 from supervision.texts.facts import CASE_LETTER_KINDS, Interview
 from supervision.views.files import dossier_response
 
+PAGE_SIZE = 50  # rows of each list; `?page_size=` changes it, the next and previous links page (docs/scale.md)
+
 
 def domain_errors_as_messages(view: Callable) -> Callable:
-    """A refused action shows its message and goes back; "not found" stays a 404."""
+    """A refused action shows its message and goes back; "not found" stays a 404. Bad input to a page read (a
+    cursor the list did not make, a page size out of bounds) is no action to go back from: it answers its own 400
+    with the message (config.middleware)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -38,6 +43,8 @@ def domain_errors_as_messages(view: Callable) -> Callable:
         except NotFound:
             raise Http404() from None
         except DomainError as error:
+            if isinstance(error, InvalidInput) and request.method == "GET":
+                raise
             messages.error(request, str(error))
             return redirect(request.META.get("HTTP_REFERER") or "supervision:queue")
 
@@ -57,12 +64,15 @@ def queue(request):
         return redirect("supervision:desk")
     visible = access.cases_visible_to(request.user)
     tier = request.GET.get("tier", "")
-    rows = selectors.case_queue(visible, tier=tier, trigger=request.GET.get("trigger", ""))[:200]
+    page = keyset.page_for(
+        request, selectors.case_queue(visible, tier=tier, trigger=request.GET.get("trigger", "")), PAGE_SIZE
+    )
     return render(
         request,
         "supervision/queue.html",
         {
-            "cases": rows,
+            "cases": page.rows,
+            "page": page,
             "tier": tier,
             "counts": selectors.case_counts_by_tier(visible),
             "tiers": [(t, Tier(t).label) for t in TIER_ORDER],
@@ -207,17 +217,20 @@ def extension_decide(request, answer_id: int):
 
 @login_required
 def desk(request):
-    """The liaison's desk: their departments' open cases (and those they are copied on) and letters to answer."""
+    """The liaison's desk: their departments' open cases (and those they are copied on) and letters to answer, most
+    urgent first; each list pages by its own cursor."""
     user = request.user
     if not user.has_role(Role.LIAISON):
         raise Http404()
+    open_cases = selectors.case_queue(access.cases_visible_to(user))
+    to_answer = selectors.letters_to_answer(access.letters_visible_to(user))
     return render(
         request,
         "supervision/desk.html",
         {
-            "cases": selectors.case_queue(access.cases_visible_to(user))[:200],
-            "letters": selectors.letter_register(access.letters_visible_to(user), state="issued")[:200],
-            "overdue_letters": selectors.letter_register(access.letters_visible_to(user), state="overdue")[:200],
+            "case_page": keyset.page_for(request, open_cases, PAGE_SIZE, param="case_cursor"),
+            "letter_page": keyset.page_for(request, to_answer, PAGE_SIZE, param="letter_cursor"),
+            "today": timezone.localdate(),
         },
     )
 
@@ -229,14 +242,16 @@ def letter_register(request):
     if not (access.is_supervisor(request.user) or request.user.has_role(Role.LIAISON, Role.CITY_LEADER)):
         raise Http404()
     state = request.GET.get("state", "")
+    letters = selectors.letter_register(visible, state=state, kind=request.GET.get("kind", ""))
+    drafts = selectors.drafts_to_review(access.drafts_visible_to(request.user))
     return render(
         request,
         "supervision/letters.html",
         {
-            "letters": selectors.letter_register(visible, state=state, kind=request.GET.get("kind", ""))[:300],
+            "page": keyset.page_for(request, letters, PAGE_SIZE),
             "counts": selectors.letter_register_counts(visible),
             "state": state,
-            "drafts": access.drafts_visible_to(request.user).filter(status="draft").select_related("department")[:100],
+            "draft_page": keyset.page_for(request, drafts, PAGE_SIZE, param="draft_cursor"),
             "today": timezone.localdate(),
         },
     )
@@ -317,14 +332,14 @@ def draft_detail(request, draft_id: int):
 # --- referrals ----------------------------------------------------------------------------------------------
 @login_required
 def referral_list(request):
-    visible = access.referrals_visible_to(request.user).select_related("ticket", "liaison")
     if not (access.may_refer(request.user) or request.user.has_role(Role.DISCIPLINE_LIAISON)):
         raise Http404()
+    page = keyset.page_for(request, selectors.referral_list(access.referrals_visible_to(request.user)), PAGE_SIZE)
     return render(
         request,
         "supervision/referrals.html",
         {
-            "referrals": visible[:300],
+            "page": page,
             "may_refer": access.may_refer(request.user),
             "progress": selectors.referral_yearly_progress() if access.may_refer(request.user) else None,
         },

@@ -176,7 +176,7 @@ def period_appeals(request, period_id: int):
         "supervision/score_appeals.html",
         {
             "period": period,
-            "appeals": appeals[:500],
+            "page": keyset.page_for(request, appeals, PAGE_SIZE),
             "status": status,
             "statuses": AppealStatus.choices,
             "may_decide": may_decide,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from arbitration import keyset
 from arbitration.calendar import WorkingCalendar
 from arbitration.documents.views import document_pdf_response
 from arbitration.errors import PermissionDenied
@@ -19,7 +20,7 @@ from arbitration.form_rules import bound
 from supervision import access, selectors
 from supervision.forms import ReasonForm, TopicApproveForm, TopicProposeForm, TopicReportForm
 from supervision.services import topics
-from supervision.views.pages import domain_errors_as_messages
+from supervision.views.pages import PAGE_SIZE, domain_errors_as_messages
 
 
 @login_required
@@ -28,12 +29,10 @@ def topic_list(request):
     if not access.may_list_topics(request.user):
         raise Http404()
     calendar, today = WorkingCalendar.load(), timezone.localdate()
-    visible = access.topics_visible_to(request.user)
-    state = request.GET.get("state", "")
-    if state in selectors.TOPIC_LIST_STATES:  # the cockpit's drill-down (running, past their deadline)
-        visible = selectors.TOPIC_LIST_STATES[state](visible, today)
-    visible = visible.select_related("matter", "territory", "lead")[:200]
-    rows = [(topic, selectors.topic_report_overdue(topic, calendar, today)) for topic in visible]
+    state = request.GET.get("state", "")  # the cockpit's drill-down (running, past their deadline)
+    listed = selectors.topic_list(access.topics_visible_to(request.user), state=state, today=today)
+    page = keyset.page_for(request, listed, PAGE_SIZE)
+    rows = [(topic, selectors.topic_report_overdue(topic, calendar, today)) for topic in page.rows]
     # A link from an alert or the cockpit fills in what it knows (matter, place, where the idea came from).
     initial = {name: request.GET[name] for name in TopicProposeForm.base_fields if name in request.GET}
     form = TopicProposeForm(request.POST or None, initial=initial) if access.may_propose_topic(request.user) else None
@@ -55,7 +54,7 @@ def topic_list(request):
             messages.success(request, _("Topic proposed; a supervisor approves or rejects it."))
             return redirect("supervision:topic", topic.pk)
     status = 400 if form is not None and form.is_bound else 200  # a bound form here did not validate
-    return render(request, "supervision/topics.html", {"rows": rows, "form": form}, status=status)
+    return render(request, "supervision/topics.html", {"rows": rows, "page": page, "form": form}, status=status)
 
 
 @login_required
@@ -68,7 +67,7 @@ def topic_detail(request, topic_id: int):
         "supervision/topic.html",
         {
             "topic": topic,
-            "tickets": access.topic_tickets_for(user=request.user, topic=topic)[:200],
+            "page": keyset.page_for(request, access.topic_tickets_for(user=request.user, topic=topic), PAGE_SIZE),
             "reports": topic.reports.select_related("department", "author"),
             "transitions": topic.transitions.select_related("actor"),
             "figures": selectors.topic_figures(topic, now=timezone.now()),
