@@ -81,6 +81,8 @@ def test_every_pdf_the_demo_issues_is_in_chinese(demo):
             if words := english_words(text):
                 problems.append(f"{model._meta.label} {document.pk}: {sorted(set(words))}")
     assert len(scanned) >= 6, f"the demo issued too few kinds to check: {sorted(scanned)}"
+    # The surge risk bulletin is one of them; the kinds the demo does not issue: tests/supervision/test_pdf_language.py
+    assert "supervision.SurgeBulletin" in scanned, sorted(scanned)
     assert not problems, "\n".join(problems)
 
 
