@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0013_surge_bulletin_issued_by_detection'),
+        ("supervision", "0013_surge_bulletin_issued_by_detection"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalscorecard',
-            name='group',
-            field=models.CharField(choices=[('bureau', 'City bureau'), ('district', 'District'), ('zone', 'Development zone'), ('street', 'Street'), ('community', 'Community'), ('utility', 'Utility'), ('other', 'Other body')], max_length=16, verbose_name='comparable group'),
+            model_name="historicalscorecard",
+            name="group",
+            field=models.CharField(
+                choices=[
+                    ("bureau", "City bureau"),
+                    ("district", "District"),
+                    ("zone", "Development zone"),
+                    ("street", "Street"),
+                    ("community", "Community"),
+                    ("utility", "Utility"),
+                    ("other", "Other body"),
+                ],
+                max_length=16,
+                verbose_name="comparable group",
+            ),
         ),
         migrations.AlterField(
-            model_name='scorecard',
-            name='group',
-            field=models.CharField(choices=[('bureau', 'City bureau'), ('district', 'District'), ('zone', 'Development zone'), ('street', 'Street'), ('community', 'Community'), ('utility', 'Utility'), ('other', 'Other body')], max_length=16, verbose_name='comparable group'),
+            model_name="scorecard",
+            name="group",
+            field=models.CharField(
+                choices=[
+                    ("bureau", "City bureau"),
+                    ("district", "District"),
+                    ("zone", "Development zone"),
+                    ("street", "Street"),
+                    ("community", "Community"),
+                    ("utility", "Utility"),
+                    ("other", "Other body"),
+                ],
+                max_length=16,
+                verbose_name="comparable group",
+            ),
         ),
     ]
