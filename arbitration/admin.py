@@ -24,6 +24,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from arbitration import access
 from arbitration.choices import TicketStatus
+from arbitration.documents.numbering import DOCUMENT_KIND_NAMES
 from arbitration.models import (
     Assignment,
     CalendarDay,
@@ -197,7 +198,8 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
 
 @admin.register(TimeLimitTier)
 class TimeLimitTierAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "amount", "unit", "response_amount", "response_unit", "is_default", "ordering")
+    # The code is the platform's key (in the form); the list names a tier by its name, as the pages do.
+    list_display = ("name", "amount", "unit", "response_amount", "response_unit", "is_default", "ordering")
     list_editable = ("ordering",)
 
 
@@ -347,7 +349,7 @@ class DocumentRegistrationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """发文登记: written only when a PDF is finalised (docs/documents.md); nobody edits the register by hand."""
 
     list_display = ("code", "kind_name", "document_number", "issuer", "issue_date", "addressee", "signed")
-    list_filter = ("kind", "signed")
+    list_filter = ("kind_name", "signed")  # the kind as printed, not its key
     search_fields = ("code", "document_number")
     date_hierarchy = "issue_date"
 
@@ -411,8 +413,12 @@ class DepartmentMembershipAdmin(SimpleHistoryAdmin):
 # --- plumbing -------------------------------------------------------------------------------------------------
 @admin.register(DocumentSequence)
 class DocumentSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("issuer_code", "kind", "year", "last")
-    list_filter = ("kind", "year")
+    list_display = ("issuer_code", "kind_shown", "year", "last")
+    list_filter = ("issuer_code", "year")
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_shown(self, sequence: DocumentSequence) -> str:
+        return str(DOCUMENT_KIND_NAMES.get(sequence.kind, sequence.kind))
 
 
 @admin.register(GraphVersion)

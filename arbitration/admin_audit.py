@@ -10,8 +10,11 @@ object-permission model (grants are made by services and recorded as grant event
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from arbitration.audit.grants import object_label, permission_label
 from arbitration.audit.mixins import AuditChained
+from arbitration.choices import Role
 from arbitration.models import AuditSeal, AuditVerification, GrantEvent, Seat
+from arbitration.selectors import recorded_reason
 
 
 def _no(self, request, obj=None) -> bool:
@@ -86,8 +89,38 @@ class AuditVerificationAdmin(_ReadOnly):
     list_filter = ("ok",)
 
 
+class _PermissionFilter(admin.SimpleListFilter):
+    title = _("permission")
+    parameter_name = "permission"
+
+    def lookups(self, request, model_admin):
+        recorded = GrantEvent.objects.values_list("permission", flat=True).distinct().order_by("permission")
+        return [(permission, permission_label(permission)) for permission in recorded]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(permission=self.value()) if self.value() else queryset
+
+
 @admin.register(GrantEvent)
 class GrantEventAdmin(_ReadOnly):
-    list_display = ("at", "action", "permission", "object_key", "user", "group", "actor", "reason")
-    list_filter = ("action", "permission")
+    """Permissions, objects, role groups and reasons are stored as keys and message ids: shown in words."""
+
+    list_display = ("at", "action", "permission_shown", "object_shown", "user", "group_shown", "actor", "reason_shown")
+    list_filter = ("action", _PermissionFilter)
     search_fields = ("object_key",)
+
+    @admin.display(description=_("permission"), ordering="permission")
+    def permission_shown(self, event: GrantEvent) -> str:
+        return permission_label(event.permission)
+
+    @admin.display(description=_("object"), ordering="object_key")
+    def object_shown(self, event: GrantEvent) -> str:
+        return object_label(event.object_key)
+
+    @admin.display(description=_("to group"), ordering="group")
+    def group_shown(self, event: GrantEvent) -> str:
+        return str(Role(event.group).label) if event.group in Role.values else event.group
+
+    @admin.display(description=_("reason"))
+    def reason_shown(self, event: GrantEvent) -> str:
+        return recorded_reason(event.reason)

@@ -2,6 +2,7 @@
 record written by services (so that history, domain rows and guardian grants stay consistent) and is read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from arbitration.models import (
@@ -65,10 +66,14 @@ class TransitionInline(admin.TabularInline):
 
 @admin.register(Dispute)
 class DisputeAdmin(RecordAdmin):
-    list_display = ("pk", "ticket", "status", "trigger", "deadline", "opened_at")
+    list_display = ("number", "ticket", "status", "trigger", "deadline", "opened_at")
     list_filter = ("status", "trigger")
     search_fields = ("ticket__hotline_no",)
     inlines = (StatementInline, TransitionInline)
+
+    @admin.display(description=_("dispute no."), ordering="pk")
+    def number(self, dispute: Dispute) -> int:
+        return dispute.pk
 
 
 class SeatInline(admin.TabularInline):

@@ -22,6 +22,14 @@ def _city_model_changed(sender, **kwargs) -> None:
         graph_version_bump()
 
 
+def _role_group_str(group) -> str:
+    """A role's group is named by the role's code (choices.Role): wherever the group is shown (the admin's lists,
+    filters and forms), it reads as the role's name."""
+    from arbitration.choices import Role
+
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
 class ArbitrationConfig(AppConfig):
     """明责·仲裁: the city model, calendar, tickets, graph, bounces, disputes, conference and documents."""
 
@@ -44,6 +52,9 @@ class ArbitrationConfig(AppConfig):
         from arbitration.models import Department, Matter, Territory
 
         list_exports.register()  # the list pages' CSV exports (docs/homes.md)
+        from django.contrib.auth.models import Group
+
+        Group.__str__ = _role_group_str
         serializer_fields_harden()  # every serializer's text and date inputs follow docs/hardening.md
         form_fields_harden()  # and every page form's
         post_migrate.connect(_ensure_reference_data, sender=self)

@@ -11,6 +11,8 @@ VENDOR_MESSAGES = (
     gettext_noop("Change or view list link"),
     # django-simple-history: the history list in the admin
     gettext_noop("Changes"),
+    # django-celery-beat: the title of the task filter
+    gettext_noop("Task Name"),
     # django-axes: its models
     gettext_noop("access failure"),
     gettext_noop("access failures"),

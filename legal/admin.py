@@ -133,7 +133,7 @@ class DeskEditableAdmin(SimpleHistoryAdmin):
 
 @admin.register(PublicInterestDomain)
 class PublicInterestDomainAdmin(DeskEditableAdmin):
-    list_display = ["name", "code", "tier", "effective_from", "is_active"]
+    list_display = ["name", "tier", "effective_from", "is_active"]  # the code (a key) stays in the form
     list_filter = ["tier", "is_active"]
     search_fields = ["name", "code", "legal_basis"]
     filter_horizontal = ["matters"]

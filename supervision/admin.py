@@ -130,8 +130,12 @@ class ProblemAdmin(ReadOnlyAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["case", "department", "step", "status", "queued_at", "sent_at"]
+    list_display = ["case", "department", "step_shown", "status", "queued_at", "sent_at"]
     list_filter = ["status"]
+
+    @admin.display(description=_("step"), ordering="step")
+    def step_shown(self, reminder: Reminder) -> str:
+        return reminder.step_label
 
 
 @admin.register(LetterDraft)

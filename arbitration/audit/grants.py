@@ -9,6 +9,15 @@ import contextlib
 import contextvars
 
 from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+# Django names its default permissions in fixed English ("Can view …"): these name them in the reader's language.
+DEFAULT_PERMISSION_NAMES = {
+    "add": _("Can add {model}"),
+    "change": _("Can change {model}"),
+    "delete": _("Can delete {model}"),
+    "view": _("Can view {model}"),
+}
 
 _context: contextvars.ContextVar[tuple] = contextvars.ContextVar("audit_grant_context", default=(None, ""))
 
@@ -39,7 +48,7 @@ def _record(instance, action: str) -> None:
         permission=f"{permission.content_type.app_label}.{permission.codename}",
         object_key=object_key[:128],
         user_id=getattr(instance, "user_id", None),
-        group=str(instance.group) if getattr(instance, "group_id", None) else "",
+        group=instance.group.name if getattr(instance, "group_id", None) else "",  # the role's code, as stored
         actor=actor,
         reason=reason,
     )
@@ -70,3 +79,27 @@ def connect_signals() -> None:
     for model in permission_models():
         post_save.connect(_saved, sender=model, dispatch_uid=f"audit-grant-save-{model._meta.label}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"audit-grant-delete-{model._meta.label}")
+
+
+def permission_label(permission: str) -> str:
+    """A recorded permission ("app_label.codename") in words: its model's own name for it, translated."""
+    app_label, _dot, codename = permission.partition(".")
+    models = apps.get_app_config(app_label).get_models() if app_label in apps.app_configs else ()
+    for model in models:
+        for custom, name in model._meta.permissions:
+            if custom == codename:
+                return str(_(name))  # declared with gettext_lazy; a plain string is looked up as a message id
+        for action in model._meta.default_permissions:
+            if codename == f"{action}_{model._meta.model_name}" and action in DEFAULT_PERMISSION_NAMES:
+                return str(DEFAULT_PERMISSION_NAMES[action]).format(model=model._meta.verbose_name)
+    return permission
+
+
+def object_label(object_key: str) -> str:
+    """A recorded object ("app_label.model:pk") as its model's name and number."""
+    label, _colon, pk = object_key.rpartition(":")
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return object_key
+    return f"{model._meta.verbose_name} #{pk}"

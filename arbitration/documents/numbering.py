@@ -4,8 +4,28 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from arbitration.models import DocumentSequence
+
+# The kinds of MINGZE_DOCUMENT_ISSUERS in words, for the lists that show a sequence's kind.
+DOCUMENT_KIND_NAMES = {
+    "ruling": _("Ruling"),
+    "leader_decision": _("Leader decision"),
+    "agreement": _("Agreement"),
+    "reminder": _("Reminder notice"),
+    "escalation": _("Supervision letter"),
+    "warning": _("Warning letter"),
+    "interview": _("Interview notice"),
+    "referral": _("Referral letter"),
+    "legal_handoff": _("Legal hand-off letter"),
+    "procuratorate_referral": _("Lead referral letter"),
+    "bulletin": _("Score bulletin"),
+    "dossier": _("Referral dossier"),
+    "topic_report": _("Topic closing report"),
+    "surge_bulletin": _("Surge risk bulletin"),
+    "daily_report": _("Daily report"),
+}
 
 
 @transaction.atomic

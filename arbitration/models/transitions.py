@@ -42,4 +42,6 @@ class StatusTransition(AttributedRecord):
 
     def __str__(self) -> str:
         subject = getattr(self, f"{self.subject_field}_id")
-        return f"{subject}: {self.from_status or '—'} → {self.to_status}"
+        # Every concrete transition gives its two status fields choices: shown by their labels, never as codes.
+        before = self.get_from_status_display() if self.from_status else "—"
+        return f"{subject}: {before} → {self.get_to_status_display()}"

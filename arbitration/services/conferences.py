@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, remove_perm
 
 from arbitration.audit.grants import grant_context
@@ -56,10 +57,11 @@ def session_schedule(
     session = save_attributed(
         ConferenceSession(title=title, scheduled_for=scheduled_for, chair=chair, location=location),
         actor=actor,
-        reason="session scheduled",
+        reason=gettext_noop("session scheduled"),
     )
     # Grants are made in the transaction that creates the object (STYLE.md §3).
-    with grant_context(actor=actor, reason="session scheduled"):  # recorded as grant events (docs/audit.md)
+    # Recorded as grant events (docs/audit.md); the reason is a message id, translated when read.
+    with grant_context(actor=actor, reason=gettext_noop("session scheduled")):
         assign_perm(VIEW, chair, session)
         assign_perm(CHAIR, chair, session)
     return session
@@ -83,8 +85,10 @@ def seat_grant(*, session_id: int, member_id: int, department_id: int, actor) ->
     )
     if seat.department_id != department_id:
         seat.department_id = department_id
-        save_attributed(seat, actor=actor, reason="seat moved to another body", update_fields=["department"])
-    with grant_context(actor=actor, reason="seat granted"):
+        save_attributed(
+            seat, actor=actor, reason=gettext_noop("seat moved to another body"), update_fields=["department"]
+        )
+    with grant_context(actor=actor, reason=gettext_noop("seat granted")):
         assign_perm(VIEW, member, session)
         assign_perm(SIT, member, session)
     return seat
@@ -97,7 +101,7 @@ def seat_revoke(*, seat_id: int, actor) -> None:
         raise NotFound()
     if seat.votes.exists():
         raise InvalidInput(field="seat", reason=_("a seat that has voted stays on the record"))
-    with grant_context(actor=actor, reason="seat revoked"):
+    with grant_context(actor=actor, reason=gettext_noop("seat revoked")):
         remove_perm(SIT, seat.member, seat.session)
         if seat.session.chair_id != seat.member_id:
             remove_perm(VIEW, seat.member, seat.session)

@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "guardian",
     "simple_history",
-    "django_celery_beat",
+    "config.apps.CeleryBeatConfig",  # django-celery-beat, with its one untranslatable field name translated
     "config.apps.AxesConfig",  # django-axes, login lockout (docs/hardening.md), named in zh-Hans in the admin
     "csp",
     "arbitration",

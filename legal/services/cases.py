@@ -22,6 +22,7 @@ from legal.models import Advice, CaseRead, ConflictDeclaration, LegalCase, Legal
 
 # Stored in English and translated when read (arbitration.selectors.recorded_reason).
 ADVICE_LOGGED = gettext_noop("advice logged")
+ASSIGNED_TO_LAWYER = gettext_noop("assigned to a lawyer")  # the lawyer is the grant's own user
 
 
 def _move(case: LegalCase, target: str, *, actor, reason: str, fields: tuple[str, ...] = ()) -> None:
@@ -129,7 +130,7 @@ def legal_case_assign(*, case_id: int, lawyer_id: int, actor, reason: str = "") 
     if lawyer is None or not lawyer.has_role(Role.LAWYER):
         raise NotALawyer(user=str(lawyer) if lawyer else lawyer_id)
     previous = case.lawyer
-    with grant_context(actor=actor, reason=reason or f"assigned to {lawyer}"):  # grant events (docs/audit.md)
+    with grant_context(actor=actor, reason=reason or ASSIGNED_TO_LAWYER):  # grant events (docs/audit.md)
         if previous is not None and previous.pk != lawyer.pk:
             for perm in (VIEW_CASE, ADVISE_CASE):
                 remove_perm(perm, previous, case)

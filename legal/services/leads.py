@@ -9,6 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm
 
 from arbitration.audit.grants import grant_context
@@ -40,6 +41,8 @@ PACKAGE_FIELDS = (
     "contact",
 )
 EDITABLE_STATUSES = (LeadStatus.PROPOSED, LeadStatus.ACCEPTED)
+# A message id, translated when read (selectors.recorded_reason); the referral row names the procuratorate.
+HANDED_TO_PROCURATORATE = gettext_noop("handed to the procuratorate")
 RECOMMENDATION_ANSWER_MONTHS = 2  # docs/domain.md §6: the body answers in writing within 2 months
 
 
@@ -153,9 +156,9 @@ def lead_handoff(*, lead_id: int, actor, liaison_ids: list[int] | None = None) -
             data=letter.to_dict(),
         ),
         actor=actor,
-        reason=f"handed to {procuratorate}",
+        reason=HANDED_TO_PROCURATORATE,
     )
-    with grant_context(actor=actor, reason=f"handed to {procuratorate}"):  # grant events (docs/audit.md)
+    with grant_context(actor=actor, reason=HANDED_TO_PROCURATORATE):  # grant events (docs/audit.md)
         for liaison in liaisons:
             assign_perm(VIEW_LEAD, liaison, lead)
             assign_perm(FEEDBACK_LEAD, liaison, lead)

@@ -246,4 +246,16 @@ class Reminder(models.Model):
         indexes = [models.Index(fields=["status", "queued_at"])]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.step}"
+        return f"{self.case_id} {self.step_label}"
+
+    @property
+    def step_label(self) -> str:
+        """The step in words: it is stored as a key ("opened", "tier:key", "press:12") that keeps a step unique."""
+        kind, _sep, value = self.step.partition(":")
+        if kind == "opened":
+            return str(_("Case opened"))
+        if kind == "tier" and value in Tier.values:
+            return str(_("Moved to {tier}")).format(tier=Tier(value).label)
+        if kind == "press":
+            return str(_("Pressed by the platform (event {event})")).format(event=value)
+        return self.step

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arbitration.choices import DepartmentKind
 from arbitration.history import WHO_COLUMN, HistoricalRecords
 from arbitration.models import IssuedDocument
 from arbitration.models.transitions import StatusTransition
@@ -95,7 +96,7 @@ class Scorecard(models.Model):
     period_kind = models.CharField(_("period kind"), max_length=8, choices=PeriodKind)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"), help_text=_("The first day after the period."))
-    group = models.CharField(_("comparable group"), max_length=16)
+    group = models.CharField(_("comparable group"), max_length=16, choices=DepartmentKind)  # peers of one kind
     tickets = models.PositiveIntegerField(_("tickets"), default=0)
     withdrawn = models.PositiveIntegerField(_("withdrawn tickets"), default=0)
     held = models.PositiveIntegerField(_("tickets held before an upheld bounce"), default=0)
