@@ -136,7 +136,6 @@ class SupervisionCase(models.Model):
             # Every case (open or closed) about a subject: the sweep asks whether an alert ever had a case and when
             # a department's last unreasonable-bounce case opened; the unique index above holds only open cases.
             models.Index(fields=["trigger", "subject_key", "opened_at"], name="case_trigger_subject"),
-
             # The supervisors' queue in its keyset order (selectors.CASE_QUEUE_ORDER), over the open cases only:
             # closed cases pile up over the years, the queue reads a page of open ones from its key.
             models.Index(

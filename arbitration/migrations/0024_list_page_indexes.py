@@ -22,7 +22,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("arbitration", "0022_queue_indexes"),
+        ("arbitration", "0023_assignment_ticket_received_at"),
     ]
 
     operations = [

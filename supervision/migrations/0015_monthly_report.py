@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0013_surge_bulletin_issued_by_detection'),
+        ('supervision', '0014_case_trigger_subject_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

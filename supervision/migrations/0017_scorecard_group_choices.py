@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("supervision", "0013_surge_bulletin_issued_by_detection"),
+        ("supervision", "0016_list_indexes"),
     ]
 
     operations = [

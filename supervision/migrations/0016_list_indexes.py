@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("arbitration", "0022_queue_indexes"),
-        ("supervision", "0013_surge_bulletin_issued_by_detection"),
+        ("supervision", "0015_monthly_report"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
