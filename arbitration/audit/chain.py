@@ -70,6 +70,13 @@ def link_hash(prev: str, digest: str, seq: int) -> str:
     return hashlib.sha256(f"{prev}{digest}{seq}".encode()).hexdigest()
 
 
+def link_sql(prev: str, digest: str, seq: str) -> str:
+    """`link_hash` in SQL, over three SQL expressions (the verifier's, and `insert_chained`'s)."""
+    if connection.vendor == "postgresql":
+        return f"encode(sha256(convert_to({prev} || {digest} || ({seq})::text, 'UTF8')), 'hex')"
+    return f"sha256_hex({prev} || {digest} || CAST(({seq}) AS TEXT))"
+
+
 def _lock(entry: AuditTable, wait: bool) -> bool:
     if connection.vendor != "postgresql":
         return True  # SQLite writers are serialised by the database itself
@@ -152,6 +159,90 @@ def chain_table_batch(entry: AuditTable, wait: bool = False) -> int | None:
                 )
             AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq)
             return len(rows)
+
+
+# --- chained as written: the bulk writer ---------------------------------------------------------------------
+def _links_table(stage: str) -> str:
+    return f"{stage}_links"
+
+
+def stage_table(entry: AuditTable) -> str:
+    """A temporary table shaped like `entry`'s, to COPY rows into before `insert_chained` moves them, chained,
+    into the audit table: created once per connection, emptied at each commit. Its primary key draws from the
+    audit table's own sequence, so a row keeps its id when it moves. Beside it, a narrow one for the rows'
+    digests, computed before the table's lock is taken."""
+    name = f"audit_stage_{entry.table}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [f"pg_temp.{_q(name)}"])
+        if cursor.fetchone()[0] is None:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_q(_links_table(name))} ON COMMIT DELETE ROWS AS SELECT {_q(entry.pk)} AS k,"
+                f" {_q(entry.key)} AS g, ''::text AS d, 0::bigint AS n, 0::bigint AS r"
+                f" FROM {_q(entry.table)} WITH NO DATA"
+            )
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [_q(entry.table), entry.pk])
+            sequence = cursor.fetchone()[0]
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_q(name)} (LIKE {_q(entry.table)} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            )
+            literal = "'" + sequence.replace("'", "''") + "'"  # DDL takes no parameters
+            cursor.execute(
+                f"ALTER TABLE {_q(name)} ALTER COLUMN {_q(entry.pk)} SET DEFAULT nextval({literal}::regclass)"
+            )
+    return name
+
+
+def insert_chained(entry: AuditTable, stage: str, count: int) -> None:
+    """Move the `count` rows of `stage` (see `stage_table`) into `entry`'s table, chained: the bulk writer's way,
+    in its own transaction, so that its rows are never rewritten by the chainer (docs/audit.md, "chained as
+    written"). PostgreSQL only.
+
+    Every row must be the first of its chain key's rows in the table (an import's new tickets, their new
+    assignments): a row's chain_prev is the hash of the row before it in the stage, or GENESIS. The table's lock
+    is held from here to the commit, as the chainer holds it for a batch: `chain_seq` stays dense whatever rolls
+    back, since the head moves in this transaction too. The chainer only tries the lock, so it skips the table
+    meanwhile; nothing else waits for it but another bulk writer's batch at this same step."""
+    from arbitration.models import AuditChainHead
+
+    if any(f.null for f in entry.model._meta.concrete_fields if f.column == entry.key):
+        raise TypeError(f"{entry.table}: a stage's rows are linked by a NOT NULL chain key")
+    table, pk, key = _q(entry.table), _q(entry.pk), _q(entry.key)
+    columns = ", ".join(_q(c) for c in entry.columns)
+    staged = ", ".join(f"st.{_q(c)}" for c in entry.columns)
+    links = _q(_links_table(stage))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL TimeZone = 'UTC'")  # timestamps' text is part of the digest
+        # The digests (most of the work) before the lock, so that two writers' batches hash at the same time.
+        # n: the row's place in the stage's pk order (its chain_seq, less the base); r: its place in its key's rows.
+        cursor.execute(
+            f"INSERT INTO {links} (k, g, d, n, r) SELECT st.{pk}, st.{key}, {digest_sql(entry, 'st')},"
+            f" row_number() OVER (ORDER BY st.{pk}), row_number() OVER (PARTITION BY st.{key} ORDER BY st.{pk})"
+            f" FROM {_q(stage)} st"
+        )
+        _lock(entry, wait=True)
+        heads = _q(AuditChainHead._meta.db_table)
+        cursor.execute(
+            f'INSERT INTO {heads} ("table", last_seq) VALUES (%s, %s) ON CONFLICT ("table")'
+            f" DO UPDATE SET last_seq = {heads}.last_seq + EXCLUDED.last_seq RETURNING last_seq",
+            [entry.table, count],
+        )
+        base = int(cursor.fetchone()[0]) - count  # literals below: the statement is planned with their types
+        genesis = f"'{GENESIS}'::text"
+        # Each row is linked to the one before it of its key (a recursive step per row of a key in the stage: two
+        # for an imported ticket's events).
+        cursor.execute(
+            f"""WITH RECURSIVE c AS (
+                    SELECT s.k, s.g, s.r, s.n, {genesis} AS prev, {link_sql(genesis, "s.d", f"{base} + s.n")} AS hash
+                    FROM {links} s WHERE s.r = 1
+                  UNION ALL
+                    SELECT s.k, s.g, s.r, s.n, c.hash, {link_sql("c.hash", "s.d", f"{base} + s.n")}
+                    FROM c JOIN {links} s ON s.g = c.g AND s.r = c.r + 1
+                )
+                INSERT INTO {table} ({columns}, chain_seq, chain_prev, chain_hash)
+                SELECT {staged}, {base} + c.n, c.prev, c.hash FROM {_q(stage)} st JOIN c ON c.k = st.{pk}"""
+        )
+        if cursor.rowcount != count:  # a row the recursion did not reach (a NULL key): never insert part
+            raise RuntimeError(f"{entry.table}: {cursor.rowcount} of {count} staged rows chained")
 
 
 def chain_table(entry: AuditTable, wait: bool = False) -> int:

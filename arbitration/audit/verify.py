@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from arbitration.audit.chain import GENESIS, digest_sql
+from arbitration.audit.chain import GENESIS, digest_sql, link_sql
 from arbitration.audit.registry import AuditTable, audit_tables
 from arbitration.audit.seals import leaves_between, merkle_root, seal_hash
 
@@ -75,9 +75,7 @@ def _q(name: str) -> str:
 
 
 def _recomputed_sql(entry: AuditTable) -> str:
-    if connection.vendor == "postgresql":
-        return f"encode(sha256(convert_to(chain_prev || {digest_sql(entry)} || chain_seq::text, 'UTF8')), 'hex')"
-    return f"sha256_hex(chain_prev || {digest_sql(entry)} || CAST(chain_seq AS TEXT))"
+    return link_sql("chain_prev", digest_sql(entry), "chain_seq")
 
 
 def _checked_sql(entry: AuditTable, keys: list | None) -> tuple[str, list]:

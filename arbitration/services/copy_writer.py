@@ -161,13 +161,15 @@ class Writer:
         lines = ["\t".join([f(value) for f, value in zip(formats, row, strict=True)]) + "\n" for row in tuples]
         self.copy_text(table, table.columns, lines)
 
-    def copy_text(self, table: Table, columns: tuple[str, ...], lines: list[str]) -> None:
-        """PostgreSQL: one COPY of rows already in its text format."""
+    def copy_text(self, table: Table, columns: tuple[str, ...], lines: list[str], into: str | None = None) -> None:
+        """PostgreSQL: one COPY of rows already in its text format (into `table`, or the table named `into` that has
+        its columns: an audit stage, `arbitration.audit.chain.stage_table`)."""
         if lines:
-            self._copy(table, columns, "", lambda copy: copy.write("".join(lines)))
+            self._copy(into or table.name, columns, "", lambda copy: copy.write("".join(lines)))
 
-    def copy_binary(self, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        """PostgreSQL: one binary COPY of value tuples, formatted by psycopg (in C) as it sends them."""
+    def copy_binary(self, table: Table, columns: tuple[str, ...], rows: list[tuple], into: str | None = None) -> None:
+        """PostgreSQL: one binary COPY of value tuples, formatted by psycopg (in C) as it sends them (`into`: as
+        for `copy_text`)."""
         if not rows:
             return
         with connection.cursor() as cursor:
@@ -179,14 +181,14 @@ class Writer:
             for row in rows:
                 copy.write_row(row)
 
-        self._copy(table, columns, " (FORMAT BINARY)", send)
+        self._copy(into or table.name, columns, " (FORMAT BINARY)", send)
 
-    def _copy(self, table: Table, columns: tuple[str, ...], options: str, send: Callable) -> None:
+    def _copy(self, name: str, columns: tuple[str, ...], options: str, send: Callable) -> None:
         names = ", ".join(self.quote(c) for c in columns)
         with connection.cursor() as cursor:
             # The raw psycopg cursor bypasses Django's error translation: restore it, so that a unique
             # violation (a concurrent import won the number) is an IntegrityError like any other.
-            sql = f"COPY {self.quote(table.name)} ({names}) FROM STDIN{options}"
+            sql = f"COPY {self.quote(name)} ({names}) FROM STDIN{options}"
             with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
                 send(copy)
 
