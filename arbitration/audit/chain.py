@@ -243,6 +243,9 @@ def insert_chained(entry: AuditTable, stage: str, count: int) -> None:
         )
         if cursor.rowcount != count:  # a row the recursion did not reach (a NULL key): never insert part
             raise RuntimeError(f"{entry.table}: {cursor.rowcount} of {count} staged rows chained")
+        # Emptied now, not only at the commit: a caller holding one transaction over several batches (an import
+        # inside the caller's transaction) stages the next batch in the same tables.
+        cursor.execute(f"TRUNCATE {_q(stage)}, {links}")
 
 
 def chain_table(entry: AuditTable, wait: bool = False) -> int:
