@@ -6,7 +6,8 @@
   once with the chainer off (MINGZE_AUDIT_CHAIN_ON_COMMIT=False: rows written, never chained), once with it on
   and run to completion (the import inserts its audit rows chained, docs/audit.md "chained as written"; what
   else it wrote is chained after its commit and at its end; `audit_chain` then confirms nothing is left, untimed).
-  Both runs as in production: Celery not eager, one worker process (Redis at BENCH_BROKER). The ratio off/on is the goal's figure (≥ 0.85).
+  Both runs as in production: Celery not eager, one worker process (Redis at BENCH_BROKER). The ratio off/on is
+  the goal's figure (≥ 0.85).
 - **verify**: a small import, then its ticket history rows copied with INSERT … SELECT generate_series until the
   table holds `--verify-rows` rows, chained (`audit_chain`), then `audit_verify` timed: rows/s (goal ≥ 200,000),
   with the EXPLAIN of the verifier's query for that table.
