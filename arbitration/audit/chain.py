@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from arbitration.audit.registry import AuditTable, audit_tables, table_of
+from arbitration.audit.registry import quote as _q
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +42,6 @@ BATCH = 20_000
 LOCK_CLASS = 1313  # first key of the chainer's advisory locks (the second: the table's crc32)
 # A request mark outlives a lost task by this long at most; the beat task chains in the meantime.
 REQUEST_TIMEOUT = 120
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def canonical_sql(entry: AuditTable, alias: str = "") -> str:

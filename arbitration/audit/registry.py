@@ -22,6 +22,11 @@ from django.db import models
 from arbitration.audit.mixins import CHAIN_COLUMNS, AuditChained
 
 
+def quote(name: str) -> str:
+    """A table or column name quoted for SQL (the audit modules build their statements from the registry's names)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 @dataclass(frozen=True)
 class AuditTable:
     model: type[models.Model]

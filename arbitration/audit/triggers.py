@@ -24,6 +24,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from arbitration.audit.mixins import CHAIN_COLUMNS
 from arbitration.audit.registry import audit_tables, guarded_models
+from arbitration.audit.registry import quote as _q
 
 PG_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -32,10 +33,6 @@ BEGIN
 END $$;
 """
 TRIGGER = "audit_guard"  # PostgreSQL trigger names are per table; SQLite's are per schema (suffixed below)
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _existing_columns(connection: BaseDatabaseWrapper, cursor, table: str) -> list[str] | None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from arbitration.audit.chain import GENESIS, digest_sql, link_sql
 from arbitration.audit.registry import AuditTable, audit_tables
+from arbitration.audit.registry import quote as _q
 from arbitration.audit.seals import leaves_between, merkle_root, seal_hash
 
 # The verifier's window sorts a table's chained rows (about 90 bytes each) by chain: enough memory to sort a few
@@ -68,10 +69,6 @@ class Result:
     @property
     def first_failure(self) -> Failure | None:
         return self.failures[0] if self.failures else None
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _recomputed_sql(entry: AuditTable) -> str:
