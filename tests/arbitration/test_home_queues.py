@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from arbitration.choices import Role
+from arbitration.choices import Role, TicketStatus
+from arbitration.models import Ticket
 from arbitration.services.bounces import bounce_uphold
 from arbitration.services.conferences import session_schedule
 from arbitration.services.disputes import dispute_put_on_agenda, dispute_refer_to_leader
@@ -104,6 +105,8 @@ def test_liaison_queue_lists_their_due_tickets_by_due_time_and_their_bounce_wind
     assert section(response, "arbitration.bounce_windows") == ["U-later", "U-earlier", "U-fresh"]
     bounce(later, liaison_urban, proposed=city["market"])
     assert section(client.get("/"), "arbitration.bounce_windows") == ["U-earlier", "U-fresh"]
+    Ticket.objects.filter(pk=earlier.pk).update(status=TicketStatus.CLOSED)  # a closed ticket is not bounced
+    assert section(client.get("/"), "arbitration.bounce_windows") == ["U-fresh"]
     assert "overdue" in response.content.decode() or "逾期" in response.content.decode()
     assert nav_counts(response)["arbitration.due"] == 2
     assert "supervision.to_answer" in sections(response)
