@@ -9,12 +9,15 @@ from arbitration.choices import Channel, ReorganisationKind, RequestType, Ruling
 from arbitration.form_rules import BIGINT_MAX, IdField, IdsField
 from arbitration.models import Department, Matter, Territory
 from arbitration.selectors import TicketFilters
+from arbitration.widgets import QuickSelect
 
 INDENT = "\u3000"  # an ideographic space: indents evenly beside Chinese names
 
 
 class TreeChoiceField(forms.ModelChoiceField):
     """A tree shown flat, each level indented, so a district reads as the parent of its streets."""
+
+    widget = QuickSelect  # a city's matters and places: thousands of options
 
     def label_from_instance(self, obj) -> str:
         return f"{INDENT * (obj.level - 1)}{obj.code} {obj.name}"
@@ -41,6 +44,7 @@ class TicketFilterForm(forms.Form):
         required=False,
         empty_label=_("All departments"),
         queryset=Department.objects.filter(is_active=True).only("code", "name").order_by("code"),
+        widget=QuickSelect,
     )
     matter = TreeChoiceField(
         label=_("Matter"),
@@ -119,13 +123,17 @@ class ProposalFromRulingForm(forms.Form):
 class ProposalFromOverlapForm(forms.Form):
     matter = TreeChoiceField(Matter.objects.all(), label=_("Matter"))
     territory = TreeChoiceField(Territory.objects.all(), label=_("Territory"))
-    keep_department = forms.ModelChoiceField(Department.objects.filter(is_active=True), label=_("Department to keep"))
+    keep_department = forms.ModelChoiceField(
+        Department.objects.filter(is_active=True), label=_("Department to keep"), widget=QuickSelect
+    )
 
 
 class ProposalFromGapForm(forms.Form):
     matter = TreeChoiceField(Matter.objects.all(), label=_("Matter"))
     territory = TreeChoiceField(Territory.objects.all(), label=_("Territory"))
-    department = forms.ModelChoiceField(Department.objects.filter(is_active=True), label=_("Lead department"))
+    department = forms.ModelChoiceField(
+        Department.objects.filter(is_active=True), label=_("Lead department"), widget=QuickSelect
+    )
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
