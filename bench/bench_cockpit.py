@@ -27,11 +27,22 @@ enough for a Seq Scan (0.3 and 0.08 ms). The tables held daily_volume 10,920, da
 daily_place_volume 910,819 rows. The rebuild of every day (3 years) took 369 s when the grouped rows were folded and
 written from Python, 50 s as INSERT … SELECT … GROUP BY (same rows, compared with EXCEPT both ways; load average 7–11
 on the shared 2-core machine both times). --reuse-rollups skips it when the counts already hold every ticket.
-Timings at 1,000,000 tickets on the shared 2-core machine under a load average of 9–16: median 50–368 ms, p95
-62–476 ms per request (the 365-day figures the slowest); at 100,000 tickets p95 157–368 ms;
-EXPLAIN puts every rollup read under 1 ms, and profiling one figures request showed its 33 queries each waiting
-about 15 ms for the loaded CPU (0.5 s of 0.68 s in the database driver's wait). The quiet-machine figure is still to
-be measured with the command above.
+Each request prints its number of queries (one call captured; the session, the user and the roles included).
+At 1,000,000 tickets on the shared 2-core machine (median / p95 of 20 calls, ms; queries):
+    request                              before, load 7.9–8.2     now, load 7.1–7.3
+    figures, 30 days by day              116 / 567   36           44 / 352   13
+    figures, 365 days by month           174 / 205   36           81 /  92   13
+    heat map, one district's streets      60 /  82   11           32 /  45    7
+    dispute network, 30 days              19 /  24    5           10 /  27    5
+    cockpit page, 30 days                134 / 178   39           66 /  84   16
+"Before" is the code of commit 4738e8e run against the same city. The first request's p95 comes from a slow call or two
+of 20 in every run (30 calls of it timed alone, after: 35–56 ms). cProfile of the 365-day figures request: most of its
+time is the database driver waiting for the loaded CPU; the Python work is small. An earlier reading (load 9–16)
+gave p95 62–476 ms before. The quiet-machine figure at 10,000,000 tickets is still to be measured with the command
+above; at 1,000,000 the bench city already fills most of the rollup rows a day can hold (230 of 275 a day in
+daily_district_volume), so the reads should grow little beyond it. The bench's network is one edge: the bounced
+tickets (id divisible by 200) all have the same lead (bureau ids[1 + id % 100]), so the 30-day network is one pair,
+not the ring of 100 the preparation aims at (EXPLAIN: 1 group); the network request is timed on that.
 """
 
 from __future__ import annotations
@@ -199,8 +210,9 @@ def main() -> None:
     django.setup()
     from django.contrib.auth.models import Group
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from arbitration.choices import Role
@@ -246,6 +258,9 @@ def main() -> None:
     worst = 0.0
     for name, (path, query) in requests(last).items():
         assert client.get(path, query).status_code == 200, name  # warm: the first call also loads the code
+        reset_queries()  # DEBUG keeps the last 9,000 queries: a full log would count none
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path, query).status_code == 200, name
         samples = []
         for _ in range(args.repeat):
             began = time.perf_counter()
@@ -253,7 +268,10 @@ def main() -> None:
             samples.append(time.perf_counter() - began)
             assert response.status_code == 200, name
         worst = max(worst, p95(samples))
-        print(f"{name:38s} median {statistics.median(samples) * 1000:6.0f} ms   p95 {p95(samples) * 1000:6.0f} ms")
+        print(
+            f"{name:38s} median {statistics.median(samples) * 1000:6.0f} ms   p95 {p95(samples) * 1000:6.0f} ms"
+            f"   {len(queries):3d} queries"
+        )
     print(f"tickets: {args.tickets:,}; worst p95 {worst * 1000:.0f} ms (goal ≤ 300 ms)")
 
 
