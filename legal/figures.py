@@ -18,16 +18,16 @@ SENT_STATUSES = (
 )
 
 
-def legal_cases_open() -> int:
-    return LegalCase.objects.exclude(status=CaseStatus.CLOSED).count()
+def legal_cases_open():
+    return LegalCase.objects.exclude(status=CaseStatus.CLOSED)
 
 
-def leads_sent() -> int:
-    return PublicInterestLead.objects.filter(status__in=SENT_STATUSES).count()
+def leads_sent():
+    return PublicInterestLead.objects.filter(status__in=SENT_STATUSES)
 
 
 def register() -> None:
-    cockpit_figure_register("legal.cases_open", label=_("Legal cases open"), value=legal_cases_open)
+    cockpit_figure_register("legal.cases_open", label=_("Legal cases open"), rows=legal_cases_open)
     cockpit_figure_register(
-        "legal.leads_sent", label=_("Public-interest leads sent to the procuratorate"), value=leads_sent
+        "legal.leads_sent", label=_("Public-interest leads sent to the procuratorate"), rows=leads_sent
     )

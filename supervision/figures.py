@@ -27,15 +27,15 @@ OPEN_ALERT_LABELS = {
 
 
 def _alerts_in(status: str):
-    return lambda: SurgeAlert.objects.filter(status=status).count()
+    return lambda: SurgeAlert.objects.filter(status=status)
 
 
-def topics_running() -> int:
-    return selectors.topics_running(Topic.objects.all()).count()
+def topics_running():
+    return selectors.topics_running(Topic.objects.all())
 
 
-def topics_overdue() -> int:
-    return selectors.topics_past_deadline(Topic.objects.all(), timezone.localdate()).count()
+def topics_overdue():
+    return selectors.topics_past_deadline(Topic.objects.all(), timezone.localdate())
 
 
 def register() -> None:
@@ -44,19 +44,19 @@ def register() -> None:
         cockpit_figure_register(
             f"supervision.alerts_{status}",
             label=label,
-            value=_alerts_in(status),
+            rows=_alerts_in(status),
             url=format_lazy("{}?status={}", alerts, status),
         )
     topics = reverse_lazy("supervision:topics")
     cockpit_figure_register(
         "supervision.topics_running",
         label=_("Monthly topics running"),
-        value=topics_running,
+        rows=topics_running,
         url=format_lazy("{}?state=running", topics),
     )
     cockpit_figure_register(
         "supervision.topics_overdue",
         label=_("Monthly topics past their deadline"),
-        value=topics_overdue,
+        rows=topics_overdue,
         url=format_lazy("{}?state=overdue", topics),
     )

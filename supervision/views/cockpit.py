@@ -14,7 +14,7 @@ from arbitration.access import may_analyse_catalogue
 from arbitration.choices import Role
 from supervision import access
 from supervision.cockpit.access import may_open_cockpit
-from supervision.cockpit.figures import cockpit, heat_map
+from supervision.cockpit.figures import cockpit
 from supervision.cockpit.period import GRAINS, MAX_DAYS, Period
 
 GRAIN_LABELS = {"day": gettext_lazy("Day"), "week": gettext_lazy("Week"), "month": gettext_lazy("Month")}
@@ -64,10 +64,8 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = CockpitPeriodForm(request.GET or None)
     period = form.cleaned_data["period"] if form.is_valid() else Period.ending_today()
-    figures = cockpit(period)
-    district = request.GET.get("district", "")
-    if district:  # drill-down from a district to its streets
-        figures["heat_map"] = heat_map(period, district=district)
+    district = request.GET.get("district", "")  # drill-down from a district to its streets
+    figures = cockpit(period, district=district)
     return render(
         request,
         "supervision/cockpit.html",

@@ -373,3 +373,141 @@ def test_open_alerts_by_state_and_topics_running_or_overdue_are_on_the_cockpit_a
     assert "夜市占道经营" in overdue and "噪声扰民" not in overdue
     everything = client.get("/supervision/topics/").content.decode()
     assert "噪声扰民" in everything
+
+
+# --- speed: a constant number of queries ---------------------------------------------------------------------------
+def _counts_fill(days: int, families: list[int], districts: list[str], streets: dict[str, list[str]], leads: list):
+    """Daily counts written as the rebuild writes them (rows of the rollup tables, no tickets): `days` days of March
+    2026 and of March 2025, every family in every district and street, every lead, a ring of bounces."""
+    from supervision.models import (
+        DailyDepartmentVolume,
+        DailyDistrictVolume,
+        DailyFriction,
+        DailyPlaceVolume,
+        DailyVolume,
+        FrictionKind,
+    )
+
+    volume, by_district, by_street, by_lead, friction = [], [], [], [], []
+    for year in (2025, 2026):
+        for offset in range(days):
+            day = dt.date(year, 3, 1) + dt.timedelta(days=offset)
+            for channel in ("phone", "web"):
+                volume += [
+                    DailyVolume(day=day, channel=channel, request_type="complaint", district_code=d, tickets=3)
+                    for d in districts
+                ]
+            for family in families:
+                by_district += [
+                    DailyDistrictVolume(day=day, family_id=family, district_code=d, tickets=2) for d in districts
+                ]
+                by_street += [
+                    DailyPlaceVolume(day=day, family_id=family, district_code=d, street_code=s, tickets=1)
+                    for d in districts
+                    for s in streets[d]
+                ]
+                friction += [
+                    DailyFriction(
+                        day=day,
+                        kind=FrictionKind.DISPUTE,
+                        matter_id=family,
+                        district_code=d,
+                        street_code=streets[d][0],
+                        from_department_id=leads[0].pk,
+                        to_department_id=leads[1].pk,
+                        events=1,
+                    )
+                    for d in districts
+                ]
+            by_lead += [DailyDepartmentVolume(day=day, department_id=lead.pk, tickets=4) for lead in leads]
+            friction += [
+                DailyFriction(
+                    day=day,
+                    kind=FrictionKind.BOUNCE,
+                    matter_id=families[0],
+                    district_code=districts[0],
+                    street_code="",
+                    from_department_id=lead.pk,
+                    to_department_id=leads[(n + 1) % len(leads)].pk,
+                    events=1,
+                )
+                for n, lead in enumerate(leads)
+            ]
+    for model, rows in (
+        (DailyVolume, volume),
+        (DailyDistrictVolume, by_district),
+        (DailyPlaceVolume, by_street),
+        (DailyDepartmentVolume, by_lead),
+        (DailyFriction, friction),
+    ):
+        model.objects.all().delete()
+        model.objects.bulk_create(rows)
+
+
+COCKPIT_REQUESTS = {
+    "figures": (API, {**PERIOD, "grain": "week"}),
+    "figures by month, a year": (API, {"first": "2025-04-01", "last": "2026-03-31", "grain": "month"}),
+    "district heat map": (f"{API}heat-map/", PERIOD),
+    "street heat map": (f"{API}heat-map/", {**PERIOD, "district": "370802"}),
+    "network": (f"{API}network/", PERIOD),
+    "page": ("/supervision/cockpit/", PERIOD),
+    "page, one district's streets": ("/supervision/cockpit/", {**PERIOD, "district": "370802"}),
+}
+# The ceiling each request keeps (the session, the user and their roles included): the queries are one per figure and
+# table, not one per family, place, department or day.
+COCKPIT_QUERIES_AT_MOST = {
+    "figures": 13,
+    "figures by month, a year": 13,
+    "district heat map": 7,
+    "street heat map": 7,
+    "network": 5,
+    "page": 16,
+    "page, one district's streets": 18,
+}
+
+
+def test_each_cockpit_request_makes_as_many_queries_for_a_small_as_for_a_larger_city(city, leader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from arbitration.choices import TerritoryLevel
+    from arbitration.models import Department, Matter
+
+    def queries_and_sizes() -> dict[str, tuple[int, int]]:
+        client = client_for(leader)
+        found = {}
+        for name, (path, query) in COCKPIT_REQUESTS.items():
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, query)
+            assert response.status_code == 200, name
+            found[name] = (len(queries), len(response.content))
+        return found
+
+    families = list(Matter.objects.filter(parent=None).values_list("pk", flat=True))
+    leads = list(Department.objects.order_by("pk"))
+    _counts_fill(1, families[:1], ["370802"], {"370802": ["370802001"]}, leads[:2])
+    queries_and_sizes()  # warm: the first request fills the process's caches (translations, content types)
+    small = queries_and_sizes()
+
+    # The larger city: 30 days, many more families, districts, streets and departments.
+    for n in range(30):
+        families.append(factories.matter(f"QF{n:02d}", f"类别{n}").pk)
+    districts = {"370802": ["370802001"], "370811": ["370811001"]}
+    for n in range(8):
+        district = factories.territory(f"3709{n:02d}", f"区{n}", TerritoryLevel.DISTRICT, city["city"])
+        districts[district.code] = [
+            factories.territory(f"{district.code}{s:03d}", f"街道{n}-{s}", TerritoryLevel.STREET, district).code
+            for s in range(6)
+        ]
+    districts["370802"] += [
+        factories.territory(f"370802{s:03d}", f"东湖街道{s}", TerritoryLevel.STREET, city["district_a"]).code
+        for s in range(2, 12)
+    ]
+    leads += [factories.department(f"QD{n:02d}", f"单位{n}") for n in range(20)]
+    _counts_fill(30, families, list(districts), districts, leads)
+    larger = queries_and_sizes()
+
+    assert {name: q for name, (q, _size) in larger.items()} == {name: q for name, (q, _size) in small.items()}
+    for name, (queries, size) in larger.items():
+        assert queries <= COCKPIT_QUERIES_AT_MOST[name], (name, queries)
+        assert size > small[name][1], name  # the larger city's rows were read (more cells, rows, edges)
