@@ -23,7 +23,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.db.models.sql.constants import LOUTER
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -191,8 +192,11 @@ class Keyset:
 
 
 def _nullable(expression, query) -> bool:
-    """A column that may hold NULL, or one reached through an outer join (NULL where it finds nothing); any other
-    expression may be NULL too."""
+    """A column that may hold NULL, or one reached through an outer join (NULL where it finds nothing); a COALESCE
+    ending in a constant never is; any other expression may be NULL too."""
+    if isinstance(expression, Coalesce):  # NULL only if its last choice may be (a constant never is)
+        last = expression.get_source_expressions()[-1]
+        return last.value is None if isinstance(last, Value) else _nullable(last, query)
     target = getattr(expression, "target", None)
     if target is None or target.null:
         return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from arbitration.access import mask_name, mask_phone, tickets_held_by
+from arbitration.access import mask_name, mask_phone, tickets_held_by, tickets_visible_to
 from arbitration.choices import (
     OPEN_TICKET_STATUSES,
     PLATFORM_EVENT_KINDS,
@@ -128,6 +128,14 @@ def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
     if filters.urgency:
         queryset = queryset.filter(urgency_condition(filters.urgency, now=now))
     return queryset.select_related("matter", "territory").prefetch_related(active_assignments())
+
+
+def ticket_list_for(user, filters: TicketFilters) -> QuerySet[Ticket]:
+    """`user`'s ticket list under `filters` (the page, its export and the API): `ticket_list` over the tickets the
+    user may see, the department filter applied by `access.tickets_visible_to`, which reads a liaison's own
+    department through that department's assignments alone (one join, not the liaison's and then the filter's)."""
+    department_id = filters.department.pk if filters.department is not None else None
+    return ticket_list(tickets_visible_to(user, department_id=department_id), replace(filters, department=None))
 
 
 def _listed_at(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:

@@ -50,6 +50,7 @@ from supervision.models import (
     Topic,
     TopicReport,
 )
+from supervision.models.cases import case_queue_due
 from supervision.rates import OUTCOME_FILTERS, RATES
 
 logger = logging.getLogger(__name__)
@@ -107,10 +108,12 @@ def near_due_cutoff(calendar: WorkingCalendar, now: dt.datetime) -> dt.datetime:
 
 
 # --- cases ----------------------------------------------------------------------------------------------------
-# The queue's order: the response due soonest first (cases without a due time last), then the newest; the primary
-# key makes the order total, so a keyset page starts exactly after the last row shown (docs/scale.md). Open cases are
-# read in this order from the partial indexes `case_open_queue` / `case_open_tier_queue`.
-CASE_QUEUE_ORDER = ("step_due_at", "-opened_at", "-pk")
+# The queue's order: the response due soonest first (cases without a due time last: `queue_due`, see
+# models.cases.NO_DUE), then the newest; the primary key makes the order total, so a keyset page starts exactly after
+# the last row shown (docs/scale.md). Open cases are read in this order from the partial expression indexes
+# `case_open_queue_due` / `case_open_tier_queue_due`: a page is an Index Scan from the key, LIMIT page + 1; a liaison's
+# desk walks the same index from the key keeping their departments' cases (and those copied to them).
+CASE_QUEUE_ORDER = ("queue_due", "-opened_at", "-pk")
 
 
 def case_queue(
@@ -123,6 +126,7 @@ def case_queue(
         queryset = queryset.filter(tier=tier)
     if trigger:
         queryset = queryset.filter(trigger=trigger)
+    queryset = queryset.annotate(queue_due=case_queue_due())
     return queryset.select_related("ticket", "department").order_by(*CASE_QUEUE_ORDER)
 
 

@@ -256,7 +256,7 @@ class TicketCollection(GenericAPIView):
 
 def _visible_list(request: Request, filters: selectors.TicketFilters):
     """The caller's tickets under `filters`, newest first, each marked with whether its citizen is shown."""
-    tickets = selectors.ticket_list(access.tickets_visible_to(request.user), filters)
+    tickets = selectors.ticket_list_for(request.user, filters)
     return access.with_personal_data_visible(tickets, request.user).order_by(*selectors.LIST_ORDER)
 
 

@@ -32,7 +32,7 @@ from .build import (
     catalogue_rows_load,
     graph_build,
 )
-from .cache import current_graph, graph_cache_clear, graph_version_bump, graph_version_key
+from .cache import current_graph, graph_cache_clear, graph_version_bump, graph_version_key, graph_warm
 from .suggest import Candidate, Suggestion, applicable_duties, suggest, ticket_suggest
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "graph_cache_clear",
     "graph_version_bump",
     "graph_version_key",
+    "graph_warm",
     "hotspots",
     "lead_moves_load",
     "overlaps",

@@ -76,6 +76,16 @@ def current_graph() -> JurisdictionGraph:
         return graph
 
 
+def graph_warm() -> None:
+    """Build this process's graph before it answers anyone (gunicorn.conf.py calls it as each worker starts).
+
+    Otherwise the first ticket page a worker serves builds it (about 0.3 s: the suggestion panel asks for it) and the
+    worker's next request waits while the heap settles (about 0.25 s): at 10 M tickets the ticket page's p95 was
+    these two, 458 ms, where its queries take a few milliseconds (docs/scale.md). Outside a request the heap settles
+    here, before the first request arrives. A catalogue change still costs each worker one build, on its next use."""
+    current_graph()
+
+
 class _RequestState(threading.local):
     active = False  # this thread is answering an HTTP request
     settle = False  # and has built a graph whose heap settling waits for the response to go out

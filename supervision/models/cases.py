@@ -1,8 +1,11 @@
 """Supervision cases: what the sweep (or a supervisor) opened against a ticket or a department, and its ladder."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,18 @@ from supervision.choices import (
     Tier,
     Trigger,
 )
+
+# A case without a response due time (it waits for the calendar's next year) comes last in the queue: the queue sorts
+# on its due time read as this far-off moment, never NULL, so a page's "at or after the key" bound is a range of the
+# index on the very same expression (`case_open_queue_due`) and a deep page starts at its key. Sorting on the
+# nullable column itself needed "at or after the key, or NULL", which no index range serves: a deep page walked the
+# open cases from the top of the queue.
+NO_DUE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+
+
+def case_queue_due() -> Coalesce:
+    """The queue's first key: the response due time, or NO_DUE (selectors.CASE_QUEUE_ORDER)."""
+    return Coalesce("step_due_at", Value(NO_DUE))
 
 
 class LadderRule(models.Model):
@@ -139,12 +154,19 @@ class SupervisionCase(models.Model):
             # The supervisors' queue in its keyset order (selectors.CASE_QUEUE_ORDER), over the open cases only:
             # closed cases pile up over the years, the queue reads a page of open ones from its key.
             models.Index(
-                fields=["step_due_at", "-opened_at", "-id"], condition=Q(status="open"), name="case_open_queue"
+                case_queue_due(),
+                F("opened_at").desc(),
+                F("id").desc(),
+                condition=Q(status="open"),
+                name="case_open_queue_due",
             ),
             models.Index(
-                fields=["tier", "step_due_at", "-opened_at", "-id"],
+                F("tier"),
+                case_queue_due(),
+                F("opened_at").desc(),
+                F("id").desc(),
                 condition=Q(status="open"),
-                name="case_open_tier_queue",
+                name="case_open_tier_queue_due",
             ),
         ]
 

@@ -256,3 +256,18 @@ def test_a_page_runs_the_same_queries_at_two_page_sizes(client, listing):
     if listing.context == "read_page":
         queries(client, listing.url, 1)  # the case page records a read: the second visit is the steady state
     assert queries(client, listing.url, 1) == queries(client, listing.url, ROWS)
+
+
+def test_a_deep_queue_page_starts_at_its_key_with_no_null_test(client, city, tickets, supervisor):
+    """The queue sorts on the due time read as a far-off moment when there is none (models.cases.case_queue_due):
+    the bound of a deep page is a plain range on the expression its index holds, never "…, or NULL", which no index
+    range serves (docs/scale.md)."""
+    expected = _cases(city, tickets)
+    client.force_login(supervisor)
+    first = client.get(reverse("supervision:queue"), {"page_size": 4}).context["page"]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("supervision:queue"), {"page_size": 4, "cursor": first.next_cursor})
+
+    (page_sql,) = [sql for sql in (q["sql"] for q in captured.captured_queries) if "LIMIT 5" in sql and "case" in sql]
+    assert [case.pk for case in response.context["page"].rows] == [expected[4].pk]  # the case without a due time
+    assert "COALESCE" in page_sql and "IS NULL" not in page_sql
