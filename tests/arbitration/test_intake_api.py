@@ -309,7 +309,7 @@ def test_history_shows_who_when_what_and_why_masking_personal_data(city, dispatc
     masked = client_for(supervisor).get(f"{URL}SD2026030200001/history/").json()
 
     assert {entry["actor"] for entry in full} == {"派单员"}
-    assert {entry["reason"] for entry in full} == {"received from the hotline platform"}
+    assert {entry["reason"] for entry in full} == {"接收自热线平台"}  # INTAKE_REASON, in the reader's language
     assert len({entry["subject"] for entry in full}) == 2  # the ticket and its assignment
     assert [entry["action"] for entry in full].count("created") == 2
     (phone_change,) = [c for e in full for c in e["changes"] if c["field"] == "citizen_phone"]
