@@ -19,10 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from arbitration import access
+from arbitration.admin_shown import RecordedReasonMixin, ShownFieldsMixin
 from arbitration.choices import TicketStatus
 from arbitration.documents.numbering import DOCUMENT_KIND_NAMES
 from arbitration.models import (
@@ -46,11 +48,12 @@ from arbitration.models import (
     TimeLimitTier,
     User,
 )
+from arbitration.reasons import CALENDAR_ENTERED
 from arbitration.selectors import PERSONAL_DATA_MASKS
 from arbitration.services.catalogue import DUTY_FIELDS, duty_close, duty_open, duty_revise
 from arbitration.services.tickets import tickets_recompute_unknown_due
 
-ADMIN_REASON = "edited in the admin"
+ADMIN_REASON = gettext_noop("edited in the admin")
 
 admin.site.site_header = _("Mingze administration")
 admin.site.site_title = _("Mingze")
@@ -183,7 +186,9 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         # The days are in: every due time that waited for this year can now be counted (docs/domain.md §4).
-        updated = tickets_recompute_unknown_due(actor=request.user, reason=f"calendar {form.instance.year} entered")
+        updated = tickets_recompute_unknown_due(
+            actor=request.user, reason=CALENDAR_ENTERED.format(year=form.instance.year)
+        )
         if updated:
             self.message_user(request, _("%(count)d due times recomputed.") % {"count": updated}, messages.SUCCESS)
 
@@ -345,8 +350,10 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(DocumentRegistration)
-class DocumentRegistrationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DocumentRegistrationAdmin(ShownFieldsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """发文登记: written only when a PDF is finalised (docs/documents.md); nobody edits the register by hand."""
+
+    hidden_fields = ("content_type", "kind")  # the document's model and kind key: `kind_name` says it in words
 
     list_display = ("code", "kind_name", "document_number", "issuer", "issue_date", "addressee", "signed")
     list_filter = ("kind_name", "signed")  # the kind as printed, not its key
@@ -355,7 +362,7 @@ class DocumentRegistrationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyAdminMixin, VisibleTicketsMixin, SimpleHistoryAdmin):
+class AssignmentAdmin(RecordedReasonMixin, ReadOnlyAdminMixin, VisibleTicketsMixin, SimpleHistoryAdmin):
     list_display = ("ticket", "department", "role", "method", "assigned_at", "assigned_by", "ended_at")
     list_filter = ("role", "method")
     search_fields = ("ticket__hotline_no", "department__name", "department__code")
@@ -365,7 +372,8 @@ class AssignmentAdmin(ReadOnlyAdminMixin, VisibleTicketsMixin, SimpleHistoryAdmi
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(ReadOnlyAdminMixin, VisibleTicketsMixin, admin.ModelAdmin):
+class TicketEventAdmin(RecordedReasonMixin, ReadOnlyAdminMixin, VisibleTicketsMixin, admin.ModelAdmin):
+    shown_fields = {"from_status": "from_status_label", "to_status": "to_status_label", "reason": "reason_shown"}
     list_display = ("ticket", "kind", "from_status_label", "to_status_label", "actor", "at")
     list_filter = ("kind",)
     search_fields = ("ticket__hotline_no",)
@@ -412,8 +420,9 @@ class DepartmentMembershipAdmin(SimpleHistoryAdmin):
 
 # --- plumbing -------------------------------------------------------------------------------------------------
 @admin.register(DocumentSequence)
-class DocumentSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DocumentSequenceAdmin(ShownFieldsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("issuer_code", "kind_shown", "year", "last")
+    shown_fields = {"kind": "kind_shown"}
     list_filter = ("issuer_code", "year")
 
     @admin.display(description=_("kind"), ordering="kind")

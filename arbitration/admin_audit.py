@@ -10,11 +10,12 @@ object-permission model (grants are made by services and recorded as grant event
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from arbitration.admin_shown import ShownFieldsMixin
 from arbitration.audit.grants import object_label, permission_label
 from arbitration.audit.mixins import AuditChained
 from arbitration.choices import Role
 from arbitration.models import AuditSeal, AuditVerification, GrantEvent, Seat
-from arbitration.selectors import recorded_reason
+from arbitration.reasons import recorded_reason
 
 
 def _no(self, request, obj=None) -> bool:
@@ -102,8 +103,15 @@ class _PermissionFilter(admin.SimpleListFilter):
 
 
 @admin.register(GrantEvent)
-class GrantEventAdmin(_ReadOnly):
+class GrantEventAdmin(ShownFieldsMixin, _ReadOnly):
     """Permissions, objects, role groups and reasons are stored as keys and message ids: shown in words."""
+
+    shown_fields = {
+        "permission": "permission_shown",
+        "object_key": "object_shown",
+        "group": "group_shown",
+        "reason": "reason_shown",
+    }
 
     list_display = ("at", "action", "permission_shown", "object_shown", "user", "group_shown", "actor", "reason_shown")
     list_filter = ("action", _PermissionFilter)

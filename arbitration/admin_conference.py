@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from arbitration.admin_shown import IssuedDocumentMixin, RecordedReasonMixin, ShownFieldsMixin
 from arbitration.models import (
     AgendaItem,
     Agreement,
@@ -57,11 +58,11 @@ class StatementInline(admin.TabularInline):
     readonly_fields = ("department", "author", "text", "basis", "created_at")
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(RecordedReasonMixin, admin.TabularInline):
     model = DisputeTransition
     extra = 0
     can_delete = False
-    readonly_fields = ("from_status", "to_status", "actor", "reason", "at")
+    fields = readonly_fields = ("from_status", "to_status", "actor", "reason", "at")
 
 
 @admin.register(Dispute)
@@ -90,8 +91,9 @@ class ConferenceSessionAdmin(RecordAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(RecordAdmin):
+class AgendaItemAdmin(ShownFieldsMixin, RecordAdmin):
     list_display = ("session", "position", "dispute", "status", "outcome", "closed_at")
+    hidden_fields = ("result",)  # the tally as the code keeps it; the item's page and the minutes show it in words
     list_filter = ("status", "outcome")
 
 
@@ -101,7 +103,7 @@ class VoteAdmin(RecordAdmin):
 
 
 @admin.register(Ruling, LeaderDecision, Agreement)
-class DecisionAdmin(RecordAdmin):
+class DecisionAdmin(IssuedDocumentMixin, RecordAdmin):
     list_display = (
         "document_number", "ticket", "lead", "scope", "territory", "in_force", "issued_at", "backlog_applied_at",
         "render_status",
@@ -116,7 +118,8 @@ class DecisionRefusalAdmin(RecordAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(RecordAdmin):
+class NoticeAdmin(ShownFieldsMixin, RecordAdmin):
+    hidden_fields = ("data",)  # the facts the notice page puts in its sentence
     list_display = ("created_at", "department", "kind", "ticket", "document_number", "read_at")
     list_filter = ("kind",)
     list_select_related = ("department", "ticket")

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +31,18 @@ def _role_group_str(group) -> str:
     return str(Role(group.name).label) if group.name in Role.values else group.name
 
 
+def _permission_str(permission) -> str:
+    """Django names its default permissions in fixed English in the database ("Can add …"): wherever a permission
+    is shown (the permission widgets of users and groups), it reads in the reader's language, by its model's name."""
+    from arbitration.audit.grants import permission_label
+
+    content_type = permission.content_type
+    key = f"{content_type.app_label}.{permission.codename}"
+    label = permission_label(key)
+    # A permission no model declares (arbitration.receive_ticket) stores its name as a message id.
+    return f"{content_type} | {gettext(permission.name) if label == key else label}"
+
+
 class ArbitrationConfig(AppConfig):
     """明责·仲裁: the city model, calendar, tickets, graph, bounces, disputes, conference and documents."""
 
@@ -52,9 +65,10 @@ class ArbitrationConfig(AppConfig):
         from arbitration.models import Department, Matter, Territory
 
         list_exports.register()  # the list pages' CSV exports (docs/homes.md)
-        from django.contrib.auth.models import Group
+        from django.contrib.auth.models import Group, Permission
 
         Group.__str__ = _role_group_str
+        Permission.__str__ = _permission_str
         serializer_fields_harden()  # every serializer's text and date inputs follow docs/hardening.md
         form_fields_harden()  # and every page form's
         post_migrate.connect(_ensure_reference_data, sender=self)

@@ -5,6 +5,8 @@ from functools import cache, cached_property
 from typing import Any, TypeVar
 
 from django.db import connection, models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from simple_history import models as simple_history
 from simple_history.manager import HistoryDescriptor
 
@@ -113,6 +115,16 @@ class HistoricalRecords(simple_history.HistoricalRecords):
         kwargs["bases"] = (AuditHistory, *kwargs.get("bases", ()))
         kwargs["m2m_bases"] = (AuditM2MHistory, *kwargs.get("m2m_bases", ()))
         super().__init__(*args, **kwargs)
+
+    def get_meta_options(self, model) -> dict[str, Any]:
+        # simple-history names a history model "historical <name>" in fixed English around the name as it read at
+        # import time; this one reads in the reader's language (the permission widgets list every history model).
+        meta = super().get_meta_options(model)
+        if not self.user_set_verbose_name:
+            meta["verbose_name"] = format_lazy(gettext_lazy("historical {}"), model._meta.verbose_name)
+        if not self.user_set_verbose_name_plural:
+            meta["verbose_name_plural"] = format_lazy(gettext_lazy("historical {}"), model._meta.verbose_name_plural)
+        return meta
 
     def finalize(self, sender, **kwargs) -> None:
         super().finalize(sender, **kwargs)

@@ -16,6 +16,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -24,7 +25,7 @@ from arbitration.models import User
 from arbitration.services.people import person_facts, person_sync
 
 logger = logging.getLogger(__name__)
-SIGN_IN_REASON = "single sign-on"
+SIGN_IN_REASON = gettext_noop("single sign-on")
 
 
 class IdentityPlatformBackend(OIDCAuthenticationBackend):

@@ -29,6 +29,7 @@ from arbitration.choices import (
     TicketStatus,
 )
 from arbitration.models import Assignment, Department, Dispute, Matter, Territory, Ticket, TicketEvent
+from arbitration.reasons import recorded_reason
 
 # A ticket is "due soon" this long before its limit (docs/domain.md §3: the yellow card; local configuration).
 DUE_SOON = dt.timedelta(hours=settings.MINGZE_DUE_SOON_HOURS)
@@ -416,13 +417,6 @@ def history_entries(
             )
         )
     return entries
-
-
-def recorded_reason(text: str | None) -> str:
-    """A stored reason in the reader's language. Reasons the code writes are English message ids marked with
-    gettext_noop (a background task or command has no reader to translate for), so they are translated when
-    read; a reason a person typed matches no message id and is shown as typed (docs/domain.md §10)."""
-    return _(text) if text else ""
 
 
 def _row_changes(model, before, row, names, labels, masked) -> Iterable[FieldChange]:

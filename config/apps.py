@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.apps import BeatConfig
+from guardian.apps import GuardianConfig as GuardianAppConfig
 
 AXES_UNKNOWN = "<unknown>"  # what axes stores for a request it did not see (a sign-in made without one)
 
@@ -53,3 +54,31 @@ class CeleryBeatConfig(BeatConfig):
         from django_celery_beat.models import PeriodicTask
 
         PeriodicTask._meta.get_field("task").verbose_name = _("Task Name")
+
+
+class GuardianConfig(GuardianAppConfig):
+    """django-guardian names itself and its two models in fixed English, shown in every permission widget."""
+
+    verbose_name = _("Object permissions")
+
+    def ready(self) -> None:
+        super().ready()
+        from django.apps import apps
+        from guardian.models import GroupObjectPermission, UserObjectPermission
+        from guardian.models.models import BaseObjectPermission
+
+        # Message ids equal to guardian's own names: makemigrations (run untranslated) sees no change.
+        for model, name, plural in (
+            (UserObjectPermission, _("user object permission"), _("user object permissions")),
+            (GroupObjectPermission, _("group object permission"), _("group object permissions")),
+        ):
+            model._meta.verbose_name, model._meta.verbose_name_plural = name, plural
+        # Guardian's fields (and a direct-foreign-key grant's `content_object`) are named from their attribute, in
+        # fixed English: named again lazily, by the same words as message ids (migrations read the declared name).
+        words = {"permission": _("permission"), "user": _("user"), "group": _("group")}
+        words["content_object"] = _("content object")
+        for model in apps.get_models():
+            if issubclass(model, BaseObjectPermission):
+                for field in model._meta.concrete_fields:
+                    if field.name in words and isinstance(field.verbose_name, str):
+                        field.verbose_name = words[field.name]

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from arbitration.admin_shown import ShownFieldsMixin
+from arbitration.reasons import recorded_reason
 from legal import access
 from legal.choices import ReadChannel
 from legal.models import (
@@ -16,7 +18,7 @@ from legal.models import (
 from legal.services.cases import case_read_record
 
 
-class AdviceInline(admin.StackedInline):
+class AdviceInline(ShownFieldsMixin, admin.StackedInline):
     model = Advice
     extra = 0
     can_delete = False
@@ -32,13 +34,25 @@ class AdviceInline(admin.StackedInline):
         "updated_at",
     ]
 
+    shown_fields = {"authorities": "authorities_shown"}
+
+    @admin.display(description=Advice._meta.get_field("authorities").verbose_name)
+    def authorities_shown(self, advice: Advice) -> str:
+        """The citations as written in a document: 《law》article, one after another."""
+        cited = advice.authorities if advice is not None else []
+        return "；".join(
+            f"《{item.get('law', '')}》{item.get('article', '')}" for item in cited if isinstance(item, dict)
+        )
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False  # advice is logged through the service, which checks the declaration
 
 
 @admin.register(LegalCase)
-class LegalCaseAdmin(SimpleHistoryAdmin):
+class LegalCaseAdmin(ShownFieldsMixin, SimpleHistoryAdmin):
     """Read-only here: assignment, advice and hand-off go through the desk's services (pages and API)."""
+
+    shown_fields = {"origin_note": "origin_note_shown"}
 
     list_display = ["ticket", "origin", "status", "lawyer", "opened_at"]
     list_filter = ["status", "origin"]
@@ -57,6 +71,10 @@ class LegalCaseAdmin(SimpleHistoryAdmin):
         "closed_at",
     ]
     inlines = [AdviceInline]
+
+    @admin.display(description=LegalCase._meta.get_field("origin_note").verbose_name)
+    def origin_note_shown(self, case: LegalCase) -> str:
+        return recorded_reason(case.origin_note) if case is not None else ""
 
     def get_queryset(self, request):
         return access.legal_cases_visible_to(request.user, super().get_queryset(request)).select_related(
@@ -147,7 +165,8 @@ class HandoffBodyAdmin(DeskEditableAdmin):
 
 
 @admin.register(PublicInterestLead)
-class PublicInterestLeadAdmin(SimpleHistoryAdmin):
+class PublicInterestLeadAdmin(ShownFieldsMixin, SimpleHistoryAdmin):
+    hidden_fields = ("cluster_key",)  # "place:…": the key screening groups tickets by, shown as the lead's address
     list_display = ["title", "domain", "basis", "status", "proposed_at"]
     list_filter = ["status", "domain", "basis"]
     search_fields = ["title", "address", "parties"]

@@ -11,7 +11,7 @@ class LegalConfig(AppConfig):
 
     def ready(self) -> None:
         from arbitration import signals
-        from legal import figures, home, receivers
+        from legal import figures, home, reasons, receivers  # noqa: F401 (reasons: registered)
 
         signals.ticket_received.connect(receivers.on_ticket_received, dispatch_uid="legal.ticket_received")
         signals.bounce_created.connect(receivers.on_bounce_created, dispatch_uid="legal.bounce_created")

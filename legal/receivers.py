@@ -6,9 +6,10 @@ from django.utils.translation import gettext_noop
 
 from arbitration.models import Matter
 from legal.choices import CaseOrigin
+from legal.reasons import BOUNCED_TO_DESK
 from legal.services.cases import legal_case_open, legal_cases_open_bulk
 
-# Stored as written and translated when read (arbitration.selectors.recorded_reason).
+# Stored as written and translated when read (arbitration.reasons.recorded_reason).
 LEGAL_MATTER_REASON = gettext_noop("legal-type matter at intake")
 BOUNCE_REASON = gettext_noop("bounced as involving litigation or arbitration")
 
@@ -35,7 +36,7 @@ def on_bounce_created(sender, *, bounce, actor=None, **kwargs) -> None:
             ticket=bounce.ticket,
             origin=CaseOrigin.BOUNCE,
             actor=actor,
-            reason=f"{BOUNCE_REASON}: {bounce.explanation}",
+            reason=BOUNCED_TO_DESK.format(explanation=bounce.explanation),
             bounce=bounce,
         )
 

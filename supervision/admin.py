@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from arbitration.admin_shown import IssuedDocumentMixin, RecordedReasonMixin, ShownFieldsMixin
 from supervision.models import (
     CaseEvent,
     CatalogueHealth,
@@ -88,7 +89,7 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
         )
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(RecordedReasonMixin, admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
@@ -100,7 +101,8 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(SupervisionCase)
-class SupervisionCaseAdmin(ReadOnlyAdmin):
+class SupervisionCaseAdmin(ShownFieldsMixin, ReadOnlyAdmin):
+    hidden_fields = ("subject_key",)  # "ticket:12": the key that keeps one open case per subject
     list_display = ["__str__", "trigger", "tier", "status", "problem", "opened_at", "step_due_at"]
     list_filter = ["status", "tier", "trigger"]
     search_fields = ["ticket__hotline_no", "department__name"]
@@ -129,7 +131,8 @@ class ProblemAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
+class ReminderAdmin(ShownFieldsMixin, ReadOnlyAdmin):
+    shown_fields = {"step": "step_shown"}
     list_display = ["case", "department", "step_shown", "status", "queued_at", "sent_at"]
     list_filter = ["status"]
 
@@ -145,7 +148,7 @@ class LetterDraftAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SupervisionLetter)
-class SupervisionLetterAdmin(ReadOnlyAdmin):
+class SupervisionLetterAdmin(IssuedDocumentMixin, ReadOnlyAdmin):
     list_display = ["document_number", "kind", "addressee", "status", "issued_at", "response_due_on", "render_status"]
     list_filter = ["status", "kind", "render_status"]
     search_fields = ["document_number", "addressee"]
@@ -158,7 +161,7 @@ class ScorecardAdmin(ReadOnlyAdmin):
     search_fields = ["department__name", "department__code"]
 
 
-class _TransitionInline(admin.TabularInline):
+class _TransitionInline(RecordedReasonMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = ["from_status", "to_status", "actor", "reason", "at"]
@@ -195,21 +198,21 @@ class ScoreAppealAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ScoreBulletin)
-class ScoreBulletinAdmin(ReadOnlyAdmin):
+class ScoreBulletinAdmin(IssuedDocumentMixin, ReadOnlyAdmin):
     list_display = ["document_number", "period", "issued_at", "issued_by", "render_status"]
     list_filter = ["render_status"]
     search_fields = ["document_number"]
 
 
 @admin.register(DailyReport)
-class DailyReportAdmin(ReadOnlyAdmin):
+class DailyReportAdmin(IssuedDocumentMixin, ReadOnlyAdmin):
     list_display = ["document_number", "day", "issued_at", "issued_by", "render_status"]
     list_filter = ["render_status"]
     search_fields = ["document_number"]
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(ReadOnlyAdmin):
+class MonthlyReportAdmin(IssuedDocumentMixin, ReadOnlyAdmin):
     list_display = ["document_number", "month", "issued_at", "issued_by", "render_status"]
     list_filter = ["render_status"]
     search_fields = ["document_number"]
@@ -223,13 +226,14 @@ class CatalogueHealthAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(DisciplineReferral)
-class DisciplineReferralAdmin(GuardedModelAdmin, ReadOnlyAdmin):
+class DisciplineReferralAdmin(ShownFieldsMixin, GuardedModelAdmin, ReadOnlyAdmin):
+    hidden_fields = ("dossier_data",)  # the frozen dossier behind its PDF, which is its readable form
     list_display = ["ticket", "problem", "trigger", "status", "proposed_at", "sent_at", "liaison"]
     list_filter = ["status", "trigger"]
     raw_id_fields = ["ticket", "problem"]
 
 
-class TopicTransitionInline(admin.TabularInline):
+class TopicTransitionInline(RecordedReasonMixin, admin.TabularInline):
     model = TopicTransition
     extra = 0
     can_delete = False
@@ -237,7 +241,7 @@ class TopicTransitionInline(admin.TabularInline):
     fields = readonly_fields
 
 
-class SurgeAlertTransitionInline(admin.TabularInline):
+class SurgeAlertTransitionInline(RecordedReasonMixin, admin.TabularInline):
     model = SurgeAlertTransition
     fields = ["from_status", "to_status", "actor", "reason", "at"]
     readonly_fields = fields
@@ -270,13 +274,14 @@ class TopicAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TopicClosingReport)
-class TopicClosingReportAdmin(ReadOnlyAdmin):
+class TopicClosingReportAdmin(IssuedDocumentMixin, ReadOnlyAdmin):
     list_display = ["document_number", "topic", "issued_at", "render_status"]
     search_fields = ["document_number"]
 
 
 @admin.register(SurgeAlert)
-class SurgeAlertAdmin(ReadOnlyAdmin):
+class SurgeAlertAdmin(ShownFieldsMixin, ReadOnlyAdmin):
+    hidden_fields = ("series_key",)  # "matter:59/territory:3": the matter and territory, shown by name
     list_display = ["day", "matter", "territory", "observed", "expected", "probability", "department", "status"]
     list_filter = ["status", "method"]
     search_fields = ["matter__name", "territory__name", "department__name"]
@@ -285,7 +290,7 @@ class SurgeAlertAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SurgeBulletin)
-class SurgeBulletinAdmin(ReadOnlyAdmin):
+class SurgeBulletinAdmin(IssuedDocumentMixin, ReadOnlyAdmin):
     list_display = ["document_number", "alert", "issued_at", "issued_by", "render_status"]
     list_filter = ["render_status"]
     search_fields = ["document_number"]

@@ -27,7 +27,7 @@ class SupervisionConfig(AppConfig):
         from arbitration import signals
         from arbitration.choices import Role
         from arbitration.views.home import home_page_register
-        from supervision import figures, list_exports, queues, receivers
+        from supervision import figures, list_exports, queues, reasons, receivers  # noqa: F401 (reasons: registered)
         from supervision.checks import referral_rules_check
 
         checks.register(referral_rules_check)

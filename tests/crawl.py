@@ -30,10 +30,14 @@ ALLOWED_WORDS = frozenset(
         "PAdES",
         "Farrington",  # the surge-alert method is named after its author (docs/alerts.md)
         "EARS",
+        "Control",  # the keys named by the admin's multiple-choice hint, as Django's own Chinese names them
+        "Command",
+        "Mac",
     }
 )
-# Codes, hotline numbers, ISO dates and similar tokens mix letters and digits or are single letters (A/B/C).
-WORD = re.compile(r"(?<![A-Za-z0-9_.@/-])[A-Za-z][a-z]+(?:'[a-z]+)?(?![A-Za-z0-9_@/-])")
+# Codes, hotline numbers, ISO dates and similar tokens mix letters and digits or are single letters (A/B/C); a letter
+# template's placeholders (${remarks}) are names the code fills in.
+WORD = re.compile(r"(?<![A-Za-z0-9_.@/{-])[A-Za-z][a-z]+(?:'[a-z]+)?(?![A-Za-z0-9_@/-])")
 SKIPPED_PATHS = ("/logout/", "/i18n/", "/static/", "/media/", "/oidc/")
 HIDDEN_TAGS = {"script", "style", "template", "noscript"}
 VISIBLE_ATTRIBUTES = ("placeholder", "title", "aria-label")  # not alt: the admin's yes/no icons say "True"
@@ -108,7 +112,8 @@ def _pattern(path: str) -> tuple[str, str] | None:
 
 # Django's admin has some eight URL patterns per model; the crawl visits its index, app pages and each model's list,
 # and checks their language like any page's: the columns, filters and rows of every list. The forms of one record
-# are not crawled yet: they still show stored keys (JSON facts of documents, permission names).
+# (each model's add form and the change form of one of its records) are opened by `admin_forms`, not by following
+# links: a list links every record, and one form per model is what differs.
 ADMIN_PAGES = ("index", "app_list", "_changelist")
 
 
@@ -174,4 +179,38 @@ def crawl(
                 continue
             taken[pattern] += 1
             queue.append((target, url))
+    return report
+
+
+def _page_problems(response, url: str, allowed: frozenset[str]) -> list[Problem]:
+    if response.status_code != 200:
+        return [Problem(url, "(admin form)", f"answers {response.status_code}")]
+    page = _Page()
+    page.feed(response.content.decode())
+    words = english_words(" ".join(page.text), allowed)
+    return [Problem(url, "(admin form)", f"English words: {sorted(set(words))}")] if words else []
+
+
+def admin_forms(client, *, request, allowed: frozenset[str] = frozenset()) -> CrawlReport:
+    """Every registered model's add form (where the admin may add) and the change form of its first record (where
+    one exists), checked for English words like any page. `request` carries the signed-in user for the admin's
+    permission checks."""
+    from django.contrib import admin
+    from django.urls import NoReverseMatch, reverse
+
+    report = CrawlReport()
+    for model, model_admin in admin.site._registry.items():
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls = []
+        if model_admin.has_add_permission(request):
+            urls.append(reverse(f"{name}_add"))
+        first = model_admin.get_queryset(request).order_by("pk").values_list("pk", flat=True).first()
+        if first is not None:
+            try:
+                urls.append(reverse(f"{name}_change", args=[first]))
+            except NoReverseMatch:  # a primary key the admin's URL pattern does not take
+                continue
+        for url in urls:
+            report.visited.append(url)
+            report.problems += _page_problems(client.get(url), url, allowed)
     return report

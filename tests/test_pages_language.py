@@ -1,6 +1,7 @@
 """Every page of the demo, as every demo role sees it in zh-Hans: each link it shows answers 200 (or a file), no
-English words leak into the visible text, every title carries the separator (tests/crawl.py); and the error pages
-speak the site's language in its frame.
+English words leak into the visible text, every title carries the separator (tests/crawl.py); the admin's form of
+every model (add, and change for one record) speaks Chinese too; and the error pages speak the site's language in its
+frame.
 
 The demo is seeded once for the module (a small city), outside the tests' transactions, and flushed afterwards."""
 
@@ -18,7 +19,7 @@ from pypdf import PdfReader
 
 from arbitration.models import User
 from arbitration.models.documents import IssuedDocument
-from tests.crawl import crawl, english_words
+from tests.crawl import admin_forms, crawl, english_words
 from tests.demo_work import WAITING
 
 NOW = "2026-11-20T10:00:00+08:00"
@@ -54,6 +55,43 @@ def test_every_link_a_role_sees_opens_and_speaks_chinese(demo, client, username)
     report = crawl(client, username=username, usernames=frozenset(User.objects.values_list("username", flat=True)))
     assert len(report.visited) > 1, "the crawl never left home"
     assert not report.problems, "\n".join(str(problem) for problem in report.problems)
+
+
+# Admin forms that still show English, each for a reason outside the project's catalogue. The test below fails when
+# another form shows English, and when one of these stops doing so (then it leaves this list).
+STILL_ENGLISH_FORMS = {
+    # django-celery-beat's own help texts have no Chinese translation; the time-zone list names IANA zones
+    ("django_celery_beat/periodictask", "add"): "django-celery-beat help texts",
+    ("django_celery_beat/clockedschedule", "add"): "django-celery-beat help texts",
+    ("django_celery_beat/crontabschedule", "add"): "django-celery-beat help texts and IANA time-zone names",
+    ("django_celery_beat/solarschedule", "add"): "django-celery-beat help texts",
+    ("django_celery_beat/intervalschedule", "add"): "django-celery-beat help texts",
+    # a sign-in record shows the browser's own description (user agent), English by nature, and "<unknown>" for
+    # what a sign-in made without a request did not say (its list leaves the first out and shows "—" for the second)
+    ("axes/accesslog", "change"): "user agent, as the browser sent it",
+}
+
+
+def _form_key(url: str) -> tuple[str, str]:
+    parts = url.strip("/").split("/")  # admin, app, model, (pk, change) or add
+    return f"{parts[1]}/{parts[2]}", parts[-1]
+
+
+@pytest.mark.django_db
+def test_every_admin_form_speaks_chinese(demo, client):
+    """The admin's add form of every registered model and the change form of its first record, as the demo's
+    administrator sees them in zh-Hans: no English words (stored keys, permission names, reasons, field names)."""
+    administrator = User.objects.get(username="admin")
+    client.force_login(administrator)
+    request = RequestFactory().get("/admin/")
+    request.user = administrator
+    usernames = frozenset(User.objects.values_list("username", flat=True))
+    report = admin_forms(client, request=request, allowed=usernames)
+    assert len(report.visited) > 60, f"too few admin forms opened: {len(report.visited)}"
+    still = {_form_key(problem.url) for problem in report.problems if _form_key(problem.url) in STILL_ENGLISH_FORMS}
+    others = [str(problem) for problem in report.problems if _form_key(problem.url) not in STILL_ENGLISH_FORMS]
+    assert not others, "\n".join(others)
+    assert still == set(STILL_ENGLISH_FORMS), f"now in Chinese, leave the list: {set(STILL_ENGLISH_FORMS) - still}"
 
 
 @pytest.mark.django_db

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arbitration import access, selectors
+from arbitration.api.fields import RecordedReasonField
 from arbitration.choices import Channel, RequestType, Resolution, Satisfaction, TicketStatus
 from arbitration.errors import InvalidInput, NotFound, UnknownCode
 from arbitration.intake import CodeBook, ticket_payload_parse
@@ -86,10 +87,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
     role = serializers.CharField(help_text="lead, co_handler or copied")
     method = serializers.CharField()
     assigned_by = serializers.StringRelatedField()
+    reason_display = RecordedReasonField(source="reason", help_text="The reason in the caller's language.")
 
     class Meta:
         model = Assignment
-        fields = ["department", "role", "method", "assigned_at", "assigned_by", "reason", "ended_at"]
+        fields = ["department", "role", "method", "assigned_at", "assigned_by", "reason", "reason_display", "ended_at"]
 
 
 class TicketSerializer(serializers.ModelSerializer):

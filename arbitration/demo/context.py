@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from arbitration.models import Department, Matter, Territory, User
 
 DEMO_PASSWORD = "mingze-demo"  # the command is for demos only: every demo user shares this password
-# Stored as written and translated when read (arbitration.selectors.recorded_reason).
+# Stored as written and translated when read (arbitration.reasons.recorded_reason).
 DEMO_REASON = gettext_noop("demo city (manage.py seed_demo)")
 
 

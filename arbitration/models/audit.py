@@ -17,8 +17,8 @@ class AuditChainHead(models.Model):
 
     Bookkeeping, not evidence: the verifier never reads it (a `max(chain_seq)` would scan the table each run)."""
 
-    table = models.CharField(max_length=128, unique=True)
-    last_seq = models.BigIntegerField(default=0)
+    table = models.CharField(_("table"), max_length=128, unique=True)
+    last_seq = models.BigIntegerField(_("last chain number"), default=0)
 
     class Meta:
         verbose_name = _("audit chain head")
@@ -112,4 +112,6 @@ class GrantEvent(AuditChained):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.permission} {self.object_key}"
+        from arbitration.audit.grants import object_label, permission_label  # the grants module imports the models
+
+        return f"{self.get_action_display()} {permission_label(self.permission)} {object_label(self.object_key)}"

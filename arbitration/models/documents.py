@@ -28,7 +28,9 @@ class DocumentSequence(models.Model):
         constraints = [models.UniqueConstraint(fields=["issuer_code", "kind", "year"], name="unique_sequence")]
 
     def __str__(self) -> str:
-        return f"{self.issuer_code}〔{self.year}〕{self.kind}: {self.last}"
+        from arbitration.documents.numbering import DOCUMENT_KIND_NAMES  # it imports this module
+
+        return f"{self.issuer_code}〔{self.year}〕{DOCUMENT_KIND_NAMES.get(self.kind, self.kind)}: {self.last}"
 
 
 def document_upload_to(instance: "IssuedDocument", filename: str) -> str:

@@ -14,6 +14,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from arbitration.errors import NotFound
 from arbitration.history import save_attributed
@@ -37,7 +38,7 @@ def api_key_issue(*, name: str, user, scope: str, days: int, actor=None) -> tupl
     key = ApiKey(name=name, user=user, scope=scope, prefix=prefix, secret_hash=_hash(secret),
                  expires_at=timezone.now() + dt.timedelta(days=days))  # fmt: skip
     key.full_clean()
-    save_attributed(key, actor=actor, reason="API key issued")
+    save_attributed(key, actor=actor, reason=gettext_noop("API key issued"))
     return key, f"{KEY_PREFIX}_{prefix}_{secret}"
 
 
@@ -51,7 +52,7 @@ def api_key_rotate(*, name: str, days: int, grace_hours: int, actor=None) -> tup
     stamp = timezone.now()
     old.name = f"{name} (rotated {stamp:%Y-%m-%d %H:%M:%S})"[:100]
     old.expires_at = min(old.expires_at, stamp + dt.timedelta(hours=grace_hours))
-    save_attributed(old, actor=actor, reason="API key rotated", update_fields=["name", "expires_at"])
+    save_attributed(old, actor=actor, reason=gettext_noop("API key rotated"), update_fields=["name", "expires_at"])
     return api_key_issue(name=name, user=old.user, scope=old.scope, days=days, actor=actor)
 
 
@@ -61,7 +62,7 @@ def api_key_revoke(*, name: str, actor=None) -> ApiKey:
     if key is None:
         raise NotFound()
     key.revoked_at = timezone.now()
-    save_attributed(key, actor=actor, reason="API key revoked", update_fields=["revoked_at"])
+    save_attributed(key, actor=actor, reason=gettext_noop("API key revoked"), update_fields=["revoked_at"])
     return key
 
 

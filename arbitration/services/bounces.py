@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from arbitration import access
 from arbitration.calendar import WorkingCalendar
@@ -29,6 +29,7 @@ from arbitration.errors import (
 from arbitration.graph import SOURCE_FALLBACK, JurisdictionGraph, ticket_suggest
 from arbitration.history import save_attributed
 from arbitration.models import Assignment, Bounce, BounceReason, Department, Ticket, TicketEvent
+from arbitration.reasons import BOUNCE_REVIEWED, BOUNCED
 from arbitration.signals import bounce_created, bounce_rejected
 
 # The editable list starts with the typical reasons of docs/domain.md §2 (code, name, settled by a ruling, legal desk).
@@ -63,7 +64,7 @@ def bounce_reasons_ensure() -> None:
                 ordering=ordering,
             ),
             actor=None,
-            reason="default bounce reasons (docs/domain.md §2)",
+            reason=gettext_noop("default bounce reasons (docs/domain.md §2)"),
         )
 
 
@@ -188,7 +189,7 @@ def bounce_create(
             created_by=actor,
         ),
         actor=actor,
-        reason=f"bounced: {reason.name}",
+        reason=BOUNCED.format(reason=reason.name),
     )
     TicketEvent.objects.create(
         ticket=ticket,
@@ -235,7 +236,7 @@ def _record_review(bounce: Bounce, outcome: str, *, actor, note: str) -> None:
     save_attributed(
         bounce,
         actor=actor,
-        reason=f"bounce {outcome}",
+        reason=BOUNCE_REVIEWED.format(outcome=outcome),
         update_fields=["outcome", "reviewed_by", "reviewed_at", "review_note"],
     )
     TicketEvent.objects.create(
@@ -267,7 +268,7 @@ def bounce_uphold(
         lead_department_id=lead_department_id,
         co_handler_ids=tuple(co_handler_ids),
         actor=actor,
-        reason=note or _("bounce upheld on review"),
+        reason=note or gettext_noop("bounce upheld on review"),
         override_reason=override_reason,
         restart_clock=True,  # the new owner's limit runs from its own dispatch (docs/bounces.md)
     )

@@ -4,6 +4,7 @@ import datetime as dt
 
 import chinese_calendar
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from arbitration.choices import CalendarDayKind
 from arbitration.history import save_attributed
@@ -72,7 +73,11 @@ def calendar_seed_packaged(*, actor=None) -> list[int]:
             continue  # the package does not know this year: leave it unknown, never guess
         source = NOTICES.get(year, f"chinese-calendar {chinese_calendar.__version__}")
         calendar_year_enter(
-            year=year, source=source, days=days, actor=actor, reason="seeded from the chinese-calendar package"
+            year=year,
+            source=source,
+            days=days,
+            actor=actor,
+            reason=gettext_noop("seeded from the chinese-calendar package"),
         )
         added.append(year)
     return added

@@ -34,6 +34,7 @@ from arbitration.errors import (
 )
 from arbitration.history import history_insert_select, real_user, save_attributed
 from arbitration.models import AgendaItem, ConferenceSession, Department, Dispute, Seat, User, Vote
+from arbitration.reasons import DEADLOCK_REFERRED, ITEM_CLOSED
 from arbitration.services.precedents import scope_territory
 from arbitration.tally import TallyResult, casting_vote_apply, co_handlers_agreed, parse_fraction, tally
 
@@ -105,7 +106,7 @@ def seat_revoke(*, seat_id: int, actor) -> None:
         remove_perm(SIT, seat.member, seat.session)
         if seat.session.chair_id != seat.member_id:
             remove_perm(VIEW, seat.member, seat.session)
-    seat._history_user, seat._change_reason = actor, "seat revoked"
+    seat._history_user, seat._change_reason = actor, gettext_noop("seat revoked")
     seat.delete()
 
 
@@ -185,7 +186,7 @@ def vote_cast(
         return Vote.objects.get(item_id=item_id, seat_id=ballot.seat_id)
     vote_id, created = written
     history_insert_select(  # the row simple-history would write for this save, copied from the stored vote
-        Vote, "id", [vote_id], at=now, reason="vote cast" if created else "vote changed",
+        Vote, "id", [vote_id], at=now, reason=gettext_noop("vote cast") if created else gettext_noop("vote changed"),
         user_id=getattr(real_user(actor), "pk", None), kind="+" if created else "~",
     )  # fmt: skip
     if not created:  # a changed vote keeps the time it was first cast: read it back
@@ -374,17 +375,17 @@ def agenda_item_close(
     save_attributed(
         item,
         actor=actor,
-        reason=f"item closed: {result.outcome}",
+        reason=ITEM_CLOSED.format(outcome=result.outcome),
         update_fields=["status", "closed_at", "closed_by", "outcome", "scope", "result"],
     )
     dispute = item.dispute
     if result.outcome == AgendaOutcome.RULING:
         ruling_issue(item=item, actor=actor, reasons=reasons, basis=basis)
-        _move(dispute, DisputeStatus.RULED, actor=actor, reason=_("ruled by the joint conference"))
+        _move(dispute, DisputeStatus.RULED, actor=actor, reason=gettext_noop("ruled by the joint conference"))
     else:
         dispute_refer_to_leader(
             dispute_id=dispute.pk,
             actor=actor,
-            reason=_("deadlock at the conference: %(outcome)s") % {"outcome": AgendaOutcome(result.outcome).label},
+            reason=DEADLOCK_REFERRED.format(outcome=result.outcome),
         )
     return item

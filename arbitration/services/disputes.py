@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arbitration import states
 from arbitration.calendar import WorkingCalendar
@@ -215,10 +216,10 @@ def dispute_statement_post(
     statement = save_attributed(
         DisputeStatement(dispute=dispute, department_id=department_id, author=actor, text=text, basis=basis),
         actor=actor,
-        reason="negotiation statement",
+        reason=gettext_noop("negotiation statement"),
     )
     if dispute.status == DisputeStatus.OPEN:
-        _move(dispute, DisputeStatus.NEGOTIATING, actor=actor, reason=_("first statement posted"))
+        _move(dispute, DisputeStatus.NEGOTIATING, actor=actor, reason=gettext_noop("first statement posted"))
     return statement
 
 
@@ -276,7 +277,7 @@ def dispute_agree(
         dispute,
         DisputeStatus.AGREED,
         actor=actor,
-        reason=_("agreement recorded"),
+        reason=gettext_noop("agreement recorded"),
         extra_fields=["agreed_lead", "agreement_minutes", "settled_at"],
     )
     dispute.agreed_co_handlers.set(co_handlers)
@@ -348,7 +349,7 @@ def disputes_put_overdue_on_agenda(*, now: dt.datetime | None = None, actor=None
                 dispute_id=dispute_id,
                 session_id=session.pk,
                 actor=actor,
-                reason=_("no agreement by the negotiation deadline"),
+                reason=gettext_noop("no agreement by the negotiation deadline"),
             )
         except IllegalMove:
             continue  # another sweep or a dispatcher moved it meanwhile

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from arbitration import access
 from arbitration.errors import NotFound
 from arbitration.history import real_user, save_attributed
 from arbitration.models import Notice, Ticket
+from arbitration.reasons import NOTICE_SENT
 
 
 def notice_send(
@@ -18,7 +20,7 @@ def notice_send(
     return save_attributed(
         Notice(department_id=department_id, ticket=ticket, kind=kind, document_number=document_number, data=data),
         actor=actor,
-        reason=f"notice: {kind}",
+        reason=NOTICE_SENT.format(kind=kind),
     )
 
 
@@ -31,5 +33,5 @@ def notice_mark_read(*, notice_id: int, actor) -> Notice:
         raise NotFound()
     if notice.read_at is None:
         notice.read_at, notice.read_by = timezone.now(), real_user(actor)
-        save_attributed(notice, actor=actor, reason="notice read", update_fields=["read_at", "read_by"])
+        save_attributed(notice, actor=actor, reason=gettext_noop("notice read"), update_fields=["read_at", "read_by"])
     return notice

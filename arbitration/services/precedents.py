@@ -35,6 +35,7 @@ from arbitration.choices import (
 from arbitration.errors import InvalidInput, ScopeBeyondPlace
 from arbitration.history import save_attributed
 from arbitration.models import Agreement, Assignment, Dispute, Duty, LeaderDecision, Ruling, Territory, Ticket
+from arbitration.reasons import BACKLOG_REDISPATCHED, IN_SCOPE_OF, PRECEDENT_OPENED
 from arbitration.services.catalogue import duty_close, duty_open
 from arbitration.services.notices import notice_send
 
@@ -87,7 +88,7 @@ def precedents_open(decision: Decision, *, actor) -> None:
     transaction, so the next suggestion anywhere sees them. A decision for one ticket settles that ticket only."""
     if decision.scope == RulingScope.TICKET:
         return
-    reason = f"precedent: {decision.document_number}"
+    reason = PRECEDENT_OPENED.format(number=decision.document_number)
     roles = [(decision.lead_id, DutyRole.LEAD), *((c.pk, DutyRole.CO_HANDLER) for c in decision.co_handlers.all())]
     for department_id, role in roles:
         duty_open(
@@ -154,7 +155,7 @@ def _backlog_ticket_take(decision: Decision, ticket_id: int) -> bool:
         lead_department_id=decision.lead_id,
         co_handler_ids=[c.pk for c in decision.co_handlers.all()],
         actor=decision.issued_by,
-        reason=_("in the scope of %(number)s") % {"number": decision.document_number},
+        reason=IN_SCOPE_OF.format(number=decision.document_number),
         method=decision.assignment_method,
     )
     sent = {"ticket": ticket, "document_number": decision.document_number, "actor": decision.issued_by}
@@ -183,7 +184,10 @@ def decision_backlog_apply(*, model_label: str, pk: int) -> int:
         decision = model.objects.select_for_update().get(pk=pk)
         decision.backlog_applied_at = timezone.now()
         save_attributed(
-            decision, actor=None, reason=f"backlog: {moved} re-dispatched", update_fields=["backlog_applied_at"]
+            decision,
+            actor=None,
+            reason=BACKLOG_REDISPATCHED.format(count=moved),
+            update_fields=["backlog_applied_at"],
         )
     return moved
 

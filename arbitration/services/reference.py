@@ -1,6 +1,7 @@
 """Reference data every installation needs: role groups, default time-limit tiers, the calendar."""
 
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_noop
 
 from arbitration.choices import Role, TimeUnit
 from arbitration.history import save_attributed
@@ -67,14 +68,14 @@ def hotline_platform_ensure() -> None:
     permission, _created = Permission.objects.get_or_create(
         codename=RECEIVE_TICKET,
         content_type=ContentType.objects.get_for_model(Ticket),
-        defaults={"name": "Can receive tickets from the hotline platform"},
+        defaults={"name": gettext_noop("Can receive tickets from the hotline platform")},
     )
     group, _created = Group.objects.get_or_create(name=HOTLINE_PLATFORM_GROUP)
     group.permissions.add(permission)
     if not User.objects.filter(username=HOTLINE_PLATFORM_USER).exists():
         account = User(username=HOTLINE_PLATFORM_USER, full_name="12345热线平台")
         account.set_unusable_password()  # a system: it signs in with an API token only
-        save_attributed(account, actor=None, reason="hotline platform system account")
+        save_attributed(account, actor=None, reason=gettext_noop("hotline platform system account"))
         account.groups.add(group)
 
 
@@ -100,7 +101,7 @@ def reference_data_ensure() -> None:
                     ordering=ordering,
                 ),
                 actor=None,
-                reason="default time-limit tiers (docs/domain.md §3)",
+                reason=gettext_noop("default time-limit tiers (docs/domain.md §3)"),
             )
     calendar_seed_packaged()
     bounce_reasons_ensure()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arbitration import states
 from arbitration.choices import DutyRole, DutySource, ProposalAction, ProposalOrigin, ProposalStatus
@@ -117,11 +118,13 @@ def proposal_draft(
             proposed_by=actor,
         ),
         actor=actor,
-        reason="drafted",
+        reason=gettext_noop("drafted"),
     )
     for change in changes:
         save_attributed(
-            ProposalChange(proposal=proposal, **{k: v for k, v in vars(change).items()}), actor=actor, reason="drafted"
+            ProposalChange(proposal=proposal, **{k: v for k, v in vars(change).items()}),
+            actor=actor,
+            reason=gettext_noop("drafted"),
         )
     ProposalTransition.objects.create(
         proposal=proposal, from_status="", to_status=ProposalStatus.PROPOSED, actor=real_user(actor), reason=rationale

@@ -22,6 +22,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arbitration import states
 from arbitration.choices import (
@@ -237,7 +238,7 @@ def reorganisation_plan(
             planned_by=actor,
         ),
         actor=actor,
-        reason="planned",
+        reason=gettext_noop("planned"),
     )
     for source, target, matter in moves:
         save_attributed(
@@ -245,7 +246,7 @@ def reorganisation_plan(
                 reorganisation=reorganisation, from_department_id=source, to_department_id=target, matter_id=matter
             ),
             actor=actor,
-            reason="planned",
+            reason=gettext_noop("planned"),
         )
     reorganisation.impact = reorganisation_impact(reorganisation)
     reorganisation.save(update_fields=["impact"])  # derived from the rows above: history leaves it out

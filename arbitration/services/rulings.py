@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arbitration import access
 from arbitration.choices import AgendaOutcome, DisputeStatus, RulingScope
@@ -32,6 +33,15 @@ from arbitration.models import (
     Territory,
     Ticket,
 )
+from arbitration.reasons import (
+    AGREEMENT_ISSUED,
+    LEADER_DECISION_ON_DEADLOCK,
+    LEADER_DECISION_ON_REFUSAL,
+    REFUSAL_DECLARED,
+    RULING_ISSUED,
+    RULING_REFUSED,
+    SIGNED_OFF,
+)
 from arbitration.services.decision_minutes import (
     date_words,
     decided_lines,
@@ -48,6 +58,8 @@ from arbitration.services.precedents import (
     scope_territory,
 )
 from arbitration.signals import leader_decision_refused, ruling_refused
+
+REPLACED = gettext_noop("replaced by a leader decision")  # stored as written, shown translated
 
 
 def _number(decision_type: type[Decision], decided_at: dt.datetime) -> str:
@@ -136,7 +148,7 @@ def ruling_issue(*, item: AgendaItem, actor, reasons: str = "", basis: str = "")
             data=data,
         ),
         actor=actor,
-        reason=f"ruling {number}",
+        reason=RULING_ISSUED.format(number=number),
     )
     reason = _("conference ruling %(number)s") % {"number": number}
     return _decision_take_effect(ruling, co_handlers=co_handlers, actor=actor, reason=reason)
@@ -159,8 +171,8 @@ def _ruling_replace(dispute: Dispute, *, actor) -> Ruling | None:
     refused = Ruling.objects.filter(dispute=dispute, in_force=True).first()
     if refused is not None:
         refused.in_force = False
-        save_attributed(refused, actor=actor, reason="replaced by a leader decision", update_fields=["in_force"])
-        precedents_close(refused, actor=actor, reason="replaced by a leader decision")
+        save_attributed(refused, actor=actor, reason=REPLACED, update_fields=["in_force"])
+        precedents_close(refused, actor=actor, reason=REPLACED)
     return refused
 
 
@@ -196,7 +208,6 @@ def leader_decision_issue(
     decided_at = timezone.now()
     number = _number(LeaderDecision, decided_at)
     issuer = settings.MINGZE_LEADER_ISSUER_NAME
-    why = (_("refused ruling %(number)s") % {"number": refused.document_number}) if refused else _("deadlock")
     background = f"联席会议认定书{refused.document_number}未获执行" if refused else "联席会议未能形成决定"
     data = minutes_data(
         dispute=dispute,
@@ -227,14 +238,16 @@ def leader_decision_issue(
             data=data,
         ),
         actor=actor,
-        reason=f"leader decision {number} ({why})",
+        reason=LEADER_DECISION_ON_REFUSAL.format(number=number, ruling=refused.document_number)
+        if refused
+        else LEADER_DECISION_ON_DEADLOCK.format(number=number),
     )
     dispute.settled_at = decided_at
     _move(
         dispute,
         DisputeStatus.DECIDED,
         actor=actor,
-        reason=_("signed off: %(number)s") % {"number": number},
+        reason=SIGNED_OFF.format(number=number),
         extra_fields=["settled_at"],
     )
     reason = _("leader decision %(number)s") % {"number": number}
@@ -294,7 +307,7 @@ def agreement_issue(
             data=data,
         ),
         actor=actor,
-        reason=f"agreement {number}",
+        reason=AGREEMENT_ISSUED.format(number=number),
     )
     reason = _("negotiated agreement %(number)s") % {"number": number}
     return _decision_take_effect(agreement, co_handlers=co_handlers, actor=actor, reason=reason)
@@ -314,7 +327,7 @@ def _refusal_record(*, decision: Ruling | LeaderDecision, actor, department_id: 
     return save_attributed(
         DecisionRefusal(**{field: decision}, department=department, declared_by=actor, reason=reason),
         actor=actor,
-        reason=f"refusal of {decision.document_number}",
+        reason=REFUSAL_DECLARED.format(number=decision.document_number),
     )
 
 
@@ -336,8 +349,7 @@ def ruling_refuse(*, ruling_id: int, actor, department_id: int, reason: str) -> 
             dispute,
             DisputeStatus.AWAITING_SIGN_OFF,
             actor=actor,
-            reason=_("ruling %(number)s refused by %(department)s")
-            % {"number": ruling.document_number, "department": refusal.department.name},
+            reason=RULING_REFUSED.format(number=ruling.document_number, department=refusal.department.name),
         )
     ruling_refused.send(sender=Ruling, ruling=ruling, refusal=refusal, actor=actor)
     return refusal

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import AssignmentMethod, AssignmentRole, TicketEventKind, TicketStatus
@@ -18,7 +19,7 @@ from arbitration.models import Assignment, Department, Ticket, TicketEvent, Time
 from arbitration.services.copy_writer import Table, Writer
 from arbitration.signals import ticket_counts_changed, ticket_received
 
-INTAKE_REASON = "received from the hotline platform"
+INTAKE_REASON = gettext_noop("received from the hotline platform")
 
 
 @dataclass

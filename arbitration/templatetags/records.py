@@ -2,7 +2,7 @@
 
 from django import template
 
-from arbitration.selectors import recorded_reason as _recorded_reason
+from arbitration.reasons import recorded_reason as _recorded_reason
 
 register = template.Library()
 

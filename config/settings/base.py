@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "guardian",
+    "config.apps.GuardianConfig",  # django-guardian, per-object permissions, its names translated
     "simple_history",
     "config.apps.CeleryBeatConfig",  # django-celery-beat, with its one untranslatable field name translated
     "config.apps.AxesConfig",  # django-axes, login lockout (docs/hardening.md), named in zh-Hans in the admin

@@ -20,7 +20,7 @@ from legal.choices import CaseOrigin, CaseStatus
 from legal.errors import AlreadyDeclared, ConflictNotDeclared, ConflictOfInterest, NotALawyer, NotTheCaseLawyer
 from legal.models import Advice, CaseRead, ConflictDeclaration, LegalCase, LegalCaseTransition
 
-# Stored in English and translated when read (arbitration.selectors.recorded_reason).
+# Stored in English and translated when read (arbitration.reasons.recorded_reason).
 ADVICE_LOGGED = gettext_noop("advice logged")
 ASSIGNED_TO_LAWYER = gettext_noop("assigned to a lawyer")  # the lawyer is the grant's own user
 

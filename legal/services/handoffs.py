@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arbitration.choices import TicketEventKind
 from arbitration.documents.render import LetterData
@@ -15,6 +16,7 @@ from arbitration.services.tickets import ticket_event_record
 from legal.choices import BodyKind, CaseStatus, HandoffStatus
 from legal.errors import BodyInactive, HandoffAlreadyReceived, HandoffNotReceived, NoAdviceYet
 from legal.models import Handoff, HandoffBody, LegalCase
+from legal.reasons import HANDED_OFF
 from legal.services import documents
 from legal.services.cases import _ensure_lawyer, _locked, _move
 
@@ -95,7 +97,7 @@ def handoff_issue(
             data=letter.to_dict(),
         ),
         actor=actor,
-        reason=f"handed off to {body.name}",
+        reason=HANDED_OFF.format(body=body.name),
     )
     if case.status == CaseStatus.ADVISED:
         _move(case, CaseStatus.HANDED_OFF, actor=actor, reason=f"{number} → {body.name}")
@@ -137,7 +139,10 @@ def handoff_record_receipt(*, handoff_id: int, actor, note: str, received_at=Non
         note,
     )
     return save_attributed(
-        handoff, actor=actor, reason="receipt recorded", update_fields=["status", "received_at", "receipt_note"]
+        handoff,
+        actor=actor,
+        reason=gettext_noop("receipt recorded"),
+        update_fields=["status", "received_at", "receipt_note"],
     )
 
 
@@ -148,7 +153,9 @@ def handoff_record_outcome(*, handoff_id: int, actor, outcome: str) -> Handoff:
     if handoff.status == HandoffStatus.ISSUED:
         raise HandoffNotReceived()
     handoff.status, handoff.outcome, handoff.outcome_at = HandoffStatus.CONCLUDED, outcome, timezone.now()
-    save_attributed(handoff, actor=actor, reason="outcome recorded", update_fields=["status", "outcome", "outcome_at"])
+    save_attributed(
+        handoff, actor=actor, reason=gettext_noop("outcome recorded"), update_fields=["status", "outcome", "outcome_at"]
+    )
     ticket_event_record(
         ticket=handoff.case.ticket,
         kind=TicketEventKind.LEGAL_ROUTE,

@@ -25,6 +25,7 @@ from legal.access import FEEDBACK_LEAD, VIEW_LEAD
 from legal.choices import FeedbackKind, LeadStatus
 from legal.errors import FeedbackIncomplete, LeadNotEditable, NoProcuratorateLiaison
 from legal.models import LeadFeedback, LeadTransition, ProcuratorateReferral, PublicInterestLead
+from legal.reasons import FEEDBACK_RECORDED
 from legal.services import documents
 
 # Fields of the lead package the desk may edit while the lead is still theirs.
@@ -41,7 +42,7 @@ PACKAGE_FIELDS = (
     "contact",
 )
 EDITABLE_STATUSES = (LeadStatus.PROPOSED, LeadStatus.ACCEPTED)
-# A message id, translated when read (selectors.recorded_reason); the referral row names the procuratorate.
+# A message id, translated when read (arbitration.reasons.recorded_reason); the referral row names the procuratorate.
 HANDED_TO_PROCURATORATE = gettext_noop("handed to the procuratorate")
 RECOMMENDATION_ANSWER_MONTHS = 2  # docs/domain.md §6: the body answers in writing within 2 months
 
@@ -174,7 +175,10 @@ def lead_record_receipt(*, lead_id: int, actor, note: str = "") -> PublicInteres
     _move(lead, LeadStatus.RECEIVED, actor=actor, reason=note or "received by the procuratorate")
     referral.received_at, referral.received_by, referral.receipt_note = timezone.now(), real_user(actor), note
     save_attributed(
-        referral, actor=actor, reason="receipt recorded", update_fields=["received_at", "received_by", "receipt_note"]
+        referral,
+        actor=actor,
+        reason=gettext_noop("receipt recorded"),
+        update_fields=["received_at", "received_by", "receipt_note"],
     )
     return lead
 
@@ -228,6 +232,6 @@ def lead_record_feedback(
         _require("recommendation_to", feedback.recommendation_to)
         feedback.recommendation_issued_on = recommendation_issued_on
         feedback.answer_due_on = answer_due_on(recommendation_issued_on)
-    save_attributed(feedback, actor=actor, reason=f"feedback: {kind}")
-    _move(lead, target, actor=actor, reason=declined_reason or note or kind)
+    save_attributed(feedback, actor=actor, reason=FEEDBACK_RECORDED.format(kind=kind))
+    _move(lead, target, actor=actor, reason=declined_reason or note or FEEDBACK_RECORDED.format(kind=kind))
     return feedback

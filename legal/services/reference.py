@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext_noop
+
 from arbitration.history import save_attributed
 from legal.choices import BodyKind, DomainTier
 from legal.models import HandoffBody, PublicInterestDomain
@@ -161,10 +163,12 @@ def legal_reference_ensure() -> None:
                     ordering=ordering,
                 ),
                 actor=None,
-                reason="seeded from docs/domain.md §6 (4+11+N)",
+                reason=gettext_noop("seeded from docs/domain.md §6 (4+11+N)"),
             )
     if not HandoffBody.objects.exists():
         for ordering, (name, kind) in enumerate(BODIES):
             save_attributed(
-                HandoffBody(name=name, kind=kind, ordering=ordering), actor=None, reason="default hand-off bodies"
+                HandoffBody(name=name, kind=kind, ordering=ordering),
+                actor=None,
+                reason=gettext_noop("default hand-off bodies"),
             )

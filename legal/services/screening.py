@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from arbitration.choices import RequestType, Resolution, Satisfaction
 from arbitration.history import real_user
@@ -26,6 +27,7 @@ from arbitration.models import Matter, Ticket
 from legal.choices import LeadBasis, LeadStatus
 from legal.errors import EmptyPeriod
 from legal.models import PublicInterestDomain, PublicInterestLead, ScreeningRun
+from legal.reasons import SCREENING_PROPOSED
 
 COMPLAINT_TYPES = (RequestType.COMPLAINT, RequestType.REPORT)
 PARTY_SUFFIXES = (
@@ -275,7 +277,7 @@ def screening_run(*, period_start: dt.datetime, period_end: dt.datetime, trigger
         if _extend_open_lead(candidate, fresh, actor=actor):
             continue
         lead = _lead_from(candidate, run)
-        lead._history_user, lead._change_reason = real_user(actor), f"proposed by screening run {run.pk}"
+        lead._history_user, lead._change_reason = real_user(actor), SCREENING_PROPOSED.format(run=run.pk)
         lead.save()
         lead.tickets.add(*candidate.tickets)
         run.leads_proposed += 1
@@ -292,6 +294,6 @@ def _extend_open_lead(candidate: Candidate, fresh: list[Ticket], *, actor) -> bo
     ).first()
     if lead is None:
         return False
-    lead._history_user, lead._change_reason = real_user(actor), "screening added tickets"
+    lead._history_user, lead._change_reason = real_user(actor), gettext_noop("screening added tickets")
     lead.tickets.add(*fresh)
     return True

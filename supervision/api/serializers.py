@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from arbitration.api.fields import RecordedReasonField
 from arbitration.models import Ticket
 from supervision import access
 from supervision.choices import AnswerKind, LetterKind, ProblemRule, ReferralStatus, Tier
@@ -42,10 +43,11 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.__str__", default=None)
+    reason_display = RecordedReasonField(source="reason", help_text="The reason in the caller's language.")
 
     class Meta:
         model = CaseEvent
-        fields = ["kind", "from_tier", "to_tier", "actor", "reason", "at"]
+        fields = ["kind", "from_tier", "to_tier", "actor", "reason", "reason_display", "at"]
 
 
 class AnswerSerializer(serializers.ModelSerializer):

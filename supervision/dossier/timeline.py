@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from arbitration.models import Ticket
+from arbitration.reasons import recorded_reason
 from arbitration.selectors import HISTORY_ACTION_LABELS, TimelineEntry, ticket_timeline
 from supervision.choices import CaseEventKind
 from supervision.models import CaseEvent, SupervisionCase, SupervisionLetter
@@ -73,7 +74,7 @@ def case_entries(cases: Iterable[SupervisionCase]) -> list[TicketEntry]:
             subject="督办",
             action=action,
             actor=str(event.actor) if event.actor else "系统",
-            reason=event.reason,
+            reason=recorded_reason(event.reason),
         )
         lines.append(TicketEntry.of(number or (case.ticket.hotline_no if case.ticket_id else ""), entry))
     return lines

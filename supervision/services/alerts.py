@@ -29,6 +29,7 @@ from supervision.access import ensure_supervisor
 from supervision.choices import AlertStatus
 from supervision.errors import ActionTextRequired, BulletinAlreadyIssued, MuteUntilPast, ReasonRequired
 from supervision.models import SeriesMute, SurgeAlert, SurgeAlertTransition, SurgeBulletin, series_key
+from supervision.reasons import ALERT_MOVED, RISK_BULLETIN_ISSUED
 from supervision.services.surge_bulletins import BULLETIN_KIND, bulletin_letter_data
 
 
@@ -50,7 +51,7 @@ def _move(alert: SurgeAlert, target: str, *, actor, reason: str, fields: tuple[s
     """One status change; the caller holds the transaction and the row lock."""
     states.ensure_alert_move(alert.status, target)
     previous, alert.status = alert.status, target
-    save_attributed(alert, actor=actor, reason=f"surge alert {target}", update_fields=["status", *fields])
+    save_attributed(alert, actor=actor, reason=ALERT_MOVED.format(status=target), update_fields=["status", *fields])
     _record(alert, previous, actor=actor, reason=reason, at=timezone.now())
     return alert
 
@@ -84,7 +85,7 @@ def surge_alert_raise(
     )
     try:
         with transaction.atomic():  # the unique (series, day) makes a second run, or a concurrent one, a no-op
-            # Stored in English and translated when read (arbitration.selectors.recorded_reason); the page names
+            # Stored in English and translated when read (arbitration.reasons.recorded_reason); the page names
             # the method beside the record, so the record keeps only the probability.
             save_attributed(alert, actor=None, reason=gettext_noop("surge detection"))
             _record(alert, "", actor=None, reason=f"p = {alert.probability:.2g}", at=now)
@@ -112,7 +113,7 @@ def surge_alert_acknowledge(*, alert_id: int, actor) -> SurgeAlert:
     """The owning department's liaison acknowledges the alert."""
     alert = _locked(alert_id)
     _ensure_answers_for(actor, alert)
-    return _move(alert, AlertStatus.ACKNOWLEDGED, actor=actor, reason="acknowledged")
+    return _move(alert, AlertStatus.ACKNOWLEDGED, actor=actor, reason=gettext_noop("acknowledged"))
 
 
 @transaction.atomic
@@ -156,7 +157,7 @@ def series_mute(*, matter_id: int, territory_id: int | None, reason: str, until:
         until=until,
         muted_by=actor,
     )
-    return save_attributed(mute, actor=actor, reason="series muted")
+    return save_attributed(mute, actor=actor, reason=gettext_noop("series muted"))
 
 
 @transaction.atomic
@@ -167,7 +168,7 @@ def series_mute_lift(*, mute_id: int, actor) -> SeriesMute:
         raise NotFound()
     if mute.lifted_at is None:
         mute.lifted_at = timezone.now()
-        save_attributed(mute, actor=actor, reason="mute lifted", update_fields=["lifted_at"])
+        save_attributed(mute, actor=actor, reason=gettext_noop("mute lifted"), update_fields=["lifted_at"])
     return mute
 
 
@@ -190,7 +191,7 @@ def _bulletin_issue(alert: SurgeAlert, *, actor, now: dt.datetime) -> SurgeBulle
     bulletin = save_attributed(
         SurgeBulletin(alert=alert, document_number=number, issued_at=now, issued_by=actor, data=data),
         actor=actor,
-        reason=f"risk bulletin {number}",
+        reason=RISK_BULLETIN_ISSUED.format(number=number),
     )
     if alert.department_id:
         notice_send(

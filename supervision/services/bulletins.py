@@ -22,6 +22,7 @@ from arbitration.documents.tasks import document_render_after_commit
 from arbitration.history import save_attributed
 from supervision.choices import PeriodKind
 from supervision.models import ScoreBulletin, Scorecard, ScorePeriod
+from supervision.reasons import SCORE_BULLETIN_ISSUED
 
 BULLETIN_KIND = "bulletin"  # the document kind of its 文号 (settings.MINGZE_DOCUMENT_ISSUERS)
 # Official Chinese: these are the document's own words, not interface strings.
@@ -114,7 +115,7 @@ def bulletin_issue(*, period: ScorePeriod, cards: list[Scorecard], actor, now: d
     bulletin = save_attributed(
         ScoreBulletin(period=period, document_number=number, issued_at=now, issued_by=actor, data=data),
         actor=actor,
-        reason=f"bulletin {number}",
+        reason=SCORE_BULLETIN_ISSUED.format(number=number),
     )
     document_render_after_commit(bulletin)
     return bulletin

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import AssignmentRole
@@ -277,6 +278,6 @@ def reminders_send(*, limit: int = 500) -> int:
     now, sent = timezone.now(), 0
     for reminder in Reminder.objects.select_for_update(skip_locked=True).filter(status="queued")[:limit]:
         reminder.status, reminder.sent_at = "sent", now
-        save_attributed(reminder, actor=None, reason="reminder sent", update_fields=["status", "sent_at"])
+        save_attributed(reminder, actor=None, reason=gettext_noop("reminder sent"), update_fields=["status", "sent_at"])
         sent += 1
     return sent

@@ -14,6 +14,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.documents.numbering import document_number_issue
@@ -33,6 +34,7 @@ from supervision.errors import (
     ReasonRequired,
 )
 from supervision.models import DisciplineReferral, LetterDraft, Scorecard, SupervisionCase, SupervisionLetter
+from supervision.reasons import LETTER_ISSUED
 from supervision.services.records import case_event_record
 from supervision.texts.compose import LetterText, current_template, letter_text
 from supervision.texts.facts import Interview, Issue, ensure_subject
@@ -275,10 +277,10 @@ def letter_issue(
             response_due_on=issue.response_due,
         ),
         actor=actor,
-        reason=f"issued {number}",
+        reason=LETTER_ISSUED.format(number=number),
     )
     draft.status = LetterStatus.ISSUED
-    save_attributed(draft, actor=actor, reason=f"issued {number}", update_fields=["status"])
+    save_attributed(draft, actor=actor, reason=LETTER_ISSUED.format(number=number), update_fields=["status"])
     if draft.case_id:
         case_event_record(
             draft.case,
@@ -339,7 +341,7 @@ def letter_answer(*, letter_id: int, actor, text: str) -> SupervisionLetter:
     save_attributed(
         letter,
         actor=actor,
-        reason="letter answered",
+        reason=gettext_noop("letter answered"),
         update_fields=["status", "answered_at", "answered_by", "answer_text"],
     )
     if letter.case_id:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.utils.translation import gettext_noop
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import AssignmentRole
@@ -167,7 +168,7 @@ def _followers_write(ids: list[int], *, now: dt.datetime) -> None:
     """What follows the new cases, written set-based inside the database (one statement each, whatever the batch
     size): their history rows, the "opened" events, a reminder per pressed department with its history row and
     event. Building these as ORM objects cost ~2 ms per case on PostgreSQL; this costs a few ms per batch."""
-    reason = "supervision sweep"
+    reason = gettext_noop("supervision sweep")
     history_insert_select(SupervisionCase, "id", ids, at=now, reason=reason)
     _insert_select(
         CaseEvent,

@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext_noop
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.history import history_insert_select, save_attributed
@@ -24,13 +25,14 @@ from supervision import grouping, selectors
 from supervision.choices import TIER_ORDER, CaseEventKind, CaseStatus, ProblemRule, Trigger
 from supervision.grouping import Component
 from supervision.models import CaseEvent, Problem, ProblemTicket, SupervisionCase
+from supervision.reasons import PROBLEM_MERGED
 from supervision.services.cases import case_shut
 from supervision.services.opening import Candidate, SweepReport, batches, cases_open_batch, lead_departments
 from supervision.services.records import case_event_record
 
 # The key of the PostgreSQL advisory lock held while problems are written (any constant no other code uses).
 PROBLEMS_LOCK = 0x4D5A_5052_4F42
-REASON = "supervision sweep: repeated requests"
+REASON = gettext_noop("supervision sweep: repeated requests")
 
 # How a case's reason names the rule that grouped its tickets (official Chinese: printed in letters).
 RULE_WORDS = {
@@ -136,7 +138,7 @@ def _members_add(entries: list[tuple[int, Component, tuple[int, ...] | list[int]
 def _problem_merge(problem_id: int, *, into: int, now: dt.datetime) -> None:
     """A ticket tied two problems together: the younger one's tickets move to the older (rare: row by row)."""
     problem = Problem.objects.select_for_update().get(pk=problem_id)
-    reason = f"merged into problem {into}"
+    reason = PROBLEM_MERGED.format(number=into)
     for membership in problem.memberships.all():
         membership.problem_id = into
         save_attributed(membership, actor=None, reason=reason, update_fields=["problem"])
@@ -172,7 +174,9 @@ def _case_keep(
             case_shut(case, actor=None, reason=f"同一问题已并入督办件{keep.pk}", now=now)
     if keep.problem_id != survivor:
         keep.problem_id, keep.subject_key = survivor, f"problem:{survivor}"
-        save_attributed(keep, actor=None, reason="problems merged", update_fields=["problem", "subject_key"])
+        save_attributed(
+            keep, actor=None, reason=gettext_noop("problems merged"), update_fields=["problem", "subject_key"]
+        )
     if absorbed:
         numbers = "、".join(str(pk) for pk in absorbed)
         case_event_record(

@@ -2,6 +2,7 @@
 default text of each kind of letter."""
 
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_noop
 
 from arbitration.choices import Role
 from arbitration.history import save_attributed
@@ -48,11 +49,11 @@ def reference_data_ensure() -> None:
             save_attributed(
                 LadderRule(tier=tier, response_working_days=rung.response_working_days, letter_kind=rung.letter_kind),
                 actor=None,
-                reason="default ladder (docs/supervision.md)",
+                reason=gettext_noop("default ladder (docs/supervision.md)"),
             )
     # The data migration seeds the texts; a flush (seed_demo, transactional tests) empties the table, and a kind
     # without a text could not be issued, so what is missing comes back here. Edited texts are left alone.
     present = set(LetterTemplate.objects.values_list("kind", flat=True))
     for kind, text in DEFAULT_TEMPLATES.items():
         if kind not in present:
-            save_attributed(LetterTemplate(kind=kind, **text), actor=None, reason="default text")
+            save_attributed(LetterTemplate(kind=kind, **text), actor=None, reason=gettext_noop("default text"))

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm
 
 from arbitration.audit.grants import grant_context
@@ -251,7 +252,9 @@ def referral_dossier_store(referral_id: int) -> DisciplineReferral:
             final.register_and_store(
                 referral, field_name="dossier_pdf", filename=f"dossier-{referral.pk}.pdf", facts=facts
             )
-            save_attributed(referral, actor=None, reason="dossier rendered", update_fields=["dossier_pdf"])
+            save_attributed(
+                referral, actor=None, reason=gettext_noop("dossier rendered"), update_fields=["dossier_pdf"]
+            )
     return referral
 
 
@@ -292,7 +295,7 @@ def referral_record(*, referral_id: int, actor, target: str, note: str) -> Disci
     note = (note or "").strip()
     if target in (ReferralStatus.UNDER_REVIEW, ReferralStatus.CONCLUDED) and not note:
         raise ReasonRequired()
-    _move(referral, target, actor=actor, reason=note or "received")
+    _move(referral, target, actor=actor, reason=note or gettext_noop("received"))
     now, fields = timezone.now(), []
     if target == ReferralStatus.RECEIVED:
         referral.received_at, fields = now, ["received_at"]
@@ -300,5 +303,5 @@ def referral_record(*, referral_id: int, actor, target: str, note: str) -> Disci
         referral.review_note, fields = note, ["review_note"]
     else:
         referral.outcome, referral.concluded_at, fields = note, now, ["outcome", "concluded_at"]
-    save_attributed(referral, actor=actor, reason=note or "received", update_fields=fields)
+    save_attributed(referral, actor=actor, reason=note or gettext_noop("received"), update_fields=fields)
     return referral

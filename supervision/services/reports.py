@@ -25,6 +25,7 @@ from supervision.cockpit.network import dispute_network
 from supervision.cockpit.period import Period
 from supervision.models import DailyFriction, DailyReport, FrictionKind, MonthlyReport
 from supervision.models.rollups import DailyVolume
+from supervision.reasons import REPORT_ISSUED
 
 REPORT_KIND = "daily_report"  # the document kind of its 文号 (settings.MINGZE_DOCUMENT_ISSUERS)
 TOP = 5
@@ -108,7 +109,7 @@ def _report_issue(model, key: dict, *, title: str, period: Period, actor, now: d
             report = save_attributed(
                 model(**key, document_number=number, issued_at=now, issued_by=actor, data=data),
                 actor=actor,
-                reason=f"{model._meta.model_name} {number}",
+                reason=REPORT_ISSUED.format(number=number),
             )
     except IntegrityError:
         return model.objects.get(**key)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from arbitration.access import ensure_acts_for
 from arbitration.errors import InvalidInput, NotFound
@@ -33,6 +34,7 @@ from supervision.errors import (
     TicketNotCharged,
 )
 from supervision.models import ScoreAppeal, ScoreAppealTransition, ScoreEntry, ScorePeriod
+from supervision.reasons import APPEAL_DECIDED
 from supervision.services.bulletins import period_label
 from supervision.services.scorecards import appeal_window_closes
 
@@ -114,7 +116,7 @@ def score_appeal_lodge(
         lodged_by=actor,
     )
     appeal.attachment.save(filename, attachment, save=False)
-    save_attributed(appeal, actor=actor, reason="appeal lodged")
+    save_attributed(appeal, actor=actor, reason=gettext_noop("appeal lodged"))
     _record(appeal, "", actor=actor, reason=appeal.reason, at=now)
     return appeal
 
@@ -176,7 +178,7 @@ def score_appeal_decide(
     save_attributed(
         appeal,
         actor=actor,
-        reason=f"appeal {appeal.status}",
+        reason=APPEAL_DECIDED.format(status=appeal.status),
         update_fields=["status", "decision", "target_department", "decision_reason", "decided_at", "decided_by"],
     )
     _record(appeal, previous, actor=actor, reason=appeal.decision_reason, at=now)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import AssignmentRole, BounceOutcome
@@ -30,6 +31,7 @@ from supervision.choices import AppealStatus, LetterKind, PeriodKind, PeriodStat
 from supervision.errors import AppealsPending, AppealWindowOpen, PeriodNotDrafted, PeriodPublished
 from supervision.models import Scorecard, ScorePeriod, ScorePeriodTransition
 from supervision.rates import RATES
+from supervision.reasons import SCORECARDS_COMPUTED
 from supervision.services import score_rules
 from supervision.services.bulletins import bulletin_issue, period_label
 from supervision.services.letters import letter_draft_for_scorecard
@@ -141,7 +143,7 @@ def _period_locked(period_kind: str, period_start: dt.date) -> ScorePeriod:
             return save_attributed(
                 ScorePeriod(period_kind=period_kind, period_start=first, period_end=end),
                 actor=None,
-                reason="scorecard period opened",
+                reason=gettext_noop("scorecard period opened"),
             )
     except IntegrityError:
         return ScorePeriod.objects.select_for_update().get(period_kind=period_kind, period_start=first)
@@ -160,7 +162,9 @@ def appeal_window_closes(period: ScorePeriod) -> dt.datetime:
         raise PeriodNotDrafted(period=period_label(period))
     if period.appeal_closes_at is None:
         period.appeal_closes_at = _appeal_closes(period, WorkingCalendar.load())
-        save_attributed(period, actor=None, reason="appeal window counted", update_fields=["appeal_closes_at"])
+        save_attributed(
+            period, actor=None, reason=gettext_noop("appeal window counted"), update_fields=["appeal_closes_at"]
+        )
     return period.appeal_closes_at
 
 
@@ -189,7 +193,7 @@ def _compute(period: ScorePeriod, *, actor, now: dt.datetime) -> list[Scorecard]
         _apply(card, figures[pk])
         cards.append(card)
     _rank(cards)
-    reason = f"scorecards {period.period_kind} {period.period_start}"
+    reason = SCORECARDS_COMPUTED.format(kind=period.period_kind, start=period.period_start)
     for card in cards:
         save_attributed(card, actor=actor, reason=reason)
     for stale in existing.values():  # a department no longer charged with anything (e.g. appealed away)

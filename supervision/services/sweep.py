@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import OPEN_TICKET_STATUSES, BounceOutcome, Satisfaction, TicketStatus
@@ -351,7 +352,7 @@ def cases_turn_red(
                 if case is None:
                     continue
                 case.trigger, case.step_started_at, case.step_due_at = Trigger.OVERDUE, now, step_due
-                case._history_user, case._change_reason = None, "supervision sweep: past the time limit"
+                case._history_user, case._change_reason = None, gettext_noop("supervision sweep: past the time limit")
                 case.save(update_fields=["trigger", "step_started_at", "step_due_at"])
                 reason = f"已超出办理时限（{_local(case.ticket.due_at, calendar)}到期）"
                 case_event_record(case, CaseEventKind.CARD_RED, actor=None, reason=reason, at=now)
@@ -372,7 +373,7 @@ def cases_climb_ladder(*, now: dt.datetime, calendar: WorkingCalendar, ladder: M
             reason = f"{case.get_tier_display()}响应期限已过，未见办理进展"
             if case.tier == Tier.TASK_FORCE:
                 case.step_due_at = None
-                case._history_user, case._change_reason = None, "supervision sweep: top of the ladder"
+                case._history_user, case._change_reason = None, gettext_noop("supervision sweep: top of the ladder")
                 case.save(update_fields=["step_due_at"])
                 case_event_record(case, CaseEventKind.LADDER_TOP, actor=None, reason=reason, at=now)
                 report.topped += 1

@@ -17,6 +17,7 @@ from arbitration.documents.tasks import document_render_after_commit
 from arbitration.history import save_attributed
 from supervision import selectors
 from supervision.models import Topic, TopicClosingReport
+from supervision.reasons import CLOSING_REPORT_ISSUED
 
 TOPIC_REPORT_KIND = "topic_report"  # the document kind of its 文号 (settings.MINGZE_DOCUMENT_ISSUERS)
 
@@ -94,7 +95,7 @@ def closing_report_issue(*, topic: Topic, actor, summary: str, now: dt.datetime)
     report = save_attributed(
         TopicClosingReport(topic=topic, document_number=number, issued_at=now, issued_by=actor, data=data),
         actor=actor,
-        reason=f"closing report {number}",
+        reason=CLOSING_REPORT_ISSUED.format(number=number),
     )
     document_render_after_commit(report)
     return report

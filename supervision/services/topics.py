@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from arbitration.audit.grants import grant_context
@@ -85,7 +86,7 @@ def topic_propose(
     )
     if lookback_days is not None:
         topic.lookback_days = lookback_days
-    save_attributed(topic, actor=actor, reason="proposed")
+    save_attributed(topic, actor=actor, reason=gettext_noop("proposed"))
     TopicTransition.objects.create(
         topic=topic, from_status="", to_status=TopicStatus.PROPOSED, actor=real_user(actor), reason=rationale
     )
@@ -219,7 +220,7 @@ def topic_report_submit(
     )
     if attachment is not None:
         report.attachment = attachment
-    save_attributed(report, actor=actor, reason="progress report")
+    save_attributed(report, actor=actor, reason=gettext_noop("progress report"))
     if topic.status == TopicStatus.APPROVED:
         _move(topic, TopicStatus.IN_PROGRESS, actor=actor, reason="牵头单位报送首次进展报告")
     return report

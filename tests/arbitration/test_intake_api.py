@@ -107,6 +107,16 @@ def test_dispatched_to_makes_the_department_lead_and_starts_the_clock(city, disp
     assert body["due_at"].startswith("2026-03-05T17:30")  # three working days, at office closing (city time)
 
 
+def test_an_assignment_keeps_its_stored_reason_and_gives_it_in_the_callers_language(city, dispatcher):
+    client_for(dispatcher).post(URL, payload(dispatched_to="CGJ"), format="json")
+
+    (zh,) = client_for(dispatcher).get(f"{URL}SD2026030200001/").json()["assignments"]
+    (en,) = client_for(dispatcher).get(f"{URL}SD2026030200001/", HTTP_ACCEPT_LANGUAGE="en").json()["assignments"]
+
+    assert zh["reason"] == en["reason"] == "received from the hotline platform"  # as stored (arbitration.reasons)
+    assert (zh["reason_display"], en["reason_display"]) == ("接收自热线平台", "received from the hotline platform")
+
+
 def test_enum_values_may_be_given_by_their_chinese_labels(city, dispatcher):
     response = client_for(dispatcher).post(
         URL, payload(request_type="投诉", channel="小程序", confidential="是"), format="json"
@@ -309,7 +319,7 @@ def test_history_shows_who_when_what_and_why_masking_personal_data(city, dispatc
     masked = client_for(supervisor).get(f"{URL}SD2026030200001/history/").json()
 
     assert {entry["actor"] for entry in full} == {"派单员"}
-    assert {entry["reason"] for entry in full} == {"received from the hotline platform"}
+    assert {entry["reason"] for entry in full} == {"接收自热线平台"}  # INTAKE_REASON, in the reader's language
     assert len({entry["subject"] for entry in full}) == 2  # the ticket and its assignment
     assert [entry["action"] for entry in full].count("created") == 2
     (phone_change,) = [c for e in full for c in e["changes"] if c["field"] == "citizen_phone"]
