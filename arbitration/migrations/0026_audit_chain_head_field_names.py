@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arbitration', '0024_list_page_indexes'),
+        ('arbitration', '0025_copied_assignment_index'),
     ]
 
     operations = [
