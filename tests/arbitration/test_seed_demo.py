@@ -1,12 +1,18 @@
-"""`manage.py seed_demo`: the demo city, its people, its catalogue (with gaps and overlaps) and its tickets."""
+"""`manage.py seed_demo`: the demo city, its people, its catalogue (with gaps and overlaps) and its tickets.
+
+A demo of a year's history takes a while to seed: the tests that only read it share one (`demo`, seeded once for the
+module outside the tests' transactions and flushed afterwards); the tests of a second run seed inside their own
+transaction, which rolls back to that city."""
 
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
+from django.test import override_settings
 
 from arbitration.choices import DutyRole, Role, TerritoryLevel, TicketEventKind
 from arbitration.demo.context import DemoContext
@@ -69,18 +75,30 @@ def snapshot() -> dict[str, list]:
     }
 
 
-def test_seed_demo_builds_a_city_with_people_catalogue_and_tickets():
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo of seed 1, with what its extenders received and its signing certificate's folder."""
     received: list[DemoContext] = []
 
     def on_seeded(sender, context, rng, stdout, city, users, **kwargs):
         received.append(context)
 
+    certificates = tmp_path_factory.mktemp("demo-signing")
     demo_seeded.connect(on_seeded)
     try:
-        output = seed()
+        with override_settings(MINGZE_SIGNING_DEMO_DIR=certificates), django_db_blocker.unblock():
+            output = seed()
+            first = snapshot()
     finally:
         demo_seeded.disconnect(on_seeded)
+    yield SimpleNamespace(output=output, received=received, snapshot=first, certificates=certificates)
+    with django_db_blocker.unblock():
+        call_command("flush", "--noinput", verbosity=0)
+    ContentType.objects.clear_cache()
 
+
+def test_seed_demo_builds_a_city_with_people_catalogue_and_tickets(demo):
+    output, received = demo.output, demo.received
     assert Territory.objects.filter(level=TerritoryLevel.DISTRICT).count() == 10
     assert Territory.objects.filter(level=TerritoryLevel.STREET).count() == 100
     assert Territory.objects.filter(level=TerritoryLevel.COMMUNITY).count() == 500
@@ -101,8 +119,7 @@ def test_seed_demo_builds_a_city_with_people_catalogue_and_tickets():
     assert received[0].ping_pong and received[0].repeat_clusters
 
 
-def test_the_demo_catalogue_has_gaps_and_overlaps():
-    seed()
+def test_the_demo_catalogue_has_gaps_and_overlaps(demo):
     leads = Duty.objects.current().filter(role=DutyRole.LEAD)
     # a gap everywhere: a level-3 matter with no lead duty anywhere
     no_lead = Matter.objects.filter(level=3).exclude(Exists(leads.filter(matter=OuterRef("pk"))))
@@ -119,8 +136,7 @@ def test_the_demo_catalogue_has_gaps_and_overlaps():
     assert overlaps.filter(territory__level=TerritoryLevel.DISTRICT).exists()
 
 
-def test_every_demo_write_leaves_history_with_a_reason():
-    seed()
+def test_every_demo_write_leaves_history_with_a_reason(demo):
     for model in (Territory, Department, Matter, Duty, Ticket, Assignment, User):
         history = model.history.all()
         assert history.count() >= model.objects.count() > 0, model
@@ -129,9 +145,9 @@ def test_every_demo_write_leaves_history_with_a_reason():
     assert Ticket.history.filter(history_user__username="admin").count() >= 200
 
 
-def test_the_same_seed_gives_the_same_city_and_tickets_and_a_second_run_refuses_without_reset():
-    seed()
-    first = snapshot()
+def test_the_same_seed_gives_the_same_city_and_tickets_and_a_second_run_refuses_without_reset(demo):
+    first = demo.snapshot
+    assert snapshot() == first
     assert len(first["tickets"]) > 200  # the 200 asked for, then the daily history (arbitration.demo.history)
 
     with pytest.raises(CommandError, match="--reset"):
@@ -142,9 +158,8 @@ def test_the_same_seed_gives_the_same_city_and_tickets_and_a_second_run_refuses_
     assert snapshot() == first
 
 
-def test_another_seed_gives_another_city():
-    seed()
-    first = snapshot()
+def test_another_seed_gives_another_city(demo):
+    first = demo.snapshot
     seed("--reset", number=2)
     second = snapshot()
     assert second["territories"] != first["territories"]
@@ -152,8 +167,7 @@ def test_another_seed_gives_another_city():
     assert len(second["matters"]) == len(first["matters"])  # the catalogue's matters are fixed data
 
 
-def test_the_demo_tickets_reach_their_state_only_through_the_platforms_events():
-    seed()
+def test_the_demo_tickets_reach_their_state_only_through_the_platforms_events(demo):
     demo = Ticket.objects.filter(hotline_no__regex=r"^[0-9]{15}$")
     events = TicketEvent.objects.filter(ticket__in=demo).exclude(platform_event_id=None)
     replied = events.filter(kind=TicketEventKind.REPLIED).values("ticket")
@@ -171,14 +185,13 @@ def test_the_demo_tickets_reach_their_state_only_through_the_platforms_events():
     assert demo.filter(rehandle_count__gt=0).exists()
 
 
-def test_the_demo_signs_what_it_issues_with_a_demo_certificate(settings, tmp_path):
-    """Inside the test's transaction nothing commits, so the after-commit renders never run: the command finalises
-    the pending documents itself while its certificate is in force (a real run renders them as it commits)."""
+def test_the_demo_signs_what_it_issues_with_a_demo_certificate(demo):
+    """Seeded as a real run is, outside any transaction: the documents render as their writes commit, while the
+    command's demo certificate is in force, and every one is signed."""
     from arbitration.models import DocumentRegistration
 
-    settings.MINGZE_SIGNING_DEMO_DIR = tmp_path
-    out = seed()
-    assert (tmp_path / "demo-cert.pem").exists() and str(tmp_path / "demo-cert.pem") in out
+    certificate = demo.certificates / "demo-cert.pem"
+    assert certificate.exists() and str(certificate) in demo.output
     registrations = DocumentRegistration.objects.all()
     assert {"ruling", "letter_escalation", "scorebulletin", "handoff"} <= {r.kind for r in registrations}
     assert [r.kind for r in registrations if not r.signed] == []
