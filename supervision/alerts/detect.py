@@ -66,8 +66,11 @@ def _glm_day(counts: np.ndarray, base, t0: int, params: DetectionParams) -> DayR
             one = predict(exact, base)
             p.expected[i], p.variance[i] = one.expected[0], one.variance[0]
             p.expected_span[i], p.variance_span[i] = one.expected_span[0], one.variance_span[0]
-    upper, probability = _tests(day, p.expected, p.variance, params.alpha)
-    upper_span, probability_span = _tests(span, p.expected_span, p.variance_span, params.alpha)
+    # Two tests watch each series every day and either raises the alarm: each runs at half the level (Bonferroni), so
+    # that a quiet day alarms with probability at most `alpha` under the baseline, not up to twice it.
+    each = params.alpha / 2
+    upper, probability = _tests(day, p.expected, p.variance, each)
+    upper_span, probability_span = _tests(span, p.expected_span, p.variance_span, each)
     day_alarm, span_alarm = np.zeros(len(day), bool), np.zeros(len(day), bool)
     day_alarm[candidates] = (day > upper)[candidates] & (day >= params.min_count)[candidates]
     span_alarm[candidates] = (span > upper_span)[candidates] & (span >= params.min_count)[candidates]

@@ -11,7 +11,7 @@ from django.conf import settings
 class DetectionParams:
     """Parameters of the surge detector (docs/alerts.md, "Parameters")."""
 
-    alpha: float = 0.0002  # one-sided level of the upper prediction bound (GLM) and of the EARS p-value
+    alpha: float = 0.0002  # a quiet day's level: GLM day and span tests each at alpha / 2; the EARS p-value at alpha
     screen_alpha: float = 0.01  # the cheap batch check passes on only series above this looser bound
     years_back: int = 2  # b: past years whose comparable windows enter the baseline
     window_days: int = 28  # w: half-width of each past year's comparable window (days)
