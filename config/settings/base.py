@@ -107,7 +107,13 @@ else:
     # skips parsing and planning, which halves its CPU for a vote (bench/bench_votes.py). Behind a pooler in
     # transaction mode (pgbouncer) prepared statements break: set PG_PREPARE=false there.
     if env.bool("PG_PREPARE", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 1})
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options.update({"server_side_binding": True, "prepare_threshold": 1})
+        # A prepared statement is planned for its parameters' values every time (docs/deployment.md, "Prepared
+        # statements"). After five runs PostgreSQL may switch to a generic plan, made without the values; such a
+        # plan cannot use a partial index whose condition names values the query passes as parameters (the open
+        # tickets' `status IN (…)`), and a liaison's home then read every ticket's due time: 30 s at 10 M.
+        options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
 # DATABASE_REPLICA_URL adds a PostgreSQL streaming replica as the `replica` alias: requests read from it until they
 # write (config.db_router; docs/spread.md, "Read replica"). Its connection options are the primary's.
 if env("DATABASE_REPLICA_URL", default=""):
