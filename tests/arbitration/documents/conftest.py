@@ -59,6 +59,9 @@ def sample_letter_model(django_db_setup, django_db_blocker) -> type[IssuedDocume
 
         class Meta:
             app_label = "arbitration"
+            # Named in Chinese: the model stays registered for the session, so later tests' admin forms list it
+            # among the permissions (tests/test_pages_language.py fails on English there).
+            verbose_name = verbose_name_plural = "样函"
 
         def build_pdf(self) -> bytes:
             return render_letter(LetterData.from_dict(self.data))
