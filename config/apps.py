@@ -47,13 +47,18 @@ class AxesConfig(AxesAppConfig):
 
 
 class CeleryBeatConfig(BeatConfig):
-    """django-celery-beat names the task field in fixed English ("Task Name", the title of its list's filter)."""
+    """django-celery-beat names the task field in fixed English ("Task Name", the title of its list's filter); its
+    admin offers every IANA time zone, describes cron schedules in English and lists tasks by code path
+    (config/celery_beat.py)."""
 
     def ready(self) -> None:
         super().ready()
         from django_celery_beat.models import PeriodicTask
 
+        from config.celery_beat import celery_beat_admin_adapt
+
         PeriodicTask._meta.get_field("task").verbose_name = _("Task Name")
+        celery_beat_admin_adapt()
 
 
 class GuardianConfig(GuardianAppConfig):

@@ -60,12 +60,6 @@ def test_every_link_a_role_sees_opens_and_speaks_chinese(demo, client, username)
 # Admin forms that still show English, each for a reason outside the project's catalogue. The test below fails when
 # another form shows English, and when one of these stops doing so (then it leaves this list).
 STILL_ENGLISH_FORMS = {
-    # django-celery-beat's own help texts have no Chinese translation; the time-zone list names IANA zones
-    ("django_celery_beat/periodictask", "add"): "django-celery-beat help texts",
-    ("django_celery_beat/clockedschedule", "add"): "django-celery-beat help texts",
-    ("django_celery_beat/crontabschedule", "add"): "django-celery-beat help texts and IANA time-zone names",
-    ("django_celery_beat/solarschedule", "add"): "django-celery-beat help texts",
-    ("django_celery_beat/intervalschedule", "add"): "django-celery-beat help texts",
     # a sign-in record shows the browser's own description (user agent), English by nature, and "<unknown>" for
     # what a sign-in made without a request did not say (its list leaves the first out and shows "—" for the second)
     ("axes/accesslog", "change"): "user agent, as the browser sent it",
