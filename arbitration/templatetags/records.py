@@ -2,11 +2,7 @@
 
 from django import template
 
-from arbitration.reasons import recorded_reason as _recorded_reason
+from arbitration.reasons import recorded_reason
 
 register = template.Library()
-
-
-@register.filter
-def recorded_reason(text: str | None) -> str:
-    return _recorded_reason(text)
+register.filter("recorded_reason", recorded_reason)
