@@ -20,8 +20,9 @@ from supervision.texts.facts import CASE_LETTER_KINDS, Interview
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    hotline_no = serializers.CharField(source="ticket.hotline_no", default=None)
-    department = serializers.CharField(source="department.name", default=None)
+    # A department's case has no ticket, and a problem's case (repeated calls) may name no department yet.
+    hotline_no = serializers.CharField(source="ticket.hotline_no", default=None, allow_null=True)
+    department = serializers.CharField(source="department.name", default=None, allow_null=True)
 
     class Meta:
         model = SupervisionCase
@@ -116,7 +117,7 @@ class ProblemSerializer(serializers.ModelSerializer):
 
 class LetterSerializer(serializers.ModelSerializer):
     register_state = serializers.SerializerMethodField()
-    hotline_no = serializers.CharField(source="ticket.hotline_no", default=None)
+    hotline_no = serializers.CharField(source="ticket.hotline_no", default=None, allow_null=True)
     title = serializers.CharField(source="data.title", read_only=True, help_text="The title as issued.")
     paragraphs = serializers.ListField(
         source="data.paragraphs", child=serializers.CharField(), read_only=True, help_text="The body as issued."
