@@ -57,7 +57,9 @@ def tickets_held_by(queryset: QuerySet[Ticket], department_ids, *, alias: str) -
     held = FilteredRelation("assignments", condition=Q(assignments__department_id__in=ids))
     queryset = (
         queryset.annotate(**{alias: held})
-        .filter(**{f"{alias}__department_id__in": ids})  # an inner join: the key columns are never NULL
+        # An inner join. The relation's condition already names the departments: naming them again here would
+        # count their selectivity twice in PostgreSQL's row estimate (docs/scale.md, "At 10 M tickets").
+        .filter(**{f"{alias}__isnull": False})
         .annotate(**{f"{alias}_id": F(f"{alias}__id"), "listed_at": F(f"{alias}__ticket_received_at")})
     )
     earlier = Assignment.objects.filter(ticket=OuterRef("pk"), department_id__in=ids, pk__lt=OuterRef(f"{alias}_id"))

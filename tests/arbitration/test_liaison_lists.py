@@ -172,6 +172,18 @@ def test_a_liaison_filtering_by_their_own_department_reads_its_assignments_throu
     assert reads and all(sql.count('JOIN "arbitration_assignment"') == 1 for sql in reads)
 
 
+def test_the_liaison_list_names_its_departments_once_per_join(client, city, tickets, liaison_two):
+    """The join's own condition names the departments; a second `department_id IN (…)` on the same rows made
+    PostgreSQL count their selectivity twice (274 rows expected of 9,070 at 10 M tickets) and sort every one of them
+    instead of walking the index for a page (docs/scale.md, "At 10 M tickets")."""
+    client.force_login(liaison_two)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/tickets/")
+
+    reads = [q["sql"] for q in captured.captured_queries if "held_by_viewer" in q["sql"]]  # the page and its count
+    assert reads and all(sql.count('held_by_viewer."department_id" IN') == 1 for sql in reads)
+
+
 def test_a_liaison_filtering_by_another_department_sees_only_the_tickets_both_held(city, tickets, liaison_two):
     """BACK went to housing, then to urban (the liaison's): it is the only ticket housing and the liaison share."""
     assert _api_walk(liaison_two, {"department": "ZJJ"}) == ["BACK"]
