@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from arbitration.errors import InvalidInput
+from arbitration.remembered import query_key, remembered
 
 KEY = "keyset_{}"  # the annotation names the key's parts are read back from
 BAD_CURSOR = gettext_noop("not a cursor of this list; follow the next and previous links")
@@ -71,13 +72,19 @@ def page_size_from(raw: str | None, *, default: int) -> int:
 
 
 def list_count(queryset: QuerySet | list) -> Count:
-    """Exact when at most the limit's worth of rows match (one capped count), else the planner's estimate."""
+    """Exact when at most the limit's worth of rows match (one capped count), else the planner's estimate; either is
+    remembered for MINGZE_LIST_COUNT_SECONDS under the query it counts (the cursor is not part of it, so every page of
+    one list shares it)."""
     if isinstance(queryset, list):
         return Count(len(queryset), False)
-    limit = exact_count_limit()
     plain = queryset.order_by().values("pk")  # one column: the annotations the rows carry are not computed
+    return remembered(query_key("list-count", plain), settings.MINGZE_LIST_COUNT_SECONDS, lambda: _count(plain))
+
+
+def _count(plain: QuerySet) -> Count:
+    limit = exact_count_limit()
     capped = plain[: limit + 1].count()
-    if capped <= limit or connections[queryset.db].vendor != "postgresql":
+    if capped <= limit or connections[plain.db].vendor != "postgresql":
         return Count(capped if capped <= limit else plain.count(), False)
     return Count(max(_planner_estimate(plain), capped), True)
 

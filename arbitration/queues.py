@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from arbitration.calendar import CalendarYearMissing, WorkingCalendar
 from arbitration.choices import OPEN_TICKET_STATUSES, Role
+from arbitration.remembered import remember, remembered
 
 # How many rows each section shows on the home page; the section links to its whole list for more.
 QUEUE_ROWS = settings.MINGZE_QUEUE_ROWS
@@ -181,14 +182,27 @@ def _row_shown(ctx: QueueContext, row: QueueRow) -> dict:
     return {"row": row, "due": due, "due_words": words, "urgency": urgency}
 
 
+def counts_key(user) -> str:
+    return f"queue-counts:{user.pk}"
+
+
 def counts_for(user, *, now: dt.datetime | None = None, shown: list[ShownSection] | None = None) -> list[dict]:
     """The navigation's counts: one capped, index-served query per section; sections with nothing waiting left out.
-    On the home page the queue just read (`shown`) already holds them: no query at all."""
-    ctx = QueueContext(user=user, now=now or timezone.now())
+
+    They are remembered for MINGZE_QUEUE_COUNT_SECONDS per user: a badge a minute old is still the right prompt, and
+    a person's own changes forget them (arbitration.middleware). On the home page the queue just read (`shown`)
+    already holds them, fresh: no query at all, and they are remembered for the pages that follow."""
+    seconds = settings.MINGZE_QUEUE_COUNT_SECONDS
     if shown is not None:
         pairs = [(item.section, item.count) for item in shown]
+        remember(counts_key(user), seconds, [(section.key, count) for section, count in pairs])
     else:
-        pairs = [(section, section.count(ctx)) for section in sections_for(user)]
+        ctx = QueueContext(user=user, now=now or timezone.now())
+        sections = {section.key: section for section in sections_for(user)}
+        counted = remembered(
+            counts_key(user), seconds, lambda: [(key, section.count(ctx)) for key, section in sections.items()]
+        )
+        pairs = [(sections[key], count) for key, count in counted if key in sections]
     counts = []
     for section, count in pairs:
         if count:

@@ -10,6 +10,7 @@ export DJANGO_SETTINGS_MODULE=config.settings.production
 export DATABASE_URL=${STACK_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mingze_stack}
 export DATABASE_REPLICA_URL=${STACK_REPLICA_URL:-}  # a streaming replica, if you have one
 export CELERY_BROKER_URL=${STACK_BROKER_URL:-redis://127.0.0.1:6379/1}
+export CACHE_URL=${STACK_CACHE_URL:-redis://127.0.0.1:6379/2}
 export SECRET_KEY=${SECRET_KEY:-$(head -c 48 /dev/urandom | base64)}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 # Plain HTTP on this machine: no proxy terminates TLS in front of it, so no redirect to HTTPS and no HSTS.

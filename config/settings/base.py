@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.RequestGuardMiddleware",  # after locale and auth: its error page speaks the user's language
     "django.contrib.messages.middleware.MessageMiddleware",
+    "arbitration.middleware.QueueCountsMiddleware",  # after auth: it forgets the user's remembered counts
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -229,6 +230,13 @@ REST_FRAMEWORK = {
 # count is exact (past it, PostgreSQL's estimate, marked `count_is_estimate`).
 MINGZE_LIST_MAX_PAGE_SIZE = env.int("MINGZE_LIST_MAX_PAGE_SIZE", default=200)
 MINGZE_LIST_EXACT_COUNT_LIMIT = env.int("MINGZE_LIST_EXACT_COUNT_LIMIT", default=10_000)
+# How long a list's count and a person's navigation counts are remembered, in seconds; 0: counted on every page
+# (docs/scale.md, "Remembered figures").
+MINGZE_LIST_COUNT_SECONDS = env.int("MINGZE_LIST_COUNT_SECONDS", default=30)
+MINGZE_QUEUE_COUNT_SECONDS = env.int("MINGZE_QUEUE_COUNT_SECONDS", default=60)
+# Django's cache: each process's own memory by default; a shared one (e.g. redis://127.0.0.1:6379/2) lets every
+# gunicorn worker use one remembered count and one throttle per client (docs/settings.md).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 SPECTACULAR_SETTINGS = {
     "TITLE": "明责 Mingze API",
     "DESCRIPTION": "Ticket intake, ownership arbitration, supervision and the legal desk of the 12345 hotline.",

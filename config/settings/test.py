@@ -17,3 +17,6 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "1000000/
 # that set MINGZE_READ_REPLICA = "replica" (tests/test_db_router.py).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 MINGZE_READ_REPLICA = None
+# Counted on every page: a test writes and reads within the same seconds (tests/arbitration/test_remembered.py
+# turns remembering on).
+MINGZE_LIST_COUNT_SECONDS = MINGZE_QUEUE_COUNT_SECONDS = 0
