@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models.manager import BaseManager
 from django.utils import timezone
 from rest_framework import fields, relations, serializers
-from rest_framework.fields import SkipField, is_simple_callable
+from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
@@ -50,16 +51,16 @@ Write = Callable[[Any, dt.tzinfo | None], Any]  # (value, the current time zone)
 
 @dataclass(frozen=True)
 class Plan:
-    columns: tuple[tuple[str, fields.Field, tuple[str, ...] | None, Write], ...]  # name, field, attributes, write
+    columns: tuple[tuple[str, fields.Field, Callable | None, Write], ...]  # name, field, attribute getter, write
     uses_time_zone: bool  # some column, here or nested, writes a datetime
 
     def write(self, instance, tz: dt.tzinfo | None) -> dict:
         """What DRF's Serializer.to_representation returns for `instance`."""
         row = {}
         by_field = isinstance(instance, Mapping)  # DRF reads keys of a mapping: its fields do that
-        for name, field, attrs, write in self.columns:
+        for name, field, getter, write in self.columns:
             try:
-                value = field.get_attribute(instance) if by_field or attrs is None else _read(instance, attrs, field)
+                value = field.get_attribute(instance) if by_field or getter is None else _read(instance, getter, field)
             except SkipField:
                 continue
             none = value is None or (isinstance(value, PKOnlyObject) and value.pk is None)
@@ -70,7 +71,6 @@ class Plan:
 # Put first in a read-only serializer's bases: it writes its JSON from its class's plan (see above). No docstring:
 # drf-spectacular would take it as the description of every serializer without one of its own.
 class PlannedOutput:
-
     @classmethod
     def plan(cls) -> Plan:
         plan = cls.__dict__.get("_plan")  # each class its own, never a parent's
@@ -88,18 +88,14 @@ def current_timezone() -> dt.tzinfo | None:
     return timezone.get_current_timezone() if settings.USE_TZ else None
 
 
-def _read(instance, attrs: tuple[str, ...], field: fields.Field):
-    """DRF's get_attribute for an object: each attribute in turn, a method without arguments called. A missing
-    attribute, a related object that does not exist, anything unusual: the field reads it again and decides."""
-    value = instance
+def _read(instance, getter: Callable, field: fields.Field):
+    """DRF's get_attribute for an object's attribute, or attributes in turn (`source="department.name"`). A missing
+    attribute, a related object that does not exist, a method to call: the field reads it again, DRF's way."""
     try:
-        for attr in attrs:
-            value = getattr(value, attr)
-            if callable(value) and is_simple_callable(value):
-                value = value()
+        value = getter(instance)
     except Exception:
         return field.get_attribute(instance)
-    return value
+    return field.get_attribute(instance) if callable(value) else value
 
 
 def _plan_of(serializer: serializers.BaseSerializer) -> Plan:
@@ -107,9 +103,10 @@ def _plan_of(serializer: serializers.BaseSerializer) -> Plan:
     for field in serializer._readable_fields:
         write, field_uses_time_zone = _writer(serializer, field)
         plain_read = type(field).get_attribute in (fields.Field.get_attribute, relations.RelatedField.get_attribute)
-        if getattr(field, "use_pk_only_optimization", lambda: False)():
-            plain_read = False
-        columns.append((field.field_name, field, tuple(field.source_attrs) if plain_read else None, write))
+        if not field.source_attrs or getattr(field, "use_pk_only_optimization", lambda: False)():
+            plain_read = False  # the object itself (source="*"), or a related object's key alone: the field's way
+        getter = attrgetter(".".join(field.source_attrs)) if plain_read else None
+        columns.append((field.field_name, field, getter, write))
         uses_time_zone |= field_uses_time_zone
     return Plan(tuple(columns), uses_time_zone)
 
