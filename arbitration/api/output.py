@@ -114,14 +114,15 @@ def _plan_of(serializer: serializers.BaseSerializer) -> Plan:
 def _writer(serializer, field: fields.Field) -> tuple[Write, bool]:
     """How the column writes a value that is not None, and whether it needs the time zone."""
     if isinstance(field, serializers.ListSerializer):
+        if type(field).to_representation is not serializers.ListSerializer.to_representation:
+            _refuse(serializer, field, "a list serializer of its own")
         child = _nested_plan(serializer, field.child)
         return partial(_write_list, child), child.uses_time_zone
     if isinstance(field, serializers.BaseSerializer):
         nested = _nested_plan(serializer, field)
         return nested.write, nested.uses_time_zone
-    if not isinstance(field, CONTEXT_FREE):
-        raise ImproperlyConfigured(f"{type(serializer).__name__}.{field.field_name}: {type(field).__name__} may read "
-                                   "the serializer's context, which a plan does not have")  # fmt: skip
+    if not isinstance(field, CONTEXT_FREE) or getattr(field.default, "requires_context", False):
+        _refuse(serializer, field, f"{type(field).__name__} may read the serializer's context")
     plain = PLAIN_WRITERS.get(type(field).to_representation)
     if plain is not None:
         return (lambda value, tz: plain(value)), False
@@ -132,9 +133,12 @@ def _writer(serializer, field: fields.Field) -> tuple[Write, bool]:
 
 def _nested_plan(serializer, nested: serializers.BaseSerializer) -> Plan:
     if type(nested).to_representation is not PlannedOutput.to_representation:
-        raise ImproperlyConfigured(f"{type(serializer).__name__}.{nested.field_name}: a nested serializer is "
-                                   "planned too, without a to_representation of its own")  # fmt: skip
+        _refuse(serializer, nested, "a nested serializer is planned too, without a to_representation of its own")
     return type(nested).plan()
+
+
+def _refuse(serializer, field: fields.Field, why: str):
+    raise ImproperlyConfigured(f"{type(serializer).__name__}.{field.field_name or field.parent.field_name}: {why}")
 
 
 def _write_list(child: Plan, value, tz: dt.tzinfo | None) -> list:

@@ -90,6 +90,9 @@ def test_a_field_that_reads_the_context_is_refused_when_the_plan_is_made():
     class Nests(PlannedOutput, serializers.Serializer):
         code = serializers.Serializer()  # a nested serializer that is not planned
 
-    for refused in (Reads, Nests):
+    class Defaults(PlannedOutput, serializers.Serializer):
+        who = serializers.CharField(default=serializers.CurrentUserDefault())  # the request's user
+
+    for refused in (Reads, Nests, Defaults):
         with pytest.raises(ImproperlyConfigured):
             refused.plan()
