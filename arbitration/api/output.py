@@ -147,7 +147,8 @@ def _write_list(child: Plan, value, tz: dt.tzinfo | None) -> list:
 
 
 def _writes_iso_datetime(field: fields.Field) -> bool:
-    """A DateTimeField that writes ISO 8601 in the current time zone, DRF's default."""
+    """A DateTimeField that writes ISO 8601 in the current time zone, DRF's default (DATETIME_FORMAT is read when the
+    plan is made, not on every request as DRF reads it)."""
     kind = type(field)
     return (
         isinstance(field, fields.DateTimeField)
