@@ -17,7 +17,7 @@ Reasons a person typed match no message id and no template, and are shown as typ
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
@@ -35,6 +35,7 @@ def reason_template(msgid: str, **choices: type[models.Choices]) -> str:
     back (the app's `reasons` module)."""
     _TEMPLATES[msgid] = choices
     _patterns.cache_clear()
+    _template_of.cache_clear()
     return msgid
 
 
@@ -58,6 +59,17 @@ def _part(value: str, choices: type[models.Choices] | None) -> str:
     return value
 
 
+# Lists show the same few reasons on every row (the API's ticket list, a timeline): which template a text was written
+# from does not depend on the reader, so it is found once per text, not once per row against every template.
+@lru_cache(maxsize=2048)
+def _template_of(text: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """The registered template `text` was written from and its parts, or None (a fixed reason, or typed)."""
+    for pattern, msgid in _patterns():
+        if match := pattern.fullmatch(text):
+            return msgid, tuple(match.groupdict().items())
+    return None
+
+
 def recorded_reason(text: str | None) -> str:
     """A stored reason in the reader's language: a message id translated, a template's parts put back in its
     translation, anything else (what a person typed) as it is."""
@@ -66,12 +78,12 @@ def recorded_reason(text: str | None) -> str:
     translated = gettext(text)
     if translated != text:
         return translated
-    for pattern, msgid in _patterns():
-        if match := pattern.fullmatch(text):
-            choices = _TEMPLATES[msgid]
-            parts = {name: _part(value, choices.get(name)) for name, value in match.groupdict().items()}
-            return gettext(msgid).format(**parts)
-    return text
+    found = _template_of(text)
+    if found is None:
+        return text
+    msgid, parts = found
+    choices = _TEMPLATES[msgid]
+    return gettext(msgid).format(**{name: _part(value, choices.get(name)) for name, value in parts})
 
 
 # --- arbitration's reasons with a variable part (the fixed ones are marked where they are written) -----------

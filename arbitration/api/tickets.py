@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from arbitration import access, selectors
 from arbitration.api.fields import RecordedReasonField
+from arbitration.api.output import PlannedOutput
 from arbitration.choices import Channel, RequestType, Resolution, Satisfaction, TicketStatus
 from arbitration.errors import InvalidInput, NotFound, UnknownCode
 from arbitration.intake import CodeBook, ticket_payload_parse
@@ -77,12 +78,12 @@ class TicketIntakeSerializer(serializers.Serializer):
     )
 
 
-class CodeNameSerializer(serializers.Serializer):
+class CodeNameSerializer(PlannedOutput, serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(PlannedOutput, serializers.ModelSerializer):
     department = CodeNameSerializer()
     role = serializers.CharField(help_text="lead, co_handler or copied")
     method = serializers.CharField()
@@ -94,7 +95,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = ["department", "role", "method", "assigned_at", "assigned_by", "reason", "reason_display", "ended_at"]
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(PlannedOutput, serializers.ModelSerializer):
     """A ticket as the API shows it; personal data is masked unless context["personal_data"] is true."""
 
     channel = serializers.CharField()
@@ -131,7 +132,7 @@ class TicketListItemSerializer(TicketSerializer):
         fields = [*TicketSerializer.Meta.fields, "assignments"]
 
 
-class SupplementSerializer(serializers.Serializer):
+class SupplementSerializer(PlannedOutput, serializers.Serializer):
     at = serializers.DateTimeField()
     text = serializers.CharField(source="reason")
 

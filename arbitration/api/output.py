@@ -1,0 +1,172 @@
+"""Read-only serializers that write their JSON from a plan made once per class (docs/scale.md, "The API").
+
+DRF builds a serializer's fields anew for every request (a ModelSerializer reads its model to do it), then for each
+row and each field calls the field's get_attribute and to_representation, and each datetime looks up the current
+time zone. For a page of 50 tickets with their assignments that was most of the request's Python. A serializer
+made with `PlannedOutput` binds its fields once per class and turns each into a column: where its value is read and
+how it is written. A column writes what DRF would: it takes a shortcut only where DRF's own code comes to the same
+result (attributes read in turn, str() for a CharField, ISO 8601 for a datetime in the time zone looked up once per
+object), and hands anything else to the field itself.
+
+Fields bound once per class never see a request's context, so a plan takes only fields that never read it: DRF's
+value fields, StringRelatedField, and nested serializers that are planned too. Anything else (a
+SerializerMethodField, a hyperlinked field) is refused when the plan is made. A serializer that needs the context
+reads it in its own `to_representation` around the plan's, as the ticket serializers do for personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from operator import attrgetter
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models.manager import BaseManager
+from django.utils import timezone
+from rest_framework import fields, relations, serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
+
+# The fields whose output depends on the value alone, never on the serializer's context.
+CONTEXT_FREE = (
+    fields.BooleanField, fields.CharField, fields.ChoiceField, fields.DateField, fields.DateTimeField,
+    fields.DecimalField, fields.FloatField, fields.IntegerField, fields.JSONField, fields.ReadOnlyField,
+    relations.StringRelatedField,
+)  # fmt: skip
+# DRF's own to_representation of these, and what they come to.
+PLAIN_WRITERS = {
+    fields.CharField.to_representation: str,
+    relations.StringRelatedField.to_representation: str,
+    fields.IntegerField.to_representation: int,
+    fields.ReadOnlyField.to_representation: lambda value: value,
+}
+
+Write = Callable[[Any, dt.tzinfo | None], Any]  # (value, the current time zone) -> JSON
+
+
+@dataclass(frozen=True)
+class Plan:
+    columns: tuple[tuple[str, fields.Field, Callable | None, Write], ...]  # name, field, attribute getter, write
+    uses_time_zone: bool  # some column, here or nested, writes a datetime
+
+    def write(self, instance, tz: dt.tzinfo | None) -> dict:
+        """What DRF's Serializer.to_representation returns for `instance`."""
+        row = {}
+        by_field = isinstance(instance, Mapping)  # DRF reads keys of a mapping: its fields do that
+        for name, field, getter, write in self.columns:
+            try:
+                value = field.get_attribute(instance) if by_field or getter is None else _read(instance, getter, field)
+            except SkipField:
+                continue
+            none = value is None or (isinstance(value, PKOnlyObject) and value.pk is None)
+            row[name] = None if none else write(value, tz)
+        return row
+
+
+# Put first in a read-only serializer's bases: it writes its JSON from its class's plan (see above). No docstring:
+# drf-spectacular would take it as the description of every serializer without one of its own.
+class PlannedOutput:
+    @classmethod
+    def plan(cls) -> Plan:
+        plan = cls.__dict__.get("_plan")  # each class its own, never a parent's
+        if plan is None:
+            plan = cls._plan = _plan_of(cls())
+        return plan
+
+    def to_representation(self, instance) -> dict:
+        plan = self.plan()
+        return plan.write(instance, current_timezone() if plan.uses_time_zone else None)
+
+
+def current_timezone() -> dt.tzinfo | None:
+    """The zone DRF's DateTimeField writes in (its `default_timezone`)."""
+    return timezone.get_current_timezone() if settings.USE_TZ else None
+
+
+def _read(instance, getter: Callable, field: fields.Field):
+    """DRF's get_attribute for an object's attribute, or attributes in turn (`source="department.name"`). A missing
+    attribute, a related object that does not exist, a method to call: the field reads it again, DRF's way."""
+    try:
+        value = getter(instance)
+    except Exception:
+        return field.get_attribute(instance)
+    return field.get_attribute(instance) if callable(value) else value
+
+
+def _plan_of(serializer: serializers.BaseSerializer) -> Plan:
+    columns, uses_time_zone = [], False
+    for field in serializer._readable_fields:
+        write, field_uses_time_zone = _writer(serializer, field)
+        plain_read = type(field).get_attribute in (fields.Field.get_attribute, relations.RelatedField.get_attribute)
+        if not field.source_attrs or getattr(field, "use_pk_only_optimization", lambda: False)():
+            plain_read = False  # the object itself (source="*"), or a related object's key alone: the field's way
+        getter = attrgetter(".".join(field.source_attrs)) if plain_read else None
+        columns.append((field.field_name, field, getter, write))
+        uses_time_zone |= field_uses_time_zone
+    return Plan(tuple(columns), uses_time_zone)
+
+
+def _writer(serializer, field: fields.Field) -> tuple[Write, bool]:
+    """How the column writes a value that is not None, and whether it needs the time zone."""
+    if isinstance(field, serializers.ListSerializer):
+        if type(field).to_representation is not serializers.ListSerializer.to_representation:
+            _refuse(serializer, field, "a list serializer of its own")
+        child = _nested_plan(serializer, field.child)
+        return partial(_write_list, child), child.uses_time_zone
+    if isinstance(field, serializers.BaseSerializer):
+        nested = _nested_plan(serializer, field)
+        return nested.write, nested.uses_time_zone
+    if not isinstance(field, CONTEXT_FREE) or getattr(field.default, "requires_context", False):
+        _refuse(serializer, field, f"{type(field).__name__} may read the serializer's context")
+    plain = PLAIN_WRITERS.get(type(field).to_representation)
+    if plain is not None:
+        return (lambda value, tz: plain(value)), False
+    if _writes_iso_datetime(field):
+        return partial(_write_datetime, field), True
+    return (lambda value, tz: field.to_representation(value)), False
+
+
+def _nested_plan(serializer, nested: serializers.BaseSerializer) -> Plan:
+    if type(nested).to_representation is not PlannedOutput.to_representation:
+        _refuse(serializer, nested, "a nested serializer is planned too, without a to_representation of its own")
+    return type(nested).plan()
+
+
+def _refuse(serializer, field: fields.Field, why: str):
+    raise ImproperlyConfigured(f"{type(serializer).__name__}.{field.field_name or field.parent.field_name}: {why}")
+
+
+def _write_list(child: Plan, value, tz: dt.tzinfo | None) -> list:
+    items = value.all() if isinstance(value, BaseManager) else value  # as DRF's ListSerializer
+    return [child.write(item, tz) for item in items]
+
+
+def _writes_iso_datetime(field: fields.Field) -> bool:
+    """A DateTimeField that writes ISO 8601 in the current time zone, DRF's default (DATETIME_FORMAT is read when the
+    plan is made, not on every request as DRF reads it)."""
+    kind = type(field)
+    return (
+        isinstance(field, fields.DateTimeField)
+        and kind.to_representation is fields.DateTimeField.to_representation
+        and kind.enforce_timezone is fields.DateTimeField.enforce_timezone
+        and kind.default_timezone is fields.DateTimeField.default_timezone
+        and not hasattr(field, "format")
+        and not hasattr(field, "timezone")
+        and str(api_settings.DATETIME_FORMAT).lower() == fields.ISO_8601
+    )
+
+
+def _write_datetime(field: fields.DateTimeField, value, tz: dt.tzinfo | None):
+    """DRF's DateTimeField.to_representation for an aware datetime, with the zone looked up once per object."""
+    if tz is None or type(value) is not dt.datetime or value.utcoffset() is None:
+        return field.to_representation(value)
+    try:
+        text = value.astimezone(tz).isoformat()
+    except OverflowError:
+        return field.to_representation(value)  # DRF's error
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
