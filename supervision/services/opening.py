@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import AssignmentRole
-from arbitration.history import history_insert_select
+from arbitration.history import history_insert_chained
 from arbitration.models import Assignment
 from arbitration.services.copy_writer import Table, Writer
 from supervision import selectors
@@ -202,10 +202,14 @@ def _cases_insert(values: list[dict]) -> list[tuple[int, str]]:
 
 def _followers_write(ids: list[int], *, now: dt.datetime) -> None:
     """What follows the new cases, written set-based inside the database (one statement each, whatever the batch
-    size): their history rows, the "opened" events, a reminder per pressed department with its history row and
-    event. Building these as ORM objects cost ~2 ms per case on PostgreSQL; this costs a few ms per batch."""
+    size): the "opened" events, a reminder per pressed department with its event, and the history rows of the cases
+    and reminders. Building these as ORM objects cost ~2 ms per case on PostgreSQL; this costs a few ms per batch.
+
+    The history rows come last, chained as they are written (`history_insert_chained`: each is the first of its
+    object's chain), so that the chainer does not rewrite them after the commit; the foreign keys of the rows above
+    are checked before (on PostgreSQL they would be at the commit), so that the chain locks, held from there to the
+    commit, are held for as short a time as can be: two sweep workers take turns on them."""
     reason = gettext_noop("supervision sweep")
-    history_insert_select(SupervisionCase, "id", ids, at=now, reason=reason)
     _insert_select(
         CaseEvent,
         {
@@ -238,7 +242,6 @@ def _followers_write(ids: list[int], *, now: dt.datetime) -> None:
         [now],
         extra="AND department_id IS NOT NULL",
     )
-    history_insert_select(Reminder, "case_id", ids, at=now, reason=reason)
     _insert_select(
         CaseEvent,
         {
@@ -256,6 +259,17 @@ def _followers_write(ids: list[int], *, now: dt.datetime) -> None:
         [now],
         extra="AND department_id IS NOT NULL",
     )
+    foreign_keys_check()
+    history_insert_chained(SupervisionCase, "id", ids, at=now, reason=reason)
+    history_insert_chained(Reminder, "case_id", ids, at=now, reason=reason)
+
+
+def foreign_keys_check() -> None:
+    """PostgreSQL: check now the foreign keys of the rows written so far in the transaction (they are deferred to
+    the commit), before the chain locks that `history_insert_chained` holds to the commit are taken. Elsewhere
+    nothing: SQLite's check reads every table."""
+    if connection.vendor == "postgresql":
+        connection.check_constraints()
 
 
 def _literal(text: str) -> str:
