@@ -4,6 +4,7 @@ import datetime as dt
 from functools import cache, cached_property
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection, models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
@@ -69,9 +70,42 @@ def history_insert_select(
     chain_after_commit(model.history.model)
 
 
+def history_insert_chained(
+    model: type[models.Model],
+    key: str,
+    ids: list[int],
+    *,
+    at: dt.datetime,
+    reason: str,
+    user_id: int | None = None,
+    kind: str = "+",
+) -> None:
+    """`history_insert_select` for rows that are each the first of their chain — the history of objects created in
+    this transaction — chained as they are written (PostgreSQL, chain on; docs/audit.md, "chained as written"): the
+    rows go through the table's stage into it with their chain columns filled, so the chainer never rewrites them.
+    The table's chain lock is then held to the commit: call it last in the transaction. Elsewhere it is
+    `history_insert_select`, the rows left to the chainer."""
+    if not (settings.MINGZE_AUDIT_CHAIN_ON_COMMIT and connection.vendor == "postgresql"):
+        history_insert_select(model, key, ids, at=at, reason=reason, user_id=user_id, kind=kind)
+        return
+    from arbitration.audit.chain import insert_chained, stage_table
+    from arbitration.audit.registry import table_of
+
+    entry = table_of(model.history.model)
+    stage = stage_table(entry)
+    stamp = history_columns(at=connection.ops.adapt_datetimefield_value(at), reason=reason, user_id=user_id, kind=kind)
+    in_list = ", ".join(str(int(pk)) for pk in ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_history_insert_select_sql(model, key, into=stage)} ({in_list})", list(stamp.values()))
+        count = cursor.rowcount
+    if count:
+        insert_chained(entry, stage, count)
+
+
 @cache
-def _history_insert_select_sql(model: type[models.Model], key: str) -> str:
-    """The statement of `history_insert_select` up to its IN list (built once per model: votes are a hot path)."""
+def _history_insert_select_sql(model: type[models.Model], key: str, into: str | None = None) -> str:
+    """The statement of `history_insert_select` up to its IN list (built once per model: votes are a hot path);
+    `into`: a table shaped like the history table (an audit stage) to write to instead."""
     quote = connection.ops.quote_name
     history = model.history.model
     stamped = list(history_columns(at=None, reason="", user_id=None))
@@ -80,7 +114,7 @@ def _history_insert_select_sql(model: type[models.Model], key: str) -> str:
     skipped = {*stamped, *CHAIN_COLUMNS}
     copied = [quote(f.column) for f in history._meta.concrete_fields if not f.primary_key and f.attname not in skipped]
     return (
-        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join([*copied, *map(quote, stamped)])})"
+        f"INSERT INTO {quote(into or history._meta.db_table)} ({', '.join([*copied, *map(quote, stamped)])})"
         f" SELECT {', '.join(copied)}, {', '.join(['%s'] * len(stamped))} FROM {quote(model._meta.db_table)}"
         f" WHERE {quote(key)} IN"
     )

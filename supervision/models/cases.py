@@ -125,7 +125,7 @@ class SupervisionCase(models.Model):
         related_name="+",
     )
     close_reason = models.TextField(_("why closed"), blank=True)
-    # Which sweep run inserted the row: a sweep picks up exactly the rows it won (see services.sweep).
+    # Which sweep run inserted the row (the insert's RETURNING tells a run the rows it won: services.opening).
     sweep_run = models.CharField(_("sweep run"), max_length=32, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["sweep_run"])
 

@@ -2,8 +2,9 @@
 receiver share (a lower module, so none of them imports another).
 
 New cases go in with INSERT … ON CONFLICT DO NOTHING against the partial unique index "one open case per
-trigger and subject", so of two writers exactly one opens each case; what follows a new case (its history row,
-its "opened" event, the reminder to its department) is written inside the database, one statement per batch.
+trigger and subject", so of two writers exactly one opens each case, and RETURNING names the cases this writer
+won; what follows a new case (its history row, its "opened" event, the reminder to its department) is written
+inside the database, one statement per batch.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_noop
 
 from arbitration.calendar import WorkingCalendar
 from arbitration.choices import AssignmentRole
-from arbitration.history import history_insert_select
+from arbitration.history import history_insert_chained
 from arbitration.models import Assignment
+from arbitration.services.copy_writer import Table, Writer
 from supervision import selectors
 from supervision.choices import CaseEventKind, CaseStatus, Tier, Trigger
 from supervision.models import CaseEvent, Reminder, SupervisionCase
@@ -123,33 +126,24 @@ def cases_open_batch(
         return []
     rung = ladder[Tier.ROUTINE]
     step_due = selectors.step_due_at(calendar, rung, now)
-    rows = [
-        SupervisionCase(
-            subject_key=c.subject_key,
-            trigger=c.trigger,
-            ticket_id=c.ticket_id,
-            problem_id=c.problem_id,
-            department_id=c.department_id,
-            tier=Tier.ROUTINE,
-            reason=c.reason,
-            opened_at=now,
-            step_started_at=now,
-            step_due_at=None if c.trigger == Trigger.NEAR_DUE else step_due,
-            sweep_run=run,
-        )
-        for c in candidates
-    ]
-    # ON CONFLICT DO NOTHING against the partial unique index: a concurrent sweep's row wins quietly. Rows that
-    # lost get no primary key back, so the winners are read back by this run's token and their history rows are
-    # written right here, in the same transaction (what bulk_create_with_history does when keys come back).
-    SupervisionCase.objects.bulk_create(rows, ignore_conflicts=True)
-    created = list(
-        SupervisionCase.objects.filter(
-            status=CaseStatus.OPEN,
-            trigger__in={c.trigger for c in candidates},
-            subject_key__in=[c.subject_key for c in candidates],
-            sweep_run=run,
-        ).values_list("pk", "trigger")
+    created = _cases_insert(
+        [
+            {
+                "subject_key": c.subject_key,
+                "trigger": c.trigger,
+                "ticket_id": c.ticket_id,
+                "problem_id": c.problem_id,
+                "department_id": c.department_id,
+                "tier": Tier.ROUTINE,
+                "status": CaseStatus.OPEN,
+                "reason": c.reason,
+                "opened_at": now,
+                "step_started_at": now,
+                "step_due_at": None if c.trigger == Trigger.NEAR_DUE else step_due,
+                "sweep_run": run,
+            }
+            for c in candidates
+        ]
     )
     if not created:
         return []
@@ -164,12 +158,58 @@ def cases_open_batch(
     return ids
 
 
+@cache
+def _case_table() -> Table:
+    return Table.of(SupervisionCase, with_pk=False)
+
+
+def _cases_insert(values: list[dict]) -> list[tuple[int, str]]:
+    """Insert the cases (given as {attname: value}, the others at their default) with ON CONFLICT DO NOTHING
+    against the partial unique index "one open case per trigger and subject": a case another sweep or a supervisor
+    opened first stays theirs. Returns (id, trigger) of the rows this call inserted (RETURNING gives only those).
+
+    PostgreSQL: one binary COPY into a temporary stage, then one INSERT … SELECT from it; elsewhere one multi-row
+    INSERT per thousand. Either costs a few ms a batch, where building model instances for bulk_create cost more
+    than the database's own work (bench/bench_sweep.py)."""
+    table, quote = _case_table(), connection.ops.quote_name
+    rows = [table.row(row) for row in values]
+    columns = ", ".join(quote(column) for column in table.columns)
+    target = f"INSERT INTO {quote(table.name)} ({columns})"
+    returning = f"ON CONFLICT DO NOTHING RETURNING {quote(table.pk)}, {quote('trigger')}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            stage = "supervision_case_stage"  # per connection, emptied at each commit and after each use
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS"
+                f" SELECT {columns} FROM {quote(table.name)} WITH NO DATA"
+            )
+            Writer().copy_binary(table, table.columns, rows, into=stage)
+            # Staged rows come back in the order they were written, so the ids follow the candidates' order.
+            cursor.execute(f"{target} SELECT {columns} FROM {stage} {returning}")
+            created = cursor.fetchall()
+            cursor.execute(f"DELETE FROM {stage}")  # a caller's transaction may open several batches
+            return created
+        created, marks = [], "(" + ", ".join(["%s"] * len(table.columns)) + ")"
+        for start in range(0, len(rows), BATCH):
+            chunk = [Writer._adapt(table, row) for row in rows[start : start + BATCH]]
+            cursor.execute(
+                f"{target} VALUES {', '.join([marks] * len(chunk))} {returning}",
+                [value for row in chunk for value in row],
+            )
+            created += cursor.fetchall()
+        return created
+
+
 def _followers_write(ids: list[int], *, now: dt.datetime) -> None:
     """What follows the new cases, written set-based inside the database (one statement each, whatever the batch
-    size): their history rows, the "opened" events, a reminder per pressed department with its history row and
-    event. Building these as ORM objects cost ~2 ms per case on PostgreSQL; this costs a few ms per batch."""
+    size): the "opened" events, a reminder per pressed department with its event, and the history rows of the cases
+    and reminders. Building these as ORM objects cost ~2 ms per case on PostgreSQL; this costs a few ms per batch.
+
+    The history rows come last, chained as they are written (`history_insert_chained`: each is the first of its
+    object's chain), so that the chainer does not rewrite them after the commit; the foreign keys of the rows above
+    are checked before (on PostgreSQL they would be at the commit), so that the chain locks, held from there to the
+    commit, are held for as short a time as can be: two sweep workers take turns on them."""
     reason = gettext_noop("supervision sweep")
-    history_insert_select(SupervisionCase, "id", ids, at=now, reason=reason)
     _insert_select(
         CaseEvent,
         {
@@ -202,7 +242,6 @@ def _followers_write(ids: list[int], *, now: dt.datetime) -> None:
         [now],
         extra="AND department_id IS NOT NULL",
     )
-    history_insert_select(Reminder, "case_id", ids, at=now, reason=reason)
     _insert_select(
         CaseEvent,
         {
@@ -220,6 +259,17 @@ def _followers_write(ids: list[int], *, now: dt.datetime) -> None:
         [now],
         extra="AND department_id IS NOT NULL",
     )
+    foreign_keys_check()
+    history_insert_chained(SupervisionCase, "id", ids, at=now, reason=reason)
+    history_insert_chained(Reminder, "case_id", ids, at=now, reason=reason)
+
+
+def foreign_keys_check() -> None:
+    """PostgreSQL: check now the foreign keys of the rows written so far in the transaction (they are deferred to
+    the commit), before the chain locks that `history_insert_chained` holds to the commit are taken. Elsewhere
+    nothing: SQLite's check reads every table."""
+    if connection.vendor == "postgresql":
+        connection.check_constraints()
 
 
 def _literal(text: str) -> str:

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_noop
 
 from arbitration.calendar import WorkingCalendar
-from arbitration.history import history_insert_select, save_attributed
+from arbitration.history import history_insert_chained, save_attributed
 from arbitration.models import Ticket
 from arbitration.services.copy_writer import Table, Writer
 from supervision import grouping, selectors
@@ -120,7 +120,7 @@ def _problems_create(components: list[Component], *, now: dt.datetime) -> list[t
     writer, table = Writer(), Table.of(Problem, with_pk=True)
     ids = writer.allocate_ids(table, len(components))
     writer.write(table, [{"id": pk, "opened_at": now} for pk in ids])
-    history_insert_select(Problem, "id", ids, at=now, reason=REASON)
+    history_insert_chained(Problem, "id", ids, at=now, reason=REASON)  # new problems: each the first of its chain
     return list(zip(ids, components, strict=True))
 
 
@@ -132,7 +132,8 @@ def _members_add(entries: list[tuple[int, Component, tuple[int, ...] | list[int]
     ]
     if rows:
         Writer().write(Table.of(ProblemTicket, with_pk=False), rows)
-        history_insert_select(ProblemTicket, "ticket_id", [row["ticket_id"] for row in rows], at=now, reason=REASON)
+        # New memberships, each the first of its chain; the problems lock already makes these writers take turns.
+        history_insert_chained(ProblemTicket, "ticket_id", [row["ticket_id"] for row in rows], at=now, reason=REASON)
 
 
 def _problem_merge(problem_id: int, *, into: int, now: dt.datetime) -> None:

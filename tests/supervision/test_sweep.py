@@ -4,10 +4,13 @@ import datetime as dt
 
 import pytest
 
+from arbitration.calendar import WorkingCalendar
 from arbitration.choices import Role
+from supervision import selectors
 from supervision.choices import CaseStatus, ReminderStatus, Tier, Trigger
-from supervision.models import SupervisionCase
+from supervision.models import CaseEvent, Reminder, SupervisionCase
 from supervision.services.cases import reminders_send
+from supervision.services.opening import Candidate, SweepReport, cases_open_batch
 from supervision.services.sweep import supervision_sweep
 from tests import factories
 from tests.factories import at
@@ -223,3 +226,63 @@ def test_cases_the_sweep_opens_carry_their_history_and_events(city):
     reminder = case.reminders.get()
     assert reminder.history.get().history_type == "+" and reminder.queued_at == at(2026, 3, 10, 10)
     assert [(e.kind, e.data) for e in case.events.all()] == [("opened", {}), ("reminder_queued", {"step": "opened"})]
+
+
+def test_a_case_opened_in_bulk_has_the_history_row_its_save_would_have_written(city):
+    """The sweep inserts its cases and their history rows set-based (supervision.services.opening); simple-history
+    would have recorded a save as a copy of every tracked field of the row: the bulk path writes the same."""
+    ticket = dispatched_ticket(city)
+    supervision_sweep(now=at(2026, 3, 10, 10))
+
+    case = SupervisionCase.objects.get()
+    expected = {
+        "subject_key": f"ticket:{ticket.pk}",
+        "trigger": Trigger.OVERDUE,
+        "ticket_id": ticket.pk,
+        "problem_id": None,
+        "department_id": city["urban"].pk,
+        "tier": Tier.ROUTINE,
+        "status": CaseStatus.OPEN,
+        "reason": "已超出办理时限（2026-03-09 17:30到期）",
+        "opened_at": at(2026, 3, 10, 10),
+        "opened_by_id": None,
+        "step_started_at": at(2026, 3, 10, 10),
+        "closed_at": None,
+        "closed_by_id": None,
+        "close_reason": "",
+    }
+    assert {name: getattr(case, name) for name in expected} == expected
+    assert case.step_due_at is not None and case.sweep_run
+    [row] = case.history.all()
+    tracked = [f.attname for f in SupervisionCase.history.model._meta.concrete_fields]
+    tracked = [name for name in tracked if not name.startswith(("history_", "chain_"))]
+    assert set(tracked) == {"id", "step_due_at", *expected}  # every field but the run token
+    assert {name: getattr(row, name) for name in tracked} == {name: getattr(case, name) for name in tracked}
+    assert (row.history_type, row.history_user_id, row.history_change_reason) == ("+", None, "supervision sweep")
+
+
+def test_a_batch_skips_the_case_someone_opened_first_and_writes_nothing_for_it(city):
+    """ON CONFLICT DO NOTHING: of a batch, only the cases this call inserted get a history row, events and a
+    reminder, and only they are counted."""
+    first, second = dispatched_ticket(city), dispatched_ticket(city)
+    now = at(2026, 3, 10, 10)
+    theirs = SupervisionCase.objects.create(
+        subject_key=f"ticket:{first.pk}", ticket=first, trigger=Trigger.OVERDUE, reason="已开", opened_at=now
+    )
+    candidates = [
+        Candidate(Trigger.OVERDUE, f"ticket:{ticket.pk}", ticket.pk, city["urban"].pk, "已超出办理时限")
+        for ticket in (first, second)
+    ]
+    report = SweepReport()
+
+    ids = cases_open_batch(
+        candidates, now=now, calendar=WorkingCalendar.load(), ladder=selectors.ladder(), run="r1", report=report
+    )
+
+    [mine] = ids
+    assert SupervisionCase.objects.get(pk=mine).ticket_id == second.pk and dict(report.opened) == {"overdue": 1}
+    assert SupervisionCase.objects.filter(trigger=Trigger.OVERDUE).count() == 2
+    assert not CaseEvent.objects.filter(case=theirs).exists() and not Reminder.objects.filter(case=theirs).exists()
+    assert SupervisionCase.history.filter(id=mine).count() == 1
+    assert list(CaseEvent.objects.filter(case_id=mine).values_list("kind", flat=True)) == ["opened", "reminder_queued"]
+    assert Reminder.objects.filter(case_id=mine).count() == Reminder.history.filter(case_id=mine).count() == 1

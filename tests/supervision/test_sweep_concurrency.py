@@ -1,4 +1,5 @@
-"""Two sweeps at once on PostgreSQL open each case exactly once (threads, each with its own connection)."""
+"""Two sweeps at once on PostgreSQL open each case exactly once (threads, each with its own connection), and write
+its records once, chained."""
 
 import threading
 from collections import Counter
@@ -6,6 +7,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from arbitration.audit.verify import run_verification
 from supervision.choices import CaseStatus
 from supervision.models import CaseEvent, Problem, ProblemTicket, Reminder, SupervisionCase
 from supervision.services.sweep import supervision_sweep
@@ -50,3 +52,12 @@ def test_two_sweeps_at_once_open_each_case_once():
     assert sum(sum(report.opened.values()) for report in reports) == cases
     assert Reminder.objects.count() == CaseEvent.objects.filter(kind="opened").count() == cases
     assert SupervisionCase.history.count() == cases
+    # Their history rows went in chained (each the first of its object's chain): none is left for the chainer, and
+    # every chain verifies, the two sweeps' rows numbered one after the other.
+    for model in (SupervisionCase, Reminder, Problem, ProblemTicket):
+        history = model.history.model
+        assert not history.objects.filter(chain_hash=None).exists()
+        assert sorted(history.objects.values_list("chain_seq", flat=True)) == list(
+            range(1, history.objects.count() + 1)
+        )
+    assert run_verification().ok
