@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connections, router
 
@@ -68,17 +69,21 @@ def catalogue_options() -> CatalogueOptions:
 
 def _stamp(database: str) -> tuple:
     """The id and date of each history table's latest row."""
-    connection = connections[database]
-    quote = connection.ops.quote_name
+    with connections[database].cursor() as cursor:
+        cursor.execute(_stamp_sql(database))
+        return tuple(cursor.fetchone())
+
+
+@cache
+def _stamp_sql(database: str) -> str:
+    quote = connections[database].ops.quote_name
     parts = []
     for model in (Department, Matter, Territory):
         history = model.history.model._meta
         table, key = quote(history.db_table), quote(history.pk.column)
         for column in (key, quote(history.get_field("history_date").column)):
             parts.append(f"(SELECT {column} FROM {table} ORDER BY {key} DESC LIMIT 1)")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}")
-        return tuple(cursor.fetchone())
+    return f"SELECT {', '.join(parts)}"
 
 
 def _build(database: str, stamp: tuple) -> CatalogueOptions:

@@ -12,7 +12,7 @@ from arbitration.choices import Channel, ReorganisationKind, RequestType, Ruling
 from arbitration.form_rules import BIGINT_MAX, IdField, IdsField
 from arbitration.models import Department, Matter, Territory
 from arbitration.selectors import TicketFilters
-from arbitration.widgets import PrefixedChoices, QuickSelect
+from arbitration.widgets import PrefixedChoices, QuickDateInput, QuickHiddenInput, QuickSelect, QuickTextInput
 
 
 class TreeChoiceField(forms.ModelChoiceField):
@@ -29,12 +29,16 @@ class TicketFilterForm(forms.Form):
 
     The department, matter and territory fields offer the catalogue's options kept across requests
     (arbitration/catalogue_options.py); their querysets still validate what is submitted. A liaison
-    (`department_ids` given) filters among their own departments only, active or not.
+    (`department_ids` given) filters among their own departments only, active or not. Every widget writes its
+    markup in Python (arbitration/widgets.py): the same HTML as Django's templates, at a fraction of the cost.
     """
 
-    q = forms.CharField(label=_("Number or title"), required=False, max_length=100)
+    q = forms.CharField(label=_("Number or title"), required=False, max_length=100, widget=QuickTextInput)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *TicketStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *TicketStatus.choices],
+        widget=QuickSelect,
     )
     urgency = forms.ChoiceField(
         label=_("Time limit"),
@@ -44,6 +48,7 @@ class TicketFilterForm(forms.Form):
             ("overdue", _("Overdue")),
             ("due_soon", _("Due soon")),
         ],
+        widget=QuickSelect,
     )
     department = forms.ModelChoiceField(
         label=_("Department"),
@@ -68,29 +73,30 @@ class TicketFilterForm(forms.Form):
         .order_by("path"),
     )
     received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received from"), required=False, widget=QuickDateInput(attrs={"type": "date"})
     )
-    received_to = forms.DateField(
-        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    received_to = forms.DateField(label=_("Received to"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices], widget=QuickSelect
     )
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices])
     request_type = forms.ChoiceField(
-        label=_("Request type"), required=False, choices=[("", _("All request types")), *RequestType.choices]
+        label=_("Request type"),
+        required=False,
+        choices=[("", _("All request types")), *RequestType.choices],
+        widget=QuickSelect,
     )
     # Set by the cockpit's links, not picked by hand (the department list is above): hidden, so the page does not
     # query and render every department a second time.
     lead = forms.ModelChoiceField(
         label=_("Lead department now"),
         required=False,
-        widget=forms.HiddenInput,
+        widget=QuickHiddenInput,
         queryset=Department.objects.only("code", "name").order_by("code"),
     )
     disputed_from = forms.DateField(
-        label=_("Disputed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Disputed from"), required=False, widget=QuickDateInput(attrs={"type": "date"})
     )
-    disputed_to = forms.DateField(
-        label=_("Disputed to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    disputed_to = forms.DateField(label=_("Disputed to"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, department_ids: frozenset[int] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
