@@ -12,9 +12,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.timezone import template_localtime
 
 from arbitration.models import Assignment, Ticket
 
@@ -29,12 +30,14 @@ def labels(model, name: str) -> dict:
     return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
 
 
-def minute(moment) -> str:
-    """`{{ moment|date:"Y-m-d H:i" }}`: in the current time zone, empty for no value."""
+def minute(moment, zone) -> str:
+    """`{{ moment|date:"Y-m-d H:i" }}`: an aware time in `zone` (the current time zone, looked up once per call by
+    the caller: the lookup costs more than the formatting), empty for no value."""
     if moment is None or moment == "":
         return ""
-    local = template_localtime(moment)
-    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+    if settings.USE_TZ and timezone.is_aware(moment):
+        moment = moment.astimezone(zone)
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
 
 
 @register.simple_tag
@@ -44,6 +47,7 @@ def ticket_rows(tickets) -> list[dict]:
     before, after = reverse("ticket-detail", args=[PLACEHOLDER]).rsplit(PLACEHOLDER, 1)
     request_types, statuses = labels(Ticket, "request_type"), labels(Ticket, "status")
     roles = labels(Assignment, "role")
+    zone = timezone.get_current_timezone()
     rows = []
     for ticket in tickets:
         matter, territory = ticket.matter, ticket.territory
@@ -65,8 +69,8 @@ def ticket_rows(tickets) -> list[dict]:
                 ],
                 "status": ticket.status,
                 "status_label": statuses.get(ticket.status, ticket.status),
-                "received_at": minute(ticket.received_at),
-                "due_at": minute(ticket.due_at),
+                "received_at": minute(ticket.received_at, zone),
+                "due_at": minute(ticket.due_at, zone),
                 "due_unknown_reason": ticket.due_unknown_reason,
                 "urgency": getattr(ticket, "urgency", ""),
             }
