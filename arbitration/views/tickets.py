@@ -12,7 +12,6 @@ from arbitration import access, keyset, selectors
 from arbitration.choices import Role
 from arbitration.errors import NotFound
 from arbitration.forms import TicketFilterForm
-from arbitration.models import Department
 from arbitration.views.exports import ticket_csv_response
 
 PAGE_SIZE = 50
@@ -36,10 +35,10 @@ def existing_templates(names: list[str]) -> list[str]:
 
 
 def _filter_form(request: HttpRequest) -> TicketFilterForm:
-    departments = None
+    department_ids = None
     if not request.user.has_role(*access.ALL_TICKET_ROLES):
-        departments = Department.objects.filter(pk__in=request.user.department_ids).order_by("code")
-    return TicketFilterForm(request.GET or None, departments=departments)
+        department_ids = request.user.department_ids
+    return TicketFilterForm(request.GET or None, department_ids=department_ids)
 
 
 @login_required
