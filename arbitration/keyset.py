@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured, ValidationError
 from django.db import connections
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -78,7 +78,11 @@ def list_count(queryset: QuerySet | list) -> Count:
     if isinstance(queryset, list):
         return Count(len(queryset), False)
     plain = queryset.order_by().values("pk")  # one column: the annotations the rows carry are not computed
-    return remembered(query_key("list-count", plain), settings.MINGZE_LIST_COUNT_SECONDS, lambda: _count(plain))
+    try:
+        key = query_key("list-count", plain)
+    except EmptyResultSet:  # a condition nothing can meet (none(), an empty IN list): Django's count() is 0 too
+        return Count(0, False)
+    return remembered(key, settings.MINGZE_LIST_COUNT_SECONDS, lambda: _count(plain))
 
 
 def _count(plain: QuerySet) -> Count:
