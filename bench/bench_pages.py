@@ -127,14 +127,14 @@ def requests_for(persona: str, deep: tuple[str, int], sample_ticket: str, codes:
 class Server:
     """gunicorn with 2 workers on a free port, DEBUG off, on the benchmark's database."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, workers: int = 2) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
-             "--log-level", "warning"],
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers),
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
 
@@ -230,6 +230,36 @@ def explain(sessions_unused, pages: dict, users: dict) -> None:
                 print("---")
 
 
+def prepared_pages() -> tuple[dict, dict[str, str]]:
+    """The pages measured ({(persona, label): (path, query)}, the login page first) and the personas' sessions, on the
+    city DATABASE_URL names (Django set up here if it is not yet)."""
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from arbitration.models import Department, Ticket
+
+    sessions = users_prepare()
+    liaison_departments = list(Department.objects.filter(code__in=LIAISON_BUREAUS).values_list("pk", flat=True))
+    deep = deep_cursors(liaison_departments)
+    sample = Ticket.objects.filter(status="dispatched", assignments__department_id=liaison_departments[0]).first()
+    codes = {
+        "department": Department.objects.get(code=LIAISON_BUREAUS[0]),
+        "matter": sample.matter,
+        "territory": sample.territory,
+        "week_ago": (timezone.localdate() - timezone.timedelta(days=7)).isoformat(),
+    }
+    pages = {(None, "login page (cheapest)"): ("/login/", {})}
+    for persona in ("supervisor", "liaison"):
+        for label, request in requests_for(persona, deep[persona], sample.hotline_no, codes).items():
+            pages[(persona, label)] = request
+    from django.db import connections
+
+    connections.close_all()  # gunicorn's workers have the database to themselves while timing
+    return pages, sessions
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tickets", type=int, default=10_000_000)
@@ -250,9 +280,8 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
-    from arbitration.models import Department, Ticket, User
+    from arbitration.models import User
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
@@ -262,24 +291,10 @@ def main() -> None:
             began = time.perf_counter()
             city_generate(cursor, args.tickets, open_tickets)
             print(f"generated in {time.perf_counter() - began:.0f} s", flush=True)
-    sessions = users_prepare()
-    liaison_departments = list(Department.objects.filter(code__in=LIAISON_BUREAUS).values_list("pk", flat=True))
-    deep = deep_cursors(liaison_departments)
-    sample = Ticket.objects.filter(status="dispatched", assignments__department_id=liaison_departments[0]).first()
-    codes = {
-        "department": Department.objects.get(code=LIAISON_BUREAUS[0]),
-        "matter": sample.matter,
-        "territory": sample.territory,
-        "week_ago": (timezone.localdate() - timezone.timedelta(days=7)).isoformat(),
-    }
-    pages = {(None, "login page (cheapest)"): ("/login/", {})}
-    for persona in ("supervisor", "liaison"):
-        for label, request in requests_for(persona, deep[persona], sample.hotline_no, codes).items():
-            pages[(persona, label)] = request
+    pages, sessions = prepared_pages()
     if args.explain:
         explain(None, pages, {p: User.objects.get(username=f"bench-{p}") for p in ("supervisor", "liaison")})
         return
-    connection.close()  # gunicorn's workers have the database to themselves while timing
 
     server = Server(args.database_url)
     try:
