@@ -61,10 +61,7 @@ def history_insert_select(
 ) -> None:
     """Write the history rows of `model`'s rows whose `key` column is in `ids`, as django-simple-history would,
     in one INSERT … SELECT: every tracked column copied from the stored row, the history columns filled in."""
-    stamp = history_columns(at=connection.ops.adapt_datetimefield_value(at), reason=reason, user_id=user_id, kind=kind)
-    in_list = ", ".join(str(int(pk)) for pk in ids)  # integers: safe to inline, and one statement whatever their number
-    with connection.cursor() as cursor:
-        cursor.execute(f"{_history_insert_select_sql(model, key)} ({in_list})", list(stamp.values()))
+    _history_rows_insert(model, key, ids, at=at, reason=reason, user_id=user_id, kind=kind)
     from arbitration.audit.chain import chain_after_commit  # written without simple-history's signal
 
     chain_after_commit(model.history.model)
@@ -93,13 +90,19 @@ def history_insert_chained(
 
     entry = table_of(model.history.model)
     stage = stage_table(entry)
-    stamp = history_columns(at=connection.ops.adapt_datetimefield_value(at), reason=reason, user_id=user_id, kind=kind)
-    in_list = ", ".join(str(int(pk)) for pk in ids)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{_history_insert_select_sql(model, key, into=stage)} ({in_list})", list(stamp.values()))
-        count = cursor.rowcount
+    count = _history_rows_insert(model, key, ids, into=stage, at=at, reason=reason, user_id=user_id, kind=kind)
     if count:
         insert_chained(entry, stage, count)
+
+
+def _history_rows_insert(model, key: str, ids: list[int], *, into: str | None = None, **stamped) -> int:
+    """The INSERT … SELECT of both: into the history table, or `into` a table shaped like it; the rows written."""
+    at = connection.ops.adapt_datetimefield_value(stamped.pop("at"))
+    stamp = history_columns(at=at, **stamped)
+    in_list = ", ".join(str(int(pk)) for pk in ids)  # integers: safe to inline, and one statement whatever their number
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_history_insert_select_sql(model, key, into)} ({in_list})", list(stamp.values()))
+        return cursor.rowcount
 
 
 @cache

@@ -231,14 +231,14 @@ class Writer:
         if not rows:
             return
         if table.datetime_positions or table.json_positions:
-            rows = [self._adapt(table, row) for row in rows]
+            rows = [self.adapt_for_sqlite(table, row) for row in rows]
         columns = ", ".join(self.quote(c) for c in table.columns)
         marks = ", ".join(["%s"] * len(table.columns))
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {self.quote(table.name)} ({columns}) VALUES ({marks})", rows)
 
     @staticmethod
-    def _adapt(table: Table, row: tuple) -> tuple:
+    def adapt_for_sqlite(table: Table, row: tuple) -> tuple:
         """Values as Django stores them in SQLite: datetimes as naive UTC text (what
         `connection.ops.adapt_datetimefield_value` does, without its per-value overhead), JSON as text."""
         values = list(Writer._adapt_positions(row, table.datetime_positions))

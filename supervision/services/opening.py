@@ -191,7 +191,7 @@ def _cases_insert(values: list[dict]) -> list[tuple[int, str]]:
             return created
         created, marks = [], "(" + ", ".join(["%s"] * len(table.columns)) + ")"
         for start in range(0, len(rows), BATCH):
-            chunk = [Writer._adapt(table, row) for row in rows[start : start + BATCH]]
+            chunk = [Writer.adapt_for_sqlite(table, row) for row in rows[start : start + BATCH]]
             cursor.execute(
                 f"{target} VALUES {', '.join([marks] * len(chunk))} {returning}",
                 [value for row in chunk for value in row],
