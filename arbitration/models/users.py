@@ -2,8 +2,9 @@
 
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.choices import Role
@@ -35,17 +36,87 @@ class User(AbstractUser):
     @cached_property
     def roles(self) -> frozenset[str]:
         """Role codes (see choices.Role) this user holds; superusers count as administrators."""
-        names = set(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
-        if self.is_superuser:
-            names.add(Role.ADMINISTRATOR)
-        return frozenset(names)
+        self._standing_read()
+        return self.__dict__["roles"]
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
     @cached_property
     def department_ids(self) -> frozenset[int]:
-        return frozenset(self.memberships.values_list("department_id", flat=True))
+        self._standing_read()
+        return self.__dict__["department_ids"]
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        if obj is None:
+            self._model_permissions_read()
+        return super().has_perm(perm, obj)
+
+    def _standing_read(self) -> None:
+        """The user's roles and departments in one query (every signed-in request needs the roles, a liaison's the
+        departments), kept on this instance — this request's user — only: a change an administrator makes shows on
+        the very next request."""
+        rows = _user_rows(self, "standing")
+        roles = {name for kind, name in rows if kind == "r" and name in Role.values}
+        if self.is_superuser:
+            roles.add(Role.ADMINISTRATOR)
+        self.__dict__["roles"] = frozenset(roles)
+        self.__dict__["department_ids"] = frozenset(int(value) for kind, value in rows if kind == "d")
+
+    def _model_permissions_read(self) -> None:
+        """ModelBackend's two permission queries (the user's own, their groups') in one, filling its own caches
+        with the same "app_label.codename" sets, so `has_perm` asks no more. Per instance, like Django's caches.
+        A superuser's are left to Django: `has_perm` never reads them."""
+        if not self.is_active or self.is_superuser:
+            return
+        if hasattr(self, "_user_perm_cache") and hasattr(self, "_group_perm_cache"):
+            return
+        rows = _user_rows(self, "permissions")
+        self._user_perm_cache = {name for kind, name in rows if kind == "u"}
+        self._group_perm_cache = {name for kind, name in rows if kind == "g"}
+
+
+def _user_rows(user: User, which: str) -> list[tuple[str, str]]:
+    """(kind, value) rows of one of `_user_sql`'s statements, read where the router reads groups."""
+    connection = connections[router.db_for_read(Group, instance=user)]
+    key = (connection.vendor, which)
+    sql = _USER_SQL.get(key)
+    if sql is None:
+        sql = _USER_SQL[key] = _user_sql(connection.ops.quote_name)[which]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk] * sql.count("%s"))
+        return cursor.fetchall()
+
+
+_USER_SQL: dict[tuple[str, str], str] = {}  # per database vendor and statement, built once
+
+
+def _user_sql(quote) -> dict[str, str]:
+    """Raw SQL: these run on nearly every request, and the ORM's compiling of them cost more than running them.
+
+    standing: group names ('r') and department ids ('d'). permissions: the user's own ('u') and their groups' ('g')
+    permissions as "app_label.codename", ModelBackend's two queries."""
+    user_groups = quote(User.groups.through._meta.db_table)
+    group, membership = quote(Group._meta.db_table), quote(DepartmentMembership._meta.db_table)
+    permission, content_type = quote(Permission._meta.db_table), quote(ContentType._meta.db_table)
+    user_permissions = quote(User.user_permissions.through._meta.db_table)
+    group_permissions = quote(Group.permissions.through._meta.db_table)
+    perm = (
+        f"ct.app_label || '.' || p.codename FROM {permission} p"
+        f" INNER JOIN {content_type} ct ON ct.id = p.content_type_id"
+    )
+    return {
+        "standing": (
+            f"SELECT 'r', g.name FROM {group} g INNER JOIN {user_groups} ug ON ug.group_id = g.id"
+            " WHERE ug.user_id = %s"
+            f" UNION ALL SELECT 'd', CAST(m.department_id AS VARCHAR(20)) FROM {membership} m WHERE m.user_id = %s"
+        ),
+        "permissions": (
+            f"SELECT 'u', {perm} INNER JOIN {user_permissions} up ON up.permission_id = p.id WHERE up.user_id = %s"
+            f" UNION ALL SELECT 'g', {perm} INNER JOIN {group_permissions} gp ON gp.permission_id = p.id"
+            f" INNER JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s"
+        ),
+    }
 
 
 class DepartmentMembership(models.Model):
