@@ -217,6 +217,12 @@ def ticket_platform_events(ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.filter(kind__in=PLATFORM_EVENT_KINDS).order_by("at", "pk")
 
 
+def ticket_events(ticket: Ticket) -> list[TicketEvent]:
+    """Every event of the ticket, oldest first, with its actor: the ticket page reads them once and takes its
+    timeline, platform events and supplements from them (a ticket has tens of events, never thousands)."""
+    return list(ticket.events.select_related("actor").order_by("at", "pk"))
+
+
 @dataclass(frozen=True)
 class PlatformEventRow:
     """One platform event as the ticket page shows it: its kind, its facts in words, the text it carried."""
@@ -242,7 +248,12 @@ def _event_details(data: dict) -> Iterable[str]:
         yield _("new due time %(time)s") % {"time": _local(data["due_at"])}
 
 
-def ticket_platform_event_rows(ticket: Ticket) -> list[PlatformEventRow]:
+def ticket_platform_event_rows(ticket: Ticket, *, events: list[TicketEvent] | None = None) -> list[PlatformEventRow]:
+    """`events`: the ticket's events already read (`ticket_events`), else they are queried."""
+    if events is None:
+        platform_events: Iterable[TicketEvent] = ticket_platform_events(ticket)
+    else:
+        platform_events = (event for event in events if event.kind in PLATFORM_EVENT_KINDS)
     return [
         PlatformEventRow(
             at=event.at,
@@ -251,12 +262,15 @@ def ticket_platform_event_rows(ticket: Ticket) -> list[PlatformEventRow]:
             details=tuple(_event_details(event.data or {})),
             text=event.reason,
         )
-        for event in ticket_platform_events(ticket)
+        for event in platform_events
     ]
 
 
-def ticket_supplements(ticket: Ticket) -> list[TicketEvent]:
-    """补单: what the citizen added after the ticket was received, oldest first (the text is the event's)."""
+def ticket_supplements(ticket: Ticket, *, events: list[TicketEvent] | None = None) -> list[TicketEvent]:
+    """补单: what the citizen added after the ticket was received, oldest first (the text is the event's).
+    `events`: the ticket's events already read (`ticket_events`), else they are queried."""
+    if events is not None:
+        return [event for event in events if event.kind == TicketEventKind.SUPPLEMENTED]
     return list(ticket.events.filter(kind=TicketEventKind.SUPPLEMENTED).order_by("at", "pk"))
 
 
@@ -444,9 +458,10 @@ def _event_action(event: TicketEvent, departments: dict[str, str]) -> str:
     return action
 
 
-def event_entries(events: QuerySet[TicketEvent]) -> list[TimelineEntry]:
-    """Timeline entries from a ticket's domain events (what happened, with the reason given)."""
-    rows = list(events.select_related("actor"))
+def event_entries(events: QuerySet[TicketEvent] | list[TicketEvent]) -> list[TimelineEntry]:
+    """Timeline entries from a ticket's domain events (what happened, with the reason given): a queryset, or
+    events already read with their actors."""
+    rows = list(events.select_related("actor")) if isinstance(events, QuerySet) else events
     codes = {row.data.get("department") for row in rows if isinstance(row.data, dict)} - {None}
     departments = dict(Department.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     return [
@@ -468,12 +483,15 @@ def timeline_merge(*parts: Iterable[TimelineEntry]) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: (entry.at, entry.source != "event"))
 
 
-def ticket_timeline(ticket: Ticket, *, personal_data_visible: bool = False) -> list[TimelineEntry]:
-    """The ticket's story: its domain events and the audit history of the ticket and its assignments."""
+def ticket_timeline(
+    ticket: Ticket, *, personal_data_visible: bool = False, events: list[TicketEvent] | None = None
+) -> list[TimelineEntry]:
+    """The ticket's story: its domain events and the audit history of the ticket and its assignments.
+    `events`: the ticket's events already read (`ticket_events`), else they are queried."""
     masked = {} if personal_data_visible else PERSONAL_DATA_MASKS
     assignment_history = Assignment.history.filter(ticket_id=ticket.pk).select_related("department")
     return timeline_merge(
-        event_entries(ticket.events.all()),
+        event_entries(ticket.events.all() if events is None else events),
         history_entries(Ticket.history.filter(id=ticket.pk), subject=lambda row: _("Ticket"), masked=masked),
         history_entries(
             assignment_history,

@@ -70,6 +70,7 @@ def ticket_detail(request: HttpRequest, hotline_no: str) -> HttpResponse:
     except NotFound as missing:  # forbidden answers exactly like missing
         raise Http404(str(missing)) from missing
     may_see = access.may_see_personal_data(request.user, ticket)
+    events = selectors.ticket_events(ticket)  # read once for the timeline, platform events and supplements
     return render(
         request,
         "arbitration/ticket_detail.html",
@@ -78,9 +79,9 @@ def ticket_detail(request: HttpRequest, hotline_no: str) -> HttpResponse:
             "citizen": selectors.personal_data_shown(ticket, visible=may_see),
             "personal_data_visible": may_see,
             "assignments": selectors.ticket_assignments(ticket),
-            "timeline": selectors.ticket_timeline(ticket, personal_data_visible=may_see),
-            "platform_events": selectors.ticket_platform_event_rows(ticket),
-            "supplements": selectors.ticket_supplements(ticket),
+            "timeline": selectors.ticket_timeline(ticket, personal_data_visible=may_see, events=events),
+            "platform_events": selectors.ticket_platform_event_rows(ticket, events=events),
+            "supplements": selectors.ticket_supplements(ticket, events=events),
             "urgency": selectors.ticket_urgency(ticket),
             "side_panels": existing_templates(TICKET_SIDE_PANELS),
             "action_panels": existing_templates(TICKET_ACTION_PANELS),
