@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into the lockout page
 ]
 
+# Django's database sessions, read with one plain SELECT instead of an ORM query per request (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
+
 # History is always read per record (its id), never by date across records: a date index on every history
 # table would only slow the writes (each ticket imported writes two history rows).
 SIMPLE_HISTORY_DATE_INDEX = False
