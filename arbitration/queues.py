@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from arbitration.calendar import CalendarYearMissing, WorkingCalendar
 from arbitration.choices import OPEN_TICKET_STATUSES, Role
+from arbitration.page_urls import page_url
 from arbitration.remembered import remember, remembered
 
 # How many rows each section shows on the home page; the section links to its whole list for more.
@@ -167,7 +168,7 @@ def queue_for(user, *, now: dt.datetime | None = None) -> list[ShownSection]:
                 rows=[_row_shown(ctx, row) for row in rows],
                 count=count,
                 count_label=count_label(count),
-                list_url=reverse(section.list_url),
+                list_url=page_url(section.list_url),
             )
         )
     return shown
@@ -212,7 +213,7 @@ def counts_for(user, *, now: dt.datetime | None = None, shown: list[ShownSection
                     "short": section.short,
                     "count": count,
                     "label": count_label(count),
-                    "url": reverse(section.list_url),
+                    "url": page_url(section.list_url),
                 }
             )
     return counts
