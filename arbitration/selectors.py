@@ -480,3 +480,37 @@ def ticket_timeline(ticket: Ticket, *, personal_data_visible: bool = False) -> l
             subject=lambda row: _("Assignment to %(department)s") % {"department": row.department},
         ),
     )
+
+
+# --- the ticket list page -------------------------------------------------------------------------------------------
+# The columns the page's table shows (arbitration/templatetags/ticket_table.py).
+TICKET_TABLE_COLUMNS = (
+    "hotline_no",
+    "title",
+    "request_type",
+    "status",
+    "received_at",
+    "due_at",
+    "due_unknown_reason",
+    "matter__name",
+    "territory__name",
+)
+
+
+def ticket_list_page(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """`ticket_list`'s tickets with only what the list page's table shows: their columns, the names of matter and
+    territory, and each active assignment's role and department name. The API's `active_assignments` also reads who
+    assigned and every column; for the page's 50 rows those were some 100 model instances and 300 dates parsed
+    that nobody sees, a quarter of the page's time."""
+    handlers = Assignment.objects.filter(ended_at=None).select_related("department")
+    return (
+        tickets.only(*TICKET_TABLE_COLUMNS)
+        .prefetch_related(None)  # in place of `active_assignments`, under the same name
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=handlers.only("ticket", "role", "department__name"),
+                to_attr="active_assignments",
+            )
+        )
+    )
