@@ -46,10 +46,10 @@ def minute(moment, zone) -> str:
 
 
 @register.simple_tag
-def ticket_table(tickets) -> SafeString:
-    """The table of `tickets`: with their matter and territory joined and `active_assignments` prefetched (each
-    with its department), as selectors.ticket_list and selectors.ticket_list_page give them; `urgency` is read
-    when annotated.
+def ticket_table(tickets, handlers: dict[int, list[tuple[str, str]]]) -> SafeString:
+    """The table of `tickets` (with their matter and territory joined, as selectors.ticket_list_page gives them;
+    `urgency` is read when annotated) and who handles each: `handlers` maps a ticket's id to the (role, department
+    name) of its active assignments (selectors.ticket_handlers).
 
     Our own translations are written as `{% translate %}` wrote them (unescaped); everything else is escaped."""
     before, after = reverse("ticket-detail", args=[PLACEHOLDER]).rsplit(PLACEHOLDER, 1)
@@ -65,10 +65,10 @@ def ticket_table(tickets) -> SafeString:
     for ticket in tickets:
         hotline_no, urgency = escape(ticket.hotline_no), getattr(ticket, "urgency", "")
         matter, territory = ticket.matter, ticket.territory
-        handlers = "<br>".join(
-            f'<span class="dept{"" if assignment.role == "lead" else " minor"}" '
-            f'title="{escape(roles.get(assignment.role, assignment.role))}">{escape(assignment.department.name)}</span>'
-            for assignment in getattr(ticket, "active_assignments", ())
+        handled_by = "<br>".join(
+            f'<span class="dept{"" if role == "lead" else " minor"}" '
+            f'title="{escape(roles.get(role, role))}">{escape(name)}</span>'
+            for role, name in handlers.get(ticket.pk, ())
         )
         due = minute(ticket.due_at, zone)
         if due:
@@ -86,7 +86,7 @@ def ticket_table(tickets) -> SafeString:
             f'    <td class="nowrap">{escape(request_types.get(ticket.request_type, ticket.request_type))}</td>\n'
             f"    <td>{escape(matter.name) if matter is not None else ''}</td>\n"
             f"    <td>{escape(territory.name) if territory is not None else ''}</td>\n"
-            f"    <td>{handlers or NO_ONE}</td>\n"
+            f"    <td>{handled_by or NO_ONE}</td>\n"
             f'    <td class="nowrap"><span class="status status-{status}">'
             f"{escape(statuses.get(ticket.status, ticket.status))}</span></td>\n"
             f'    <td class="nowrap">{minute(ticket.received_at, zone)}</td>\n'

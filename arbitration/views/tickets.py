@@ -50,7 +50,12 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "arbitration/ticket_list.html",
-        {"form": form, "page": page, "may_export": access.may_list_tickets(user)},
+        {
+            "form": form,
+            "page": page,
+            "handlers": selectors.ticket_handlers(page.rows),
+            "may_export": access.may_list_tickets(user),
+        },
     )
 
 
