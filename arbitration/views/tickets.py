@@ -45,12 +45,17 @@ def _filter_form(request: HttpRequest) -> TicketFilterForm:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = _filter_form(request)
-    tickets = selectors.ticket_list_for(user, form.filters())
+    tickets = selectors.ticket_list_page(selectors.ticket_list_for(user, form.filters()))
     page = keyset.page_for(request, tickets, PAGE_SIZE, ordering=selectors.LIST_ORDER)
     return render(
         request,
         "arbitration/ticket_list.html",
-        {"form": form, "page": page, "may_export": access.may_list_tickets(user)},
+        {
+            "form": form,
+            "page": page,
+            "handlers": selectors.ticket_handlers(page.rows),
+            "may_export": access.may_list_tickets(user),
+        },
     )
 
 
