@@ -185,12 +185,25 @@ def _cockpit_filters(queryset: QuerySet[Ticket], filters: TicketFilters) -> Quer
     return queryset
 
 
+# Of an active assignment's department and assigner, what the ticket lists show (the API's AssignmentSerializer;
+# the page and the CSV export read the department's name). A page of 50 tickets carries some 60 assignments: loading
+# each assigner's whole account row (password, dates, flags…) and department was a good part of the API's Python per
+# request (docs/scale.md, "The API"). The assignment's own columns are all read: Django builds a model with a few
+# deferred columns more slowly than one with none.
+ACTIVE_ASSIGNMENT_COLUMNS = (
+    *(field.name for field in Assignment._meta.concrete_fields),
+    "department__code", "department__name", "assigned_by__username", "assigned_by__full_name",
+)  # fmt: skip
+
+
 def active_assignments() -> Prefetch:
     """Prefetch a ticket's current assignments (with their departments and who assigned them: the API shows
-    both) into `active_assignments`."""
+    both) into `active_assignments`, with the columns ACTIVE_ASSIGNMENT_COLUMNS only."""
     return Prefetch(
         "assignments",
-        queryset=Assignment.objects.filter(ended_at=None).select_related("department", "assigned_by"),
+        queryset=Assignment.objects.filter(ended_at=None)
+        .select_related("department", "assigned_by")
+        .only(*ACTIVE_ASSIGNMENT_COLUMNS),
         to_attr="active_assignments",
     )
 

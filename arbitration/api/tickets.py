@@ -175,6 +175,13 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 
 # --- views ------------------------------------------------------------------------------------------------
+# A list row's columns: every ticket column, and of its matter and territory the code and name, which is all the row
+# writes (docs/scale.md, "The API"). The ticket's own are all read: Django builds a model with a few deferred
+# columns more slowly than one with none.
+LIST_COLUMNS = (
+    *(field.name for field in Ticket._meta.concrete_fields),
+    "matter__code", "matter__name", "territory__code", "territory__name",
+)  # fmt: skip
 ERRORS = {400: ErrorSerializer, 404: OpenApiResponse(ErrorSerializer, description="Missing, or not yours to see.")}
 DETAIL_RELATED = ("matter", "territory", "time_limit_tier")
 
@@ -251,7 +258,7 @@ class TicketCollection(GenericAPIView):
                    responses={200: TicketListItemSerializer(many=True), 400: ErrorSerializer})  # fmt: skip
     def get(self, request: Request) -> Response:
         filters = _filters(request.query_params)
-        tickets = _visible_list(request, filters)
+        tickets = _visible_list(request, filters).only(*LIST_COLUMNS)
         page = self.paginate_queryset(tickets)
         data = TicketListItemSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)

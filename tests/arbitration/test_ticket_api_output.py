@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from arbitration.choices import DutyRole, Role
@@ -120,6 +122,20 @@ def test_a_list_item_every_field_the_citizen_shown_to_the_lead_and_masked_when_c
                 "results": [{**first, "assignments": ACTIVE}, {**second, "assignments": [received]}]}  # fmt: skip
     response = client_for(liaison(city, "lead", "urban")).get("/api/v1/tickets/")
     assert response.content == exactly(expected)
+
+
+def test_a_list_page_reads_of_the_assigners_and_the_catalogue_only_what_it_writes(tickets, city):
+    """Their whole rows (an account's password hash and dates, a matter's path…) cost Python to parse and build for
+    every assignment and ticket of a page (docs/scale.md, "The API")."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(liaison(city, "reader", "urban")).get("/api/v1/tickets/")
+    assert response.status_code == 200 and len(response.json()["results"]) == 2
+    page = [query["sql"] for query in queries.captured_queries if 'FROM "arbitration_ticket"' in query["sql"]
+            or 'FROM "arbitration_assignment"' in query["sql"]]  # fmt: skip
+    assert any('"arbitration_matter"."code"' in sql for sql in page) and any('"full_name"' in sql for sql in page)
+    for sql in page:
+        for column in ('"password"', '"last_login"', '"date_joined"', '"path"', '"legal_type"', '"kind"'):
+            assert column not in sql
 
 
 @pytest.mark.parametrize(
