@@ -211,6 +211,17 @@ class Assignment(models.Model):
             models.Index(
                 fields=["department", "assigned_at"], condition=models.Q(ended_at=None), name="assignment_active_recent"
             ),
+            # The same section for a liaison of several departments: `department IN (…)` returns each department's
+            # range in turn, so the index above yields them unordered, and every row (each with its ticket probed
+            # for being open) was read and sorted to show ten. This one holds the active leads in dispatch order
+            # across departments, with what the section checks included: walked from the window's start, keeping
+            # the liaison's rows, it stops at the LIMIT (docs/homes.md).
+            models.Index(
+                fields=["assigned_at", "id"],
+                include=["department", "ticket", "method"],
+                condition=models.Q(ended_at=None, role="lead"),
+                name="assignment_lead_since",
+            ),
             # The tickets a department is copied on now (双向联办): a liaison sees those tickets' supervision cases
             # (supervision.access.cases_visible_to), a condition PostgreSQL evaluates once as a hashed set of these
             # few rows. Without this index that set was a sequential scan of every assignment (200 ms at 1 M).
