@@ -83,13 +83,14 @@ def ticket_urgency(ticket: Ticket, *, now: dt.datetime | None = None) -> str:
     return "due_soon" if ticket.due_at < now + DUE_SOON else ""
 
 
-def urgency_condition(urgency: str, *, now: dt.datetime) -> Q:
+def urgency_condition(urgency: str, *, now: dt.datetime, status: str = "status", due_at: str = "due_at") -> Q:
     """The tickets `with_urgency` marks `urgency`, as plain predicates on status and due_at that an index serves
-    (ticket_open_recent, the open tickets' partial index); a filter on the CASE annotation is a full scan."""
-    open_now = Q(status__in=OPEN_TICKET_STATUSES)
+    (ticket_open_recent, the open tickets' partial index); a filter on the CASE annotation is a full scan. `status`
+    and `due_at` name the columns: the ticket's, or the assignment's copies of them (`ticket_list`)."""
+    open_now = Q(**{f"{status}__in": OPEN_TICKET_STATUSES})
     if urgency == "overdue":
-        return open_now & Q(due_at__lt=now)
-    return open_now & Q(due_at__gte=now, due_at__lt=now + DUE_SOON)
+        return open_now & Q(**{f"{due_at}__lt": now})
+    return open_now & Q(**{f"{due_at}__gte": now, f"{due_at}__lt": now + DUE_SOON})
 
 
 # Newest first, as a keyset (docs/scale.md): `listed_at` is the received_at annotated by `ticket_list`.
@@ -104,9 +105,14 @@ def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
     queryset = visible
     if filters.department is not None:
         queryset = tickets_held_by(queryset, [filters.department.pk], alias="held_by_filter")
+    # Read through departments' assignments, the status and urgency filters are on the assignment's copies of them:
+    # `assignment_status_recent` walked newest first keeping the departments' rows, `assignment_open_due` ranges.
+    # On the ticket they would make each of the departments' rows a probe of the ticket (docs/scale.md).
+    on_copies = "listed_status" in queryset.query.annotations
+    status, due_at = ("listed_status", "listed_due_at") if on_copies else ("status", "due_at")
     queryset = _listed_at(queryset, filters)
     if filters.status:
-        queryset = queryset.filter(status=filters.status)  # ticket_status_recent
+        queryset = queryset.filter(**{status: filters.status})  # ticket_status_recent, or the copies' index
     # A matter or territory is its whole subtree. The subtree's ids are read first (one query on a small table):
     # for one id the (matter|territory, received_at, id) index yields the page in order; for many the planner
     # walks the received_at index and keeps the subtree's rows. A join on path LIKE hides both from it.
@@ -127,7 +133,7 @@ def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
     now = timezone.now()
     queryset = with_urgency(queryset, now=now)
     if filters.urgency:
-        queryset = queryset.filter(urgency_condition(filters.urgency, now=now))
+        queryset = queryset.filter(urgency_condition(filters.urgency, now=now, status=status, due_at=due_at))
     return queryset.select_related("matter", "territory").prefetch_related(active_assignments())
 
 
@@ -143,11 +149,12 @@ def _listed_at(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
     """Annotate the list's sort key `listed_at` (docs/scale.md, "A liaison's list"): the received_at of the ticket,
     or its copy on the assignment a list narrowed to departments is read through (access.tickets_held_by sets it).
 
-    The copy lets the departments' assignment index yield the page in order. A filter on the ticket itself (status,
-    urgency, matter, territory) has its own (…, received_at, id) index on the ticket, and the departments are then
-    a probe per row: walking the departments' assignments instead would read all of them whenever fewer than a page
-    match, and the planner cannot tell when."""
-    on_ticket = bool(filters.status or filters.urgency or filters.matter or filters.territory)
+    The copy lets the departments' assignment index yield the page in order. A filter on the ticket itself (matter,
+    territory) has its own (…, received_at, id) index on the ticket, and the departments are then a probe per row:
+    walking the departments' assignments instead would read all of them whenever fewer than a page match, and the
+    planner cannot tell when. Status and urgency are on the assignment too (its copies of them): they keep the
+    copy's order."""
+    on_ticket = bool(filters.matter or filters.territory)
     if on_ticket or "listed_at" not in queryset.query.annotations:
         return queryset.annotate(listed_at=F("received_at"))
     return queryset

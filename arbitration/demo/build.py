@@ -155,11 +155,14 @@ def extra_assignments_write(extras: list[ExtraAssignment], *, actor) -> None:
     assignments, events = [], []
     for extra in extras:
         method = AssignmentMethod.DUAL if extra.role == AssignmentRole.COPIED else AssignmentMethod.DIRECT
-        ticket_id, received_at = tickets[extra.hotline_no]
+        ticket_id, received_at, status, due_at = tickets[extra.hotline_no]
         assignments.append(
             Assignment(
                 ticket_id=ticket_id,
-                ticket_received_at=received_at,  # bulk_create skips Assignment.save, which would read it
+                # bulk_create skips Assignment.save, which would read the ticket's state it keeps a copy of
+                ticket_received_at=received_at,
+                ticket_status=status,
+                ticket_due_at=due_at,
                 department_id=extra.department_id,
                 role=extra.role,
                 method=method,
@@ -184,12 +187,14 @@ def extra_assignments_write(extras: list[ExtraAssignment], *, actor) -> None:
     TicketEvent.objects.bulk_create(events, batch_size=2000)  # events are not history-tracked
 
 
-def _ticket_keys(numbers: list[str]) -> dict[str, tuple[int, dt.datetime]]:
-    """Hotline number → (ticket id, received_at)."""
+def _ticket_keys(numbers: list[str]) -> dict[str, tuple[int, dt.datetime, str, dt.datetime | None]]:
+    """Hotline number → (ticket id, received_at, status, due_at)."""
     size = LOOKUP_CHUNK if connection.vendor == "sqlite" else 20_000
-    keys: dict[str, tuple[int, dt.datetime]] = {}
+    keys: dict[str, tuple[int, dt.datetime, str, dt.datetime | None]] = {}
     for start in range(0, len(numbers), size):
         chunk = numbers[start : start + size]
-        rows = Ticket.objects.filter(hotline_no__in=chunk).values_list("hotline_no", "id", "received_at")
-        keys.update((number, (pk, received_at)) for number, pk, received_at in rows)
+        rows = Ticket.objects.filter(hotline_no__in=chunk).values_list(
+            "hotline_no", "id", "received_at", "status", "due_at"
+        )
+        keys.update((number, rest) for number, *rest in rows)
     return keys

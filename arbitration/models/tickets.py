@@ -138,6 +138,16 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"{self.hotline_no} {self.title}"
 
+    def save(self, *args, **kwargs) -> None:
+        """Save, and have the ticket's assignments follow its status and due time (their copies,
+        `Assignment.ticket_status` / `ticket_due_at`) in the same transaction: every service and the admin change a
+        ticket through here. Writers that bypass it (the platform events' batch) call `assignments_follow` too."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if not adding and (fields is None or not COPIED_TO_ASSIGNMENTS.isdisjoint(fields)):
+            assignments_follow([self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_TICKET_STATUSES
@@ -145,6 +155,20 @@ class Ticket(models.Model):
     @property
     def due_time_known(self) -> bool:
         return self.dispatched_at is None or self.due_at is not None
+
+
+# The ticket's fields its assignments keep a copy of (besides received_at, see Assignment.ticket_received_at).
+COPIED_TO_ASSIGNMENTS = frozenset({"status", "due_at"})
+
+
+def assignments_follow(ticket_ids) -> None:
+    """Rewrite the assignments' copies of their tickets' status and due time from the stored tickets. The copies are
+    left out of the assignments' history: the ticket's own history records the values."""
+    ticket = Ticket.objects.filter(pk=models.OuterRef("ticket_id"))
+    Assignment.objects.filter(ticket_id__in=ticket_ids).update(  # history: untracked (a copy, see above)
+        ticket_status=models.Subquery(ticket.values("status")[:1]),
+        ticket_due_at=models.Subquery(ticket.values("due_at")[:1]),
+    )
 
 
 class Assignment(models.Model):
@@ -185,8 +209,14 @@ class Assignment(models.Model):
     # received_at rewrites it (services.tickets.ticket_receive). Left out of the history: the ticket's own history
     # records the value, and a copy moving with it is no event.
     ticket_received_at = models.DateTimeField(_("ticket received at"), editable=False)
+    # Copies of the ticket's status and due time, kept the same way (`Ticket.save` rewrites them, the bulk writers
+    # write them): a department's open tickets, and those due, are then a range of an assignment index instead of
+    # all its assignments or all the city's open tickets (docs/scale.md, "The ticket's state on the assignment").
+    ticket_status = models.CharField(_("ticket status"), max_length=16, choices=TicketStatus, editable=False)
+    ticket_due_at = models.DateTimeField(_("ticket due at"), null=True, editable=False)
     history = HistoricalRecords(
-        excluded_fields=["ticket_received_at"], no_db_index=["department", "assigned_by"]
+        excluded_fields=["ticket_received_at", "ticket_status", "ticket_due_at"],
+        no_db_index=["department", "assigned_by"],
     )  # read per ticket (timeline)
 
     class Meta:
@@ -211,6 +241,17 @@ class Assignment(models.Model):
             models.Index(
                 fields=["department", "assigned_at"], condition=models.Q(ended_at=None), name="assignment_active_recent"
             ),
+            # The same section for a liaison of several departments: `department IN (…)` returns each department's
+            # range in turn, so the index above yields them unordered, and every row (each with its ticket probed
+            # for being open) was read and sorted to show ten. This one holds the active leads in dispatch order
+            # across departments, with what the section checks included: walked from the window's start, keeping
+            # the liaison's rows, it stops at the LIMIT (docs/homes.md).
+            models.Index(
+                fields=["assigned_at", "id"],
+                include=["department", "ticket", "method"],
+                condition=models.Q(ended_at=None, role="lead"),
+                name="assignment_lead_since",
+            ),
             # The tickets a department is copied on now (双向联办): a liaison sees those tickets' supervision cases
             # (supervision.access.cases_visible_to), a condition PostgreSQL evaluates once as a hashed set of these
             # few rows. Without this index that set was a sequential scan of every assignment (200 ms at 1 M).
@@ -219,14 +260,32 @@ class Assignment(models.Model):
                 condition=models.Q(role="copied", ended_at=None),
                 name="assignment_copied_active",
             ),
+            # A liaison's open tickets by due time (the home's "overdue and due soon"): the open few of a department's
+            # assignments, read from the index alone (docs/homes.md).
+            models.Index(
+                fields=["department", "ticket_due_at", "ticket"],
+                include=["ended_at"],
+                condition=models.Q(ticket_status__in=OPEN_TICKET_STATUSES),
+                name="assignment_open_due",
+            ),
+            # A status filter of a liaison's list: the tickets of one status newest first across departments, walked
+            # keeping the liaison's rows, as `assignment_recent` is without a filter (docs/scale.md).
+            models.Index(
+                fields=["ticket_status", "-ticket_received_at", "-ticket"],
+                include=["department", "id"],
+                name="assignment_status_recent",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.ticket.hotline_no} → {self.department} ({self.get_role_display()})"
 
     def save(self, *args, **kwargs) -> None:
-        if self.ticket_received_at is None:  # any path through the ORM copies the sort key; bulk writers set it
+        # Any path through the ORM copies the ticket's state; bulk writers set it.
+        if self.ticket_received_at is None:
             self.ticket_received_at = self.ticket.received_at
+        if not self.ticket_status:
+            self.ticket_status, self.ticket_due_at = self.ticket.status, self.ticket.due_at
         super().save(*args, **kwargs)
 
     @property

@@ -55,6 +55,8 @@ DEFAULT_BATCH_SIZE = 5000
 ROW_FAILURES = (DatabaseError, ValueError, OverflowError)
 SQLITE_IN_CHUNK = 900  # stay under SQLite's bound-parameter limit on old builds
 AUDITED = ("ticket_history", "assignment_history", "event")  # the run's audit tables
+# An assignment's copies of its ticket's columns (Assignment.ticket_received_at, ticket_status, ticket_due_at).
+TICKET_COPIES = {"ticket_received_at": "received_at", "ticket_status": "status", "ticket_due_at": "due_at"}
 
 
 def chain_at_write() -> bool:
@@ -195,10 +197,10 @@ class _TupleRows:
             "actor_id": run.actor_id, "reason": run.reason, "at": self.now,
         }))  # fmt: skip
 
-    def lead(self, ticket_id: int, department_id: int, assignment_id: int, received_at: dt.datetime) -> None:
+    def lead(self, ticket_id: int, department_id: int, assignment_id: int, ticket: dict[str, Any]) -> None:
         tables, run = self.run.tables, self.run
         assignment = {"id": assignment_id, "ticket_id": ticket_id, "department_id": department_id,
-                      "ticket_received_at": received_at, **self.lead_values}  # fmt: skip
+                      **{copy: ticket[name] for copy, name in TICKET_COPIES.items()}, **self.lead_values}  # fmt: skip
         self.rows["assignment"].append(tables["assignment"].row(assignment))
         self.rows["assignment_history"].append(tables["assignment_history"].row({**assignment, **self.stamp}))
         self.rows["event"].append(tables["event"].row({
@@ -221,8 +223,8 @@ class _CopyRows:
 
     EVENT_LEADING = ("ticket_id", "kind", "to_status", "data")
     ASSIGNMENT_LEADING = ("id", "ticket_id", "department_id")
-    # The assignment's copy of its ticket's received_at is not in its history row (Assignment.ticket_received_at).
-    ASSIGNMENT_ONLY = ("ticket_received_at",)
+    # The assignment's copies of its ticket's state are not in its history row (Assignment.ticket_received_at).
+    ASSIGNMENT_ONLY = tuple(TICKET_COPIES)
 
     def __init__(self, run: _Run, now: dt.datetime) -> None:
         tables, stamp, lead = run.tables, run.stamp(now), run.lead(now)
@@ -240,7 +242,7 @@ class _CopyRows:
         self.ticket_rest, self.history_rest = self.layouts["ticket"].values, self.layouts["ticket_history"].values
         self.tails = {name: layout.text for name, layout in self.layouts.items()}
         self.format_status, self.format_data = tables["event"].formats["to_status"], tables["event"].formats["data"]
-        self.format_received = tables["assignment"].formats["ticket_received_at"]
+        self.format_copies = [(tables["assignment"].formats[copy], name) for copy, name in TICKET_COPIES.items()]
         self.received = "\t".join(["", copy_text(TicketEventKind.RECEIVED), ""])  # around the ticket's status
         self.received_data = "\t" + self.format_data({})
         self.dispatched = "\t".join(["", copy_text(TicketEventKind.DISPATCHED), self.format_status(""), ""])
@@ -254,9 +256,10 @@ class _CopyRows:
             f"{self.tails['event']}"
         )
 
-    def lead(self, ticket_id: int, department_id: int, assignment_id: int, received_at: dt.datetime) -> None:
+    def lead(self, ticket_id: int, department_id: int, assignment_id: int, ticket: dict[str, Any]) -> None:
         text = f"{assignment_id}\t{ticket_id}\t{department_id}"
-        self.rows["assignment"].append(f"{text}\t{self.format_received(received_at)}{self.tails['assignment']}")
+        copies = "\t".join(format_copy(ticket[name]) for format_copy, name in self.format_copies)
+        self.rows["assignment"].append(f"{text}\t{copies}{self.tails['assignment']}")
         self.rows["assignment_history"].append(text + self.tails["assignment_history"])
         data = self.run.dispatch_cells.get(department_id)
         if data is None:  # once per department and run
@@ -575,7 +578,7 @@ def _new_rows(intakes: list[TicketIntake], run: _Run) -> tuple[_CopyRows | _Tupl
         values = _ticket_values(ticket_id, intake, run, now)
         rows.ticket(values)
         if intake.dispatched_to_id is not None:
-            rows.lead(ticket_id, intake.dispatched_to_id, next(assignment_ids), values["received_at"])
+            rows.lead(ticket_id, intake.dispatched_to_id, next(assignment_ids), values)
         tickets.append(values)
     return rows, _instances(tickets, run) if ticket_received.has_listeners(Ticket) else None
 

@@ -36,6 +36,7 @@ from arbitration.errors import (
 )
 from arbitration.history import history_columns, real_user, save_attributed
 from arbitration.models import Assignment, Ticket, TicketEvent, TimeLimitTier
+from arbitration.models.tickets import COPIED_TO_ASSIGNMENTS, assignments_follow
 from arbitration.services.copy_writer import Table, Writer
 
 K = TicketEventKind
@@ -436,6 +437,10 @@ class _Writes:
         writer.update(
             self.ticket_table, fields, [(*(getattr(t, f) for f in fields), t.pk) for t in self.tickets.values()]
         )
+        if not COPIED_TO_ASSIGNMENTS.isdisjoint(self.fields):  # written without Ticket.save, which would do it
+            ids = list(self.tickets)
+            for start in range(0, len(ids), IN_CHUNK):
+                assignments_follow(ids[start : start + IN_CHUNK])
         writer.write(self.history_table, [{**row, **stamp} for row in self.history])
         writer.write(self.event_table, self.events)
 

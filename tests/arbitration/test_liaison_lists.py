@@ -190,8 +190,11 @@ def test_a_liaison_filtering_by_another_department_sees_only_the_tickets_both_he
 
 
 def test_a_filter_on_the_ticket_keeps_the_liaison_list_exact(client, city, tickets, liaison_two):
-    """A status filter reads the ticket's own index and probes the departments (selectors._listed_at)."""
-    Ticket.objects.filter(hotline_no__in=["BACK", "B007"]).update(status="closed")
+    """A status filter reads the assignments' copies of the status (selectors.ticket_list), which a ticket's save
+    keeps right (tests/arbitration/test_assignment_copies.py walks the services that move it)."""
+    for ticket in Ticket.objects.filter(hotline_no__in=["BACK", "B007"]):
+        ticket.status = "closed"
+        ticket.save(update_fields=["status"])
     client.force_login(liaison_two)
 
     shown = _page_walk(client, {"status": "closed"})
