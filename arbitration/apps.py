@@ -63,6 +63,7 @@ class ArbitrationConfig(AppConfig):
         from arbitration.form_rules import form_fields_harden
         from arbitration.graph import cache as graph_cache
         from arbitration.models import Department, Matter, Territory
+        from config import pg_timestamps
 
         list_exports.register()  # the list pages' CSV exports (docs/homes.md)
         from django.contrib.auth.models import Group, Permission
@@ -75,6 +76,8 @@ class ArbitrationConfig(AppConfig):
         # docs/audit.md: SQL functions of the SQLite triggers, the guard re-installed after every migrate, the
         # chainer asked for after each commit that wrote audit rows, grants recorded whoever makes them.
         connection_created.connect(audit_triggers.sqlite_functions, dispatch_uid="audit-sqlite-functions")
+        # PostgreSQL's timestamps read in C where Django's loader would parse them in Python (config/pg_timestamps.py).
+        connection_created.connect(pg_timestamps.register, dispatch_uid="pg-timestamps")
         post_migrate.connect(audit_triggers._post_migrate, sender=self, dispatch_uid="audit-triggers")
         audit_chain.connect_signals()
         audit_grants.connect_signals()
