@@ -220,54 +220,43 @@ def counts_for(user, *, now: dt.datetime | None = None, shown: list[ShownSection
 
 
 # --- arbitration's own sections ------------------------------------------------------------------------------------
-def _open_tickets_of(user):
-    """Open tickets one of the user's departments holds now (an active assignment).
-
-    Plan (PostgreSQL, checked with EXPLAIN ANALYZE at 500k tickets, 15k open, 5k assignments per department;
-    docs/homes.md): Index Scan using ticket_open_due (due_at < cutoff) in due order, Filter (SubPlan) IS NOT NULL,
-    the SubPlan an index probe of (department, ticket) per open ticket; LIMIT stops it: rows and capped count
-    ~2 ms. With EXISTS the planner chose a Hash Semi Join over all 5k active assignments (~100 ms, growing with
-    the department's history). The ticket table itself is never counted.
-    """
-    from arbitration.models import Assignment, Ticket
-
-    held = Assignment.objects.filter(ticket=OuterRef("pk"), ended_at=None, department_id__in=user.department_ids)
-    # A scalar subquery, not EXISTS: PostgreSQL turns EXISTS into a semi-join and, misled by closed tickets whose
-    # due times are past too, hashes every active assignment of the department (all its history: assignments
-    # outlive their tickets). A scalar subquery stays a per-row probe of the open tickets the partial index yields.
-    return (
-        Ticket.objects.filter(status__in=OPEN_TICKET_STATUSES, due_at__isnull=False)
-        .alias(held_by=Subquery(held.order_by().values("pk")[:1]))
-        .filter(held_by__isnull=False)
-    )
-
-
-def _liaison_due_queryset(ctx: QueueContext):
-    from arbitration.selectors import DUE_SOON
-
-    return _open_tickets_of(ctx.user).filter(due_at__lt=ctx.now + DUE_SOON).order_by("due_at", "pk")
-
-
-def _liaison_due_count(ctx: QueueContext) -> int:
-    """How many tickets `_liaison_due_queryset` holds (capped), counted on the assignments' copies of their tickets'
-    status and due time: a range per department of the partial `assignment_open_due` (open tickets only), read from
-    the index alone, each ticket once (0.2 ms at 10 M). Counted on the tickets, the walk of `ticket_open_due` probes
-    every open ticket of the city due before the cutoff until 100 are the liaison's (3,400 probes, 10-18 ms, at a
-    3 % share)."""
+def _liaison_due_assignments(ctx: QueueContext):
+    """The active assignments of the user's departments whose ticket is open and due before the cutoff, by their
+    copies of the ticket's status and due time: ranges of the partial `assignment_open_due` (open tickets only), one
+    per department, read from the index alone (docs/scale.md, "The ticket's state on the assignment")."""
     from arbitration.models import Assignment
     from arbitration.selectors import DUE_SOON
 
-    held = Assignment.objects.filter(
+    return Assignment.objects.filter(
         department_id__in=ctx.user.department_ids,
         ended_at=None,
         ticket_status__in=OPEN_TICKET_STATUSES,
         ticket_due_at__lt=ctx.now + DUE_SOON,
-    )
-    return capped_count(held.order_by().values("ticket_id").distinct())
+    ).order_by()
+
+
+def _liaison_due_count(ctx: QueueContext) -> int:
+    """How many tickets the section holds (capped), each once, from the index alone (0.2 ms at 10 M). Counted on the
+    tickets, the walk of `ticket_open_due` probed every open ticket of the city due before the cutoff until 100 were
+    the liaison's (3,400 probes, 10-18 ms, at a 3 % share)."""
+    return capped_count(_liaison_due_assignments(ctx).values("ticket_id").distinct())
 
 
 def liaison_due_rows(ctx: QueueContext) -> list[QueueRow]:
-    tickets = _liaison_due_queryset(ctx).only("hotline_no", "title", "due_at", "status")[: ctx.limit]
+    """The first tickets by (due time, id), read in two steps: their ids from the assignments' copies (the section's
+    few hundred index entries, sorted; each ticket once, its copies being equal), then those tickets by primary key.
+    Walking `ticket_open_due` in due order and probing each open ticket for the departments read 301 tickets for 10
+    at 10 M (1,509 buffers); the two steps read about 60 (docs/homes.md)."""
+    from arbitration.models import Ticket
+
+    first = (
+        _liaison_due_assignments(ctx)
+        .order_by("ticket_due_at", "ticket_id")
+        .values_list("ticket_due_at", "ticket_id")
+        .distinct()[: ctx.limit]
+    )
+    ids = [ticket_id for _due, ticket_id in first]
+    tickets = Ticket.objects.filter(pk__in=ids).only("hotline_no", "title", "due_at", "status").order_by("due_at", "pk")
     return [
         QueueRow(
             label=t.hotline_no,

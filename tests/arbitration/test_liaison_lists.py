@@ -202,6 +202,35 @@ def test_a_filter_on_the_ticket_keeps_the_liaison_list_exact(client, city, ticke
     assert shown == ["BACK", "B007"]
 
 
+def test_a_liaison_list_by_matter_or_territory_is_exact_whether_a_leaf_or_a_subtree(client, city, tickets, liaison_two):
+    """A leaf (one matter, one community) is read as a semi-join on the ticket's id, a subtree of several as a filter
+    on the ticket's row (selectors._in_subtree): both give the tickets of the liaison's departments in that subtree,
+    each once, newest first across pages."""
+    Ticket.objects.filter(hotline_no__in=["BOTH", "BACK", "B010", "B011", "OTHER"]).update(matter=city["food"])
+    Ticket.objects.filter(hotline_no__in=["BOTH", "MOVED", "B020", "OTHER"]).update(territory=city["community_b1"])
+    mine = _expected({city["urban"].pk, city["market"].pk})
+    in_matter = {
+        pk: set(Ticket.objects.filter(matter__path__startswith=matter.path).values_list("hotline_no", flat=True))
+        for pk, matter in ((city["food"].pk, city["food"]), (city["urban_env"].pk, city["urban_env"]))
+    }
+    client.force_login(liaison_two)
+
+    with CaptureQueriesContext(connection) as captured:
+        by_food = _page_walk(client, {"matter": city["food"].pk})
+    assert by_food == [n for n in mine if n in in_matter[city["food"].pk]]
+    assert set(by_food) == {"BOTH", "BACK", "B010", "B011"}
+    assert any('"arbitration_ticket"."id" IN (SELECT' in q["sql"] for q in captured.captured_queries)
+    with CaptureQueriesContext(connection) as captured:
+        by_subtree = _page_walk(client, {"matter": city["urban_env"].pk})
+    assert by_subtree == [n for n in mine if n in in_matter[city["urban_env"].pk]] == mine
+    assert not any('"arbitration_ticket"."id" IN (SELECT' in q["sql"] for q in captured.captured_queries)
+    in_b = [n for n in mine if n in {"BOTH", "MOVED", "B020"}]
+    assert _api_walk(liaison_two, {"territory": city["community_b1"].code}) == in_b
+    assert _api_walk(liaison_two, {"territory": city["district_b"].code}) == in_b
+    food_in_a = [n for n in by_food if n != "BOTH"]
+    assert _api_walk(liaison_two, {"territory": city["district_a"].code, "matter": city["food"].code}) == food_in_a
+
+
 # --- the copy stays right on every writing path ----------------------------------------------------------------
 def test_dispatch_and_re_dispatch_copy_the_tickets_received_at(city, dispatcher):
     ticket = factories.ticket(city, received_at=factories.at(2026, 3, 4, 7))
