@@ -55,6 +55,7 @@ class ArbitrationConfig(AppConfig):
         from arbitration import (
             checks,  # noqa: F401  (registers the system checks)
             list_exports,
+            pg_timestamps,
         )
         from arbitration.api.hardening import serializer_fields_harden
         from arbitration.audit import chain as audit_chain
@@ -63,7 +64,6 @@ class ArbitrationConfig(AppConfig):
         from arbitration.form_rules import form_fields_harden
         from arbitration.graph import cache as graph_cache
         from arbitration.models import Department, Matter, Territory
-        from config import pg_timestamps
 
         list_exports.register()  # the list pages' CSV exports (docs/homes.md)
         from django.contrib.auth.models import Group, Permission
@@ -76,7 +76,7 @@ class ArbitrationConfig(AppConfig):
         # docs/audit.md: SQL functions of the SQLite triggers, the guard re-installed after every migrate, the
         # chainer asked for after each commit that wrote audit rows, grants recorded whoever makes them.
         connection_created.connect(audit_triggers.sqlite_functions, dispatch_uid="audit-sqlite-functions")
-        # PostgreSQL's timestamps read in C where Django's loader would parse them in Python (config/pg_timestamps.py).
+        # PostgreSQL's timestamps read by datetime.fromisoformat, not parsed in Python (arbitration/pg_timestamps.py).
         connection_created.connect(pg_timestamps.register, dispatch_uid="pg-timestamps")
         post_migrate.connect(audit_triggers._post_migrate, sender=self, dispatch_uid="audit-triggers")
         audit_chain.connect_signals()

@@ -1,4 +1,4 @@
-"""PostgreSQL's timestamps read by config.pg_timestamps come out exactly as Django's own loader reads them."""
+"""PostgreSQL's timestamps read by arbitration.pg_timestamps come out exactly as Django's own loader reads them."""
 
 from datetime import UTC
 
@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.backends.postgresql.psycopg_any import get_adapters_template
 
-from config.pg_timestamps import UtcTimestamptzLoader
+from arbitration.pg_timestamps import UtcTimestamptzLoader
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
