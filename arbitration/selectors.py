@@ -293,12 +293,8 @@ def _event_details(data: dict) -> Iterable[str]:
         yield _("new due time %(time)s") % {"time": _local(data["due_at"])}
 
 
-def ticket_platform_event_rows(ticket: Ticket, *, events: list[TicketEvent] | None = None) -> list[PlatformEventRow]:
-    """`events`: the ticket's events already read (`ticket_events`), else they are queried."""
-    if events is None:
-        platform_events: Iterable[TicketEvent] = ticket_platform_events(ticket)
-    else:
-        platform_events = (event for event in events if event.kind in PLATFORM_EVENT_KINDS)
+def ticket_platform_event_rows(events: list[TicketEvent]) -> list[PlatformEventRow]:
+    """The platform events among a ticket's events already read (`ticket_events`), as the ticket page shows them."""
     return [
         PlatformEventRow(
             at=event.at,
@@ -307,7 +303,8 @@ def ticket_platform_event_rows(ticket: Ticket, *, events: list[TicketEvent] | No
             details=tuple(_event_details(event.data or {})),
             text=event.reason,
         )
-        for event in platform_events
+        for event in events
+        if event.kind in PLATFORM_EVENT_KINDS
     ]
 
 

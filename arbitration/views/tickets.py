@@ -85,7 +85,7 @@ def ticket_detail(request: HttpRequest, hotline_no: str) -> HttpResponse:
             "personal_data_visible": may_see,
             "assignments": selectors.ticket_assignments(ticket),
             "timeline": selectors.ticket_timeline(ticket, personal_data_visible=may_see, events=events),
-            "platform_events": selectors.ticket_platform_event_rows(ticket, events=events),
+            "platform_events": selectors.ticket_platform_event_rows(events),
             "supplements": selectors.ticket_supplements(ticket, events=events),
             "urgency": selectors.ticket_urgency(ticket),
             "side_panels": existing_templates(TICKET_SIDE_PANELS),
