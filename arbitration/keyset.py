@@ -14,6 +14,7 @@ import base64
 import binascii
 import datetime as dt
 import decimal
+import functools
 import json
 import uuid
 from collections.abc import Sequence
@@ -182,7 +183,9 @@ class Keyset:
 
     # --- cursors ----------------------------------------------------------------------------------------------
     def encode(self, row: Any, *, backwards: bool) -> str:
-        key = [_jsonable(getattr(row, part.name)) for part in self.parts]
+        """The cursor of `row`: a model instance, or a dict of `.values()` that names the key's annotations."""
+        read = row.__getitem__ if isinstance(row, dict) else functools.partial(getattr, row)
+        key = [_jsonable(read(part.name)) for part in self.parts]
         raw = json.dumps({"b": backwards, "k": key}, separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

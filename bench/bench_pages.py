@@ -247,7 +247,8 @@ def prepared_pages() -> tuple[dict, dict[str, str]]:
     codes = {
         "department": Department.objects.get(code=LIAISON_BUREAUS[0]),
         "matter": sample.matter,
-        "territory": sample.territory,
+        # The page's form offers places down to streets (a community is too fine to pick from a list of thousands).
+        "territory": sample.territory.parent,
         "week_ago": (timezone.localdate() - timezone.timedelta(days=7)).isoformat(),
     }
     pages = {(None, "login page (cheapest)"): ("/login/", {})}

@@ -32,14 +32,28 @@ CHUNK = 1_000_000
 
 def city_generate(cursor, tickets: int, open_tickets: int) -> None:
     """A bench city straight into the tables with INSERT … SELECT generate_series (no history: bench data only):
-    2,000 places, 500 matters, 100 bureaus, then tickets in chunks of a million with the ticket indexes dropped and
+    10 districts of 100 streets of 2,000 communities, 500 matters, 100 bureaus, then tickets in chunks of a million with the ticket indexes dropped and
     rebuilt; of the open tickets 5 % are overdue and 1 % near their limit, the rest due later; dispatched tickets
     get a lead assignment."""
     cursor.execute("TRUNCATE arbitration_ticket, arbitration_assignment, arbitration_ticketevent CASCADE")
+    # Places as a city has them: 10 districts of 10 streets, each street with 20 communities; tickets are filed on
+    # communities, and the page's territory filter offers streets and districts.
     cursor.execute("""
         INSERT INTO arbitration_territory (code, name, level, parent_id, path)
-        SELECT 'B' || lpad(g::text, 6, '0'), '社区' || g, 4, NULL, '/B' || lpad(g::text, 6, '0') || '/'
-        FROM generate_series(1, 2000) g ON CONFLICT (code) DO NOTHING""")
+        SELECT 'ZQ' || lpad(g::text, 2, '0'), '区' || g, 2, NULL, '/ZQ' || lpad(g::text, 2, '0') || '/'
+        FROM generate_series(1, 10) g ON CONFLICT (code) DO NOTHING""")
+    cursor.execute("""
+        INSERT INTO arbitration_territory (code, name, level, parent_id, path)
+        SELECT 'ZJ' || lpad(g::text, 3, '0'), '街道' || g, 3, d.id, d.path || 'ZJ' || lpad(g::text, 3, '0') || '/'
+        FROM generate_series(1, 100) g
+        JOIN arbitration_territory d ON d.code = 'ZQ' || lpad((1 + (g - 1) / 10)::text, 2, '0')
+        ON CONFLICT (code) DO NOTHING""")
+    cursor.execute("""
+        INSERT INTO arbitration_territory (code, name, level, parent_id, path)
+        SELECT 'B' || lpad(g::text, 6, '0'), '社区' || g, 4, s.id, s.path || 'B' || lpad(g::text, 6, '0') || '/'
+        FROM generate_series(1, 2000) g
+        JOIN arbitration_territory s ON s.code = 'ZJ' || lpad((1 + (g - 1) / 20)::text, 3, '0')
+        ON CONFLICT (code) DO NOTHING""")
     cursor.execute("""
         INSERT INTO arbitration_matter (code, name, level, parent_id, legal_type, path)
         SELECT 'BM' || lpad(g::text, 4, '0'), '事项' || g, 3, NULL, false, '/BM' || lpad(g::text, 4, '0') || '/'

@@ -169,6 +169,18 @@ def test_a_deep_page_filters_on_the_key_and_never_offsets(tickets):
     assert "OFFSET" not in sql and "RECEIVED_AT" in sql.split("WHERE", 1)[1]
 
 
+def test_rows_read_as_values_page_with_the_same_cursors_as_model_rows(tickets):
+    ordering = ("-received_at", "-pk")
+    models, values = keyset.Keyset(Ticket.objects.all(), ordering), keyset.Keyset(Ticket.objects.all(), ordering)
+    values.queryset = values.queryset.values("hotline_no", *(part.name for part in values.parts))
+    as_models, as_values = models.page(None, 2), values.page(None, 2)
+    while as_models.next_cursor:
+        assert [row["hotline_no"] for row in as_values.rows] == [t.hotline_no for t in as_models.rows]
+        assert as_values.next_cursor == as_models.next_cursor
+        as_models, as_values = models.page(as_models.next_cursor, 2), values.page(as_values.next_cursor, 2)
+    assert as_values.next_cursor is None and as_values.previous_cursor == as_models.previous_cursor
+
+
 def test_an_in_memory_list_pages_by_position_with_the_same_cursor_rules():
     page = keyset.list_page(list(range(5)), None, 2)
     assert page.rows == [0, 1] and page.previous_cursor is None
