@@ -32,9 +32,9 @@ CHUNK = 1_000_000
 
 def city_generate(cursor, tickets: int, open_tickets: int) -> None:
     """A bench city straight into the tables with INSERT … SELECT generate_series (no history: bench data only):
-    10 districts of 100 streets of 2,000 communities, 500 matters, 100 bureaus, then tickets in chunks of a million with the ticket indexes dropped and
-    rebuilt; of the open tickets 5 % are overdue and 1 % near their limit, the rest due later; dispatched tickets
-    get a lead assignment."""
+    10 districts, 100 streets and 2,000 communities, 500 matters, 100 bureaus, then tickets in chunks of a million
+    with the ticket indexes dropped and rebuilt; of the open tickets 5 % are overdue and 1 % near their limit, the
+    rest due later; dispatched tickets get a lead assignment."""
     cursor.execute("TRUNCATE arbitration_ticket, arbitration_assignment, arbitration_ticketevent CASCADE")
     # Places as a city has them: 10 districts of 10 streets, each street with 20 communities; tickets are filed on
     # communities, and the page's territory filter offers streets and districts.
