@@ -72,7 +72,7 @@ def users_prepare() -> dict[str, str]:
             for department in Department.objects.filter(code__in=LIAISON_BUREAUS):
                 DepartmentMembership.objects.get_or_create(user=user, department=department)
         store = SessionStore()
-        store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+        store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(user.pk), "arbitration.auth_backend.UserBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions[name] = store.session_key

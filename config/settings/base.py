@@ -135,7 +135,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "arbitration.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user and address before the password
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user, their roles, departments and permissions in one statement
+    # per request; sessions naming ModelBackend stay signed in (config/sessions.py, docs/deployment.md).
+    "arbitration.auth_backend.UserBackend",
     "guardian.backends.ObjectPermissionBackend",
     "arbitration.oidc.IdentityPlatformBackend",  # answers nobody unless MINGZE_OIDC_ENABLED
 ]
