@@ -240,6 +240,39 @@ def active_assignments() -> Prefetch:
     )
 
 
+# --- the API's ticket list as plain rows ----------------------------------------------------------------------
+def ticket_list_rows(tickets: QuerySet[Ticket], columns: Iterable[str]) -> QuerySet[Ticket]:
+    """`ticket_list`'s tickets as rows of `.values()` of `columns`, named as `.values()` names them (`matter__code`
+    joins the matter in the same query): no model is built and nothing is prefetched. A page's active assignments
+    are `active_assignment_rows`, read for its rows alone (docs/scale.md, "The API")."""
+    return tickets.prefetch_related(None).values(*columns)
+
+
+def active_assignment_rows(ticket_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """The active assignments of each of `ticket_ids` (by ticket id) as plain rows in `active_assignments`'s order,
+    in one query: an assignment's columns the API writes by name (`department` its id, `department__code`,
+    `department__name`), and under `assigned_by` the text of who assigned it (the account's `str()`: its full name,
+    else its username; None when nobody did)."""
+    rows: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ticket_ids}
+    if not rows:
+        return rows
+    found = (
+        Assignment.objects.filter(ticket_id__in=rows, ended_at=None)
+        .order_by("assigned_at", "pk")
+        .values_list(
+            "ticket_id", "department_id", "department__code", "department__name", "role", "method", "assigned_at",
+            "assigned_by__full_name", "assigned_by__username", "reason", "ended_at",
+        )
+    )  # fmt: skip
+    for ticket_id, department, code, name, role, method, assigned_at, full_name, username, reason, ended_at in found:
+        rows[ticket_id].append({
+            "department": department, "department__code": code, "department__name": name, "role": role,
+            "method": method, "assigned_at": assigned_at, "assigned_by": full_name or username, "reason": reason,
+            "ended_at": ended_at,
+        })  # fmt: skip
+    return rows
+
+
 def tickets_due_unknown_count() -> int:
     """Dispatched tickets whose due time waits for calendar data (the administrator's warning)."""
     return Ticket.objects.filter(due_at=None, dispatched_at__isnull=False).exclude(due_unknown_reason="").count()
