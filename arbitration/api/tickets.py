@@ -272,10 +272,16 @@ class TicketCollection(GenericAPIView):
     def get(self, request: Request) -> Response:
         filters = _filters(request.query_params)
         rows = self.paginate_queryset(selectors.ticket_list_rows(_visible_list(request, filters), LIST_COLUMNS))
-        assignments = selectors.active_assignment_rows(row["id"] for row in rows)
-        for row in rows:
-            row["active_assignments"] = assignments[row["id"]]
-        return self.get_paginated_response(TicketListItemSerializer.rows_representation(rows))
+        return self.get_paginated_response(list_items(rows))
+
+
+def list_items(rows: list[dict]) -> list[dict]:
+    """The list's items for its tickets read as rows of LIST_COLUMNS: their active assignments read in one query,
+    each ticket written as TicketListItemSerializer writes it from the model."""
+    assignments = selectors.active_assignment_rows(row["id"] for row in rows)
+    for row in rows:
+        row["active_assignments"] = assignments[row["id"]]
+    return TicketListItemSerializer.rows_representation(rows)
 
 
 def _visible_list(request: Request, filters: selectors.TicketFilters):
