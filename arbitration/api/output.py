@@ -12,6 +12,9 @@ Fields bound once per class never see a request's context, so a plan takes only 
 value fields, StringRelatedField, and nested serializers that are planned too. Anything else (a
 SerializerMethodField, a hyperlinked field) is refused when the plan is made. A serializer that needs the context
 reads it in its own `to_representation` around the plan's, as the ticket serializers do for personal data.
+
+The same columns can be written from rows of `.values()` instead of objects (`PlannedOutput.row_plan`, RowPlan): a
+list that reads its page as plain rows builds no model and still writes each item as its serializer does.
 """
 
 from __future__ import annotations

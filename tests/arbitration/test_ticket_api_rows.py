@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from arbitration import access, selectors
-from arbitration.api.tickets import LIST_COLUMNS, TicketListItemSerializer, list_items
+from arbitration.api.tickets import LIST_COLUMNS, AssignmentSerializer, TicketListItemSerializer, list_items
 from arbitration.choices import DutyRole, Role
 from arbitration.models import Assignment, Department, Matter, Territory, Ticket, User
 from tests import factories
@@ -120,3 +120,13 @@ def test_the_list_builds_no_model_of_its_tickets_their_assignments_or_the_catalo
     assert len(response.json()["results"]) == 4
     assert [kind for kind in built if kind is not User] == []
     assert built.count(User) <= 1  # the signed-in account (the session's)
+
+
+def test_a_row_without_its_related_object_writes_none_as_the_model_path_does():
+    """No ticket lacks its matter or territory (both required), but an assignment's assigner may be missing, and a
+    row plan writes a nested object as None wherever the row's key of the relation is None."""
+    row = {"department": None, "department__code": None, "department__name": None, "role": "lead",
+           "method": "direct", "assigned_at": None, "assigned_by": None, "reason": "", "ended_at": None}  # fmt: skip
+    written = AssignmentSerializer.row_plan().write(row, None)
+    assert written == {"department": None, "role": "lead", "method": "direct", "assigned_at": None,
+                       "assigned_by": None, "reason": "", "reason_display": "", "ended_at": None}  # fmt: skip
