@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -256,8 +257,15 @@ def active_assignment_rows(ticket_ids: Iterable[int]) -> dict[int, list[dict[str
     rows: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ticket_ids}
     if not rows:
         return rows
+    assignments = Assignment.objects.all()
+    of_tickets: Q | RawSQL = Q(ticket_id__in=rows)
+    if connections[assignments.db].vendor == "postgresql":
+        # The page's ids as one array parameter: the ORM prepares and compiles an IN list value by value, a good
+        # part of this query's Python for 50 ids. PostgreSQL reads `= ANY(array)` as it reads the IN list.
+        column = f'{connections[assignments.db].ops.quote_name(Assignment._meta.db_table)}."ticket_id"'
+        of_tickets = RawSQL(f"{column} = ANY(%s)", (list(rows),), output_field=models.BooleanField())
     found = (
-        Assignment.objects.filter(ticket_id__in=rows, ended_at=None)
+        assignments.filter(of_tickets, ended_at=None)
         .order_by("assigned_at", "pk")
         .values_list(
             "ticket_id", "department_id", "department__code", "department__name", "role", "method", "assigned_at",
