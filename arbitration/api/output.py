@@ -12,6 +12,9 @@ Fields bound once per class never see a request's context, so a plan takes only 
 value fields, StringRelatedField, and nested serializers that are planned too. Anything else (a
 SerializerMethodField, a hyperlinked field) is refused when the plan is made. A serializer that needs the context
 reads it in its own `to_representation` around the plan's, as the ticket serializers do for personal data.
+
+The same columns can be written from rows of `.values()` instead of objects (`PlannedOutput.row_plan`, RowPlan): a
+list that reads its page as plain rows builds no model and still writes each item as its serializer does.
 """
 
 from __future__ import annotations
@@ -91,6 +94,35 @@ class Plan:
         return row
 
 
+@dataclass(frozen=True)
+class RowPlan:
+    """The same columns written from a row of `.values()` rather than an object (docs/scale.md, "The API").
+
+    A column's value is the row's key named as `.values()` names its source: `matter.code` is `matter__code`. A
+    nested object is None where the row's key of the relation itself (`matter`, its id) is None, else written from
+    the same row under its prefix; a nested list is the list of rows the caller put under the list's source
+    (`active_assignments`); a StringRelatedField's value is the related object's text, put there by the caller."""
+
+    # name, key, and how a value is written: convert, write, or (a nested object) its plan on the same row
+    columns: tuple[tuple[str, str, Convert | None, Write | None, RowPlan | None], ...]
+    uses_time_zone: bool
+
+    def write(self, row: Mapping, tz: dt.tzinfo | None) -> dict:
+        """What `Plan.write` writes for the object the row was read from."""
+        data = {}
+        for name, key, convert, write, nested in self.columns:
+            value = row[key]
+            if value is None:
+                data[name] = None
+            elif convert is not None:
+                data[name] = convert(value)
+            elif nested is not None:
+                data[name] = nested.write(row, tz)
+            else:
+                data[name] = write(value, tz)
+        return data
+
+
 # Put first in a read-only serializer's bases: it writes its JSON from its class's plan (see above). No docstring:
 # drf-spectacular would take it as the description of every serializer without one of its own.
 class PlannedOutput:
@@ -99,6 +131,17 @@ class PlannedOutput:
         plan = cls.__dict__.get("_plan")  # each class its own, never a parent's
         if plan is None:
             plan = cls._plan = _plan_of(cls())
+        return plan
+
+    @classmethod
+    def row_plan(cls, prefix: str = "") -> RowPlan:
+        """The plan's columns read from rows of `.values()` (RowPlan), their keys under `prefix` ("matter__")."""
+        plans = cls.__dict__.get("_row_plans")
+        if plans is None:
+            plans = cls._row_plans = {}
+        plan = plans.get(prefix)
+        if plan is None:
+            plan = plans[prefix] = _row_plan_of(cls(), cls.plan(), prefix)
         return plan
 
     def to_representation(self, instance) -> dict:
@@ -122,6 +165,26 @@ def _plan_of(serializer: serializers.BaseSerializer) -> Plan:
         columns.append((field.field_name, field, getter, convert, write))
         uses_time_zone |= field_uses_time_zone
     return Plan(tuple(columns), uses_time_zone)
+
+
+def _row_plan_of(serializer: serializers.BaseSerializer, plan: Plan, prefix: str) -> RowPlan:
+    columns = []
+    for name, field, _getter, convert, write in plan.columns:
+        if not field.source_attrs:
+            _refuse(serializer, field, "a row has no object to read as a whole (source='*')")
+        key = prefix + "__".join(field.source_attrs)
+        nested = None
+        if isinstance(field, serializers.ListSerializer):
+            child = type(field.child).row_plan()  # its rows are the caller's, each with its own keys
+            write = partial(_write_rows, child)
+        elif isinstance(field, serializers.BaseSerializer):
+            nested, convert, write = type(field).row_plan(key + "__"), None, None
+        columns.append((name, key, convert, write, nested))
+    return RowPlan(tuple(columns), plan.uses_time_zone)
+
+
+def _write_rows(child: RowPlan, rows, tz: dt.tzinfo | None) -> list:
+    return [child.write(row, tz) for row in rows]
 
 
 def _writer(serializer, field: fields.Field) -> tuple[Convert | None, Write | None, bool]:
