@@ -558,19 +558,29 @@ TICKET_TABLE_COLUMNS = (
 
 
 def ticket_list_page(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """`ticket_list`'s tickets with only the columns the list page's table shows and the names of their matter and
-    territory; who handles them is read for the page's rows alone (`ticket_handlers`). The API's
-    `active_assignments` reads every column of each assignment, its department and who assigned it: for the page's
-    50 rows some 150 model instances and 300 parsed dates that nobody saw."""
-    return tickets.only(*TICKET_TABLE_COLUMNS).prefetch_related(None)
+    """`ticket_list`'s tickets as the list page's table shows them: one dict per ticket of its id, the columns
+    TICKET_TABLE_COLUMNS (the names of its matter and territory joined) and its `urgency`; who handles them is read
+    for the page's rows alone (`ticket_handlers`). The API's `active_assignments` reads every column of each
+    assignment, its department and who assigned it, and a model instance per ticket, matter and territory: for the
+    page's 50 rows some 300 model instances and as many parsed dates that nobody saw. The keyset's cursors are read
+    from the dicts' key annotations (arbitration/keyset.py)."""
+    return tickets.prefetch_related(None).values("id", *TICKET_TABLE_COLUMNS, "urgency")
 
 
-def ticket_handlers(tickets: Iterable[Ticket]) -> dict[int, list[tuple[str, str]]]:
-    """Who handles each of `tickets` now, by ticket id: the (role, department name) of its active assignments in
-    the order `active_assignments` gives them; one query of plain values."""
-    handlers: dict[int, list[tuple[str, str]]] = {ticket.pk: [] for ticket in tickets}
+def ticket_handlers(tickets: Iterable[dict]) -> dict[int, list[tuple[str, str]]]:
+    """Who handles each of `tickets` (the page's rows, `ticket_list_page`) now, by ticket id: the (role, department
+    name) of its active assignments in the order `active_assignments` gives them; one query of plain values."""
+    handlers: dict[int, list[tuple[str, str]]] = {ticket["id"]: [] for ticket in tickets}
     if not handlers:
         return handlers
+    rows = (
+        Assignment.objects.filter(ticket_id__in=handlers, ended_at=None)
+        .order_by("assigned_at", "pk")
+        .values_list("ticket_id", "role", "department__name")
+    )
+    for ticket_id, role, name in rows:
+        handlers[ticket_id].append((role, name))
+    return handlers
     rows = (
         Assignment.objects.filter(ticket_id__in=handlers, ended_at=None)
         .order_by("assigned_at", "pk")

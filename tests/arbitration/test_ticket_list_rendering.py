@@ -102,9 +102,9 @@ def test_a_value_outside_the_options_is_ignored_as_before(client, city, dispatch
     for value in (retired.pk, 987654, "x"):  # inactive, unknown, malformed: the filter is left out
         response = client.get(LIST, {"department": value})
         assert "department" in response.context["form"].errors
-        assert {t.hotline_no for t in response.context["page"].rows} == {urban.hotline_no, market.hotline_no}
+        assert {t["hotline_no"] for t in response.context["page"].rows} == {urban.hotline_no, market.hotline_no}
     response = client.get(LIST, {"department": city["market"].pk})
-    assert {t.hotline_no for t in response.context["page"].rows} == {market.hotline_no}
+    assert {t["hotline_no"] for t in response.context["page"].rows} == {market.hotline_no}
     assert f'<option value="{city["market"].pk}" selected>' in response.content.decode()
     client.force_login(liaison_urban)  # another department than their own is not theirs to filter by
     response = client.get(LIST, {"department": city["market"].pk, "lead": city["market"].pk})
@@ -183,7 +183,7 @@ def test_the_table_is_written_byte_for_byte_as_the_template_wrote_it(city, dispa
         assignment_create(ticket=overdue, department_id=department.pk, role=role, method="direct", actor=dispatcher)
     full = list(ticket_list(Ticket.objects.all(), TicketFilters()))  # as the API reads them
     rows = list(ticket_list_page(ticket_list(Ticket.objects.all(), TicketFilters())))  # as the page reads them
-    assert {row.urgency for row in rows} >= {"overdue", "due_soon"}
+    assert {row["urgency"] for row in rows} >= {"overdue", "due_soon"}
     with translation.override(language), timezone.override("Asia/Shanghai"):
         before = Template(TABLE_BEFORE).render(Context({"tickets": full}))
         after = Template("{% load ticket_table %}{% ticket_table tickets handlers %}").render(
