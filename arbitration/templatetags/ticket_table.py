@@ -48,8 +48,9 @@ def minute(moment, zone) -> str:
 @register.simple_tag
 def ticket_table(tickets, handlers: dict[int, list[tuple[str, str]]]) -> SafeString:
     """The table of `tickets`, the page's rows as selectors.ticket_list_page reads them (dicts of the displayed
-    columns, the names of the matter and territory joined, and `urgency`), and who handles each: `handlers` maps a
-    ticket's id to the (role, department name) of its active assignments (selectors.ticket_handlers).
+    columns and `urgency`, with the names of the matter and territory added by selectors.ticket_place_names), and who
+    handles each: `handlers` maps a ticket's id to the (role, department name) of its active assignments
+    (selectors.ticket_handlers).
 
     Our own translations are written as `{% translate %}` wrote them (unescaped); everything else is escaped. The
     cells that repeat across rows (a type, a status, a department with its role) are written once per call."""
