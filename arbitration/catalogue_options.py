@@ -15,14 +15,17 @@ catalogue writes overlap and the one that took the lower history ids commits las
 seen already). Counting the rows would catch it, but costs milliseconds on every request once the history is long;
 instead kept options are trusted for `MAX_AGE` seconds at most, so such a change shows within a minute.
 
-Validation does not read these options: the form's fields keep their querysets, so a submitted id is looked up in
-the database as before (an unknown id, or another department than a liaison's own, is refused the same way).
+The kept rows also validate the list page's submitted department, matter and territory, and give a matter's or a
+territory's subtree, without a query: the page reads the stamp anyway (`TicketFilterForm(kept=True)`), and what is
+accepted or refused is what the fields' querysets accept or refuse (tests/arbitration/test_ticket_list_rendering.py
+compares the two). A form that only filters (the CSV export) looks a submitted id up in the database as before.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connections, router
@@ -40,12 +43,48 @@ def tree_label(level: int, code: str, name: str) -> str:
 
 
 @dataclass(frozen=True)
+class Tree:
+    """Every node of the matter or territory tree: (id, code, name, level) by id, and the ids in path order."""
+
+    nodes: dict[int, tuple[str, str, str, int]]  # id → (path, code, name, level), in the database's path order
+    paths: tuple[str, ...]  # every path, sorted by Python (whatever the database's collation)
+    ids: tuple[int, ...]  # the node of each of `paths`
+    _subtrees: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, rows) -> Tree:
+        """From (id, path, code, name, level) rows in the order the options show them."""
+        nodes = {pk: (path, code, name, level) for pk, path, code, name, level in rows}
+        ordered = sorted((path, pk) for pk, (path, *_rest) in nodes.items())
+        return cls(nodes=nodes, paths=tuple(path for path, _pk in ordered), ids=tuple(pk for _path, pk in ordered))
+
+    def name(self, pk: int) -> str | None:
+        node = self.nodes.get(pk)
+        return None if node is None else node[2]
+
+    def subtree(self, path: str) -> tuple[int, ...]:
+        """The ids of the nodes whose path starts with `path` (the node and its descendants), by code: what
+        `selectors._subtree_ids` reads (`path LIKE 'path%'` ordered by code), from memory."""
+        found = self._subtrees.get(path)
+        if found is None:
+            start = end = bisect_left(self.paths, path)  # the paths starting with `path` follow it in order
+            while end < len(self.paths) and self.paths[end].startswith(path):
+                end += 1
+            found = tuple(sorted(self.ids[start:end], key=lambda pk: self.nodes[pk][1]))
+            self._subtrees[path] = found  # one entry per node at most; dropped with the options
+        return found
+
+
+@dataclass(frozen=True)
 class CatalogueOptions:
     stamp: tuple
     departments: RenderedOptions  # the active departments, by code
     every_department: tuple[tuple[int, str], ...]  # (id, name) of every department, active or not, by code
     matters: RenderedOptions  # the matter tree
     territories: RenderedOptions  # the territory tree down to the streets (a street's communities come with it)
+    department_rows: dict[int, tuple[str, str, bool]]  # id → (code, name, is_active) of every department
+    matter_tree: Tree
+    territory_tree: Tree  # communities included: a street's subtree holds them
 
     def departments_among(self, ids) -> RenderedOptions:
         """The departments whose ids are in `ids`, active or not, by code (a liaison's own)."""
@@ -87,18 +126,25 @@ def _stamp_sql(database: str) -> str:
 
 
 def _build(database: str, stamp: tuple) -> CatalogueOptions:
-    departments = list(Department.objects.using(database).order_by("code").values_list("pk", "name", "is_active"))
-    matters = Matter.objects.using(database).order_by("path").values_list("pk", "level", "code", "name")
-    territories = (
-        Territory.objects.using(database)
-        .filter(level__lt=TerritoryLevel.COMMUNITY)
-        .order_by("path")
-        .values_list("pk", "level", "code", "name")
+    departments = list(
+        Department.objects.using(database).order_by("code").values_list("pk", "code", "name", "is_active")
     )
+    columns = ("pk", "path", "code", "name", "level")
+    matters = Tree.of(Matter.objects.using(database).order_by("path").values_list(*columns))
+    territories = Tree.of(Territory.objects.using(database).order_by("path").values_list(*columns))
     return CatalogueOptions(
         stamp=stamp,
-        departments=RenderedOptions((pk, name) for pk, name, active in departments if active),
-        every_department=tuple((pk, name) for pk, name, _active in departments),
-        matters=RenderedOptions((pk, tree_label(*node)) for pk, *node in matters),
-        territories=RenderedOptions((pk, tree_label(*node)) for pk, *node in territories),
+        departments=RenderedOptions((pk, name) for pk, _code, name, active in departments if active),
+        every_department=tuple((pk, name) for pk, _code, name, _active in departments),
+        matters=RenderedOptions(_tree_options(matters)),
+        territories=RenderedOptions(_tree_options(territories, below=TerritoryLevel.COMMUNITY)),
+        department_rows={pk: (code, name, active) for pk, code, name, active in departments},
+        matter_tree=matters,
+        territory_tree=territories,
     )
+
+
+def _tree_options(tree: Tree, *, below: int | None = None):
+    for pk, (_path, code, name, level) in tree.nodes.items():
+        if below is None or level < below:
+            yield pk, tree_label(level, code, name)

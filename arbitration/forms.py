@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import router
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from arbitration.catalogue_options import CatalogueOptions, catalogue_options, tree_label
@@ -15,7 +19,27 @@ from arbitration.selectors import TicketFilters
 from arbitration.widgets import PrefixedChoices, QuickDateInput, QuickHiddenInput, QuickSelect, QuickTextInput
 
 
-class TreeChoiceField(forms.ModelChoiceField):
+class KeptChoiceField(forms.ModelChoiceField):
+    """A model choice that, given `kept` (id → the instance, or None when the field's queryset would not find it),
+    validates a submitted id in memory instead of looking it up: the same values accepted and refused, with the same
+    errors, as `ModelChoiceField` (whose `queryset.get(pk=value)` makes the value an integer with `int()`)."""
+
+    kept: Callable[[int], Model | None] | None = None
+
+    def to_python(self, value):
+        if self.kept is None or value in self.empty_values:
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        try:
+            found = self.kept(int(value))
+        except (ValueError, TypeError):
+            found = None
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return found
+
+
+class TreeChoiceField(KeptChoiceField):
     """A tree shown flat, each level indented, so a district reads as the parent of its streets."""
 
     widget = QuickSelect  # a city's matters and places: thousands of options
@@ -28,9 +52,13 @@ class TicketFilterForm(forms.Form):
     """The ticket list's filters; an invalid value is ignored rather than failing the page.
 
     The department, matter and territory fields offer the catalogue's options kept across requests
-    (arbitration/catalogue_options.py); their querysets still validate what is submitted. A liaison
-    (`department_ids` given) filters among their own departments only, active or not. Every widget writes its
-    markup in Python (arbitration/widgets.py): the same HTML as Django's templates, at a fraction of the cost.
+    (arbitration/catalogue_options.py). With `kept` (the list page, which reads those options anyway) a submitted
+    department, lead, matter or territory is validated against the kept rows and the matter's and territory's
+    subtrees come from them too: no query for either. Without it (the CSV export) the fields' querysets validate
+    what is submitted. The two accept and refuse the same values: an unknown or malformed id, an inactive
+    department, a community as the territory (its street is offered), and for a liaison (`department_ids` given)
+    any department but their own, active or not. Every widget writes its markup in Python (arbitration/widgets.py):
+    the same HTML as Django's templates, at a fraction of the cost.
     """
 
     q = forms.CharField(label=_("Number or title"), required=False, max_length=100, widget=QuickTextInput)
@@ -50,7 +78,7 @@ class TicketFilterForm(forms.Form):
         ],
         widget=QuickSelect,
     )
-    department = forms.ModelChoiceField(
+    department = KeptChoiceField(
         label=_("Department"),
         required=False,
         empty_label=_("All departments"),
@@ -87,7 +115,7 @@ class TicketFilterForm(forms.Form):
     )
     # Set by the cockpit's links, not picked by hand (the department list is above): hidden, so the page does not
     # query and render every department a second time.
-    lead = forms.ModelChoiceField(
+    lead = KeptChoiceField(
         label=_("Lead department now"),
         required=False,
         widget=QuickHiddenInput,
@@ -98,8 +126,15 @@ class TicketFilterForm(forms.Form):
     )
     disputed_to = forms.DateField(label=_("Disputed to"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, department_ids: frozenset[int] | None = None, **kwargs) -> None:
+    def __init__(self, *args, department_ids: frozenset[int] | None = None, kept: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.kept = kept
+        if kept:
+            fields = self.fields
+            fields["department"].kept = lambda pk: self._department(pk, department_ids, active=department_ids is None)
+            fields["lead"].kept = lambda pk: self._department(pk, department_ids, active=False)
+            fields["matter"].kept = lambda pk: self._node(Matter, self.catalogue.matter_tree.nodes.get(pk), pk)
+            fields["territory"].kept = lambda pk: self._node(Territory, self.catalogue.territory_tree.nodes.get(pk), pk)
         if department_ids is None:
             departments = lambda: self.catalogue.departments  # noqa: E731
         else:
@@ -121,17 +156,40 @@ class TicketFilterForm(forms.Form):
         """Read when the choices are first rendered: a form that only filters (the CSV export) never reads it."""
         return catalogue_options()
 
+    def _department(self, pk: int, among: frozenset[int] | None, *, active: bool) -> Department | None:
+        """What the department (`active`) or lead field's queryset finds: any department, or an active one, or one of
+        `among` (a liaison's own, active or not)."""
+        row = self.catalogue.department_rows.get(pk)
+        if row is None or (among is not None and pk not in among) or (active and not row[2]):
+            return None
+        return _instance(Department, id=pk, code=row[0], name=row[1])
+
+    @staticmethod
+    def _node(model: type[Matter] | type[Territory], node, pk: int) -> Matter | Territory | None:
+        """What the matter or territory field's queryset finds (every matter; territories above communities)."""
+        if node is None:
+            return None
+        path, code, name, level = node
+        if model is Territory and level >= TerritoryLevel.COMMUNITY:
+            return None
+        return _instance(model, id=pk, path=path, code=code, name=name, level=level)
+
     def filters(self) -> TicketFilters:
         data = (
             self.cleaned_data
             if self.is_valid()
             else {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
         )
+        matter, territory = data.get("matter"), data.get("territory")
         return TicketFilters(
             status=data.get("status") or "",
             department=data.get("department"),
-            matter=data.get("matter"),
-            territory=data.get("territory"),
+            matter=matter,
+            territory=territory,
+            matter_subtree=self.catalogue.matter_tree.subtree(matter.path) if self.kept and matter else None,
+            territory_subtree=(
+                self.catalogue.territory_tree.subtree(territory.path) if self.kept and territory else None
+            ),
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
             text=(data.get("q") or "").strip(),
@@ -142,6 +200,12 @@ class TicketFilterForm(forms.Form):
             disputed_from=data.get("disputed_from"),
             disputed_to=data.get("disputed_to"),
         )
+
+
+def _instance(model: type[Model], **values) -> Model:
+    """`model` with only these columns loaded, as a queryset's `.only()` builds it."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(router.db_for_read(model), names, [values[name] for name in names])
 
 
 # --- Catalogue reform and reorganisation (docs/catalogue-reform.md) ----------------------------------------------

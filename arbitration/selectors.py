@@ -58,6 +58,10 @@ class TicketFilters:
     lead: Department | None = None  # the department leading the ticket now (not any it ever had)
     disputed_from: dt.date | None = None  # a dispute opened on or after this day
     disputed_to: dt.date | None = None
+    # The ids of the matter's and the territory's subtrees when the caller has them (the list page, from the kept
+    # catalogue, arbitration/catalogue_options.py); None: `ticket_list` reads them.
+    matter_subtree: tuple[int, ...] | None = None
+    territory_subtree: tuple[int, ...] | None = None
 
 
 def with_urgency(queryset: QuerySet[Ticket], *, now: dt.datetime | None = None) -> QuerySet[Ticket]:
@@ -118,9 +122,18 @@ def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
     # for one id the (matter|territory, received_at, id) index yields the page in order; for many the planner
     # walks the received_at index and keeps the subtree's rows. A join on path LIKE hides both from it.
     if filters.matter is not None:
-        queryset = _in_subtree(queryset, "matter", Matter, filters.matter.path, through_departments=on_copies)
+        queryset = _in_subtree(
+            queryset, "matter", Matter, filters.matter.path, through_departments=on_copies, ids=filters.matter_subtree
+        )
     if filters.territory is not None:  # a district includes its streets and communities
-        queryset = _in_subtree(queryset, "territory", Territory, filters.territory.path, through_departments=on_copies)
+        queryset = _in_subtree(
+            queryset,
+            "territory",
+            Territory,
+            filters.territory.path,
+            through_departments=on_copies,
+            ids=filters.territory_subtree,
+        )
     tz = timezone.get_current_timezone()
     # Dates bound the sort key itself, so they are a range of whichever index yields the page.
     if filters.received_from is not None:
@@ -162,7 +175,13 @@ def _listed_at(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
 
 
 def _in_subtree(
-    queryset: QuerySet[Ticket], field: str, model: type[Matter] | type[Territory], path: str, *, through_departments
+    queryset: QuerySet[Ticket],
+    field: str,
+    model: type[Matter] | type[Territory],
+    path: str,
+    *,
+    through_departments,
+    ids: tuple[int, ...] | None = None,
 ) -> QuerySet[Ticket]:
     """The tickets of `queryset` whose `field` (matter or territory) is in the subtree at `path`.
 
@@ -179,8 +198,11 @@ def _in_subtree(
     cheap, and for a subtree of 20 matters (400,000 tickets) it chose the semi-join at three times the plain filter's
     time. Reading an index entry costs about an eighth of a probe of the ticket, so the semi-join pays while the
     subtree holds fewer than some eight tickets per assignment of the departments; one leaf of the city holds 0.2 %
-    of its tickets."""
-    ids = _subtree_ids(model, path)
+    of its tickets.
+
+    `ids` are the subtree's ids when the caller already has them (the same as `_subtree_ids` reads)."""
+    if ids is None:
+        ids = _subtree_ids(model, path)
     if not through_departments or len(ids) != 1:
         return queryset.filter(**{f"{field}_id__in": ids})
     return queryset.filter(pk__in=Ticket.objects.filter(**{f"{field}_id__in": ids}).values("pk"))
@@ -584,8 +606,10 @@ def ticket_timeline(
 
 
 # --- the ticket list page -------------------------------------------------------------------------------------------
-# The columns the page's table shows (arbitration/templatetags/ticket_table.py).
+# The columns the page's table shows (arbitration/templatetags/ticket_table.py); the names of the matter and territory
+# are added by `ticket_place_names`.
 TICKET_TABLE_COLUMNS = (
+    "id",
     "hotline_no",
     "title",
     "request_type",
@@ -593,25 +617,59 @@ TICKET_TABLE_COLUMNS = (
     "received_at",
     "due_at",
     "due_unknown_reason",
-    "matter__name",
-    "territory__name",
+    "matter_id",
+    "territory_id",
+    "urgency",
 )
 
 
 def ticket_list_page(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """`ticket_list`'s tickets with only the columns the list page's table shows and the names of their matter and
-    territory; who handles them is read for the page's rows alone (`ticket_handlers`). The API's
-    `active_assignments` reads every column of each assignment, its department and who assigned it: for the page's
-    50 rows some 150 model instances and 300 parsed dates that nobody saw."""
-    return tickets.only(*TICKET_TABLE_COLUMNS).prefetch_related(None)
+    """`ticket_list`'s tickets as the list page's table shows them: one dict per ticket of TICKET_TABLE_COLUMNS
+    (its `urgency` annotation included). Who handles them is read for the page's rows alone (`ticket_handlers`), the
+    names of their matter and territory from the catalogue the page keeps anyway (`ticket_place_names`). The API's
+    `active_assignments` reads every column of each assignment, its department and who assigned it, and a model
+    instance per ticket, matter and territory: for the page's 50 rows some 300 model instances and as many parsed
+    dates that nobody saw. Joining the names here would also join them in the list's count (the joins of a
+    `.values()` stay in its query). The keyset's cursors are read from the dicts' key annotations."""
+    return tickets.prefetch_related(None).values(*TICKET_TABLE_COLUMNS)
 
 
-def ticket_handlers(tickets: Iterable[Ticket]) -> dict[int, list[tuple[str, str]]]:
-    """Who handles each of `tickets` now, by ticket id: the (role, department name) of its active assignments in
-    the order `active_assignments` gives them; one query of plain values."""
-    handlers: dict[int, list[tuple[str, str]]] = {ticket.pk: [] for ticket in tickets}
+def ticket_place_names(
+    rows: list[dict], matter_name: Callable[[int], str | None], territory_name: Callable[[int], str | None]
+) -> list[dict]:
+    """Add `matter__name` and `territory__name` to the page's rows (`ticket_list_page`), each from `*_name(id)` (the
+    kept catalogue's names, arbitration/catalogue_options.py), or from the database for an id it does not know: a
+    node added after the catalogue's stamp was read, whose tickets the page may already see (one query per model,
+    only then)."""
+    for key, model, known in (("matter", Matter, matter_name), ("territory", Territory, territory_name)):
+        missing = set()
+        for row in rows:
+            pk = row[f"{key}_id"]
+            name = row[f"{key}__name"] = None if pk is None else known(pk)
+            if name is None and pk is not None:
+                missing.add(pk)
+        if missing:
+            names = dict(model.objects.filter(pk__in=missing).values_list("pk", "name"))
+            for row in rows:
+                if row[f"{key}__name"] is None and row[f"{key}_id"] is not None:
+                    row[f"{key}__name"] = names.get(row[f"{key}_id"])
+    return rows
+
+
+def ticket_handlers(tickets: Iterable[dict]) -> dict[int, list[tuple[str, str]]]:
+    """Who handles each of `tickets` (the page's rows, `ticket_list_page`) now, by ticket id: the (role, department
+    name) of its active assignments in the order `active_assignments` gives them; one query of plain values."""
+    handlers: dict[int, list[tuple[str, str]]] = {ticket["id"]: [] for ticket in tickets}
     if not handlers:
         return handlers
+    rows = (
+        Assignment.objects.filter(ticket_id__in=handlers, ended_at=None)
+        .order_by("assigned_at", "pk")
+        .values_list("ticket_id", "role", "department__name")
+    )
+    for ticket_id, role, name in rows:
+        handlers[ticket_id].append((role, name))
+    return handlers
     rows = (
         Assignment.objects.filter(ticket_id__in=handlers, ended_at=None)
         .order_by("assigned_at", "pk")

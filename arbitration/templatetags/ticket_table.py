@@ -47,49 +47,68 @@ def minute(moment, zone) -> str:
 
 @register.simple_tag
 def ticket_table(tickets, handlers: dict[int, list[tuple[str, str]]]) -> SafeString:
-    """The table of `tickets` (with their matter and territory joined, as selectors.ticket_list_page gives them;
-    `urgency` is read when annotated) and who handles each: `handlers` maps a ticket's id to the (role, department
-    name) of its active assignments (selectors.ticket_handlers).
+    """The table of `tickets`, the page's rows as selectors.ticket_list_page reads them (dicts of the displayed
+    columns and `urgency`, with the names of the matter and territory added by selectors.ticket_place_names), and who
+    handles each: `handlers` maps a ticket's id to the (role, department name) of its active assignments
+    (selectors.ticket_handlers).
 
-    Our own translations are written as `{% translate %}` wrote them (unescaped); everything else is escaped."""
+    Our own translations are written as `{% translate %}` wrote them (unescaped); everything else is escaped. The
+    cells that repeat across rows (a type, a status, a department with its role) are written once per call."""
     before, after = reverse("ticket-detail", args=[PLACEHOLDER]).rsplit(PLACEHOLDER, 1)
     request_types, statuses = labels(Ticket, "request_type"), labels(Ticket, "status")
     roles = labels(Assignment, "role")
     unknown = gettext("unknown")
     badges = {
+        "": "",
         "overdue": f'<span class="badge red">{gettext("Overdue")}</span>',
         "due_soon": f'<span class="badge yellow">{gettext("Due soon")}</span>',
     }
     zone = timezone.get_current_timezone()
+    type_cells: dict[str, str] = {}
+    status_cells: dict[str, str] = {}
+    departments: dict[tuple[str, str], str] = {}
     rows = []
     for ticket in tickets:
-        hotline_no, urgency = escape(ticket.hotline_no), getattr(ticket, "urgency", "")
-        matter, territory = ticket.matter, ticket.territory
-        handled_by = "<br>".join(
-            f'<span class="dept{"" if role == "lead" else " minor"}" '
-            f'title="{escape(roles.get(role, role))}">{escape(name)}</span>'
-            for role, name in handlers.get(ticket.pk, ())
-        )
-        due = minute(ticket.due_at, zone)
+        hotline_no, urgency = ticket["hotline_no"], ticket["urgency"] or ""
+        request_type, status = ticket["request_type"], ticket["status"]
+        type_cell = type_cells.get(request_type)
+        if type_cell is None:
+            type_cell = type_cells[request_type] = escape(request_types.get(request_type, request_type))
+        status_cell = status_cells.get(status)
+        if status_cell is None:
+            status_cell = status_cells[status] = (
+                f'<span class="status status-{escape(status)}">{escape(statuses.get(status, status))}</span>'
+            )
+        handled = []
+        for handler in handlers.get(ticket["id"], ()):
+            span = departments.get(handler)
+            if span is None:
+                role, name = handler
+                span = departments[handler] = (
+                    f'<span class="dept{"" if role == "lead" else " minor"}" '
+                    f'title="{escape(roles.get(role, role))}">{escape(name)}</span>'
+                )
+            handled.append(span)
+        due = minute(ticket["due_at"], zone)
         if due:
             due_cell = due
-        elif ticket.due_unknown_reason:
-            due_cell = f'<span class="muted" title="{escape(ticket.due_unknown_reason)}">{unknown}</span>'
+        elif ticket["due_unknown_reason"]:
+            due_cell = f'<span class="muted" title="{escape(ticket["due_unknown_reason"])}">{unknown}</span>'
         else:
             due_cell = NO_ONE
-        url = escape(f"{before}{quote(ticket.hotline_no, safe=URL_SAFE)}{after}")
-        status = escape(ticket.status)
+        url = escape(f"{before}{quote(hotline_no, safe=URL_SAFE)}{after}")
+        matter, territory = ticket["matter__name"], ticket["territory__name"]
+        number = escape(hotline_no)
         rows.append(
-            f'\n  <tr class="ticket-row{f" {escape(urgency)}" if urgency else ""}" data-hotline-no="{hotline_no}">\n'
-            f'    <td class="nowrap"><a href="{url}">{hotline_no}</a></td>\n'
-            f'    <td class="title-cell">{escape(ticket.title)}</td>\n'
-            f'    <td class="nowrap">{escape(request_types.get(ticket.request_type, ticket.request_type))}</td>\n'
-            f"    <td>{escape(matter.name) if matter is not None else ''}</td>\n"
-            f"    <td>{escape(territory.name) if territory is not None else ''}</td>\n"
-            f"    <td>{handled_by or NO_ONE}</td>\n"
-            f'    <td class="nowrap"><span class="status status-{status}">'
-            f"{escape(statuses.get(ticket.status, ticket.status))}</span></td>\n"
-            f'    <td class="nowrap">{minute(ticket.received_at, zone)}</td>\n'
+            f'\n  <tr class="ticket-row{f" {escape(urgency)}" if urgency else ""}" data-hotline-no="{number}">\n'
+            f'    <td class="nowrap"><a href="{url}">{number}</a></td>\n'
+            f'    <td class="title-cell">{escape(ticket["title"])}</td>\n'
+            f'    <td class="nowrap">{type_cell}</td>\n'
+            f"    <td>{escape(matter) if matter is not None else ''}</td>\n"
+            f"    <td>{escape(territory) if territory is not None else ''}</td>\n"
+            f"    <td>{'<br>'.join(handled) or NO_ONE}</td>\n"
+            f'    <td class="nowrap">{status_cell}</td>\n'
+            f'    <td class="nowrap">{minute(ticket["received_at"], zone)}</td>\n'
             f'    <td class="nowrap">{due_cell}\n'
             f"      {badges.get(urgency, '')}</td>\n"
             "  </tr>\n  "

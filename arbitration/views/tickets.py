@@ -34,19 +34,21 @@ def existing_templates(names: list[str]) -> list[str]:
     return found
 
 
-def _filter_form(request: HttpRequest) -> TicketFilterForm:
+def _filter_form(request: HttpRequest, *, kept: bool = False) -> TicketFilterForm:
     department_ids = None
     if not request.user.has_role(*access.ALL_TICKET_ROLES):
         department_ids = request.user.department_ids
-    return TicketFilterForm(request.GET or None, department_ids=department_ids)
+    return TicketFilterForm(request.GET or None, department_ids=department_ids, kept=kept)
 
 
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = _filter_form(request)
+    form = _filter_form(request, kept=True)  # the page shows the kept options: they validate its filters too
     tickets = selectors.ticket_list_page(selectors.ticket_list_for(user, form.filters()))
     page = keyset.page_for(request, tickets, PAGE_SIZE, ordering=selectors.LIST_ORDER)
+    catalogue = form.catalogue  # the filters' options: their names label the table's matters and territories too
+    selectors.ticket_place_names(page.rows, catalogue.matter_tree.name, catalogue.territory_tree.name)
     return render(
         request,
         "arbitration/ticket_list.html",

@@ -109,7 +109,7 @@ def _page_walk(client, query: dict) -> list[str]:
         response = client.get("/tickets/", {**query, **({"cursor": cursor} if cursor else {})})
         assert response.status_code == 200
         page = response.context["page"]
-        numbers += [ticket.hotline_no for ticket in page.rows]
+        numbers += [ticket["hotline_no"] for ticket in page.rows]
         if not page.next_cursor:
             return numbers
         cursor = page.next_cursor
@@ -168,7 +168,7 @@ def test_a_liaison_filtering_by_their_own_department_reads_its_assignments_throu
         response = client.get("/tickets/", {"department": city["market"].pk})
 
     reads = [q["sql"] for q in captured.captured_queries if "held_by" in q["sql"]]  # the page and its count
-    assert [ticket.hotline_no for ticket in response.context["page"].rows] == _expected({city["market"].pk})
+    assert [ticket["hotline_no"] for ticket in response.context["page"].rows] == _expected({city["market"].pk})
     assert reads and all(sql.count('JOIN "arbitration_assignment"') == 1 for sql in reads)
 
 

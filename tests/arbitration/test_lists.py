@@ -131,7 +131,7 @@ def test_the_ticket_list_page_pages_by_cursor_and_keeps_its_filters(client, tick
     response = client.get(url, query)
     while True:
         page = response.context["page"]
-        seen += [t.hotline_no for t in page.rows]
+        seen += [t["hotline_no"] for t in page.rows]
         if not page.next_cursor:
             break
         assert f"cursor={page.next_cursor}" in response.content.decode()

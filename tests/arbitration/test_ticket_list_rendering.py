@@ -3,6 +3,7 @@ requests and follow every change of the catalogue; the table's rows are prepared
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -11,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from arbitration.catalogue_options import catalogue_options
 from arbitration.choices import Role, TerritoryLevel
-from arbitration.models import Ticket
-from arbitration.selectors import TicketFilters, ticket_handlers, ticket_list, ticket_list_page
+from arbitration.forms import TicketFilterForm
+from arbitration.models import Matter, Territory, Ticket
+from arbitration.selectors import TicketFilters, ticket_handlers, ticket_list, ticket_list_page, ticket_place_names
 from arbitration.services.tickets import assignment_create
 from tests import factories
 from tests.factories import ticket
@@ -102,9 +105,9 @@ def test_a_value_outside_the_options_is_ignored_as_before(client, city, dispatch
     for value in (retired.pk, 987654, "x"):  # inactive, unknown, malformed: the filter is left out
         response = client.get(LIST, {"department": value})
         assert "department" in response.context["form"].errors
-        assert {t.hotline_no for t in response.context["page"].rows} == {urban.hotline_no, market.hotline_no}
+        assert {t["hotline_no"] for t in response.context["page"].rows} == {urban.hotline_no, market.hotline_no}
     response = client.get(LIST, {"department": city["market"].pk})
-    assert {t.hotline_no for t in response.context["page"].rows} == {market.hotline_no}
+    assert {t["hotline_no"] for t in response.context["page"].rows} == {market.hotline_no}
     assert f'<option value="{city["market"].pk}" selected>' in response.content.decode()
     client.force_login(liaison_urban)  # another department than their own is not theirs to filter by
     response = client.get(LIST, {"department": city["market"].pk, "lead": city["market"].pk})
@@ -183,7 +186,9 @@ def test_the_table_is_written_byte_for_byte_as_the_template_wrote_it(city, dispa
         assignment_create(ticket=overdue, department_id=department.pk, role=role, method="direct", actor=dispatcher)
     full = list(ticket_list(Ticket.objects.all(), TicketFilters()))  # as the API reads them
     rows = list(ticket_list_page(ticket_list(Ticket.objects.all(), TicketFilters())))  # as the page reads them
-    assert {row.urgency for row in rows} >= {"overdue", "due_soon"}
+    catalogue = catalogue_options()
+    ticket_place_names(rows, catalogue.matter_tree.name, catalogue.territory_tree.name)
+    assert {row["urgency"] for row in rows} >= {"overdue", "due_soon"}
     with translation.override(language), timezone.override("Asia/Shanghai"):
         before = Template(TABLE_BEFORE).render(Context({"tickets": full}))
         after = Template("{% load ticket_table %}{% ticket_table tickets handlers %}").render(
@@ -210,3 +215,100 @@ def test_the_page_reads_only_what_its_table_shows(client, city, dispatcher):
     assert listed and '"arbitration_ticket"."content"' not in listed[-1]
     assert len(handlers) == 1 and "arbitration_user" not in handlers[0] and '"reason"' not in handlers[0]
     assert "arbitration_assignment" not in listed[-1]
+
+
+# --- the filters validated from the kept catalogue ----------------------------------------------------------------
+def _outcome(form: TicketFilterForm, name: str):
+    """What the form made of the field: its errors, or the chosen row's id and the columns the filters read."""
+    form.is_valid()
+    if name in form.errors:
+        return ("refused", form.errors.as_data()[name][0].code, form.errors[name])
+    chosen = form.cleaned_data.get(name)
+    return ("accepted", None) if chosen is None else ("accepted", chosen.pk, getattr(chosen, "path", None))
+
+
+def test_the_kept_catalogue_accepts_and_refuses_what_the_querysets_do(city):
+    retired = factories.department("OLD", "原城管执法局")
+    retired.is_active = False
+    retired.save()
+    catalogue_options()  # built: later changes must be seen through the stamp, as on the page
+    later = factories.matter("010104", "油烟扰民", city["urban_env"])
+    ids = {key: node.pk for key, node in city.items() if hasattr(node, "pk")}
+    values = [
+        *map(str, ids.values()),
+        *(f" {pk}\n" for pk in ids.values()),
+        str(retired.pk),
+        str(later.pk),
+        "",
+        "x",
+        "1.0",
+        f"+{city['urban'].pk}",
+        "0",
+        "-1",
+        "987654",
+        "9" * 30,
+        f"{city['urban'].pk}\x00",
+    ]
+    for department_ids in (None, frozenset(), frozenset({city["urban"].pk, retired.pk})):
+        for name in ("department", "lead", "matter", "territory"):
+            for value in values:
+                data = {name: value}
+                kept = TicketFilterForm(data, department_ids=department_ids, kept=True)
+                looked_up = TicketFilterForm(data, department_ids=department_ids)
+                assert _outcome(kept, name) == _outcome(looked_up, name), (department_ids, name, repr(value))
+    refused = TicketFilterForm({"territory": city["community_a1"].pk}, kept=True)
+    assert not refused.is_valid() and "territory" in refused.errors  # communities are offered through their street
+    liaison = TicketFilterForm(
+        {"department": city["market"].pk}, department_ids=frozenset({city["urban"].pk}), kept=True
+    )
+    assert "department" in liaison.errors
+
+
+@pytest.mark.parametrize("name", ["matter", "territory"])
+def test_the_kept_catalogue_gives_the_subtree_the_database_gives(city, name):
+    factories.matter("010201", "噪声", factories.matter("0102", "噪声污染", city["urban_family"]))
+    for node in (*Matter.objects.all(), *Territory.objects.filter(level__lt=TerritoryLevel.COMMUNITY)):
+        if not isinstance(node, Matter if name == "matter" else Territory):
+            continue
+        filters = TicketFilterForm({name: node.pk}, kept=True).filters()
+        model = type(node)
+        expected = list(model.objects.filter(path__startswith=node.path).values_list("pk", flat=True))
+        assert list(getattr(filters, f"{name}_subtree")) == expected
+        assert TicketFilterForm({name: node.pk}).filters() == replace(filters, **{f"{name}_subtree": None})
+
+
+def test_a_filter_by_matter_or_territory_reads_neither_table(client, city, dispatcher):
+    stall, other = ticket(city, dispatched_to=city["urban"]), ticket(city, matter_id=city["food"].pk)
+    client.force_login(dispatcher)
+    page(client)
+    with CaptureQueriesContext(connection) as unfiltered:
+        page(client)
+    for query, expected in (
+        ({"matter": city["urban_env"].pk}, {stall.hotline_no, other.hotline_no}),
+        ({"matter": city["stall"].pk}, {stall.hotline_no}),
+        ({"territory": city["district_a"].pk}, {stall.hotline_no, other.hotline_no}),
+        ({"territory": city["street_b1"].pk}, set()),
+    ):
+        client.get(LIST, query)  # its count is remembered, as the unfiltered list's is
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST, query)
+        assert {row["hotline_no"] for row in response.context["page"].rows} == expected
+        read = " ".join(q["sql"] for q in queries.captured_queries)
+        assert 'FROM "arbitration_matter"' not in read and 'FROM "arbitration_territory"' not in read
+        listed = " ".join(q["sql"] for q in queries.captured_queries if "keyset_0" in q["sql"])
+        assert listed and 'JOIN "arbitration_matter"' not in listed and 'JOIN "arbitration_territory"' not in listed
+        assert len(queries) == len(unfiltered)  # the node and its subtree were two queries more
+
+
+def test_a_place_added_after_the_stamp_is_named_from_the_database(city):
+    catalogue = catalogue_options()
+    rows = [{"matter_id": city["stall"].pk, "territory_id": city["community_a1"].pk}]
+    added = factories.matter("010105", "新增事项", city["urban_env"])
+    rows.append({"matter_id": added.pk, "territory_id": None})
+    with CaptureQueriesContext(connection) as queries:
+        ticket_place_names(rows, catalogue.matter_tree.name, catalogue.territory_tree.name)
+    assert [(row["matter__name"], row["territory__name"]) for row in rows] == [
+        ("占道经营", "柳岸社区"),
+        ("新增事项", None),
+    ]
+    assert len(queries) == 1
