@@ -154,7 +154,7 @@ def _listed_at(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
     territory) has its own (…, received_at, id) index on the ticket, and the departments are then a probe per row:
     walking the departments' assignments instead would read all of them whenever fewer than a page match, and the
     planner cannot tell when. Status and urgency are on the assignment too (its copies of them): they keep the
-    copy's order."""
+    copy as the key, urgency as an expression of it that no index yields in order (below)."""
     on_ticket = bool(filters.matter or filters.territory)
     if on_ticket or "listed_at" not in queryset.query.annotations:
         return queryset.annotate(listed_at=F("received_at"))
