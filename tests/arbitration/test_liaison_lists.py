@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from arbitration.models import Assignment, Ticket
@@ -200,6 +201,35 @@ def test_a_filter_on_the_ticket_keeps_the_liaison_list_exact(client, city, ticke
     shown = _page_walk(client, {"status": "closed"})
 
     assert shown == ["BACK", "B007"]
+
+
+def test_a_liaison_list_by_urgency_is_exact_across_pages(client, city, tickets, liaison_two):
+    """Urgency through departments reads the departments' open tickets by due time and sorts them on an expression
+    no index yields in order (selectors._listed_at): the same tickets, each once, newest first across pages, and the
+    cursor's key compares the same values."""
+    from arbitration.selectors import ticket_urgency
+
+    now = timezone.now()
+    for ticket in Ticket.objects.all():  # saved one by one: Ticket.save keeps the assignments' copies
+        soon = ticket.hotline_no in ("BOTH", "B003", "B004")
+        ticket.due_at = now + dt.timedelta(hours=2) if soon else now - dt.timedelta(days=1)
+        ticket.save(update_fields=["due_at"])
+    closed = Ticket.objects.get(hotline_no="B006")
+    closed.status = "closed"
+    closed.save(update_fields=["status"])
+    urgency = {t.hotline_no: ticket_urgency(t) for t in Ticket.objects.all()}
+    mine = _expected({city["urban"].pk, city["market"].pk})
+    client.force_login(liaison_two)
+
+    overdue = _page_walk(client, {"urgency": "overdue"})
+    due_soon = _page_walk(client, {"urgency": "due_soon"})
+
+    assert overdue == [n for n in mine if urgency[n] == "overdue"]
+    assert len(overdue) > 50 and "B006" not in overdue  # two pages: the cursor's key on the expression
+    assert due_soon == [n for n in mine if urgency[n] == "due_soon"] and set(due_soon) == {"BOTH", "B003", "B004"}
+    assert _page_walk(client, {"urgency": "overdue", "department": city["market"].pk}) == [
+        n for n in _expected({city["market"].pk}) if urgency[n] == "overdue"
+    ]
 
 
 def test_a_liaison_list_by_matter_or_territory_is_exact_whether_a_leaf_or_a_subtree(client, city, tickets, liaison_two):
