@@ -73,9 +73,14 @@ def tickets_held_by(queryset: QuerySet[Ticket], department_ids, *, alias: str) -
         # count their selectivity twice in PostgreSQL's row estimate (docs/scale.md, "At 10 M tickets").
         .filter(**{f"{alias}__isnull": False})
         .annotate(**{f"{alias}_id": F(f"{alias}__id"), "listed_at": F(f"{alias}__ticket_received_at")})
-        # The assignment's copies of the ticket's status and due time: a list's status and urgency filters read them
-        # from the assignment indexes (selectors.ticket_list).
-        .alias(listed_status=F(f"{alias}__ticket_status"), listed_due_at=F(f"{alias}__ticket_due_at"))
+        # The assignment's copies of the ticket's status, due time, matter and territory: a list's filters on them
+        # read the assignment indexes (selectors.ticket_list).
+        .alias(
+            listed_status=F(f"{alias}__ticket_status"),
+            listed_due_at=F(f"{alias}__ticket_due_at"),
+            listed_matter=F(f"{alias}__ticket_matter_id"),
+            listed_territory=F(f"{alias}__ticket_territory_id"),
+        )
     )
     earlier = Assignment.objects.filter(ticket=OuterRef("pk"), department_id__in=ids, pk__lt=OuterRef(f"{alias}_id"))
     return queryset.filter(~Exists(earlier))

@@ -121,7 +121,8 @@ def ticket_list(visible: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
         queryset = queryset.filter(**{status: filters.status})  # ticket_status_recent, or the copies' index
     # A matter or territory is its whole subtree. The subtree's ids are read first (one query on a small table):
     # for one id the (matter|territory, received_at, id) index yields the page in order; for many the planner
-    # walks the received_at index and keeps the subtree's rows. A join on path LIKE hides both from it.
+    # walks the received_at index and keeps the subtree's rows. A join on path LIKE hides both from it. Read
+    # through departments, the filter is on the assignment's copies (`_in_subtree`).
     if filters.matter is not None:
         queryset = _in_subtree(
             queryset, "matter", Matter, filters.matter.path, through_departments=on_copies, ids=filters.matter_subtree
@@ -164,13 +165,12 @@ def _listed_at(queryset: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[T
     """Annotate the list's sort key `listed_at` (docs/scale.md, "A liaison's list"): the received_at of the ticket,
     or its copy on the assignment a list narrowed to departments is read through (access.tickets_held_by sets it).
 
-    The copy lets the departments' assignment index yield the page in order. A filter on the ticket itself (matter,
-    territory) has its own (…, received_at, id) index on the ticket, and the departments are then a probe per row:
-    walking the departments' assignments instead would read all of them whenever fewer than a page match, and the
-    planner cannot tell when. Status and urgency are on the assignment too (its copies of them): they keep the
-    copy as the key, urgency as an expression of it that no index yields in order (below)."""
-    on_ticket = bool(filters.matter or filters.territory)
-    if on_ticket or "listed_at" not in queryset.query.annotations:
+    The copy lets the departments' assignment index yield the page in order. The assignment holds copies of the
+    ticket's status, due time, matter and territory too, so every filter of such a list is on the assignment and
+    keeps the copy's order: each department's range of the matching index (`assignment_dept_matter`,
+    `assignment_dept_territory`, …), merged by a sort of the rows that match. Urgency keeps the copy as the key, as
+    an expression of it that no index yields in order (below)."""
+    if "listed_at" not in queryset.query.annotations:
         return queryset.annotate(listed_at=F("received_at"))
     if filters.urgency:
         # The departments' overdue (or due-soon) tickets are a bounded set, a range per department of
@@ -195,27 +195,19 @@ def _in_subtree(
 ) -> QuerySet[Ticket]:
     """The tickets of `queryset` whose `field` (matter or territory) is in the subtree at `path`.
 
-    Read through departments' assignments, the condition is a semi-join on the ticket's id (`id IN (SELECT id FROM
-    ticket WHERE matter_id IN …)`) rather than a filter on the ticket's row. The two mean the same, but the semi-join
-    lets PostgreSQL read the subtree's ticket ids from the (matter|territory, received_at, id) index alone and hash
-    them against the departments' assignments (read from the (department, ticket) INCLUDE (id) index alone), so only
-    the page's tickets are fetched. As a filter on the row, each of the departments' assignments cost a probe of the
-    ticket's primary key, and the planner could not tell that few of them would match: a liaison's list by matter
-    probed all 9,000 of its tickets for 21 rows (39,000 buffers and two parallel workers; 17,600 in one process as a
-    semi-join, most of them visibility-map checks of the index-only read, docs/scale.md).
-
-    Only for a single node (a leaf: a matter, a community): PostgreSQL rates an index-only read of many tickets too
-    cheap, and for a subtree of 20 matters (400,000 tickets) it chose the semi-join at three times the plain filter's
-    time. Reading an index entry costs about an eighth of a probe of the ticket, so the semi-join pays while the
-    subtree holds fewer than some eight tickets per assignment of the departments; one leaf of the city holds 0.2 %
-    of its tickets.
+    Read through departments' assignments, the condition is on the assignment's copy of the ticket's matter or
+    territory (`listed_matter`, `listed_territory`, access.tickets_held_by): each department's range of the
+    (department, matter|territory, received_at) index for each of the subtree's nodes, read from the index alone,
+    whose few rows are sorted for the page. On the ticket's row instead, the departments' thousands of tickets were
+    intersected with the matter's or the place's: a liaison's list by a street (20 communities, 100,000 tickets)
+    probed all 9,000 of its tickets, 17.5 ms at 10 M (docs/scale.md, "A liaison's list by matter or territory").
 
     `ids` are the subtree's ids when the caller already has them (the same as `_subtree_ids` reads)."""
     if ids is None:
         ids = _subtree_ids(model, path)
-    if not through_departments or len(ids) != 1:
-        return queryset.filter(**{f"{field}_id__in": ids})
-    return queryset.filter(pk__in=Ticket.objects.filter(**{f"{field}_id__in": ids}).values("pk"))
+    if through_departments:
+        return queryset.filter(**{f"listed_{field}__in": ids})
+    return queryset.filter(**{f"{field}_id__in": ids})
 
 
 def _subtree_ids(model: type[Matter] | type[Territory], path: str) -> list[int]:

@@ -90,8 +90,10 @@ def city_generate(cursor, tickets: int, open_tickets: int) -> None:
     print(f"  ticket indexes rebuilt: {time.perf_counter() - began:.1f} s", flush=True)
     cursor.execute("""
         INSERT INTO arbitration_assignment (ticket_id, department_id, role, method, assigned_at, reason,
-                                            ticket_received_at, ticket_status, ticket_due_at)
-        SELECT t.id, d.ids[1 + (t.id % 100)], 'lead', 'direct', t.dispatched_at, '', t.received_at, t.status, t.due_at
+                                            ticket_received_at, ticket_status, ticket_due_at,
+                                            ticket_matter_id, ticket_territory_id)
+        SELECT t.id, d.ids[1 + (t.id % 100)], 'lead', 'direct', t.dispatched_at, '', t.received_at, t.status, t.due_at,
+               t.matter_id, t.territory_id
         FROM arbitration_ticket t, (SELECT array_agg(id ORDER BY id) AS ids FROM arbitration_department
                                     WHERE code LIKE 'BD%%') d
         WHERE t.status = 'dispatched'""")

@@ -41,15 +41,18 @@ from arbitration.models import Assignment, Department, DepartmentMembership, Tic
 BUREAUS = ("BD1", "BD2", "BD3")
 HISTORY_SQL = """
     INSERT INTO arbitration_assignment (ticket_id, department_id, role, method, assigned_at, reason, ended_at,
-                                        ticket_received_at, ticket_status, ticket_due_at)
+                                        ticket_received_at, ticket_status, ticket_due_at,
+                                        ticket_matter_id, ticket_territory_id)
     SELECT t.id, d.ids[CASE WHEN t.id % 100 < 36 THEN 1 + t.id % 3 ELSE 1 + t.id % 100 END], 'lead', 'direct',
-           t.dispatched_at, '', NULL, t.received_at, t.status, t.due_at
+           t.dispatched_at, '', NULL, t.received_at, t.status, t.due_at,
+           t.matter_id, t.territory_id
     FROM arbitration_ticket t, (SELECT array_agg(id ORDER BY id) AS ids FROM arbitration_department
                                 WHERE code LIKE 'BD%%') d
     WHERE t.status = 'closed'
     UNION ALL
     SELECT t.id, d.ids[1 + (t.id / 50) % 3], 'lead', 'direct', t.dispatched_at - interval '30 minutes', '',
-           t.dispatched_at, t.received_at, t.status, t.due_at
+           t.dispatched_at, t.received_at, t.status, t.due_at,
+           t.matter_id, t.territory_id
     FROM arbitration_ticket t, (SELECT array_agg(id ORDER BY id) AS ids FROM arbitration_department
                                 WHERE code LIKE 'BD%%') d
     WHERE t.id % 50 = 7"""

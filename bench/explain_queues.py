@@ -40,8 +40,10 @@ def city_build(tickets: int, open_tickets: int) -> None:
         city_generate(cursor, tickets, open_tickets)
         cursor.execute("""
             INSERT INTO arbitration_assignment (ticket_id, department_id, role, method, assigned_at, reason,
-                                                ticket_received_at, ticket_status, ticket_due_at)
-            SELECT t.id, d.id, 'lead', 'direct', t.dispatched_at, '', t.received_at, t.status, t.due_at
+                                                ticket_received_at, ticket_status, ticket_due_at,
+                                                ticket_matter_id, ticket_territory_id)
+            SELECT t.id, d.id, 'lead', 'direct', t.dispatched_at, '', t.received_at, t.status, t.due_at,
+                   t.matter_id, t.territory_id
             FROM arbitration_ticket t
             JOIN LATERAL (SELECT id FROM arbitration_department WHERE code LIKE 'BD%%'
                           ORDER BY id OFFSET (t.id %% 100) LIMIT 1) d ON true

@@ -155,7 +155,7 @@ def extra_assignments_write(extras: list[ExtraAssignment], *, actor) -> None:
     assignments, events = [], []
     for extra in extras:
         method = AssignmentMethod.DUAL if extra.role == AssignmentRole.COPIED else AssignmentMethod.DIRECT
-        ticket_id, received_at, status, due_at = tickets[extra.hotline_no]
+        ticket_id, received_at, status, due_at, matter_id, territory_id = tickets[extra.hotline_no]
         assignments.append(
             Assignment(
                 ticket_id=ticket_id,
@@ -163,6 +163,8 @@ def extra_assignments_write(extras: list[ExtraAssignment], *, actor) -> None:
                 ticket_received_at=received_at,
                 ticket_status=status,
                 ticket_due_at=due_at,
+                ticket_matter_id=matter_id,
+                ticket_territory_id=territory_id,
                 department_id=extra.department_id,
                 role=extra.role,
                 method=method,
@@ -187,14 +189,14 @@ def extra_assignments_write(extras: list[ExtraAssignment], *, actor) -> None:
     TicketEvent.objects.bulk_create(events, batch_size=2000)  # events are not history-tracked
 
 
-def _ticket_keys(numbers: list[str]) -> dict[str, tuple[int, dt.datetime, str, dt.datetime | None]]:
-    """Hotline number → (ticket id, received_at, status, due_at)."""
+def _ticket_keys(numbers: list[str]) -> dict[str, tuple[int, dt.datetime, str, dt.datetime | None, int, int]]:
+    """Hotline number → (ticket id, received_at, status, due_at, matter id, territory id)."""
     size = LOOKUP_CHUNK if connection.vendor == "sqlite" else 20_000
-    keys: dict[str, tuple[int, dt.datetime, str, dt.datetime | None]] = {}
+    keys: dict[str, tuple[int, dt.datetime, str, dt.datetime | None, int, int]] = {}
     for start in range(0, len(numbers), size):
         chunk = numbers[start : start + size]
         rows = Ticket.objects.filter(hotline_no__in=chunk).values_list(
-            "hotline_no", "id", "received_at", "status", "due_at"
+            "hotline_no", "id", "received_at", "status", "due_at", "matter_id", "territory_id"
         )
         keys.update((number, rest) for number, *rest in rows)
     return keys

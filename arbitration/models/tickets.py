@@ -139,9 +139,10 @@ class Ticket(models.Model):
         return f"{self.hotline_no} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        """Save, and have the ticket's assignments follow its status and due time (their copies,
-        `Assignment.ticket_status` / `ticket_due_at`) in the same transaction: every service and the admin change a
-        ticket through here. Writers that bypass it (the platform events' batch) call `assignments_follow` too."""
+        """Save, and have the ticket's assignments follow its status, due time, matter and territory (their copies,
+        `Assignment.ticket_status`, `ticket_due_at`, `ticket_matter`, `ticket_territory`) in the same transaction:
+        every service and the admin change a ticket through here. Writers that bypass it (the platform events' batch)
+        call `assignments_follow` too."""
         adding = self._state.adding
         super().save(*args, **kwargs)
         fields = kwargs.get("update_fields")
@@ -157,17 +158,20 @@ class Ticket(models.Model):
         return self.dispatched_at is None or self.due_at is not None
 
 
-# The ticket's fields its assignments keep a copy of (besides received_at, see Assignment.ticket_received_at).
-COPIED_TO_ASSIGNMENTS = frozenset({"status", "due_at"})
+# The ticket's fields its assignments keep a copy of (besides received_at, see Assignment.ticket_received_at), as
+# `update_fields` may name them ("matter" or its column "matter_id").
+COPIED_TO_ASSIGNMENTS = frozenset({"status", "due_at", "matter", "matter_id", "territory", "territory_id"})
 
 
 def assignments_follow(ticket_ids) -> None:
-    """Rewrite the assignments' copies of their tickets' status and due time from the stored tickets. The copies are
-    left out of the assignments' history: the ticket's own history records the values."""
+    """Rewrite the assignments' copies of their tickets' status, due time, matter and territory from the stored
+    tickets. The copies are left out of the assignments' history: the ticket's own history records the values."""
     ticket = Ticket.objects.filter(pk=models.OuterRef("ticket_id"))
     Assignment.objects.filter(ticket_id__in=ticket_ids).update(  # history: untracked (a copy, see above)
         ticket_status=models.Subquery(ticket.values("status")[:1]),
         ticket_due_at=models.Subquery(ticket.values("due_at")[:1]),
+        ticket_matter_id=models.Subquery(ticket.values("matter_id")[:1]),
+        ticket_territory_id=models.Subquery(ticket.values("territory_id")[:1]),
     )
 
 
@@ -214,8 +218,33 @@ class Assignment(models.Model):
     # all its assignments or all the city's open tickets (docs/scale.md, "The ticket's state on the assignment").
     ticket_status = models.CharField(_("ticket status"), max_length=16, choices=TicketStatus, editable=False)
     ticket_due_at = models.DateTimeField(_("ticket due at"), null=True, editable=False)
+    # Copies of the ticket's matter and territory, kept the same way: a liaison's list by matter or by place is then
+    # each department's range of an index on (department, copy, received_at) instead of the departments' tickets
+    # intersected with the matter's or the place's (docs/scale.md, "A liaison's list by matter or territory").
+    # No foreign key constraint, and nothing to do on delete: the ticket's own keys protect the matter and the place,
+    # and a copy names what its ticket names.
+    ticket_matter = models.ForeignKey(
+        "arbitration.Matter",
+        verbose_name=_("ticket matter"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        editable=False,
+        related_name="+",
+    )
+    ticket_territory = models.ForeignKey(
+        "arbitration.Territory",
+        verbose_name=_("ticket territory"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        editable=False,
+        related_name="+",
+    )
     history = HistoricalRecords(
-        excluded_fields=["ticket_received_at", "ticket_status", "ticket_due_at"],
+        excluded_fields=["ticket_received_at", "ticket_status", "ticket_due_at", "ticket_matter", "ticket_territory"],
         no_db_index=["department", "assigned_by"],
     )  # read per ticket (timeline)
 
@@ -277,6 +306,19 @@ class Assignment(models.Model):
                 include=["department", "id"],
                 name="assignment_status_recent",
             ),
+            # A liaison's list by matter or by place: each department's range of the matter (or of each place of a
+            # street or district) in the list's order, read from the index alone and merged by a sort of the few
+            # rows that match, never the departments' thousands of tickets (docs/scale.md).
+            models.Index(
+                fields=["department", "ticket_matter", "-ticket_received_at", "-ticket"],
+                include=["id"],
+                name="assignment_dept_matter",
+            ),
+            models.Index(
+                fields=["department", "ticket_territory", "-ticket_received_at", "-ticket"],
+                include=["id"],
+                name="assignment_dept_territory",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,6 +330,8 @@ class Assignment(models.Model):
             self.ticket_received_at = self.ticket.received_at
         if not self.ticket_status:
             self.ticket_status, self.ticket_due_at = self.ticket.status, self.ticket.due_at
+        if self.ticket_matter_id is None:
+            self.ticket_matter_id, self.ticket_territory_id = self.ticket.matter_id, self.ticket.territory_id
         super().save(*args, **kwargs)
 
     @property

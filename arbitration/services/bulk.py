@@ -55,8 +55,12 @@ DEFAULT_BATCH_SIZE = 5000
 ROW_FAILURES = (DatabaseError, ValueError, OverflowError)
 SQLITE_IN_CHUNK = 900  # stay under SQLite's bound-parameter limit on old builds
 AUDITED = ("ticket_history", "assignment_history", "event")  # the run's audit tables
-# An assignment's copies of its ticket's columns (Assignment.ticket_received_at, ticket_status, ticket_due_at).
-TICKET_COPIES = {"ticket_received_at": "received_at", "ticket_status": "status", "ticket_due_at": "due_at"}
+# An assignment's copies of its ticket's columns (Assignment.ticket_received_at, ticket_status, ticket_due_at,
+# ticket_matter, ticket_territory).
+TICKET_COPIES = {
+    "ticket_received_at": "received_at", "ticket_status": "status", "ticket_due_at": "due_at",
+    "ticket_matter_id": "matter_id", "ticket_territory_id": "territory_id",
+}  # fmt: skip
 
 
 def chain_at_write() -> bool:

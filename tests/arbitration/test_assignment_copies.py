@@ -1,8 +1,8 @@
-"""Each assignment keeps copies of its ticket's status and due time (Assignment.ticket_status, ticket_due_at), read
-by a liaison's status and urgency filters and the home's count of due tickets (docs/scale.md, "The ticket's state
-on the assignment"). A stale copy would show the wrong tickets, so every path that moves a ticket's status or due
-time is walked here, through the API, `import_tickets` and the platform's events, and the copies compared with
-the tickets after each step."""
+"""Each assignment keeps copies of its ticket's status, due time, matter and territory (Assignment.ticket_status,
+ticket_due_at, ticket_matter, ticket_territory), read by a liaison's status, urgency, matter and territory filters and
+the home's count of due tickets (docs/scale.md, "The ticket's state on the assignment"). A stale copy would show the
+wrong tickets, so every path that moves a ticket's status, due time, matter or place is walked here, through the API,
+`import_tickets` and the platform's events, and the copies compared with the tickets after each step."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from arbitration.models import Assignment, Ticket
 from arbitration.queues import QueueContext, _liaison_due_count, liaison_due_rows
@@ -21,14 +22,22 @@ from tests.arbitration.test_import_events import import_tickets, life, through_t
 pytestmark = pytest.mark.django_db
 
 
+COPIES = {
+    "ticket_status": "status",
+    "ticket_due_at": "due_at",
+    "ticket_matter": "matter",
+    "ticket_territory": "territory",
+}
+
+
 def stale_copies() -> list[tuple]:
-    """(number, copied status, status, copied due time, due time) of every assignment whose copies are not its
-    ticket's; and the check that there is at least one assignment to compare."""
+    """(number, each copy, each of the ticket's values) of every assignment whose copies are not its ticket's; and
+    the check that there is at least one assignment to compare."""
     rows = Assignment.objects.values_list(
-        "ticket__hotline_no", "ticket_status", "ticket__status", "ticket_due_at", "ticket__due_at"
+        "ticket__hotline_no", *COPIES, *(f"ticket__{name}" for name in COPIES.values())
     )
     assert rows, "no assignment to compare"
-    return [row for row in rows if (row[1], row[3]) != (row[2], row[4])]
+    return [row for row in rows if row[1 : 1 + len(COPIES)] != row[1 + len(COPIES) :]]
 
 
 def test_every_platform_event_through_the_api_keeps_the_copies(city, dispatcher):
@@ -101,3 +110,37 @@ def test_the_home_counts_a_due_ticket_two_of_the_liaisons_departments_hold_once(
 
     assert [row.label for row in liaison_due_rows(ctx)] == ["BOTH"]
     assert _liaison_due_count(ctx) == 1
+
+
+def test_a_ticket_sent_again_with_another_matter_and_place_moves_the_copies(city, dispatcher):
+    row = life("MOVE1")[0]
+    through_the_api([row], dispatcher)
+    ticket = Ticket.objects.get(hotline_no="MOVE1")
+    assert (ticket.matter, ticket.territory) == (city["stall"], city["community_a1"])
+
+    client = APIClient()
+    client.force_login(dispatcher)
+    resent = client.post("/api/v1/tickets/", {**row, "matter": "010102", "territory": "370811001001"}, format="json")
+    assert resent.json()["outcome"] == "updated", resent.json()  # the platform reclassified it
+
+    ticket.refresh_from_db()
+    assert (ticket.matter, ticket.territory) == (city["food"], city["community_b1"])
+    assert stale_copies() == []
+    assert set(Assignment.objects.values_list("ticket_matter", "ticket_territory")) == {
+        (city["food"].pk, city["community_b1"].pk)
+    }
+
+
+def test_the_admin_path_and_a_new_assignment_copy_the_matter_and_place(city, dispatcher):
+    ticket = factories.ticket(city, dispatched_to=city["urban"], hotline_no="ADM1")
+    ticket.territory = city["community_b1"]
+    ticket.save()  # every field, as the admin saves
+    assignment_create(
+        ticket=ticket,
+        department_id=city["market"].pk,
+        role="co_handler",
+        method="direct",
+        actor=dispatcher,
+        reason="测试",
+    )
+    assert stale_copies() == []
