@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from arbitration.auth_backend import UserBackend
 from arbitration.errors import DomainError
 from arbitration.models import User
 from arbitration.services.people import person_facts, person_sync
@@ -35,6 +36,12 @@ class IdentityPlatformBackend(OIDCAuthenticationBackend):
         if not settings.MINGZE_OIDC_ENABLED:
             return None
         return super().authenticate(request, **kwargs)
+
+    def get_user(self, user_id):
+        """The signed-in user of a session this backend began, read as every session's user is (one statement, an
+        inactive user refused: arbitration.auth_backend). The library's own reads the row alone and lets a user
+        deactivated after signing in keep the session."""
+        return UserBackend().get_user(user_id)
 
     def get_payload_data(self, token, key):
         """The library checks signature and nonce; the token must also be meant for us (aud) and come from the

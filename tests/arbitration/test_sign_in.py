@@ -97,6 +97,18 @@ def test_a_deactivated_user_is_not_let_in_nor_revived(client, city, sign_on):
     assert not User.objects.get(username="gone").is_active
 
 
+def test_a_user_deactivated_after_signing_in_through_the_platform_is_signed_out(client, city, sign_on):
+    sign_on.claims = {"preferred_username": "wang.li", "name": "王丽", "department": "CGJ", "roles": ["单位联络员"]}
+    login_through_provider(client, sign_on)
+    assert client.get(reverse("home")).wsgi_request.user.username == "wang.li"
+    User.objects.filter(username="wang.li").update(is_active=False)  # an administrator deactivates them
+
+    response = client.get(reverse("home"))
+
+    assert not response.wsgi_request.user.is_authenticated
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
 def test_the_login_page_offers_the_platform_only_when_sign_on_is_on(client, sign_on):
     button = reverse("oidc_authentication_init")
     assert button in client.get(reverse("login")).content.decode()
