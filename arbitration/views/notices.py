@@ -37,8 +37,10 @@ def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def unread_notices_card(request: HttpRequest) -> dict:
-    unread = access.notices_visible_to(request.user).filter(read_at=None).select_related("ticket")
-    return {"notices": list(unread[:CARD_ROWS]), "count": unread.count()}
+    unread = access.notices_visible_to(request.user).filter(read_at=None)
+    # The card shows each notice's time and message (its kind, document number and data), nothing of its ticket.
+    shown = unread.only("created_at", "kind", "document_number", "data")
+    return {"notices": list(shown[:CARD_ROWS]), "count": unread.count()}
 
 
 home_card_register(Role.LIAISON, "arbitration/home/_notices.html", context=unread_notices_card, order=5)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
@@ -122,3 +124,32 @@ def test_the_homes_queues_render_as_the_template_rendered_them(client, city, sup
             before, after = _both(sections)
         assert after == before
         assert after in response.content.decode()
+
+
+def _home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+def test_the_sections_read_no_column_a_row_shows_later(client, city, supervisor, liaison_urban):
+    """The rows read only the columns they show: a column left out would be read per row, and the home's queries
+    would grow with the rows (cases, letters, due tickets, bounce windows, notices)."""
+
+    def grow(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            pressed = ticket(city, dispatched_to=city["urban"], hotline_no=f"G-{i}", received_at=at(2026, 3, 2, 9))
+            case = case_open(actor=supervisor, reason="人工督办", ticket_id=pressed.pk, tier=Tier.KEY)
+            letter_issue_for_case(case_id=case.pk, kind=LetterKind.REMINDER, actor=supervisor, reason="催办")
+
+    grow(1, 0)
+    counts = {}
+    for person in (liaison_urban, supervisor):
+        client.force_login(person)
+        client.get("/")  # the session and the per-process caches, once
+        counts[person.pk] = _home_queries(client)
+    grow(3, 1)
+    for person in (liaison_urban, supervisor):
+        client.force_login(person)
+        client.get("/")
+        assert _home_queries(client) == counts[person.pk]
