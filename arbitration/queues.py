@@ -567,7 +567,14 @@ def decision_rows(ctx: QueueContext) -> list[QueueRow]:
 
 def _window_cutoff(ctx: QueueContext) -> dt.datetime | None:
     """The earliest dispatch time whose bounce window is still open now (docs/bounces.md: office closing on the
-    N-th working day after the day of dispatch). None when the calendar lacks the year."""
+    N-th working day after the day of dispatch). None when the calendar lacks the year. Read once per request: the
+    section's rows and its count both ask."""
+    if "window_cutoff" not in ctx._memo:
+        ctx._memo["window_cutoff"] = _window_cutoff_read(ctx)
+    return ctx._memo["window_cutoff"]
+
+
+def _window_cutoff_read(ctx: QueueContext) -> dt.datetime | None:
     window = settings.MINGZE_BOUNCE_WINDOW_WORKING_DAYS
     day = ctx.today - dt.timedelta(days=window * 3 + 14)  # far enough back to cover any run of holidays
     try:

@@ -153,3 +153,44 @@ def test_the_sections_read_no_column_a_row_shows_later(client, city, supervisor,
         client.force_login(person)
         client.get("/")
         assert _home_queries(client) == counts[person.pk]
+
+
+NOTICES_BEFORE = """{% load i18n %}
+{% if data.count %}
+<section class="card" id="notices-card">
+  <h2>{% blocktranslate count counter=data.count %}{{ counter }} unread notice{% plural %}{{ counter }} unread notices{% endblocktranslate %}</h2>
+  <ul>{% for n in data.notices %}<li>{{ n.created_at|date:"Y-m-d H:i" }} · {{ n.message }}</li>{% endfor %}</ul>
+  <p><a href="{% url 'notice-list' %}">{% translate "All notices" %} →</a></p>
+</section>
+{% endif %}
+"""  # noqa: E501
+
+
+def test_the_notices_card_shows_the_newest_five_and_counts_every_unread_one(client, city, liaison_urban):
+    """Rows and count in one statement (the count over every unread notice of the departments, before the LIMIT)."""
+    from arbitration.models import Notice
+
+    client.force_login(liaison_urban)
+    assert 'id="notices-card"' not in client.get("/").content.decode()  # none unread: no card
+    now = timezone.now()
+    made = [
+        Notice.objects.create(
+            department=city["urban" if i != 7 else "market"],
+            kind="ticket_gained",
+            document_number=f"<认定-{i}>",
+            data={"hotline_no": f"T-{i}", "other": "市场监管局"},
+            created_at=now - dt.timedelta(minutes=i),
+            read_at=now if i == 6 else None,
+        )
+        for i in range(8)
+    ]
+    response = client.get("/")
+    cards = dict(response.context["cards"])
+    data = cards["arbitration/home/_notices.html"]
+    assert data["count"] == 6  # one read, one another department's
+    assert [n.pk for n in data["notices"]] == [n.pk for n in made[:5]]
+    with timezone.override("Asia/Shanghai"):
+        expected = Template(NOTICES_BEFORE).render(
+            Context({"data": {"count": 6, "notices": Notice.objects.filter(pk__in=[n.pk for n in made[:5]])}})
+        )
+    assert expected in response.content.decode()
