@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -621,21 +622,29 @@ def _bounceable(ctx: QueueContext):
 
 
 def bounce_window_rows(ctx: QueueContext) -> list[QueueRow]:
+    """The section's assignments with their tickets' number and title, in one statement: each a scalar subquery by
+    the ticket's primary key, evaluated for the rows the LIMIT keeps (a join brings back the plan `_bounceable`'s
+    docstring avoids; a prefetch was a second statement and a model instance per assignment and per ticket)."""
     from arbitration.models import Ticket
     from arbitration.services.bounces import bounce_window_closes
 
+    ticket = Ticket.objects.filter(pk=OuterRef("ticket_id")).order_by()
+    shown = _bounceable(ctx).annotate(
+        hotline_no=Subquery(ticket.values("hotline_no")), title=Subquery(ticket.values("title"))
+    )
+    url = f"{page_url('bounce-mine')}#assignment-"  # the bounce form of this assignment
+    note = _("the bounce window closes: bounce now or keep the ticket")
     return [
         QueueRow(
-            label=a.ticket.hotline_no,
-            text=a.ticket.title,
-            url=f"{reverse('bounce-mine')}#assignment-{a.pk}",  # the bounce form of this assignment
-            due=bounce_window_closes(a, ctx.calendar),
-            note=_("the bounce window closes: bounce now or keep the ticket"),
+            label=hotline_no,
+            text=title,
+            url=f"{url}{pk}",
+            due=bounce_window_closes(SimpleNamespace(assigned_at=assigned_at), ctx.calendar),
+            note=note,
         )
-        # The tickets in a second query by primary key: a join here brings back the plan the docstring avoids.
-        for a in _bounceable(ctx)
-        .only("ticket_id", "assigned_at")
-        .prefetch_related(Prefetch("ticket", queryset=Ticket.objects.only("hotline_no", "title")))[: ctx.limit]
+        for pk, assigned_at, hotline_no, title in shown.values_list("pk", "assigned_at", "hotline_no", "title")[
+            : ctx.limit
+        ]
     ]
 
 
