@@ -16,9 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -113,6 +116,59 @@ def capped_count(queryset: QuerySet) -> int:
     return queryset[: COUNT_CAP + 1].count()
 
 
+def capped_counts(querysets: list[QuerySet]) -> list[int]:
+    """`capped_count` of each queryset, all in one statement: `SELECT (SELECT count(*) FROM (… LIMIT 100) q0), …`.
+    Each scalar subquery is planned as it would be alone (the same index scans, stopping at the 100th row); what the
+    merge saves is a statement's round trip and its execution in Python and PostgreSQL per section (docs/homes.md).
+    Each inner query selects only the primary key (or the columns it already selects, e.g. a DISTINCT), as Django's
+    own count does; a queryset that can match nothing (`.none()`) is 0 without asking."""
+    counts: list[int | None] = [None] * len(querysets)
+    parts, params, alias = [], [], None
+    for index, queryset in enumerate(querysets):
+        inner = queryset if queryset.query.values_select or queryset.query.distinct else queryset.values("pk")
+        alias = alias or queryset.db
+        try:
+            sql, inner_params = inner[: COUNT_CAP + 1].query.get_compiler(using=alias).as_sql()
+        except EmptyResultSet:
+            counts[index] = 0
+            continue
+        parts.append((index, f"(SELECT COUNT(*) FROM ({sql}) q{index})"))
+        params.extend(inner_params)
+    if parts:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(part for _index, part in parts), params)
+            for (index, _part), value in zip(parts, cursor.fetchone(), strict=True):
+                counts[index] = value
+    return counts
+
+
+class CappedCount:
+    """A section's count as capped counts of querysets (summed): `count=CappedCount(lambda ctx: [queryset, …])`.
+    Called alone it asks one statement; the home page and the navigation ask every such section's counts in one
+    statement together (`section_counts`)."""
+
+    def __init__(self, querysets: Callable[[QueueContext], list[QuerySet]]):
+        self.querysets = querysets
+
+    def __call__(self, ctx: QueueContext) -> int:
+        return sum(capped_counts(self.querysets(ctx)))
+
+
+def section_counts(ctx: QueueContext, sections: list[QueueSection]) -> list[int]:
+    """Every section's count, in the sections' order: the capped ones merged into one statement."""
+    querysets: list[QuerySet] = []
+    spans: dict[str, tuple[int, int]] = {}
+    for section in sections:
+        if isinstance(section.count, CappedCount):
+            asked = section.count.querysets(ctx)
+            spans[section.key] = (len(querysets), len(querysets) + len(asked))
+            querysets += asked
+    counted = capped_counts(querysets)
+    return [
+        sum(counted[slice(*spans[section.key])]) if section.key in spans else section.count(ctx) for section in sections
+    ]
+
+
 def count_label(count: int) -> str:
     return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
 
@@ -158,20 +214,19 @@ class ShownSection:
 def queue_for(user, *, now: dt.datetime | None = None) -> list[ShownSection]:
     """Every section of the user's queue with its rows (deadlines in words) and its count."""
     ctx = QueueContext(user=user, now=now or timezone.now())
-    shown = []
-    for section in sections_for(user):
-        rows = section.rows(ctx)
-        count = section.count(ctx)  # always: a query count that does not depend on the queue's length
-        shown.append(
-            ShownSection(
-                section=section,
-                rows=[_row_shown(ctx, row) for row in rows],
-                count=count,
-                count_label=count_label(count),
-                list_url=page_url(section.list_url),
-            )
+    sections = sections_for(user)
+    rows = [section.rows(ctx) for section in sections]
+    counts = section_counts(ctx, sections)  # always: a query count that does not depend on the queue's length
+    return [
+        ShownSection(
+            section=section,
+            rows=[_row_shown(ctx, row) for row in section_rows],
+            count=count,
+            count_label=count_label(count),
+            list_url=page_url(section.list_url),
         )
-    return shown
+        for section, section_rows, count in zip(sections, rows, counts, strict=True)
+    ]
 
 
 def _row_shown(ctx: QueueContext, row: QueueRow) -> dict:
@@ -199,9 +254,12 @@ def counts_for(user, *, now: dt.datetime | None = None, shown: list[ShownSection
         remember(counts_key(user), seconds, [(section.key, count) for section, count in pairs])
     else:
         ctx = QueueContext(user=user, now=now or timezone.now())
-        sections = {section.key: section for section in sections_for(user)}
+        chosen = sections_for(user)
+        sections = {section.key: section for section in chosen}
         counted = remembered(
-            counts_key(user), seconds, lambda: [(key, section.count(ctx)) for key, section in sections.items()]
+            counts_key(user),
+            seconds,
+            lambda: [(section.key, count) for section, count in zip(chosen, section_counts(ctx, chosen), strict=True)],
         )
         pairs = [(sections[key], count) for key, count in counted if key in sections]
     counts = []
@@ -235,11 +293,14 @@ def _liaison_due_assignments(ctx: QueueContext):
     ).order_by()
 
 
-def _liaison_due_count(ctx: QueueContext) -> int:
+def _liaison_due_counted(ctx: QueueContext) -> list[QuerySet]:
     """How many tickets the section holds (capped), each once, from the index alone (0.2 ms at 10 M). Counted on the
     tickets, the walk of `ticket_open_due` probed every open ticket of the city due before the cutoff until 100 were
     the liaison's (3,400 probes, 10-18 ms, at a 3 % share)."""
-    return capped_count(_liaison_due_assignments(ctx).values("ticket_id").distinct())
+    return [_liaison_due_assignments(ctx).values("ticket_id").distinct()]
+
+
+_liaison_due_count = CappedCount(_liaison_due_counted)
 
 
 def liaison_due_rows(ctx: QueueContext) -> list[QueueRow]:
@@ -491,6 +552,7 @@ def decision_rows(ctx: QueueContext) -> list[QueueRow]:
     """Oldest first: the longer a binding decision waits to be carried out, the nearer it is to a refusal case."""
     rows = []
     for kind, queryset in _decisions_to_carry_out(ctx.user).items():
+        queryset = queryset.only("document_number", "ticket__title", "ticket__due_at", "ticket__hotline_no")
         rows += [
             QueueRow(
                 label=d.document_number,
@@ -506,7 +568,14 @@ def decision_rows(ctx: QueueContext) -> list[QueueRow]:
 
 def _window_cutoff(ctx: QueueContext) -> dt.datetime | None:
     """The earliest dispatch time whose bounce window is still open now (docs/bounces.md: office closing on the
-    N-th working day after the day of dispatch). None when the calendar lacks the year."""
+    N-th working day after the day of dispatch). None when the calendar lacks the year. Read once per request: the
+    section's rows and its count both ask."""
+    if "window_cutoff" not in ctx._memo:
+        ctx._memo["window_cutoff"] = _window_cutoff_read(ctx)
+    return ctx._memo["window_cutoff"]
+
+
+def _window_cutoff_read(ctx: QueueContext) -> dt.datetime | None:
     window = settings.MINGZE_BOUNCE_WINDOW_WORKING_DAYS
     day = ctx.today - dt.timedelta(days=window * 3 + 14)  # far enough back to cover any run of holidays
     try:
@@ -553,21 +622,29 @@ def _bounceable(ctx: QueueContext):
 
 
 def bounce_window_rows(ctx: QueueContext) -> list[QueueRow]:
+    """The section's assignments with their tickets' number and title, in one statement: each a scalar subquery by
+    the ticket's primary key, evaluated for the rows the LIMIT keeps (a join brings back the plan `_bounceable`'s
+    docstring avoids; a prefetch was a second statement and a model instance per assignment and per ticket)."""
     from arbitration.models import Ticket
     from arbitration.services.bounces import bounce_window_closes
 
+    ticket = Ticket.objects.filter(pk=OuterRef("ticket_id")).order_by()
+    shown = _bounceable(ctx).annotate(
+        hotline_no=Subquery(ticket.values("hotline_no")), title=Subquery(ticket.values("title"))
+    )
+    url = f"{page_url('bounce-mine')}#assignment-"  # the bounce form of this assignment
+    note = _("the bounce window closes: bounce now or keep the ticket")
     return [
         QueueRow(
-            label=a.ticket.hotline_no,
-            text=a.ticket.title,
-            url=f"{reverse('bounce-mine')}#assignment-{a.pk}",  # the bounce form of this assignment
-            due=bounce_window_closes(a, ctx.calendar),
-            note=_("the bounce window closes: bounce now or keep the ticket"),
+            label=hotline_no,
+            text=title,
+            url=f"{url}{pk}",
+            due=bounce_window_closes(SimpleNamespace(assigned_at=assigned_at), ctx.calendar),
+            note=note,
         )
-        # The tickets in a second query by primary key: a join here brings back the plan the docstring avoids.
-        for a in _bounceable(ctx).prefetch_related(
-            Prefetch("ticket", queryset=Ticket.objects.only("hotline_no", "title"))
-        )[: ctx.limit]
+        for pk, assigned_at, hotline_no, title in shown.values_list("pk", "assigned_at", "hotline_no", "title")[
+            : ctx.limit
+        ]
     ]
 
 
@@ -586,7 +663,7 @@ def register_arbitration_sections() -> None:
             title=gettext_lazy("Received, waiting for dispatch"),
             short=gettext_lazy("To dispatch"),
             rows=received_rows,
-            count=lambda ctx: capped_count(_received_queryset()),
+            count=CappedCount(lambda ctx: [_received_queryset()]),
             list_url="ticket-list",
             order=10,
         ),
@@ -606,7 +683,7 @@ def register_arbitration_sections() -> None:
             title=gettext_lazy("Bounces waiting for review"),
             short=gettext_lazy("Bounces to review"),
             rows=bounce_review_rows,
-            count=lambda ctx: capped_count(_pending_bounces()),
+            count=CappedCount(lambda ctx: [_pending_bounces()]),
             list_url="bounce-review",
             order=20,
         ),
@@ -616,7 +693,7 @@ def register_arbitration_sections() -> None:
             title=gettext_lazy("Disputes due for negotiation or the agenda"),
             short=gettext_lazy("Disputes"),
             rows=dispute_rows,
-            count=lambda ctx: capped_count(_disputes_to_move()),
+            count=CappedCount(lambda ctx: [_disputes_to_move()]),
             list_url="dispute-list",
             order=30,
         ),
@@ -639,7 +716,7 @@ def register_arbitration_sections() -> None:
             rows=bounce_window_rows,
             # Counted unordered: sorted, PostgreSQL read every assignment of the window and probed each one's ticket
             # before counting 100 (11 ms at 10 M); unordered, it stops at the 100th (docs/homes.md).
-            count=lambda ctx: capped_count(_bounceable(ctx).order_by()),
+            count=CappedCount(lambda ctx: [_bounceable(ctx).order_by()]),
             list_url="bounce-mine",
             order=20,
             applies=is_departmental,
@@ -650,7 +727,7 @@ def register_arbitration_sections() -> None:
             title=gettext_lazy("Rulings and decisions to carry out"),
             short=gettext_lazy("Rulings to carry out"),
             rows=decision_rows,
-            count=lambda ctx: sum(capped_count(q) for q in _decisions_to_carry_out(ctx.user).values()),
+            count=CappedCount(lambda ctx: list(_decisions_to_carry_out(ctx.user).values())),
             list_url="decision-list",
             order=40,
             applies=is_departmental,
@@ -661,7 +738,7 @@ def register_arbitration_sections() -> None:
             title=gettext_lazy("Agenda items waiting for my vote"),
             short=gettext_lazy("Votes"),
             rows=vote_rows,
-            count=lambda ctx: capped_count(_items_to_vote(ctx.user)),
+            count=CappedCount(lambda ctx: [_items_to_vote(ctx.user)]),
             list_url="conference-home",
             order=10,
         ),
@@ -671,7 +748,7 @@ def register_arbitration_sections() -> None:
             title=gettext_lazy("Sessions where I sit"),
             short=gettext_lazy("Sessions"),
             rows=session_rows,
-            count=lambda ctx: capped_count(_sessions_seated(ctx)),
+            count=CappedCount(lambda ctx: [_sessions_seated(ctx)]),
             list_url="conference-home",
             order=20,
         ),
@@ -681,7 +758,7 @@ def register_arbitration_sections() -> None:
             title=gettext_lazy("Disputes waiting for my sign-off"),
             short=gettext_lazy("Sign-off"),
             rows=sign_off_rows,
-            count=lambda ctx: capped_count(_sign_off()),
+            count=CappedCount(lambda ctx: [_sign_off()]),
             list_url="leader-queue",
             order=10,
         ),

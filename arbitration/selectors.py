@@ -518,12 +518,14 @@ def history_entries(
     rows = list(history.select_related("history_user").order_by("history_date", "history_id"))
     labels = _related_labels(model, rows, names)
     pk_attname = model._meta.pk.attname
+    # Each field's attribute name looked up once, not once per row (a ticket's history row has some forty fields).
+    attnames = [(name, model._meta.get_field(name).attname) for name in names]
     previous: dict[Any, Any] = {}
     entries = []
     for row in rows:
         before = previous.get(getattr(row, pk_attname))
         previous[getattr(row, pk_attname)] = row
-        changes = tuple(_row_changes(model, before, row, names, labels, masked)) if before is not None else ()
+        changes = tuple(_row_changes(model, before, row, attnames, labels, masked)) if before is not None else ()
         if row.history_type == "~" and not changes:
             continue  # a save that changed nothing worth showing
         entries.append(
@@ -540,9 +542,8 @@ def history_entries(
     return entries
 
 
-def _row_changes(model, before, row, names, labels, masked) -> Iterable[FieldChange]:
-    for name in names:
-        attname = model._meta.get_field(name).attname
+def _row_changes(model, before, row, attnames, labels, masked) -> Iterable[FieldChange]:
+    for name, attname in attnames:
         old, new = getattr(before, attname), getattr(row, attname)
         if old == new:
             continue

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from arbitration.choices import Role
 from arbitration.queues import (
+    CappedCount,
     QueueContext,
     QueueRow,
     QueueSection,
-    capped_count,
     is_departmental,
     queue_register,
 )
@@ -42,6 +42,19 @@ def _case_rows(cases: QuerySet[SupervisionCase], limit: int) -> list[QueueRow]:
     ]
 
 
+# What a case's row shows: the rest of the case and its ticket's forty columns are not read (docs/homes.md).
+CASE_ROW_FIELDS = (
+    "ticket_id",
+    "department_id",
+    "trigger",
+    "tier",
+    "step_due_at",
+    "ticket__hotline_no",
+    "ticket__title",
+)
+CASE_ROW_FIELDS += ("department__name",)
+
+
 # --- supervisor -------------------------------------------------------------------------------------------------
 def _open_cases(ctx: QueueContext) -> QuerySet[SupervisionCase]:
     """Every open case in the supervision queue's own order (selectors.case_queue: the partial index
@@ -56,7 +69,7 @@ def _open_case_rows(ctx: QueueContext) -> list[QueueRow]:
     one query sorted every open case with its ticket joined (127 ms with 27,000 open, docs/homes.md)."""
     cases = []
     for tier in reversed(TIER_ORDER):
-        cases += selectors.case_queue(SupervisionCase.objects.all(), tier=tier)[: ctx.limit]
+        cases += selectors.case_queue(SupervisionCase.objects.all(), tier=tier).only(*CASE_ROW_FIELDS)[: ctx.limit]
     return _case_rows(cases, ctx.limit)
 
 
@@ -79,7 +92,9 @@ def _letter_rows(letters: QuerySet[SupervisionLetter], limit: int) -> list[Queue
             due=letter.response_due_on,
             note=letter.addressee,
         )
-        for letter in letters[:limit]
+        for letter in letters.select_related(None).only("document_number", "kind", "response_due_on", "addressee")[
+            :limit
+        ]
     ]
 
 
@@ -96,7 +111,7 @@ def _period_rows(ctx: QueueContext) -> list[QueueRow]:
             url=f"{url}?period_kind={period.period_kind}&period_start={period.period_start:%Y-%m-%d}",
             note=_("draft: review the appeals, then publish"),
         )
-        for period in _draft_periods(ctx)[: ctx.limit]
+        for period in _draft_periods(ctx).only("period_start", "period_kind")[: ctx.limit]
     ]
 
 
@@ -126,7 +141,7 @@ def _referral_rows(queryset_fn):
                 url=reverse("supervision:referral", args=[referral.pk]),
                 note=referral.get_status_display(),
             )
-            for referral in queryset_fn(ctx)[: ctx.limit]
+            for referral in queryset_fn(ctx).only("ticket_id", "trigger", "status", "ticket__hotline_no")[: ctx.limit]
         ]
 
     return rows
@@ -176,7 +191,9 @@ def _alert_rows(ctx: QueueContext) -> list[QueueRow]:
             due=alert.acknowledge_due,
             note=_("acknowledge the alert"),
         )
-        for alert in _alerts_to_acknowledge(ctx)[: ctx.limit]
+        for alert in _alerts_to_acknowledge(ctx).only(
+            "day", "matter_id", "territory_id", "acknowledge_due", "matter__name", "territory__name"
+        )[: ctx.limit]
     ]
 
 
@@ -190,7 +207,7 @@ def register() -> None:
             title=gettext_lazy("Open supervision cases by rung and deadline"),
             short=gettext_lazy("Cases"),
             rows=_open_case_rows,
-            count=lambda ctx: capped_count(_open_cases(ctx)),
+            count=CappedCount(lambda ctx: [_open_cases(ctx)]),
             list_url="supervision:queue",
             order=10,
             applies=access.is_supervisor,
@@ -201,7 +218,7 @@ def register() -> None:
             title=gettext_lazy("Letters overdue"),
             short=gettext_lazy("Letters overdue"),
             rows=lambda ctx: _letter_rows(_letters_overdue(ctx), ctx.limit),
-            count=lambda ctx: capped_count(_letters_overdue(ctx)),
+            count=CappedCount(lambda ctx: [_letters_overdue(ctx)]),
             list_url="supervision:letters",
             order=20,
         ),
@@ -211,7 +228,7 @@ def register() -> None:
             title=gettext_lazy("Draft scorecards waiting"),
             short=gettext_lazy("Draft scorecards"),
             rows=_period_rows,
-            count=lambda ctx: capped_count(_draft_periods(ctx)),
+            count=CappedCount(lambda ctx: [_draft_periods(ctx)]),
             list_url="supervision:scorecards",
             order=30,
         ),
@@ -221,7 +238,7 @@ def register() -> None:
             title=gettext_lazy("Referral proposals"),
             short=gettext_lazy("Proposals"),
             rows=_referral_rows(_proposed),
-            count=lambda ctx: capped_count(_proposed(ctx)),
+            count=CappedCount(lambda ctx: [_proposed(ctx)]),
             list_url="supervision:referrals",
             order=40,
         ),
@@ -230,8 +247,8 @@ def register() -> None:
             roles=liaisons,
             title=gettext_lazy("Supervision cases to answer"),
             short=gettext_lazy("Cases to answer"),
-            rows=lambda ctx: _case_rows(_cases_to_answer(ctx), ctx.limit),
-            count=lambda ctx: capped_count(_cases_to_answer(ctx)),
+            rows=lambda ctx: _case_rows(_cases_to_answer(ctx).only(*CASE_ROW_FIELDS), ctx.limit),
+            count=CappedCount(lambda ctx: [_cases_to_answer(ctx)]),
             list_url="supervision:desk",
             order=30,
             applies=is_departmental,
@@ -242,7 +259,7 @@ def register() -> None:
             title=gettext_lazy("Letters to answer"),
             short=gettext_lazy("Letters to answer"),
             rows=lambda ctx: _letter_rows(_letters_to_answer(ctx), ctx.limit),
-            count=lambda ctx: capped_count(_letters_to_answer(ctx)),
+            count=CappedCount(lambda ctx: [_letters_to_answer(ctx)]),
             list_url="supervision:letters",
             order=35,
             applies=is_departmental,
@@ -253,7 +270,7 @@ def register() -> None:
             title=gettext_lazy("Surge alerts to acknowledge"),
             short=gettext_lazy("Alerts"),
             rows=_alert_rows,
-            count=lambda ctx: capped_count(_alerts_to_acknowledge(ctx)),
+            count=CappedCount(lambda ctx: [_alerts_to_acknowledge(ctx)]),
             list_url="supervision:alerts",
             order=50,
             applies=is_departmental,
@@ -264,7 +281,7 @@ def register() -> None:
             title=gettext_lazy("Referrals awaiting the commission's answer"),
             short=gettext_lazy("Referrals"),
             rows=_referral_rows(_awaiting_commission),
-            count=lambda ctx: capped_count(_awaiting_commission(ctx)),
+            count=CappedCount(lambda ctx: [_awaiting_commission(ctx)]),
             list_url="supervision:referrals",
             order=10,
         ),
