@@ -167,13 +167,13 @@ def test_list_query_count_does_not_grow_with_tickets(client, city, django_assert
         ticket(city, dispatched_to=city["urban"], hotline_no=f"A{n}")
     client.force_login(person)
     client.get(LIST)  # warm the session
-    # session, user, roles (with a liaison's memberships), count, the user's and groups' permissions in one (the
-    # nav asks), the filter selects' catalogue stamp (their options are kept: docs/scale.md, "Rendering"), the page,
-    # its assignments; then the navigation's counts (docs/homes.md), every queue section's capped count in one
+    # session, the user with their roles, departments and permissions in one (arbitration.auth_backend), count, the
+    # filter selects' catalogue stamp (their options are kept: docs/scale.md, "Rendering"), the page, its
+    # assignments; then the navigation's counts (docs/homes.md), every queue section's capped count in one
     # statement: a dispatcher's 1, and 2 for the tickets with no owner (the oldest waiting ones and the graph's
     # version); a liaison's 1 (due tickets, bounce windows, cases, letters, rulings and leader decisions, alerts) and
     # the working calendar's 2 (the bounce window's start). Constant: none of them grows with the tickets.
-    expected = 8 + 1 + 2  # the same for both
+    expected = 6 + 1 + 2  # the same for both
     _list_queries(client, django_assert_num_queries, expected)
     for n in range(20):
         ticket(city, dispatched_to=city["urban"], hotline_no=f"B{n}")
