@@ -673,11 +673,3 @@ def ticket_handlers(tickets: Iterable[dict]) -> dict[int, list[tuple[str, str]]]
     for ticket_id, role, name in rows:
         handlers[ticket_id].append((role, name))
     return handlers
-    rows = (
-        Assignment.objects.filter(ticket_id__in=handlers, ended_at=None)
-        .order_by("assigned_at", "pk")
-        .values_list("ticket_id", "role", "department__name")
-    )
-    for ticket_id, role, name in rows:
-        handlers[ticket_id].append((role, name))
-    return handlers
