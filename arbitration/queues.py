@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -626,7 +625,7 @@ def bounce_window_rows(ctx: QueueContext) -> list[QueueRow]:
     the ticket's primary key, evaluated for the rows the LIMIT keeps (a join brings back the plan `_bounceable`'s
     docstring avoids; a prefetch was a second statement and a model instance per assignment and per ticket)."""
     from arbitration.models import Ticket
-    from arbitration.services.bounces import bounce_window_closes
+    from arbitration.services.bounces import bounce_window_closes_after
 
     ticket = Ticket.objects.filter(pk=OuterRef("ticket_id")).order_by()
     shown = _bounceable(ctx).annotate(
@@ -639,7 +638,7 @@ def bounce_window_rows(ctx: QueueContext) -> list[QueueRow]:
             label=hotline_no,
             text=title,
             url=f"{url}{pk}",
-            due=bounce_window_closes(SimpleNamespace(assigned_at=assigned_at), ctx.calendar),
+            due=bounce_window_closes_after(assigned_at, ctx.calendar),
             note=note,
         )
         for pk, assigned_at, hotline_no, title in shown.values_list("pk", "assigned_at", "hotline_no", "title")[

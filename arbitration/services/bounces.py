@@ -70,8 +70,13 @@ def bounce_reasons_ensure() -> None:
 
 def bounce_window_closes(assignment: Assignment, calendar: WorkingCalendar | None = None) -> dt.datetime:
     """Office closing on the N-th working day after this assignment was dispatched (N is a local setting)."""
+    return bounce_window_closes_after(assignment.assigned_at, calendar)
+
+
+def bounce_window_closes_after(assigned_at: dt.datetime, calendar: WorkingCalendar | None = None) -> dt.datetime:
+    """`bounce_window_closes` of an assignment made at `assigned_at` (a list that reads its rows as plain values)."""
     calendar = calendar or WorkingCalendar.load()
-    dispatched = assignment.assigned_at.astimezone(calendar.tz).date()
+    dispatched = assigned_at.astimezone(calendar.tz).date()
     return calendar.closing_time(calendar.add_working_days(dispatched, settings.MINGZE_BOUNCE_WINDOW_WORKING_DAYS))
 
 
