@@ -44,7 +44,7 @@ def tree_label(level: int, code: str, name: str) -> str:
 
 @dataclass(frozen=True)
 class Tree:
-    """Every node of the matter or territory tree: (id, code, name, level) by id, and the ids in path order."""
+    """Every node of the matter or territory tree: (path, code, name, level) by id, and the ids in path order."""
 
     nodes: dict[int, tuple[str, str, str, int]]  # id → (path, code, name, level), in the database's path order
     paths: tuple[str, ...]  # every path, sorted by Python (whatever the database's collation)
